@@ -1,0 +1,99 @@
+"""The ``rescuewatch`` command line: a thin layer over the library.
+
+Commands live in small modules under ``rescuewatch.cli`` and are imported only when invoked,
+so ``rescuewatch --help`` answers at once. Library errors become one line on stderr and a
+non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from typing import Any
+
+import click
+
+from rescuewatch import __version__
+
+#: command name -> "module:function" (the module is imported only when the command runs).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "ingest": ("rescuewatch.cli.store_cmds:ingest", "Read files, folders and URLs into the store."),
+    "extract": ("rescuewatch.cli.extract_cmds:extract", "Print the claims found in documents, without a store."),
+    "link": ("rescuewatch.cli.link_cmds:link", "Group claims about the same event into incidents."),
+    "assess": ("rescuewatch.cli.link_cmds:assess", "Grade the certainty of every incident."),
+    "review": ("rescuewatch.cli.review_cmds:review", "List, merge, split, reject and grade incidents by hand."),
+    "audit": ("rescuewatch.cli.review_cmds:audit", "Show the audit log of changes."),
+    "sources": ("rescuewatch.cli.review_cmds:sources", "Show and edit the source registry."),
+    "analyse": ("rescuewatch.cli.analyse_cmds:analyse", "Repeat strikes, space-time clustering, trends, coverage."),
+    "report": ("rescuewatch.cli.analyse_cmds:report", "Write the self-contained HTML report."),
+    "export": ("rescuewatch.cli.store_cmds:export", "Write claims or incidents as HXL CSV, GeoJSON, ACLED CSV, ..."),
+    "stats": ("rescuewatch.cli.store_cmds:stats", "Count sources, documents, claims and incidents."),
+    "verify": ("rescuewatch.cli.store_cmds:verify", "Re-hash every stored document and report mismatches."),
+    "serve": ("rescuewatch.cli.web_cmds:serve", "Run the web app and API."),
+    "run": ("rescuewatch.cli.run_cmd:run", "Run the whole main job on its inputs."),
+}
+
+
+class OneLineError(click.ClickException):
+    """A library error shown as ``Error: <file>, row <n>, column '<c>': <what> (<how to fix>)``."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = code  # type: ignore[misc]
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name in COMMANDS if self._available(name)]
+
+    def _available(self, name: str) -> bool:
+        module = COMMANDS[name][0].split(":")[0]
+        return importlib.util.find_spec(module) is not None
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS or not self._available(cmd_name):
+            return None
+        module_name, attr = COMMANDS[cmd_name][0].split(":")
+        command = getattr(importlib.import_module(module_name), attr)
+        assert isinstance(command, click.Command)
+        return command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from rescuewatch.errors import RescuewatchError
+
+        try:
+            return super().invoke(ctx)
+        except RescuewatchError as exc:
+            raise OneLineError(str(exc), exc.exit_code) from exc
+        except KeyboardInterrupt:
+            raise OneLineError("interrupted: the input being read was not stored", 130) from None
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="rescuewatch")
+def cli() -> None:
+    """Document and analyse attacks on medical and rescue workers in armed conflict.
+
+    Every statement is kept as a claim by a named source; claims about the same event become
+    incidents with a certainty grade. The store is a SQLAlchemy URL given with --db on each
+    command or RESCUEWATCH_DB, by default the SQLite file rescuewatch.db here.
+
+    \b
+    Examples:
+      rescuewatch run examples/
+      rescuewatch ingest ../shared/data/ucdp_ged191_syria_2016-01_2019-11.csv.gz
+      rescuewatch extract report.txt --format jsonl
+      rescuewatch export --format hxl-csv -o incidents.csv
+    """
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point of the console script."""
+    return cli.main(args=argv, prog_name="rescuewatch")

@@ -1,0 +1,67 @@
+"""Options and helpers shared by the commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def db_option(func: F) -> F:
+    """``--db URL``: the store, also from ``RESCUEWATCH_DB``; default ``rescuewatch.db`` here."""
+    return click.option(
+        "--db",
+        "db",
+        envvar="RESCUEWATCH_DB",
+        default=None,
+        metavar="URL",
+        help="Store as a SQLAlchemy URL or a SQLite file path [env RESCUEWATCH_DB; default: rescuewatch.db].",
+    )(func)
+
+
+def json_option(func: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")(func)
+
+
+def print_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def open_store(db: str | None, *, create: bool = True) -> Any:
+    from rescuewatch.store import Store
+
+    return Store.open(db, create=create)
+
+
+def progress_enabled() -> bool:
+    """Progress bars only on an interactive terminal, never in pipes, logs or CI."""
+    return sys.stderr.isatty()
+
+
+def make_progress() -> Any:
+    """A Rich progress display on stderr (disabled when stderr is not a terminal)."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        disable=not progress_enabled(),
+        transient=True,
+    )

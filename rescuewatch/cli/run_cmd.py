@@ -1,0 +1,71 @@
+"""``rescuewatch run``: the whole main job on its inputs, stage by stage."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+
+import click
+
+from rescuewatch.cli.common import db_option, json_option, print_json
+from rescuewatch.cli.store_cmds import ingest_options, read_context, run_ingest
+
+
+def _has(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH|URL...")
+@ingest_options
+@click.option("--report", "report_path", type=click.Path(dir_okay=False), default="report.html",
+              show_default=True, help="Where to write the HTML report.")
+@click.option("--no-report", is_flag=True, help="Stop after assessing; write no report.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed of the permutation tests, for reproducible p-values.")
+@db_option
+@json_option
+def run(paths: tuple[str, ...], fmt: str, skip_bad_rows: bool, published: dt.datetime | None,
+        lang: str, encoding: str | None, report_path: str, no_report: bool, seed: int,
+        db: str | None, as_json: bool) -> None:
+    """Run the main job: ingest, extract, link, assess, analyse and report.
+
+    \b
+    Examples:
+      rescuewatch run examples/
+      rescuewatch run reports/ ../shared/data/ucdp_ged191_syria_2016-01_2019-11.csv.gz --report syria.html
+    """
+    from rescuewatch.store.claims import stats
+
+    store, report = run_ingest(db, paths, fmt, read_context(skip_bad_rows, published, lang, encoding))
+    summary: dict[str, object] = {"ingest": report.to_json()}
+    if _has("rescuewatch.link.pipeline"):
+        from rescuewatch.link.pipeline import link_store
+
+        summary["link"] = link_store(store)
+    if _has("rescuewatch.assess.pipeline"):
+        from rescuewatch.assess.pipeline import assess_store
+
+        summary["assess"] = assess_store(store)
+    if not no_report and _has("rescuewatch.report.build"):
+        from rescuewatch.report.build import write_report
+
+        summary["report"] = write_report(store, report_path, seed=seed)
+    summary["store"] = stats(store)
+    if as_json:
+        print_json(summary)
+        return
+    counts = summary["store"]
+    assert isinstance(counts, dict)
+    click.echo(
+        f"ingested {report.documents} document(s) with {report.claims} claim(s) "
+        f"from {len(report.inputs)} input(s)"
+    )
+    for item in report.inputs:
+        click.echo(f"  {item.origin}: {item.status}, {item.format}, {item.claims} claim(s)")
+    click.echo(
+        f"store: {counts['documents']} documents, {counts['claims']} claims "
+        f"({counts['protected_claims']} about protected people), {counts['incidents']} incidents"
+    )
+    if "report" in summary:
+        click.echo(f"report written to {report_path}")

@@ -1,0 +1,56 @@
+"""Errors that reach the user as one line naming the file, row and field, and how to fix it."""
+
+from __future__ import annotations
+
+
+class RescuewatchError(Exception):
+    """Base of every error the CLI turns into a one-line message and a non-zero exit."""
+
+    exit_code = 1
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        row: int | str | None = None,
+        field: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.row = row
+        self.field = field
+        self.hint = hint
+
+    def __str__(self) -> str:
+        where = []
+        if self.path:
+            where.append(str(self.path))
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.field:
+            where.append(f"column {self.field!r}")
+        text = (", ".join(where) + ": " if where else "") + self.message
+        if self.hint:
+            text += f" ({self.hint})"
+        return text.replace("\n", " ")
+
+
+class InputError(RescuewatchError):
+    """The input cannot be read: wrong format, bad encoding, a bad value in a row."""
+
+    exit_code = 2
+
+
+class StoreError(RescuewatchError):
+    """The store cannot be opened, migrated or written."""
+
+    exit_code = 3
+
+
+class IntegrityError(RescuewatchError):
+    """Stored evidence no longer matches its hash, or is missing."""
+
+    exit_code = 4

@@ -1,0 +1,212 @@
+"""What every reader shares: the input file, the parcels a reader yields, and the registry.
+
+A *reader* turns one input (a file or a fetched URL) into *parcels*: a document (raw bytes,
+metadata, its source) and the claims it makes. A dataset file is one parcel with one claim per
+row, streamed; a Telegram export is one parcel per message. Readers never touch the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO, ClassVar
+
+from rescuewatch.errors import InputError
+from rescuewatch.model import Claim, Source
+
+HEAD_BYTES = 64 * 1024
+READ_CHUNK = 1 << 20
+
+
+@dataclass
+class InputFile:
+    """One input as given on the command line, hashed before anything is read from it."""
+
+    origin: str
+    path: Path
+    sha256: str
+    size: int
+    head: bytes
+    media_type: str | None = None
+    fetched_at: dt.datetime | None = None
+
+    @classmethod
+    def from_path(cls, path: Path, origin: str | None = None) -> InputFile:
+        if not path.exists():
+            raise InputError("no such file or folder", path=str(origin or path))
+        if not path.is_file():
+            raise InputError("not a regular file", path=str(origin or path))
+        digest = hashlib.sha256()
+        size = 0
+        with path.open("rb") as fh:
+            head = fh.read(HEAD_BYTES)
+            digest.update(head)
+            size += len(head)
+            while chunk := fh.read(READ_CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+        return cls(str(origin or path), path, digest.hexdigest(), size, head)
+
+    @property
+    def suffix(self) -> str:
+        name = self.path.name.lower()
+        for double in (".csv.gz", ".jsonl.gz", ".tsv.gz"):
+            if name.endswith(double):
+                return double
+        return self.path.suffix.lower()
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def open(self) -> BinaryIO:
+        """The raw bytes, decompressed when the file is gzip."""
+        if self.head[:2] == b"\x1f\x8b":
+            import gzip
+
+            return gzip.open(self.path, "rb")  # type: ignore[return-value]
+        return self.path.open("rb")
+
+    def chunks(self) -> Iterator[bytes]:
+        """The raw bytes exactly as captured (never decompressed), for the evidence store."""
+        with self.path.open("rb") as fh:
+            while chunk := fh.read(READ_CHUNK):
+                yield chunk
+
+    def sample(self) -> bytes:
+        """The first bytes of the (decompressed) content, for format detection."""
+        with self.open() as fh:
+            return fh.read(HEAD_BYTES)
+
+
+@dataclass
+class Parcel:
+    """One document a reader found, its source, and the claims it makes (streamed lazily)."""
+
+    source: Source
+    sha256: str
+    size: int
+    raw: Callable[[], Iterable[bytes]]
+    format: str
+    origin: str
+    claims: Iterable[Claim] = ()
+    title: str | None = None
+    published: dt.date | None = None
+    language: str | None = None
+    media_type: str | None = None
+    text: str | None = None
+
+    @classmethod
+    def of_bytes(cls, data: bytes, **kwargs: Any) -> Parcel:
+        """A parcel whose raw content is an in-memory item (a message, a fetched page)."""
+        return cls(
+            sha256=hashlib.sha256(data).hexdigest(), size=len(data), raw=lambda: [data], **kwargs
+        )
+
+
+@dataclass
+class ReadContext:
+    """Options of one ingest and a record of the rows a reader skipped."""
+
+    skip_bad_rows: bool = False
+    published: dt.date | None = None
+    lang: str | None = None
+    encoding: str | None = None
+    on_rows: Callable[[int], None] | None = None
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+
+    def bad_row(self, error: InputError) -> None:
+        """Raise ``error``, or record it and go on when bad rows are to be skipped."""
+        if not self.skip_bad_rows:
+            raise error
+        self.skipped.append(
+            {
+                "origin": error.path or "",
+                "row": None if error.row is None else str(error.row),
+                "field": error.field,
+                "reason": error.message,
+            }
+        )
+
+
+class Reader(ABC):
+    """One input format. Subclasses register themselves by their ``name``."""
+
+    name: ClassVar[str]
+    #: One-line description for ``--help`` and the docs.
+    description: ClassVar[str] = ""
+
+    @abstractmethod
+    def sniff(self, item: InputFile) -> int:
+        """How sure this reader is that it can read ``item``: 0 (no) to 100 (certain)."""
+
+    @abstractmethod
+    def read(self, item: InputFile, ctx: ReadContext) -> Iterator[Parcel]:
+        """The parcels of ``item``. Raise :class:`InputError` naming row and column."""
+
+
+_READERS: dict[str, type[Reader]] = {}
+
+
+def register(cls: type[Reader]) -> type[Reader]:
+    """Class decorator adding a reader to the registry under ``cls.name``."""
+    _READERS[cls.name] = cls
+    return cls
+
+
+def readers() -> dict[str, type[Reader]]:
+    """Every known reader, built-in and from the ``rescuewatch.readers`` entry point group."""
+    _load_builtin()
+    return dict(_READERS)
+
+
+def _load_builtin() -> None:
+    import importlib
+    from importlib.metadata import entry_points
+
+    for module in BUILTIN_MODULES:
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:  # a reader still being written is not fatal
+            if exc.name != module:
+                raise
+    for ep in entry_points(group="rescuewatch.readers"):
+        register(ep.load())
+
+
+#: Modules that define the built-in readers (each registers itself on import).
+BUILTIN_MODULES: tuple[str, ...] = (
+    "rescuewatch.ingest.acled",
+    "rescuewatch.ingest.ucdp",
+    "rescuewatch.ingest.insecurity_insight",
+    "rescuewatch.ingest.who_ssa",
+    "rescuewatch.ingest.native",
+    "rescuewatch.ingest.text",
+    "rescuewatch.ingest.html",
+    "rescuewatch.ingest.telegram",
+)
+
+
+def choose_reader(item: InputFile, fmt: str = "auto") -> Reader:
+    """The reader for ``item``: the one named by ``fmt``, else the most confident sniffer."""
+    known = readers()
+    if fmt != "auto":
+        if fmt not in known:
+            raise InputError(
+                f"unknown format {fmt!r}", path=item.origin, hint=f"choose from {', '.join(sorted(known))}"
+            )
+        return known[fmt]()
+    if item.size == 0:
+        raise InputError("empty file", path=item.origin)
+    scored = sorted(((cls().sniff(item), name) for name, cls in known.items()), reverse=True)
+    if not scored or scored[0][0] <= 0:
+        raise InputError(
+            "not in any known format",
+            path=item.origin,
+            hint=f"pass --format, one of {', '.join(sorted(known))}",
+        )
+    return known[scored[0][1]]()

@@ -1,0 +1,301 @@
+"""Opening, migrating and writing the store: the one place that speaks SQL.
+
+A store is any SQLAlchemy URL: by default a SQLite file ``rescuewatch.db`` in the working
+directory, in WAL mode; PostgreSQL through psycopg 3 for shared deployments. Every input is
+written in one transaction, so a failed or interrupted ingest leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, func, insert, inspect, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from rescuewatch.errors import IntegrityError, StoreError
+from rescuewatch.model import Source
+from rescuewatch.store import schema as s
+
+DEFAULT_URL = "sqlite:///rescuewatch.db"
+CHUNK = 1 << 20  # blob chunk size: large enough to be cheap, small enough to stream
+
+
+def resolve_url(url: str | None) -> str:
+    """The store URL: the argument, else ``RESCUEWATCH_DB``, else a SQLite file in the cwd.
+
+    A bare path (``data/monitor.db``) is taken as a SQLite file.
+    """
+    url = url or os.environ.get("RESCUEWATCH_DB") or DEFAULT_URL
+    if "://" not in url:
+        url = f"sqlite:///{url}"
+    return url
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def actor_name() -> str:
+    """Who is acting, for the audit log: ``RESCUEWATCH_USER`` or the login name."""
+    try:
+        return os.environ.get("RESCUEWATCH_USER") or getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in some containers
+        return "unknown"
+
+
+class Store:
+    """A rescuewatch store behind a SQLAlchemy engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str | None = None, *, create: bool = True) -> Store:
+        """Open the store at ``url`` and bring its schema to the newest migration.
+
+        With ``create=False`` a missing SQLite file is an error instead of a new store.
+        """
+        url = resolve_url(url)
+        try:
+            parsed = make_url(url)
+        except ArgumentError as exc:
+            raise StoreError(f"cannot read store URL {url!r}: {exc}") from exc
+        if parsed.get_backend_name() == "sqlite":
+            db = parsed.database
+            if db and db != ":memory:":
+                path = Path(db)
+                if not create and not path.exists():
+                    raise StoreError(
+                        f"no store at {path}",
+                        hint="run `rescuewatch ingest` or `rescuewatch run` first, or pass --db",
+                    )
+                path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            engine = create_engine(url, future=True)
+        except Exception as exc:  # noqa: BLE001 - missing driver, bad options
+            raise StoreError(f"cannot open store {url!r}: {exc}") from exc
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+        store = cls(engine)
+        store.upgrade()
+        return store
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def upgrade(self, revision: str = "head") -> None:
+        """Apply the Alembic migrations up to ``revision``."""
+        from alembic import command
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+        try:
+            with self.engine.begin() as conn:
+                if self._at_head(conn) and revision == "head":
+                    return
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+        except OperationalError as exc:
+            raise StoreError(f"cannot open or migrate the store: {exc.orig}") from exc
+
+    def _at_head(self, conn: Connection) -> bool:
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
+        current = MigrationContext.configure(conn).get_current_heads()
+        script = ScriptDirectory(str(Path(__file__).parent / "migrations"))
+        return set(current) == set(script.get_heads())
+
+    def tables(self) -> list[str]:
+        return sorted(inspect(self.engine).get_table_names())
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One all-or-nothing unit of work; any exception, Ctrl-C included, rolls it back."""
+        with self.engine.connect() as conn:
+            trans = conn.begin()
+            try:
+                yield conn
+            except BaseException:
+                trans.rollback()
+                raise
+            trans.commit()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # --- sources -----------------------------------------------------------------------------
+
+    def source_id(self, conn: Connection, source: Source) -> int:
+        """The id of ``source`` by its key, creating it if new (existing rows are kept as is)."""
+        found = conn.execute(select(s.sources.c.id).where(s.sources.c.key == source.key)).scalar()
+        if found is not None:
+            return int(found)
+        result = conn.execute(
+            insert(s.sources).values(
+                key=source.key,
+                name=source.name,
+                kind=source.kind,
+                country=source.country,
+                affiliation=source.affiliation,
+                coverage_group=source.coverage_group,
+                created_at=now(),
+            )
+        )
+        return _new_id(result)
+
+    # --- documents and their raw bytes ------------------------------------------------------
+
+    def document_id(self, conn: Connection, sha256: str) -> int | None:
+        found = conn.execute(select(s.documents.c.id).where(s.documents.c.sha256 == sha256))
+        value = found.scalar()
+        return None if value is None else int(value)
+
+    def put_blob(self, conn: Connection, sha256: str, chunks: Iterable[bytes]) -> int:
+        """Store raw bytes under their SHA-256, chunk by chunk; returns the size.
+
+        Raises :class:`IntegrityError` when the bytes do not hash to ``sha256``.
+        """
+        if conn.execute(select(s.blobs.c.seq).where(s.blobs.c.sha256 == sha256).limit(1)).first():
+            return -1
+        digest = hashlib.sha256()
+        size = 0
+        for seq, chunk in enumerate(_rechunk(chunks)):
+            digest.update(chunk)
+            size += len(chunk)
+            conn.execute(insert(s.blobs).values(sha256=sha256, seq=seq, data=chunk))
+        if size == 0:
+            conn.execute(insert(s.blobs).values(sha256=sha256, seq=0, data=b""))
+        if digest.hexdigest() != sha256:
+            raise IntegrityError(f"bytes changed while being stored (expected sha256 {sha256})")
+        return size
+
+    def iter_blob(self, sha256: str, conn: Connection | None = None) -> Iterator[bytes]:
+        """The raw bytes of a document, chunk by chunk, exactly as captured."""
+        query = select(s.blobs.c.data).where(s.blobs.c.sha256 == sha256).order_by(s.blobs.c.seq)
+        if conn is not None:
+            yield from (bytes(row[0]) for row in conn.execute(query))
+            return
+        with self.engine.connect() as own:
+            yield from (bytes(row[0]) for row in own.execute(query))
+
+    def read_blob(self, sha256: str) -> bytes:
+        return b"".join(self.iter_blob(sha256))
+
+    def add_document(self, conn: Connection, values: dict[str, Any]) -> int:
+        values = {"captured_at": now(), **values}
+        return _new_id(conn.execute(insert(s.documents).values(**values)))
+
+    # --- runs, skipped rows and the audit log ------------------------------------------------
+
+    def start_run(self, conn: Connection, origin: str, fmt: str | None) -> int:
+        result = conn.execute(
+            insert(s.ingest_runs).values(
+                started_at=now(), origin=origin, format=fmt, actor=actor_name()
+            )
+        )
+        return _new_id(result)
+
+    def finish_run(
+        self, conn: Connection, run_id: int, documents: int, claims: int, skipped: int
+    ) -> None:
+        conn.execute(
+            s.ingest_runs.update()
+            .where(s.ingest_runs.c.id == run_id)
+            .values(finished_at=now(), documents=documents, claims=claims, skipped=skipped)
+        )
+
+    def record_skipped(self, conn: Connection, run_id: int, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            conn.execute(insert(s.skipped_rows), [{"run_id": run_id, **r} for r in rows])
+
+    def audit(
+        self,
+        conn: Connection,
+        *,
+        action: str,
+        entity: str,
+        entity_id: int | None,
+        before: Any = None,
+        after: Any = None,
+        reason: str | None = None,
+        actor: str | None = None,
+    ) -> None:
+        """Append one entry to the audit log (who, when, before, after, why)."""
+        conn.execute(
+            insert(s.audit_log).values(
+                at=now(),
+                actor=actor or actor_name(),
+                action=action,
+                entity=entity,
+                entity_id=entity_id,
+                before=None if before is None else json.dumps(before, default=str, sort_keys=True),
+                after=None if after is None else json.dumps(after, default=str, sort_keys=True),
+                reason=reason,
+            )
+        )
+
+    # --- integrity ---------------------------------------------------------------------------
+
+    def verify(self) -> Iterator[dict[str, Any]]:
+        """Re-hash every stored document; yield one record per document with its status.
+
+        ``status`` is ``ok``, ``missing`` (no bytes stored) or ``mismatch`` (bytes altered).
+        """
+        query = select(s.documents.c.id, s.documents.c.sha256, s.documents.c.origin).order_by(
+            s.documents.c.id
+        )
+        with self.engine.connect() as conn:
+            docs = conn.execute(query).all()
+            for doc_id, sha, origin in docs:
+                digest = hashlib.sha256()
+                seen = False
+                for chunk in self.iter_blob(sha, conn):
+                    seen = True
+                    digest.update(chunk)
+                status = "ok" if digest.hexdigest() == sha else "mismatch"
+                if not seen:
+                    status = "missing"
+                yield {"document_id": doc_id, "sha256": sha, "origin": origin, "status": status}
+
+    def count(self, table: str) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(s.metadata.tables[table])).scalar() or 0)
+
+
+def _new_id(result: Any) -> int:
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def _rechunk(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """Regroup arbitrary pieces into ``CHUNK``-sized blocks (the last may be shorter)."""
+    buf = bytearray()
+    for piece in chunks:
+        buf += piece
+        while len(buf) >= CHUNK:
+            yield bytes(buf[:CHUNK])
+            del buf[:CHUNK]
+    if buf:
+        yield bytes(buf)
