@@ -1,0 +1,40 @@
+"""The same store code on a real PostgreSQL server (skipped where none is installed)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+
+import pytest
+
+from rescuewatch.model import Claim, Source, Victim
+from rescuewatch.store import Store
+from rescuewatch.store.claims import add_claims, iter_claims
+
+pytest.importorskip("psycopg", reason="psycopg 3 is not installed (pip install '.[postgres]')")
+from tests.pg import pg_bindir, temporary_postgres  # noqa: E402
+
+pytestmark = pytest.mark.skipif(pg_bindir() is None, reason="no PostgreSQL server binaries here")
+
+
+@pytest.fixture(scope="module")
+def pg_store() -> Iterator[Store]:
+    with temporary_postgres() as url:
+        store = Store.open(url)
+        yield store
+        store.dispose()
+
+
+def test_migrations_and_claims_work_on_postgresql(pg_store: Store) -> None:
+    data = b"a report stored in postgres"
+    sha = hashlib.sha256(data).hexdigest()
+    with pg_store.transaction() as conn:
+        source_id = pg_store.source_id(conn, Source("pg-source", "PG source"))
+        pg_store.put_blob(conn, sha, [data])
+        doc = pg_store.add_document(conn, {"sha256": sha, "source_id": source_id, "origin": "mem",
+                                           "format": "text", "size": len(data)})
+        add_claims(conn, doc, [Claim(victims=[Victim("rescuer", killed=1)])])
+    assert pg_store.dialect == "postgresql"
+    assert [r["status"] for r in pg_store.verify()] == ["ok"]
+    (claim, _), = list(iter_claims(pg_store))
+    assert claim.victims == [Victim("rescuer", killed=1)]
