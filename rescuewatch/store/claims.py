@@ -133,6 +133,7 @@ def claims_query(
     until: dt.date | None = None,
     party: str | None = None,
     document_id: int | None = None,
+    incident_id: int | None = None,
     include_aggregates: bool = True,
 ) -> Select[Any]:
     """A query over claims joined with their document's source, filtered as asked."""
@@ -142,7 +143,11 @@ def claims_query(
             s.documents.c.sha256.label("document_sha256"),
             s.documents.c.origin.label("document_origin"),
             s.documents.c.format.label("document_format"),
+            s.documents.c.title.label("document_title"),
+            s.documents.c.published.label("document_published"),
             s.sources.c.key.label("source_key"),
+            s.sources.c.name.label("source_name"),
+            s.sources.c.kind.label("source_kind"),
             s.sources.c.affiliation.label("source_affiliation"),
         )
         .join(s.documents, s.documents.c.id == s.claims.c.document_id)
@@ -164,6 +169,8 @@ def claims_query(
         conditions.append(s.claims.c.perpetrator_party == party)
     if document_id is not None:
         conditions.append(s.claims.c.document_id == document_id)
+    if incident_id is not None:
+        conditions.append(s.claims.c.incident_id == incident_id)
     if not include_aggregates:
         conditions.append(s.claims.c.is_aggregate.is_(False))
     return query.where(and_(*conditions)) if conditions else query

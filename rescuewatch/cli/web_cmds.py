@@ -1,0 +1,32 @@
+"""``rescuewatch serve``: the web app and API."""
+
+from __future__ import annotations
+
+import click
+
+from rescuewatch.cli.common import db_option, open_store
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (use 0.0.0.0 only behind an authenticating proxy).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@db_option
+def serve(host: str, port: int, db: str | None) -> None:
+    """Run the web app (incidents, claims, evidence, map) and its JSON API.
+
+    The app is read-only: changes go through `rescuewatch review`, which audits them.
+    The API is described at /docs.
+
+    \b
+    Examples:
+      rescuewatch serve
+      rescuewatch serve --port 8080 --db postgresql+psycopg://monitor@localhost/rescuewatch
+    """
+    import uvicorn
+
+    from rescuewatch.web.app import create_app
+
+    app = create_app(open_store(db, create=False))
+    click.echo(f"serving on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -1,0 +1,155 @@
+"""Read-only queries for browsing the record (web app and API).
+
+All values from users arrive here as bound parameters; none is ever formatted into SQL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+
+from rescuewatch.store import schema as s
+from rescuewatch.store.claims import claims_query, iter_claims
+from rescuewatch.store.core import Store
+
+MAX_PAGE = 500
+
+
+@dataclass(frozen=True)
+class IncidentFilter:
+    """What a user may filter incidents by."""
+
+    country: str | None = None
+    category: str | None = None
+    certainty: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    protected: bool | None = None
+    text: str | None = None
+
+    def conditions(self) -> list[Any]:
+        c = s.incidents.c
+        out: list[Any] = []
+        if self.country:
+            out.append(c.country == self.country.upper())
+        if self.category:
+            out.append(c.categories.like(f"%{self.category}%"))
+        if self.certainty:
+            out.append(c.certainty == self.certainty)
+        if self.since:
+            out.append(c.date_start >= self.since)
+        if self.until:
+            out.append(c.date_start <= self.until)
+        if self.protected is not None:
+            out.append(c.protected.is_(self.protected))
+        if self.text:
+            pattern = f"%{self.text}%"
+            out.append(or_(c.place_name.like(pattern), c.admin1.like(pattern),
+                           c.perpetrators.like(pattern)))
+        return out
+
+
+def list_incidents(
+    store: Store, flt: IncidentFilter, *, limit: int = 50, offset: int = 0
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of incidents, newest first, and the number of incidents matching."""
+    limit = max(1, min(limit, MAX_PAGE))
+    where = and_(*flt.conditions()) if flt.conditions() else None
+    query = select(s.incidents)
+    count = select(func.count()).select_from(s.incidents)
+    if where is not None:
+        query, count = query.where(where), count.where(where)
+    query = query.order_by(s.incidents.c.date_start.desc().nulls_last(), s.incidents.c.id.desc())
+    with store.engine.connect() as conn:
+        rows = [incident_json(dict(r)) for r in conn.execute(query.limit(limit).offset(offset)).mappings()]
+        total = int(conn.execute(count).scalar() or 0)
+    return rows, total
+
+
+def incident_json(row: dict[str, Any]) -> dict[str, Any]:
+    """An incident row with its JSON columns decoded and dates as ISO strings."""
+    out = dict(row)
+    if out.get("perpetrators"):
+        with contextlib.suppress(ValueError):
+            out["perpetrators"] = json.loads(out["perpetrators"])
+    for key, value in out.items():
+        if isinstance(value, dt.date | dt.datetime):
+            out[key] = value.isoformat()
+    out["categories"] = [c for c in (out.get("categories") or "").split(",") if c]
+    out["weapons"] = [w for w in (out.get("weapons") or "").split(",") if w]
+    return out
+
+
+def incident_detail(store: Store, incident_id: int) -> dict[str, Any] | None:
+    """An incident with every claim (source, victims, evidence) and its audit trail."""
+    with store.engine.connect() as conn:
+        row = conn.execute(select(s.incidents).where(s.incidents.c.id == incident_id)).mappings().first()
+        if row is None:
+            return None
+        audit = [dict(a) for a in conn.execute(
+            select(s.audit_log)
+            .where(and_(s.audit_log.c.entity == "incident", s.audit_log.c.entity_id == incident_id))
+            .order_by(s.audit_log.c.id)
+        ).mappings()]
+    claims = [
+        {"claim": claim, **extra}
+        for claim, extra in iter_claims(store, claims_query(incident_id=incident_id))
+    ]
+    return {"incident": incident_json(dict(row)), "claims": claims, "audit": audit}
+
+
+def document_detail(store: Store, document_id: int) -> dict[str, Any] | None:
+    """A document's metadata, extracted text and claims (the raw bytes stay in the store)."""
+    query = (
+        select(s.documents, s.sources.c.name.label("source_name"), s.sources.c.key.label("source_key"),
+               s.sources.c.affiliation.label("source_affiliation"))
+        .join(s.sources, s.sources.c.id == s.documents.c.source_id)
+        .where(s.documents.c.id == document_id)
+    )
+    with store.engine.connect() as conn:
+        row = conn.execute(query).mappings().first()
+    if row is None:
+        return None
+    claims = [claim for claim, _ in iter_claims(store, claims_query(document_id=document_id))]
+    return {"document": dict(row), "claims": claims[:MAX_PAGE], "n_claims": len(claims)}
+
+
+def overview(store: Store) -> dict[str, Any]:
+    """Headline counts for the front page."""
+    with store.engine.connect() as conn:
+        by_certainty: dict[Any, Any] = dict(conn.execute(
+            select(s.incidents.c.certainty, func.count()).group_by(s.incidents.c.certainty)
+        ).all())
+        protected = conn.execute(
+            select(func.count(), func.sum(s.incidents.c.killed_min), func.sum(s.incidents.c.injured_min))
+            .where(s.incidents.c.protected.is_(True))
+        ).one()
+        return {
+            "documents": int(conn.execute(select(func.count()).select_from(s.documents)).scalar() or 0),
+            "claims": int(conn.execute(select(func.count()).select_from(s.claims)).scalar() or 0),
+            "incidents": int(conn.execute(select(func.count()).select_from(s.incidents)).scalar() or 0),
+            "protected_incidents": int(protected[0] or 0),
+            "killed_at_least": int(protected[1] or 0),
+            "injured_at_least": int(protected[2] or 0),
+            "by_certainty": {str(k): int(v) for k, v in by_certainty.items()},
+        }
+
+
+def incident_points(store: Store, flt: IncidentFilter, limit: int = 100_000) -> list[dict[str, Any]]:
+    """Incidents with coordinates, compact, for the map."""
+    c = s.incidents.c
+    conditions = [*flt.conditions(), c.lat.is_not(None), c.lon.is_not(None)]
+    query = (
+        select(c.id, c.lat, c.lon, c.date_start, c.place_name, c.categories, c.certainty,
+               c.killed_max, c.injured_max, c.protected)
+        .where(and_(*conditions))
+        .order_by(c.id)
+        .limit(limit)
+    )
+    with store.engine.connect() as conn:
+        return [incident_json(dict(r)) for r in conn.execute(query).mappings()]

@@ -1,0 +1,144 @@
+"""The web app and JSON API: browse incidents, their claims, sources and evidence.
+
+Read-only by design: changes go through the audited ``rescuewatch review`` commands. Every
+query parameter is validated and bounded, passed to SQL only as a bound parameter, and every
+value shown in a page is escaped by Jinja2's autoescaping.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from rescuewatch import __version__
+from rescuewatch.model import CERTAINTY_GRADES, VICTIM_CATEGORIES
+from rescuewatch.store import Store
+from rescuewatch.store.browse import (
+    IncidentFilter,
+    document_detail,
+    incident_detail,
+    incident_points,
+    list_incidents,
+    overview,
+)
+
+HERE = Path(__file__).parent
+STATIC = HERE.parent / "report" / "static"
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; connect-src 'self'; frame-ancestors 'none'"
+)
+
+Country = Annotated[str | None, Query(max_length=2, pattern="^[A-Za-z]{2}$")]
+Category = Annotated[str | None, Query(max_length=20)]
+Certainty = Annotated[str | None, Query(max_length=10)]
+Text = Annotated[str | None, Query(max_length=200)]
+Limit = Annotated[int, Query(ge=1, le=500)]
+Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+
+
+def _filter(country: str | None, category: str | None, certainty: str | None,
+            since: dt.date | None, until: dt.date | None, q: str | None) -> IncidentFilter:
+    if category and category not in VICTIM_CATEGORIES:
+        raise HTTPException(422, f"unknown category; choose from {', '.join(VICTIM_CATEGORIES)}")
+    if certainty and certainty not in CERTAINTY_GRADES:
+        raise HTTPException(422, f"unknown certainty; choose from {', '.join(CERTAINTY_GRADES)}")
+    return IncidentFilter(country=country or None, category=category or None,
+                          certainty=certainty or None, since=since, until=until, text=q or None)
+
+
+def create_app(store: Store) -> FastAPI:
+    """The FastAPI application serving ``store``."""
+    app = FastAPI(title="rescuewatch", version=__version__,
+                  description="Incidents of attacks on medical and rescue workers, as claimed by named sources.")
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
+    app.mount("/assets", StaticFiles(directory=HERE / "static"), name="assets")
+    if STATIC.is_dir():
+        app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    def page(name: str, **context: Any) -> HTMLResponse:
+        html = env.get_template(name).render(version=__version__, categories=VICTIM_CATEGORIES,
+                                             grades=CERTAINTY_GRADES, **context)
+        return HTMLResponse(html)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    @app.get("/", response_class=HTMLResponse)
+    def index(country: Country = None, category: Category = None, certainty: Certainty = None,
+              since: dt.date | None = None, until: dt.date | None = None, q: Text = None,
+              limit: Limit = 50, offset: Offset = 0) -> HTMLResponse:
+        flt = _filter(country, category, certainty, since, until, q)
+        rows, total = list_incidents(store, flt, limit=limit, offset=offset)
+        return page("index.html", summary=overview(store), incidents=rows, total=total,
+                    flt=flt, limit=limit, offset=offset)
+
+    @app.get("/incidents/{incident_id}", response_class=HTMLResponse)
+    def incident_page(incident_id: int) -> HTMLResponse:
+        detail = incident_detail(store, incident_id)
+        if detail is None:
+            raise HTTPException(404, f"no incident {incident_id}")
+        return page("incident.html", **detail)
+
+    @app.get("/documents/{document_id}", response_class=HTMLResponse)
+    def document_page(document_id: int) -> HTMLResponse:
+        detail = document_detail(store, document_id)
+        if detail is None:
+            raise HTTPException(404, f"no document {document_id}")
+        return page("document.html", **detail)
+
+    @app.get("/map", response_class=HTMLResponse)
+    def map_page() -> HTMLResponse:
+        return page("map.html", has_leaflet=(STATIC / "leaflet.js").exists())
+
+    @app.get("/api/stats")
+    def api_stats() -> dict[str, Any]:
+        return overview(store)
+
+    @app.get("/api/incidents")
+    def api_incidents(country: Country = None, category: Category = None,
+                      certainty: Certainty = None, since: dt.date | None = None,
+                      until: dt.date | None = None, q: Text = None, limit: Limit = 50,
+                      offset: Offset = 0) -> dict[str, Any]:
+        flt = _filter(country, category, certainty, since, until, q)
+        rows, total = list_incidents(store, flt, limit=limit, offset=offset)
+        return {"total": total, "limit": limit, "offset": offset, "incidents": rows}
+
+    @app.get("/api/incidents/{incident_id}")
+    def api_incident(incident_id: int) -> dict[str, Any]:
+        detail = incident_detail(store, incident_id)
+        if detail is None:
+            raise HTTPException(404, f"no incident {incident_id}")
+        claims = [
+            {**c["claim"].to_contract({"sha256": c["document_sha256"], "origin": c["document_origin"]}),
+             "claim_id": c["claim"].id, "source": c["source_key"],
+             "source_affiliation": c["source_affiliation"]}
+            for c in detail["claims"]
+        ]
+        return {"incident": detail["incident"], "claims": claims, "audit": detail["audit"]}
+
+    @app.get("/api/incidents.geojson")
+    def api_geojson(country: Country = None, category: Category = None,
+                    certainty: Certainty = None, since: dt.date | None = None,
+                    until: dt.date | None = None) -> JSONResponse:
+        flt = _filter(country, category, certainty, since, until, None)
+        features = [
+            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [p.pop("lon"), p.pop("lat")]},
+             "properties": p}
+            for p in incident_points(store, flt)
+        ]
+        return JSONResponse({"type": "FeatureCollection", "features": features},
+                            media_type="application/geo+json")
+
+    return app

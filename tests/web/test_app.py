@@ -1,0 +1,109 @@
+"""The web app, served by a real uvicorn server on a loopback port."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import uvicorn
+from sqlalchemy import insert
+
+from rescuewatch.model import Claim, DateSpan, Evidence, Perpetrator, Place, Source, Victim
+from rescuewatch.store import Store
+from rescuewatch.store import schema as s
+from rescuewatch.store.claims import add_claims
+from rescuewatch.web.app import create_app
+
+HOSTILE = "<script>alert('x')</script>"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def seed(store: Store) -> int:
+    data = f"Report naming {HOSTILE} as a place".encode()
+    sha = hashlib.sha256(data).hexdigest()
+    now = dt.datetime(2024, 1, 1)
+    with store.transaction() as conn:
+        src = store.source_id(conn, Source("agency-a", f"Agency {HOSTILE}", kind="news_agency",
+                                           affiliation="independent"))
+        doc = store.add_document(conn, {"sha256": sha, "source_id": src, "origin": "mem",
+                                        "format": "text", "size": len(data), "text": data.decode()})
+        store.put_blob(conn, sha, [data])
+        incident = conn.execute(insert(s.incidents).values(
+            date_start=dt.date(2024, 3, 2), date_end=dt.date(2024, 3, 2), date_precision="day",
+            place_name=HOSTILE, country="UA", lat=49.99, lon=36.23, categories="medic",
+            killed_min=1, killed_max=2, protected=True, n_claims=1, n_sources=1,
+            certainty="possible", certainty_rationale="one source", created_at=now, updated_at=now,
+        )).inserted_primary_key[0]
+        add_claims(conn, doc, [Claim(
+            date=DateSpan(dt.date(2024, 3, 2), dt.date(2024, 3, 2), "day"),
+            place=Place(text=HOSTILE), victims=[Victim("medic", killed=2)],
+            perpetrator=Perpetrator(text=HOSTILE), evidence=[Evidence(0, 6, HOSTILE)],
+            description=HOSTILE, incident_id=incident,
+        )])
+    return int(incident)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
+    store = Store.open(f"sqlite:///{tmp_path_factory.mktemp('web') / 'web.db'}")
+    incident = seed(store)
+    port = free_port()
+    config = uvicorn.Config(create_app(store), host="127.0.0.1", port=port, log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", incident
+    srv.should_exit = True
+    thread.join(timeout=10)
+    store.dispose()
+
+
+def test_front_page_lists_incidents_with_escaped_text(server: tuple[str, int]) -> None:
+    base, incident = server
+    response = httpx.get(base + "/")
+    assert response.status_code == 200
+    assert HOSTILE not in response.text
+    assert "&lt;script&gt;" in response.text
+    assert f"/incidents/{incident}" in response.text
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+
+
+def test_incident_page_shows_claims_evidence_and_allegation(server: tuple[str, int]) -> None:
+    base, incident = server
+    page = httpx.get(f"{base}/incidents/{incident}").text
+    assert HOSTILE not in page
+    assert "perpetrator as alleged by this source" in page
+    assert "1–2" in page  # casualty range kept, not averaged
+
+
+def test_api_returns_json_and_validates_parameters(server: tuple[str, int]) -> None:
+    base, incident = server
+    data = httpx.get(base + "/api/incidents", params={"country": "ua"}).json()
+    assert data["total"] == 1 and data["incidents"][0]["categories"] == ["medic"]
+    assert httpx.get(base + "/api/incidents", params={"limit": 100000}).status_code == 422
+    assert httpx.get(base + "/api/incidents", params={"country": "x' OR 1=1 --"}).status_code == 422
+    assert httpx.get(base + "/api/incidents", params={"category": "tanks"}).status_code == 422
+    assert httpx.get(base + "/api/incidents", params={"q": "' OR '1'='1"}).json()["total"] == 0
+    assert httpx.get(f"{base}/api/incidents/999999").status_code == 404
+    detail = httpx.get(f"{base}/api/incidents/{incident}").json()
+    assert detail["claims"][0]["victims"] == [{"category": "medic", "killed": 2, "injured": None}]
+
+
+def test_geojson_uses_lon_lat_order(server: tuple[str, int]) -> None:
+    base, _ = server
+    data = httpx.get(base + "/api/incidents.geojson").json()
+    assert data["features"][0]["geometry"]["coordinates"] == [36.23, 49.99]
