@@ -50,8 +50,8 @@ def run_ingest(db: str | None, paths: tuple[str, ...], fmt: str, ctx: Any) -> An
     """Ingest with a progress display; shared by ``ingest`` and ``run``."""
     from rescuewatch.ingest.pipeline import expand, ingest
 
+    origins = expand(list(paths))  # a typo in a path fails before the store is touched
     store = open_store(db)
-    origins = expand(list(paths))
     with make_progress() as progress:
         task = progress.add_task("ingest", total=len(origins))
         rows = progress.add_task("rows", total=None)

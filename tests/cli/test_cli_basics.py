@@ -1,0 +1,57 @@
+"""The command line as a user meets it: help, errors, store selection."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import Invoker
+
+
+def test_help_lists_the_commands(rw: Invoker) -> None:
+    result = rw("--help")
+    assert result.exit_code == 0
+    for name in ("ingest", "export", "stats", "verify", "run"):
+        assert name in result.output
+
+
+def test_help_does_not_import_heavy_libraries() -> None:
+    code = (
+        "import sys; from rescuewatch.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('sqlalchemy', 'numpy', 'pandas', 'rich', 'alembic') if m in sys.modules]\n"
+        "print('heavy=' + ','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "heavy="
+
+
+def test_missing_path_is_a_one_line_error_and_creates_nothing(rw: Invoker, tmp_path: Path) -> None:
+    result = rw("ingest", str(tmp_path / "nope.csv"))
+    assert result.exit_code != 0
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "nope.csv" in lines[0] and "no such file" in lines[0]
+
+
+def test_commands_reading_a_missing_store_say_how_to_fix_it(tmp_path: Path) -> None:
+    invoker = Invoker(f"sqlite:///{tmp_path / 'absent.db'}")
+    result = invoker("stats")
+    assert result.exit_code != 0
+    assert "no store at" in result.output and "rescuewatch ingest" in result.output
+    assert not (tmp_path / "absent.db").exists()
+
+
+def test_bad_store_url_is_reported(tmp_path: Path) -> None:
+    result = Invoker("nosuchdialect://x/y")("stats")
+    assert result.exit_code != 0
+    assert "store" in result.output.lower()
+
+
+def test_stats_and_verify_on_an_empty_store(rw: Invoker, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    assert rw("ingest", str(empty)).exit_code != 0  # an empty file is refused
+    result = rw("stats", "--json")
+    assert result.exit_code == 0 and '"documents": 0' in result.output
+    assert rw("verify").exit_code == 0
