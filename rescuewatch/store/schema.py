@@ -199,5 +199,19 @@ audit_log = Table(
     Column("reason", Text),
 )
 
+# Analysts' linking decisions, applied on every relink: ``must_link`` and ``cannot_link`` pair two
+# claims; ``claim_rejected`` (claim_b NULL) keeps a claim out of every incident.
+link_constraints = Table(
+    "link_constraints",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("claim_a", Integer, ForeignKey("claims.id"), nullable=False, index=True),
+    Column("claim_b", Integer, ForeignKey("claims.id"), index=True),
+    Column("reason", Text, nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
 Index("ix_claims_country_date", claims.c.country, claims.c.date_start)
 Index("ix_audit_entity", audit_log.c.entity, audit_log.c.entity_id)

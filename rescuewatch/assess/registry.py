@@ -1,0 +1,212 @@
+"""The source registry: publishers with their kind, country, affiliation and coverage group.
+
+The registry a user versions is a CSV file (columns :data:`FIELDS`); ``rescuewatch sources
+import`` writes it into the store and ``sources export`` writes the store's sources back out.
+A documented default registry (``sources.default.csv``) ships with the package and fills in
+sources the store knows only by key: it matches a source's key, a web domain (``en.tass.ru``
+finds ``tass.ru``) or an alias. A source found nowhere keeps ``affiliation = unknown`` and is
+graded as a weak independent source, which the rationale says.
+
+Affiliation is a party code: ISO 3166-1 alpha-2 for a state party (``UA``, ``RU``, ``IL``,
+``SY``), ``<ISO2>-<SHORT>`` for a non-state party (``SD-RSF``), or ``independent`` /
+``unknown``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection
+
+from rescuewatch.errors import InputError
+from rescuewatch.model import SOURCE_KINDS
+from rescuewatch.store import incidents as db
+from rescuewatch.store.core import Store
+
+FIELDS: tuple[str, ...] = ("key", "name", "kind", "country", "affiliation", "coverage_group",
+                           "aliases", "notes")
+AFFILIATION = re.compile(r"^(?:[A-Z]{2}(?:-[A-Z0-9]{2,12})?|independent|unknown)$")
+MAX_FIELD = 500
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One publisher in a registry file."""
+
+    key: str
+    name: str
+    kind: str = "unknown"
+    country: str | None = None
+    affiliation: str = "unknown"
+    coverage_group: str | None = None
+    aliases: tuple[str, ...] = ()
+    notes: str | None = None
+
+    def store_values(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "country": self.country,
+                "affiliation": self.affiliation, "coverage_group": self.coverage_group}
+
+
+def is_party(affiliation: str | None) -> bool:
+    """Whether an affiliation names a party to a conflict (not independent, not unknown)."""
+    return bool(affiliation) and affiliation not in ("independent", "unknown")
+
+
+def check_affiliation(value: str, *, path: str | None = None, row: int | None = None) -> str:
+    if not AFFILIATION.match(value):
+        raise InputError(
+            f"affiliation {value!r} is not a party code", path=path, row=row, field="affiliation",
+            hint="use ISO-2 (RU, UA), <ISO2>-<SHORT> (SD-RSF), independent or unknown",
+        )
+    return value
+
+
+def check_kind(value: str, *, path: str | None = None, row: int | None = None) -> str:
+    if value not in SOURCE_KINDS:
+        raise InputError(f"unknown source kind {value!r}", path=path, row=row, field="kind",
+                         hint="one of " + ", ".join(SOURCE_KINDS))
+    return value
+
+
+def parse(text: str, origin: str) -> list[Entry]:
+    """Entries of a registry CSV; a bad row raises :class:`InputError` naming row and field."""
+    reader = csv.DictReader(io.StringIO(text))
+    missing = {"key", "name"} - set(reader.fieldnames or ())
+    if missing:
+        raise InputError(f"registry lacks column(s) {', '.join(sorted(missing))}", path=origin,
+                         hint="columns: " + ",".join(FIELDS))
+    entries: list[Entry] = []
+    seen: set[str] = set()
+    for number, raw in enumerate(reader, start=2):
+        row = {k: (v or "").strip() for k, v in raw.items() if k}
+        for name, value in row.items():
+            if len(value) > MAX_FIELD:
+                raise InputError(f"value longer than {MAX_FIELD} characters", path=origin,
+                                 row=number, field=name)
+        key = row.get("key", "")
+        if not key:
+            raise InputError("empty source key", path=origin, row=number, field="key")
+        if key in seen:
+            raise InputError(f"source {key!r} listed twice", path=origin, row=number, field="key")
+        seen.add(key)
+        country = row.get("country") or None
+        if country is not None and not re.fullmatch(r"[A-Z]{2}", country):
+            raise InputError(f"country {country!r} is not ISO-2", path=origin, row=number,
+                             field="country")
+        entries.append(Entry(
+            key=key, name=row.get("name") or key,
+            kind=check_kind(row.get("kind") or "unknown", path=origin, row=number),
+            country=country,
+            affiliation=check_affiliation(row.get("affiliation") or "unknown", path=origin,
+                                          row=number),
+            coverage_group=row.get("coverage_group") or None,
+            aliases=tuple(a.strip().lower() for a in (row.get("aliases") or "").split(";")
+                          if a.strip()),
+            notes=row.get("notes") or None,
+        ))
+    return entries
+
+
+def read_file(path: str | Path) -> list[Entry]:
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(f"cannot read registry: {exc.strerror}", path=str(p)) from exc
+    except UnicodeDecodeError as exc:
+        raise InputError("registry is not UTF-8 text", path=str(p)) from exc
+    return parse(text, str(p))
+
+
+def default_entries() -> list[Entry]:
+    """The registry shipped with rescuewatch."""
+    text = resources.files("rescuewatch.assess").joinpath("sources.default.csv").read_text("utf-8")
+    return parse(text, "sources.default.csv")
+
+
+class Registry:
+    """Look-up of entries by key, alias or web domain."""
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        self.by_name: dict[str, Entry] = {}
+        for e in entries:
+            self.by_name.setdefault(e.key.lower(), e)
+            for alias in e.aliases:
+                self.by_name.setdefault(alias, e)
+
+    def find(self, key: str) -> Entry | None:
+        name = key.strip().lower()
+        name = re.sub(r"^[a-z]+://", "", name).split("/", 1)[0] if "://" in name else name
+        if name.startswith("www."):
+            name = name[4:]
+        if name in self.by_name:
+            return self.by_name[name]
+        labels = name.split(".")
+        for start in range(1, len(labels) - 1):
+            found = self.by_name.get(".".join(labels[start:]))
+            if found:
+                return found
+        return None
+
+
+def apply_defaults(store: Store, conn: Connection, entries: Iterable[Entry] | None = None) -> int:
+    """Fill in sources the store knows nothing about (kind and affiliation unknown).
+
+    Sources a user has described are never overwritten. Each fill is audited.
+    """
+    registry = Registry(default_entries() if entries is None else entries)
+    filled = 0
+    for source in db.list_sources(conn):
+        if source["kind"] != "unknown" or source["affiliation"] != "unknown":
+            continue
+        entry = registry.find(source["key"])
+        if entry is None:
+            continue
+        values = entry.store_values()
+        values["name"] = source["name"] if source["name"] != source["key"] else entry.name
+        before, after = db.upsert_source(conn, source["key"], values)
+        store.audit(conn, action="registry-default", entity="source", entity_id=source["id"],
+                    before=before, after=after, reason="filled from the default source registry")
+        filled += 1
+    return filled
+
+
+def import_entries(store: Store, entries: Iterable[Entry], reason: str) -> dict[str, int]:
+    """Create or update sources from registry entries in one transaction (audited)."""
+    created = changed = 0
+    with store.transaction() as conn:
+        for entry in entries:
+            before, after = db.upsert_source(conn, entry.key, entry.store_values())
+            if before == after:
+                continue
+            created += before is None
+            changed += before is not None
+            store.audit(conn, action="source-import", entity="source", entity_id=after["id"],
+                        before=before, after=after, reason=reason)
+    return {"created": created, "changed": changed}
+
+
+def export_csv(store: Store) -> str:
+    """The store's sources as a registry CSV (aliases and notes from the default registry)."""
+    defaults = Registry(default_entries())
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(FIELDS), lineterminator="\n")
+    writer.writeheader()
+    with store.engine.connect() as conn:
+        for source in db.list_sources(conn):
+            entry = defaults.find(source["key"])
+            writer.writerow({
+                "key": source["key"], "name": source["name"], "kind": source["kind"],
+                "country": source["country"] or "", "affiliation": source["affiliation"],
+                "coverage_group": source["coverage_group"] or "",
+                "aliases": ";".join(entry.aliases) if entry and entry.key == source["key"] else "",
+                "notes": entry.notes if entry and entry.key == source["key"] and entry.notes else "",
+            })
+    return out.getvalue()

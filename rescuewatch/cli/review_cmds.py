@@ -1,0 +1,310 @@
+"""``rescuewatch review``, ``audit`` and ``sources``: analysts' decisions and the registry."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from rescuewatch.cli.common import db_option, json_option, open_store, print_json
+
+reason_option = click.option("--reason", required=True,
+                             help="Why (required; kept in the audit log).")
+
+
+@click.group()
+def review() -> None:
+    """List, merge, split, reject and grade incidents by hand (every change is audited).
+
+    \b
+    Examples:
+      rescuewatch review list --status unreviewed
+      rescuewatch review show 12
+      rescuewatch review merge 12 15 --reason "same strike, two reports a day apart"
+      rescuewatch review split 12 --claims 40,41 --reason "second strike in the next village"
+      rescuewatch review reject 12 --reason "satire site"
+      rescuewatch review certainty 12 probable --reason "verified footage"
+    """
+
+
+@review.command("list")
+@click.option("--status", default=None, help="Only incidents with this review status.")
+@click.option("--certainty", default=None, help="Only incidents with this grade.")
+@click.option("--limit", type=click.IntRange(1, 10000), default=50, show_default=True)
+@click.option("--offset", type=click.IntRange(0), default=0)
+@db_option
+@json_option
+def list_cmd(status: str | None, certainty: str | None, limit: int, offset: int,
+             db: str | None, as_json: bool) -> None:
+    """List incidents, newest first."""
+    from rescuewatch.store.incidents import list_incident_rows
+
+    store = open_store(db, create=False)
+    with store.engine.connect() as conn:
+        rows = list_incident_rows(conn, status=status, certainty=certainty, limit=limit,
+                                  offset=offset)
+    if as_json:
+        print_json(rows)
+        return
+    for r in rows:
+        killed = _range(r["killed_min"], r["killed_max"])
+        click.echo(f"{r['id']:>7}  {r['date_start'] or '?'}  {(r['place_name'] or '?')[:30]:<30} "
+                   f"{r['categories'] or 'context':<24} killed {killed:<7} "
+                   f"{r['certainty'] or '-':<9} {r['n_sources']} src  {r['review_status']}")
+
+
+def _range(lo: Any, hi: Any) -> str:
+    if lo is None:
+        return "?"
+    return str(lo) if lo == hi else f"{lo}-{hi}"
+
+
+@review.command("show")
+@click.argument("incident", type=int)
+@db_option
+@json_option
+def show(incident: int, db: str | None, as_json: bool) -> None:
+    """Show one incident with every claim and its source."""
+    from rescuewatch.errors import InputError
+    from rescuewatch.store.incidents import get_incident, incident_claims
+
+    store = open_store(db, create=False)
+    with store.engine.connect() as conn:
+        row = get_incident(conn, incident)
+        if row is None:
+            raise InputError(f"no incident {incident}", field="incident")
+        claims = incident_claims(conn, [incident])
+    if as_json:
+        print_json({"incident": row, "claims": claims})
+        return
+    click.echo(f"incident {row['id']}: {row['date_start']}..{row['date_end']} ({row['date_precision']}), "
+               f"{row['place_name']}, {row['admin1']}, {row['country']}")
+    click.echo(f"  victims {row['categories'] or 'none (context event)'}; killed "
+               f"{_range(row['killed_min'], row['killed_max'])}, injured "
+               f"{_range(row['injured_min'], row['injured_max'])}; weapons {row['weapons']}")
+    for p in json.loads(row["perpetrators"] or "[]"):
+        click.echo(f"  perpetrator {p['party'] or p['text']} as alleged by {', '.join(p['alleged_by'])}")
+    click.echo(f"  certainty {row['certainty']} ({'locked' if row['certainty_locked'] else 'by rules'}),"
+               f" review {row['review_status']}")
+    for line in (row["certainty_rationale"] or "").splitlines():
+        click.echo(f"    {line}")
+    for c in claims:
+        click.echo(f"  claim {c['id']}: {c['source_key']} ({c['source_affiliation']}) "
+                   f"{c['date_start']} {c['place_name'] or c['place_text']} killed {c['killed']} "
+                   f"{c['weapon'] or ''} {c['perpetrator_party'] or ''}".rstrip())
+
+
+@review.command("merge")
+@click.argument("incidents", type=int, nargs=-1, required=True)
+@reason_option
+@db_option
+def merge_cmd(incidents: tuple[int, ...], reason: str, db: str | None) -> None:
+    """Merge incidents into the one with the lowest id."""
+    from rescuewatch.link.review import merge
+
+    target = merge(open_store(db, create=False), list(incidents), reason)
+    click.echo(f"merged into incident {target}")
+
+
+@review.command("split")
+@click.argument("incident", type=int)
+@click.option("--claims", required=True, help="Comma-separated claim ids to move to a new incident.")
+@reason_option
+@db_option
+def split_cmd(incident: int, claims: str, reason: str, db: str | None) -> None:
+    """Move some claims of an incident into a new incident."""
+    from rescuewatch.errors import InputError
+    from rescuewatch.link.review import split
+
+    try:
+        ids = [int(x) for x in claims.split(",") if x.strip()]
+    except ValueError as exc:
+        raise InputError(f"claim ids must be integers: {claims[:80]!r}", field="--claims") from exc
+    new_id = split(open_store(db, create=False), incident, ids, reason)
+    click.echo(f"claims {', '.join(map(str, ids))} moved to new incident {new_id}")
+
+
+@review.command("reject")
+@click.argument("incident", type=int)
+@click.option("--claim", "claim_id", type=int, default=None,
+              help="Reject only this claim of the incident.")
+@reason_option
+@db_option
+def reject_cmd(incident: int, claim_id: int | None, reason: str, db: str | None) -> None:
+    """Reject an incident, or one of its claims, for good."""
+    from rescuewatch.link.review import reject
+
+    reject(open_store(db, create=False), incident, reason, claim_id)
+    click.echo(f"rejected {'claim ' + str(claim_id) + ' of ' if claim_id else ''}incident {incident}")
+
+
+@review.command("certainty")
+@click.argument("incident", type=int)
+@click.argument("grade", required=False,
+                type=click.Choice(["rumour", "possible", "probable", "confirmed"]))
+@click.option("--unlock", is_flag=True, help="Return the incident to the grading rules.")
+@reason_option
+@db_option
+def certainty_cmd(incident: int, grade: str | None, unlock: bool, reason: str,
+                  db: str | None) -> None:
+    """Set (and lock) an incident's certainty grade, or --unlock it."""
+    from rescuewatch.errors import InputError
+    from rescuewatch.link.review import set_certainty
+
+    if not unlock and grade is None:
+        raise InputError("give a grade or --unlock", field="grade")
+    after = set_certainty(open_store(db, create=False), incident, grade, reason, unlock=unlock)
+    click.echo(f"incident {incident}: certainty {after['certainty']}"
+               f"{' (locked)' if after['certainty_locked'] else ''}")
+
+
+@click.command()
+@click.option("--incident", type=int, default=None, help="Only entries about this incident.")
+@click.option("--limit", type=click.IntRange(1, 100000), default=200, show_default=True)
+@db_option
+@json_option
+def audit(incident: int | None, limit: int, db: str | None, as_json: bool) -> None:
+    """Show the audit log: who changed what, when, before, after and why.
+
+    \b
+    Examples:
+      rescuewatch audit
+      rescuewatch audit --incident 12 --json
+    """
+    from rescuewatch.store.incidents import audit_entries
+
+    entries = audit_entries(open_store(db, create=False), incident_id=incident, limit=limit)
+    if as_json:
+        for e in entries:
+            for key in ("before", "after"):
+                e[key] = None if e[key] is None else json.loads(e[key])
+        print_json(entries)
+        return
+    for e in entries:
+        target = f"{e['entity']} {e['entity_id']}" if e["entity_id"] is not None else e["entity"]
+        click.echo(f"{e['at']:%Y-%m-%d %H:%M:%S}  {e['actor']:<12} {e['action']:<16} {target:<16} "
+                   f"{e['reason'] or ''}")
+
+
+@click.group()
+def sources() -> None:
+    """Show and edit the source registry (kind, country, affiliation, coverage group).
+
+    Affiliation is a party code: ISO-2 for a state party (UA, RU, IL, SY), <ISO2>-<SHORT> for
+    a non-state party (SD-RSF), or independent / unknown.
+
+    \b
+    Examples:
+      rescuewatch sources list
+      rescuewatch sources show tass.ru
+      rescuewatch sources set t.me/somechannel --kind channel --affiliation unknown --reason "new"
+      rescuewatch sources export -o sources.csv
+      rescuewatch sources import sources.csv --reason "reviewed registry v3"
+    """
+
+
+@sources.command("list")
+@db_option
+@json_option
+def sources_list(db: str | None, as_json: bool) -> None:
+    """List the store's sources."""
+    from rescuewatch.store.incidents import list_sources
+
+    store = open_store(db, create=False)
+    with store.engine.connect() as conn:
+        rows = list_sources(conn)
+    if as_json:
+        print_json(rows)
+        return
+    for r in rows:
+        click.echo(f"{r['key'][:40]:<40} {r['kind']:<18} {r['country'] or '-':<3} "
+                   f"{r['affiliation']:<12} {r['coverage_group'] or ''}")
+
+
+@sources.command("show")
+@click.argument("key")
+@db_option
+@json_option
+def sources_show(key: str, db: str | None, as_json: bool) -> None:
+    """Show one source (and its default registry entry, if any)."""
+    from rescuewatch.assess.registry import Registry, default_entries
+    from rescuewatch.errors import InputError
+    from rescuewatch.store.incidents import get_source
+
+    store = open_store(db, create=False)
+    with store.engine.connect() as conn:
+        row = get_source(conn, key)
+    default = Registry(default_entries()).find(key)
+    if row is None and default is None:
+        raise InputError(f"no source {key!r} in the store or the default registry", field="key")
+    data = {"store": row, "default_registry": None if default is None else default.__dict__}
+    if as_json:
+        print_json(data)
+        return
+    for label, value in data.items():
+        click.echo(f"{label}: " + ("-" if value is None else
+                                   ", ".join(f"{k}={v}" for k, v in value.items() if v)))
+
+
+@sources.command("set")
+@click.argument("key")
+@click.option("--name", default=None)
+@click.option("--kind", default=None, help="news_agency, state_media, ngo, un, government, ...")
+@click.option("--country", default=None, help="ISO-2 country of the publisher.")
+@click.option("--affiliation", default=None, help="Party code, independent or unknown.")
+@click.option("--coverage-group", default=None)
+@reason_option
+@db_option
+def sources_set(key: str, name: str | None, kind: str | None, country: str | None,
+                affiliation: str | None, coverage_group: str | None, reason: str,
+                db: str | None) -> None:
+    """Create or change a source (audited)."""
+    from rescuewatch.assess.registry import Entry, check_affiliation, check_kind, import_entries
+    from rescuewatch.errors import InputError
+    from rescuewatch.store.incidents import get_source
+
+    if country is not None and (len(country) != 2 or not country.isalpha()):
+        raise InputError(f"country {country!r} is not ISO-2", field="--country")
+    store = open_store(db)
+    with store.engine.connect() as conn:
+        current = get_source(conn, key) or {}
+    entry = Entry(
+        key=key, name=name or current.get("name") or key,
+        kind=check_kind(kind) if kind else current.get("kind", "unknown"),
+        country=country.upper() if country else current.get("country"),
+        affiliation=check_affiliation(affiliation) if affiliation else current.get("affiliation", "unknown"),
+        coverage_group=coverage_group if coverage_group is not None else current.get("coverage_group"),
+    )
+    result = import_entries(store, [entry], reason)
+    click.echo(f"source {key}: {'created' if result['created'] else 'updated' if result['changed'] else 'unchanged'}")
+
+
+@sources.command("import")
+@click.argument("path", type=click.Path(dir_okay=False))
+@reason_option
+@db_option
+def sources_import(path: str, reason: str, db: str | None) -> None:
+    """Write a registry CSV into the store (key,name,kind,country,affiliation,coverage_group,...)."""
+    from rescuewatch.assess.registry import import_entries, read_file
+
+    entries = read_file(path)  # a bad row fails before the store is touched
+    result = import_entries(open_store(db), entries, reason)
+    click.echo(f"{path}: {result['created']} source(s) created, {result['changed']} changed")
+
+
+@sources.command("export")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="File to write (default: stdout).")
+@db_option
+def sources_export(output: str | None, db: str | None) -> None:
+    """Write the store's sources as a registry CSV you can version and import again."""
+    from rescuewatch.assess.registry import export_csv
+
+    text = export_csv(open_store(db, create=False))
+    if output:
+        with open(output, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        click.echo(f"wrote {output}")
+    else:
+        click.echo(text, nl=False)

@@ -1,0 +1,74 @@
+"""Certainty rules (docs/certainty.md) and the source registry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rescuewatch.assess.grade import assess
+from rescuewatch.assess.registry import Registry, default_entries, read_file
+from rescuewatch.errors import InputError
+
+
+def c(key: str, aff: str, kind: str = "news_agency", party: str | None = None,
+      reported: str | None = None) -> dict:
+    return {"source_key": key, "source_name": key, "source_kind": kind,
+            "source_affiliation": aff, "perpetrator_party": party, "reported_certainty": reported}
+
+
+def test_independent_sources_raise_the_grade() -> None:
+    assert assess([c("a", "independent")]).grade == "possible"
+    assert assess([c("a", "independent"), c("b", "independent")]).grade == "probable"
+    assert assess([c(k, "independent") for k in "abc"]).grade == "confirmed"
+
+
+def test_one_partys_sources_count_once_and_do_not_corroborate() -> None:
+    result = assess([c("x1", "XA", "military", party="XB"), c("x2", "XA", "state_media", party="XB"),
+                     c("x3", "XA", "emergency_service", party="XB")])
+    assert result.grade == "possible"
+    assert "3 source(s) affiliated with XA" in result.rationale
+    assert "not corroboration" in result.rationale
+
+
+def test_unknown_sources_are_weak_and_said_so() -> None:
+    result = assess([c("t.me/somechannel", "unknown", "channel")])
+    assert result.grade == "rumour"
+    assert "weak independent source" in result.rationale
+    assert assess([c("u1", "unknown"), c("u2", "unknown")]).grade == "possible"
+
+
+def test_dataset_grade_is_respected_never_lowered() -> None:
+    result = assess([c("who-ssa", "independent", "dataset", reported="confirmed")])
+    assert result.grade == "confirmed"
+    assert "who-ssa gives confirmed" in result.rationale
+
+
+def test_same_rules_for_every_party() -> None:
+    a = assess([c("s1", "AA", party="BB"), c("s2", "BB", party="AA"), c("i", "independent")])
+    b = assess([c("s1", "BB", party="AA"), c("s2", "AA", party="BB"), c("i", "independent")])
+    assert a.grade == b.grade == "probable"
+    assert a.score == b.score
+
+
+def test_default_registry_covers_every_side() -> None:
+    entries = default_entries()
+    affiliations = {e.affiliation for e in entries}
+    assert {"UA", "RU", "IL", "PS", "SY", "SD", "MM", "independent"} <= affiliations
+    kinds_by_party = {(e.affiliation, e.kind) for e in entries}
+    for party in ("UA", "RU"):
+        assert {(party, "state_media"), (party, "emergency_service")} <= kinds_by_party
+    registry = Registry(entries)
+    found = registry.find("https://en.tass.ru/world/123")
+    assert found is not None and found.key == "tass.ru"
+    assert registry.find("www.dsns.gov.ua").key == "dsns.gov.ua"  # type: ignore[union-attr]
+    assert registry.find("unheard-of.example") is None
+
+
+def test_bad_registry_row_names_file_row_and_field(tmp_path: Path) -> None:
+    path = tmp_path / "reg.csv"
+    path.write_text("key,name,kind,country,affiliation\nok,OK,ngo,CH,independent\n"
+                    "bad,Bad,ngo,CH,Party of X\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_file(path)
+    assert "row 3" in str(err.value) and "affiliation" in str(err.value)

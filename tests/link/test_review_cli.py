@@ -1,0 +1,96 @@
+"""The link, assess, review, audit and sources commands, end to end on a real store."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from rescuewatch.model import Source
+from rescuewatch.store import Store
+from tests.link.factory import add_document, claim
+
+
+def seed(db_url: str) -> None:
+    st = Store.open(db_url)
+    add_document(st, Source("reuters.com", "reuters.com"), [claim("2024-03-05", killed=2)], label="1")
+    add_document(st, Source("dsns.gov.ua", "dsns.gov.ua"), [claim("2024-03-05", killed=3)], label="2")
+    add_document(st, Source("t.me/x", "t.me/x"), [claim("2024-06-01", lat=47.0, lon=35.0,
+                                                        place="Far", admin1="B")], label="3")
+    st.dispose()
+
+
+def incidents(rw) -> list[dict]:
+    return json.loads(rw("review", "list", "--json").output)
+
+
+def test_link_assess_review_and_audit(rw, db_url: str) -> None:
+    seed(db_url)
+    assert rw("link", "--json").exit_code == 0
+    out = json.loads(rw("assess", "--json").output)
+    assert out["sources_filled_from_registry"] == 2  # reuters.com and dsns.gov.ua from defaults
+    rows = incidents(rw)
+    assert len(rows) == 2
+    pair = next(r for r in rows if r["n_claims"] == 2)
+    assert pair["certainty"] == "possible"  # one independent + one party's voice
+    assert "DSNS" in pair["certainty_rationale"] or "dsns" in pair["certainty_rationale"]
+
+    single = next(r for r in rows if r["n_claims"] == 1)
+    # A reason is required.
+    assert rw("review", "merge", str(pair["id"]), str(single["id"])).exit_code != 0
+    res = rw("review", "merge", str(pair["id"]), str(single["id"]), "--reason", "same strike")
+    assert res.exit_code == 0, res.output
+    assert len(incidents(rw)) == 1
+    # The merge survives a full relink.
+    rw("link", "--full")
+    assert len(incidents(rw)) == 1
+
+    shown = json.loads(rw("review", "show", str(pair["id"]), "--json").output)
+    far = next(c["id"] for c in shown["claims"] if c["place_name"] == "Far")
+    res = rw("review", "split", str(pair["id"]), "--claims", str(far), "--reason", "different day")
+    assert res.exit_code == 0, res.output
+    rw("link", "--full")
+    assert len(incidents(rw)) == 2
+
+    res = rw("review", "certainty", str(pair["id"]), "confirmed", "--reason", "verified video")
+    assert res.exit_code == 0
+    rw("assess")
+    after = json.loads(rw("review", "show", str(pair["id"]), "--json").output)["incident"]
+    assert after["certainty"] == "confirmed" and after["certainty_locked"]
+
+    log = json.loads(rw("audit", "--incident", str(pair["id"]), "--json").output)
+    actions = {e["action"] for e in log}
+    assert {"merge", "split", "set-certainty"} <= actions
+    assert all(e["reason"] for e in log)
+    merge = next(e for e in log if e["action"] == "merge")
+    assert merge["before"] and merge["after"]["n_claims"] == 3
+
+
+def test_reject_keeps_claim_out_of_every_incident(rw, db_url: str) -> None:
+    seed(db_url)
+    rw("link")
+    pair = next(r for r in incidents(rw) if r["n_claims"] == 2)
+    claims = json.loads(rw("review", "show", str(pair["id"]), "--json").output)["claims"]
+    res = rw("review", "reject", str(pair["id"]), "--claim", str(claims[0]["id"]),
+             "--reason", "hoax account")
+    assert res.exit_code == 0, res.output
+    rw("link", "--full")
+    rows = incidents(rw)
+    assert sum(r["n_claims"] for r in rows) == 2
+
+
+def test_sources_commands_round_trip(rw, tmp_path: Path) -> None:
+    res = rw("sources", "set", "t.me/newchannel", "--kind", "channel", "--affiliation", "unknown",
+             "--reason", "seen in a report")
+    assert res.exit_code == 0, res.output
+    assert rw("sources", "set", "x", "--affiliation", "Party X", "--reason", "r").exit_code == 2
+    out = tmp_path / "reg.csv"
+    assert rw("sources", "export", "-o", str(out)).exit_code == 0
+    text = out.read_text()
+    assert "t.me/newchannel" in text
+    out.write_text(text.replace("channel,,unknown", "channel,UA,UA"))
+    res = rw("sources", "import", str(out), "--reason", "registry v2")
+    assert res.exit_code == 0, res.output
+    listed = json.loads(rw("sources", "list", "--json").output)
+    assert listed[0]["affiliation"] == "UA"
+    shown = json.loads(rw("sources", "show", "tass.ru", "--json").output)
+    assert shown["default_registry"]["affiliation"] == "RU"
