@@ -168,8 +168,18 @@ def verify(db: str | None, as_json: bool) -> None:
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False), default="-",
               help="Output file (default: standard output; parquet needs a file).")
 @click.option("--protected-only", is_flag=True, help="Only claims about protected people.")
+@click.option("--country", default=None, help="Only this country (ISO 3166-1 alpha-2).")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Only rows starting on or after this date (YYYY-MM-DD).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Only rows starting on or before this date (YYYY-MM-DD).")
+@click.option("--category", type=click.Choice(["ambulance", "medic", "health_worker",
+              "health_facility", "patient", "firefighter", "rescuer", "aid_worker"]),
+              default=None, help="Only rows with this victim category.")
 @db_option
-def export(fmt: str, level: str, output: str, protected_only: bool, db: str | None) -> None:
+def export(fmt: str, level: str, output: str, protected_only: bool, country: str | None,
+           since: dt.datetime | None, until: dt.datetime | None, category: str | None,
+           db: str | None) -> None:
     """Write claims or incidents as HXL CSV, GeoJSON, ACLED-style CSV, CSV, JSON Lines or Parquet.
 
     The `csv` and `jsonl` formats are rescuewatch's own: `rescuewatch ingest` reads them back
@@ -180,10 +190,13 @@ def export(fmt: str, level: str, output: str, protected_only: bool, db: str | No
       rescuewatch export --format hxl-csv -o claims-hxl.csv
       rescuewatch export --format geojson --level incidents -o incidents.geojson
       rescuewatch export --format jsonl | head
+      rescuewatch export --format acled-csv --country SY --since 2019-01-01 -o sy-2019.csv
     """
     from rescuewatch.export import write_export
 
     store = open_store(db, create=False)
-    count = write_export(store, fmt, output, level=level, protected_only=protected_only)
+    count = write_export(store, fmt, output, level=level, protected_only=protected_only,
+                         country=country, since=since.date() if since else None,
+                         until=until.date() if until else None, category=category)
     if output != "-":
         click.echo(f"wrote {count} {level} to {output}", err=True)

@@ -1,0 +1,345 @@
+"""rescuewatch's own interchange format: every claim field, as CSV or JSON Lines.
+
+One record per claim (or per incident with ``--level incidents``). The first column (CSV) or
+the first key (JSON Lines) is ``rescuewatch_schema``, whose value names the record kind
+(``claims`` or ``incidents``); ``schema_version`` follows. The reader in
+:mod:`rescuewatch.ingest.native` recognises a file by that marker and turns claim records back
+into the same claims. Text is written exactly as stored: unlike the HXL and ACLED exports, no
+spreadsheet-formula defusing is applied, because the round trip must be exact.
+
+In CSV an empty cell is null, lists and objects are JSON, booleans are ``true``/``false`` and
+floats are written with Python's shortest round-tripping ``repr``. CSV cannot tell an empty
+string from null, so an empty text reads back as null; JSON Lines keeps the difference.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any, TextIO
+
+from rescuewatch.errors import InputError
+from rescuewatch.model import Claim, DateSpan, Evidence, Perpetrator, Place, Victim
+
+MARKER = "rescuewatch_schema"
+SCHEMA_VERSION = "1.0"
+CLAIMS = "claims"
+INCIDENTS = "incidents"
+
+#: Claim columns and their kinds, in file order (the marker and version come first).
+CLAIM_COLUMNS: dict[str, str] = {
+    MARKER: "str",
+    "schema_version": "str",
+    "claim_id": "int",
+    "incident_id": "int",
+    "date_start": "date",
+    "date_end": "date",
+    "date_precision": "str",
+    "time_of_day": "str",
+    "place_text": "str",
+    "place_name": "str",
+    "country": "str",
+    "admin1": "str",
+    "lat": "float",
+    "lon": "float",
+    "geonameid": "int",
+    "place_precision": "str",
+    "categories": "json",
+    "victims": "json",
+    "killed": "int",
+    "injured": "int",
+    "weapon": "str",
+    "repeat_strike": "bool",
+    "perpetrator_text": "str",
+    "perpetrator_party": "str",
+    "is_aggregate": "bool",
+    "event_type": "str",
+    "description": "str",
+    "reported_certainty": "str",
+    "confidence": "float",
+    "evidence": "json",
+    "row_ref": "str",
+    "extractor": "str",
+    "extractor_version": "str",
+    "original": "json",
+    "document_sha256": "str",
+    "document_origin": "str",
+    "document_format": "str",
+    "document_title": "str",
+    "document_published": "date",
+    "source_key": "str",
+    "source_name": "str",
+    "source_kind": "str",
+    "source_affiliation": "str",
+}
+
+INCIDENT_COLUMNS: dict[str, str] = {
+    MARKER: "str",
+    "schema_version": "str",
+    "incident_id": "int",
+    "date_start": "date",
+    "date_end": "date",
+    "date_precision": "str",
+    "place_name": "str",
+    "country": "str",
+    "admin1": "str",
+    "lat": "float",
+    "lon": "float",
+    "place_precision": "str",
+    "categories": "json",
+    "weapons": "json",
+    "killed_min": "int",
+    "killed_max": "int",
+    "injured_min": "int",
+    "injured_max": "int",
+    "repeat_strike": "bool",
+    "protected": "bool",
+    "perpetrators": "json",
+    "n_claims": "int",
+    "n_sources": "int",
+    "sources": "json",
+    "certainty": "str",
+    "certainty_rationale": "str",
+    "certainty_locked": "bool",
+    "review_status": "str",
+    "created_at": "str",
+    "updated_at": "str",
+}
+
+
+# --- records ---------------------------------------------------------------------------------
+
+
+def _iso(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def claim_record(claim: Claim, extra: Mapping[str, Any]) -> dict[str, Any]:
+    """One claim as a JSON-ready record in :data:`CLAIM_COLUMNS` order."""
+    return {
+        MARKER: CLAIMS,
+        "schema_version": SCHEMA_VERSION,
+        "claim_id": claim.id,
+        "incident_id": claim.incident_id,
+        "date_start": _iso(claim.date.start),
+        "date_end": _iso(claim.date.end),
+        "date_precision": claim.date.precision,
+        "time_of_day": claim.time_of_day,
+        "place_text": claim.place.text,
+        "place_name": claim.place.name,
+        "country": claim.place.country,
+        "admin1": claim.place.admin1,
+        "lat": claim.place.lat,
+        "lon": claim.place.lon,
+        "geonameid": claim.place.geonameid,
+        "place_precision": claim.place.precision,
+        "categories": claim.categories,
+        "victims": [
+            {"category": v.category, "killed": v.killed, "injured": v.injured,
+             "affected": v.affected, "harm": v.harm}
+            for v in claim.victims
+        ],
+        "killed": claim.killed,
+        "injured": claim.injured,
+        "weapon": claim.weapon,
+        "repeat_strike": claim.repeat_strike,
+        "perpetrator_text": claim.perpetrator.text,
+        "perpetrator_party": claim.perpetrator.party,
+        "is_aggregate": claim.is_aggregate,
+        "event_type": claim.event_type,
+        "description": claim.description,
+        "reported_certainty": claim.reported_certainty,
+        "confidence": claim.confidence,
+        "evidence": [
+            {"start": e.start, "end": e.end, "text": e.text, "field": e.field}
+            for e in claim.evidence
+        ],
+        "row_ref": claim.row_ref,
+        "extractor": claim.extractor,
+        "extractor_version": claim.extractor_version,
+        "original": claim.original,
+        "document_sha256": extra.get("document_sha256"),
+        "document_origin": extra.get("document_origin"),
+        "document_format": extra.get("document_format"),
+        "document_title": extra.get("document_title"),
+        "document_published": _iso(extra.get("document_published")),
+        "source_key": extra.get("source_key"),
+        "source_name": extra.get("source_name"),
+        "source_kind": extra.get("source_kind"),
+        "source_affiliation": extra.get("source_affiliation"),
+    }
+
+
+def incident_record(row: Mapping[str, Any]) -> dict[str, Any]:
+    """One incident row (from :mod:`rescuewatch.store.exports`) as a JSON-ready record."""
+    out: dict[str, Any] = {MARKER: INCIDENTS, "schema_version": SCHEMA_VERSION}
+    for column in INCIDENT_COLUMNS:
+        if column in out:
+            continue
+        value = row.get("id") if column == "incident_id" else row.get(column)
+        if column in ("categories", "weapons"):
+            value = [v for v in (value or "").split(",") if v]
+        elif column in ("repeat_strike", "protected", "certainty_locked") and value is not None:
+            value = bool(value)
+        elif isinstance(value, dt.date | dt.datetime):
+            value = value.isoformat()
+        out[column] = value
+    return out
+
+
+# --- CSV cells -------------------------------------------------------------------------------
+
+
+def to_cell(value: Any) -> str:
+    """A record value as a CSV cell (null → empty, JSON for lists and objects)."""
+    kind = type(value)
+    if kind is str:  # the common case first: this runs for every cell of every row
+        return value  # type: ignore[no-any-return]
+    if kind is int:
+        return str(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return str(value)
+
+
+def from_cell(cell: str, kind: str, *, row: int, field: str, path: str) -> Any:
+    """A CSV cell back as the JSON-ready value it was written from."""
+    if cell == "":
+        return None
+    try:
+        if kind == "int":
+            return int(cell)
+        if kind == "float":
+            return float(cell)
+        if kind == "bool":
+            if cell not in ("true", "false"):
+                raise ValueError(f"expected true or false, got {cell[:40]!r}")
+            return cell == "true"
+        if kind == "json":
+            return json.loads(cell)
+        if kind == "date":
+            return dt.date.fromisoformat(cell).isoformat()
+    except ValueError as exc:
+        raise InputError(f"not a valid {kind}: {exc}", path=path, row=row, field=field) from exc
+    return cell
+
+
+def write_csv(records: Iterable[dict[str, Any]], out: TextIO, columns: Iterable[str]) -> int:
+    """Write records as RFC 4180 CSV with a header row; returns the record count."""
+    names = list(columns)
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(names)
+    count = 0
+    for record in records:
+        writer.writerow([to_cell(record.get(name)) for name in names])
+        count += 1
+    return count
+
+
+def write_jsonl(records: Iterable[dict[str, Any]], out: TextIO) -> int:
+    """Write one compact JSON object per line (UTF-8, not ASCII-escaped)."""
+    count = 0
+    for record in records:
+        out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+        out.write("\n")
+        count += 1
+    return count
+
+
+# --- back to claims --------------------------------------------------------------------------
+
+
+def _date(value: Any, field: str) -> dt.date | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"{field}: expected an ISO date, got {value!r}")
+    return dt.date.fromisoformat(value)
+
+
+def _opt(record: Mapping[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:
+    value = record.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) and kind is not bool:
+        raise ValueError(f"{key}: expected {getattr(kind, '__name__', kind)}, got a boolean")
+    if kind is float and isinstance(value, int):
+        return float(value)
+    if not isinstance(value, kind):
+        raise ValueError(f"{key}: unexpected value {str(value)[:60]!r}")
+    return value
+
+
+def record_to_claim(record: Mapping[str, Any]) -> Claim:
+    """The claim a claim record describes.
+
+    The claim's ``original`` becomes the record itself (the exported row, JSON columns decoded),
+    so the exporting store's claim id, incident id, document and source stay with the claim;
+    the exported ``original`` value is ``claim.original["original"]``. ``incident_id`` is not
+    restored: incident ids belong to the exporting store. Raises ``ValueError`` naming the
+    field on a bad value.
+    """
+    victims = [
+        Victim(
+            category=str(_opt(v, "category", str)),
+            killed=_opt(v, "killed", int),
+            injured=_opt(v, "injured", int),
+            affected=_opt(v, "affected", int),
+            harm=_opt(v, "harm", str),
+        )
+        for v in _list(record, "victims")
+    ]
+    evidence = [
+        Evidence(int(_opt(e, "start", int)), int(_opt(e, "end", int)), str(_opt(e, "text", str)),
+                 _opt(e, "field", str))
+        for e in _list(record, "evidence")
+    ]
+    return Claim(
+        date=DateSpan(_date(record.get("date_start"), "date_start"),
+                      _date(record.get("date_end"), "date_end"), _opt(record, "date_precision", str)),
+        time_of_day=_opt(record, "time_of_day", str),
+        place=Place(
+            text=_opt(record, "place_text", str), name=_opt(record, "place_name", str),
+            country=_opt(record, "country", str), admin1=_opt(record, "admin1", str),
+            lat=_opt(record, "lat", float), lon=_opt(record, "lon", float),
+            geonameid=_opt(record, "geonameid", int), precision=_opt(record, "place_precision", str),
+        ),
+        victims=victims,
+        killed=_opt(record, "killed", int),
+        injured=_opt(record, "injured", int),
+        weapon=_opt(record, "weapon", str),
+        repeat_strike=_opt(record, "repeat_strike", bool),
+        perpetrator=Perpetrator(_opt(record, "perpetrator_text", str),
+                                _opt(record, "perpetrator_party", str)),
+        is_aggregate=bool(_opt(record, "is_aggregate", bool)),
+        evidence=evidence,
+        confidence=_opt(record, "confidence", float),
+        row_ref=_opt(record, "row_ref", str),
+        extractor=_opt(record, "extractor", str),
+        extractor_version=_opt(record, "extractor_version", str),
+        reported_certainty=_opt(record, "reported_certainty", str),
+        event_type=_opt(record, "event_type", str),
+        description=_opt(record, "description", str),
+        original=dict(record),
+    )
+
+
+def _list(record: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
+    value = record.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ValueError(f"{key}: expected a list of objects")
+    return value

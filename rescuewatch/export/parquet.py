@@ -1,0 +1,83 @@
+"""Apache Parquet through pyarrow, written in row groups of :data:`BATCH` records.
+
+Claims are flat columns plus ``victims`` and ``evidence`` as ``list<struct>`` columns and
+``original`` as a JSON string; incidents carry ``perpetrators`` as ``list<struct>`` and their
+categories, weapons and source keys as ``list<string>``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+BATCH = 5000
+
+_VICTIM = pa.struct([("category", pa.string()), ("killed", pa.int64()), ("injured", pa.int64()),
+                     ("affected", pa.int64()), ("harm", pa.string())])
+_EVIDENCE = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("text", pa.string()),
+                       ("field", pa.string())])
+_PERPETRATOR = pa.struct([("party", pa.string()), ("text", pa.string()),
+                          ("alleged_by", pa.list_(pa.string()))])
+
+_KINDS = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(),
+          "date": pa.date32()}
+
+_CLAIM_LISTS = {"categories": pa.list_(pa.string()), "victims": pa.list_(_VICTIM),
+                "evidence": pa.list_(_EVIDENCE), "original": pa.string()}
+_INCIDENT_LISTS = {"categories": pa.list_(pa.string()), "weapons": pa.list_(pa.string()),
+                   "sources": pa.list_(pa.string()), "perpetrators": pa.list_(_PERPETRATOR)}
+
+
+def schema_for(columns: dict[str, str], lists: dict[str, pa.DataType]) -> pa.Schema:
+    """A pyarrow schema from native column kinds (JSON columns as given in ``lists``)."""
+    fields = []
+    for name, kind in columns.items():
+        fields.append(pa.field(name, lists[name] if kind == "json" else _KINDS[kind]))
+    return pa.schema(fields)
+
+
+def claim_schema() -> pa.Schema:
+    from rescuewatch.export.native import CLAIM_COLUMNS
+
+    return schema_for(CLAIM_COLUMNS, _CLAIM_LISTS)
+
+
+def incident_schema() -> pa.Schema:
+    from rescuewatch.export.native import INCIDENT_COLUMNS
+
+    return schema_for(INCIDENT_COLUMNS, _INCIDENT_LISTS)
+
+
+def _prepare(record: dict[str, Any], schema: pa.Schema) -> dict[str, Any]:
+    out = dict(record)
+    if "original" in out and out["original"] is not None and schema.field("original").type == pa.string():
+        out["original"] = json.dumps(out["original"], ensure_ascii=False, default=str)
+    for name in ("date_start", "date_end", "document_published"):
+        if out.get(name) is not None and name in schema.names:
+            out[name] = dt.date.fromisoformat(out[name])
+    return out
+
+
+def _batches(records: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    iterator = iter(records)
+    while batch := list(islice(iterator, BATCH)):
+        yield batch
+
+
+def write_parquet(records: Iterable[dict[str, Any]], path: Path, schema: pa.Schema) -> int:
+    """Write native records (see :mod:`rescuewatch.export.native`) to ``path``; returns the count."""
+    count = 0
+    with pq.ParquetWriter(str(path), schema, compression="zstd") as writer:
+        for batch in _batches(records):
+            rows = [_prepare(r, schema) for r in batch]
+            table = pa.Table.from_pylist(rows, schema=schema)
+            writer.write_table(table)
+            count += len(rows)
+    return count

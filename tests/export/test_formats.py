@@ -1,0 +1,268 @@
+"""HXL CSV, GeoJSON, ACLED-style CSV and Parquet: structure, typing and safety."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import hxl
+import pyarrow.parquet as pq
+import pytest
+
+from rescuewatch.export.acled import COLUMNS as ACLED_COLUMNS
+from rescuewatch.export.hxl import CLAIM_TAGS
+from rescuewatch.store import Store
+from tests.export.factory import build_sample_store
+
+
+def export(rw, tmp_path: Path, fmt: str, *args: str) -> Path:
+    out = tmp_path / f"out-{fmt}-{'-'.join(a.strip('-') for a in args)}"
+    result = rw("export", "--format", fmt, "-o", str(out), *args)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.reader(fh))
+
+
+def hxl_data(path: Path) -> hxl.model.Dataset:
+    return hxl.data(str(path), hxl.InputOptions(allow_local=True))
+
+
+# --- HXL ---------------------------------------------------------------------------------------
+
+
+def test_hxl_tags_are_recognised_by_libhxl(rw, store: Store, tmp_path: Path) -> None:
+    build_sample_store(store)
+    out = export(rw, tmp_path, "hxl-csv")
+    data = hxl_data(out)
+    tags = [c.get_display_tag(sort_attributes=False) for c in data.columns]
+    assert tags == [tag for _, tag in CLAIM_TAGS.values()]
+    assert [c.header for c in data.columns] == [h for h, _ in CLAIM_TAGS.values()]
+    rows = list(data)
+    assert len(rows) == 5
+    first = rows[0]
+    assert first.get("#geo+lat") == "48.123456789"
+    assert first.get("#affected+killed+medic") == "2"
+    assert first.get("#affected+killed+total") == "2"
+    assert first.get("#country+code+v_iso2") == "UA"
+    assert first.get("#group+perp+alleged+name") == "forces of party A"
+    assert first.get("#meta+source+code") == "outlet-a"
+    # attribute matching works as HXL tools expect: every killed column, summed
+    killed = sum(int(v) for r in rows for v in r.get_all("#affected+killed-total") if v)
+    assert killed == 2 + 1 + 19
+
+
+def test_hxl_passes_libhxl_default_schema_and_typed_columns(rw, store: Store, tmp_path: Path) -> None:
+    build_sample_store(store)
+    out = export(rw, tmp_path, "hxl-csv")
+    errors: list[str] = []
+
+    def collect(e: hxl.validation.HXLValidationException) -> None:
+        if e.rule.severity == "error":
+            errors.append(f"{e.column} {e.value!r}: {e.message}")
+
+    valid = hxl_data(out).validate(callback=collect)
+    assert errors == [] and valid
+    # a schema of our own: dates are dates, counts and coordinates numbers, ids unique
+    columns = ["#valid_tag", "#valid_datatype", "#valid_value+min", "#valid_value+max",
+               "#valid_unique", "#valid_required", "#valid_value+list", "#valid_severity"]
+    weapons = "drone|artillery|missile|airstrike|small_arms|mine_ied|other|unknown"
+    problems: list[str] = []
+    schema = hxl.schema(hxl.data([
+        columns,
+        ["#date+start", "date", "", "", "", "", "", "error"],
+        ["#geo+lat", "number", "-90", "90", "", "", "", "error"],
+        ["#geo+lon", "number", "-180", "180", "", "", "", "error"],
+        ["#affected", "number", "0", "", "", "", "", "error"],
+        ["#meta+id+claim", "", "", "", "true", "true", "", "error"],
+        ["#event+weapon", "", "", "", "", "", weapons, "error"],
+    ]), callback=lambda e: problems.append(f"{e.column} {e.value!r}: {e.message}"))
+    assert schema.validate(hxl_data(out))
+    assert problems == []
+    # the same schema catches a tampered file: a latitude that is not a number
+    text = out.read_bytes().decode("utf-8")
+    out.write_bytes(text.replace("48.123456789", "north", 1).encode("utf-8"))
+    assert not schema.validate(hxl_data(out))
+    assert any("north" in p for p in problems)
+
+
+def test_hxl_and_acled_cells_are_defused(rw, store: Store, tmp_path: Path) -> None:
+    build_sample_store(store)
+    hxl_rows = read_csv(export(rw, tmp_path, "hxl-csv"))
+    description = hxl_rows[1].index("#description")
+    cells = [r[description] for r in hxl_rows[2:]]
+    assert "'+19 aid workers killed since 2022" in cells
+    assert "'-пожарные пострадали" in cells
+    acled_rows = read_csv(export(rw, tmp_path, "acled-csv"))
+    assert not any(cell.startswith(("=", "+", "-", "@")) for r in acled_rows for cell in r
+                   if not _is_number(cell))
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+# --- GeoJSON -----------------------------------------------------------------------------------
+
+
+def test_geojson_is_lon_lat_with_null_geometry_when_unknown(rw, store: Store, tmp_path: Path) -> None:
+    build_sample_store(store)
+    data = json.loads(export(rw, tmp_path, "geojson").read_text(encoding="utf-8"))
+    assert data["type"] == "FeatureCollection"
+    features = data["features"]
+    assert len(features) == 5
+    first = features[0]
+    assert first["geometry"] == {"type": "Point", "coordinates": [37.987654321, 48.123456789]}
+    assert first["properties"]["perpetrator_alleged_party"] == "party_a"
+    assert all(not isinstance(v, dict | list) for f in features for v in f["properties"].values())
+    censored = [f for f in features if f["properties"]["place_precision"] == "censored"]
+    assert censored and censored[0]["geometry"] is None
+    assert [f["id"] for f in features] == [1, 2, 3, 4, 5]
+
+
+def test_geojson_empty_store_is_valid(rw, store: Store) -> None:
+    result = rw("export", "--format", "geojson")
+    assert json.loads(result.output) == {"type": "FeatureCollection", "features": []}
+
+
+# --- ACLED -------------------------------------------------------------------------------------
+
+
+def test_acled_layout_and_mapping(rw, store: Store, tmp_path: Path) -> None:
+    build_sample_store(store)
+    rows = read_csv(export(rw, tmp_path, "acled-csv"))
+    assert rows[0] == list(ACLED_COLUMNS) and len(rows[0]) == 31
+    by_id = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
+    drone = by_id["RW-C1"]
+    assert drone["event_date"] == "2024-03-01" and drone["year"] == "2024"
+    assert drone["time_precision"] == "1"
+    assert (drone["event_type"], drone["sub_event_type"]) == ("Explosions/Remote violence",
+                                                              "Air/drone strike")
+    assert drone["actor1"] == "forces of party A"
+    assert "as alleged by Outlet A" in drone["notes"]
+    assert drone["country"] == "Ukraine" and drone["iso"] == "804"
+    assert drone["geo_precision"] == "1" and drone["fatalities"] == "2"
+    assert drone["tags"] == "ambulance; medic"
+    shelling = by_id["RW-C5"]
+    assert shelling["sub_event_type"] == "Shelling/artillery/missile attack"
+    assert shelling["time_precision"] == "3" and shelling["country"] == "Russia"
+    assert shelling["source"] == "Ministry B"
+    week = by_id["RW-C2"]
+    assert week["time_precision"] == "2" and week["fatalities"] == "12"
+    unknown = by_id["RW-C4"]
+    assert unknown["event_type"] == "Violence against civilians" and unknown["latitude"] == ""
+
+
+def test_acled_reader_reads_our_acled_csv(rw, store: Store, tmp_path: Path) -> None:
+    pytest.importorskip("rescuewatch.ingest.acled", reason="the ACLED reader is not built yet")
+    build_sample_store(store)
+    out = export(rw, tmp_path, "acled-csv")
+    second = Store.open(f"sqlite:///{tmp_path / 'acled.db'}")
+    from rescuewatch.ingest.pipeline import ingest
+
+    report = ingest(second, [str(out)], fmt="acled")
+    dated = 4  # the aggregate statement has no date, which ACLED rows always have
+    assert report.claims >= dated
+    from rescuewatch.store.claims import iter_claims
+
+    claims = {c.row_ref: c for c, _ in iter_claims(second)}
+    drone = claims["RW-C1"]
+    assert drone.date.start and drone.date.start.isoformat() == "2024-03-01"
+    assert drone.place.lat == pytest.approx(48.123456789)
+    assert drone.killed == 2
+    second.dispose()
+
+
+# --- Parquet -----------------------------------------------------------------------------------
+
+
+def test_parquet_claims_have_victims_as_list_of_structs(rw, store: Store, tmp_path: Path) -> None:
+    build_sample_store(store)
+    table = pq.read_table(export(rw, tmp_path, "parquet"))
+    assert table.num_rows == 5
+    assert str(table.schema.field("victims").type).startswith("list<element: struct<category")
+    rows = table.to_pylist()
+    assert sorted(v["category"] for v in rows[0]["victims"]) == ["ambulance", "medic"]
+    assert rows[0]["lat"] == 48.123456789
+    assert rows[0]["date_start"].isoformat() == "2024-03-01"
+    assert json.loads(rows[0]["original"])["nested"] == {"k": [1, 2]}
+
+
+def test_parquet_needs_a_file(rw, store: Store) -> None:
+    result = rw("export", "--format", "parquet")
+    assert result.exit_code != 0 and "needs a file" in result.output
+
+
+# --- incidents ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["hxl-csv", "acled-csv", "csv"])
+def test_incident_level_csvs(rw, store: Store, tmp_path: Path, fmt: str) -> None:
+    build_sample_store(store)
+    rows = read_csv(export(rw, tmp_path, fmt, "--level", "incidents"))
+    body = rows[2:] if fmt == "hxl-csv" else rows[1:]
+    assert len(body) == 2
+    text = "\n".join(",".join(r) for r in body)
+    assert "party_a" in text and "party_b" in text  # every alleged perpetrator is kept
+    cells = [c for r in body for c in r]
+    if fmt == "hxl-csv":
+        assert "'=HYPERLINK(\"https://example.org\")" in cells
+    elif fmt == "csv":
+        assert "=HYPERLINK(\"https://example.org\")" in cells  # native: exact
+    else:
+        assert not any(c.startswith(("=", "+", "-", "@")) for c in cells if not _is_number(c))
+
+
+def test_incident_level_json_formats(rw, store: Store, tmp_path: Path) -> None:
+    build_sample_store(store)
+    lines = export(rw, tmp_path, "jsonl", "--level", "incidents").read_text("utf-8").splitlines()
+    first = json.loads(lines[0])
+    assert first["rescuewatch_schema"] == "incidents"
+    assert first["perpetrators"][1] == {"party": "party_b", "text": None,
+                                        "alleged_by": ["ministry-b"]}
+    assert first["sources"] == ["outlet-a"] and first["categories"] == ["ambulance", "medic"]
+    geo = json.loads(export(rw, tmp_path, "geojson", "--level", "incidents").read_text("utf-8"))
+    assert geo["features"][0]["geometry"]["coordinates"] == [37.987654321, 48.123456789]
+    assert geo["features"][1]["geometry"] is None
+    assert "party_b (alleged by ministry-b)" in geo["features"][0]["properties"]["perpetrators_alleged"]
+    table = pq.read_table(export(rw, tmp_path, "parquet", "--level", "incidents")).to_pylist()
+    assert table[0]["perpetrators"][0]["alleged_by"] == ["outlet-a"]
+    assert table[0]["killed_max"] == 3
+
+
+def test_filters_and_protected_only(rw, store: Store, tmp_path: Path) -> None:
+    build_sample_store(store)
+    def count(*args: str) -> int:
+        return len(rw("export", "--format", "jsonl", *args).output.splitlines())
+
+    assert count() == 5
+    assert count("--protected-only") == 4
+    assert count("--country", "sy") == 1
+    assert count("--since", "2024-01-01") == 2
+    assert count("--until", "2023-12-31") == 2
+    assert count("--category", "medic") == 1
+    assert count("--level", "incidents", "--category", "patient") == 1
+
+
+def test_failed_export_leaves_no_file(rw, store: Store, tmp_path: Path) -> None:
+    result = rw("export", "--format", "csv", "-o", str(tmp_path / "missing" / "x.csv"))
+    assert result.exit_code != 0 and "does not exist" in result.output
+    assert not (tmp_path / "missing").exists()
+    assert not [p for p in tmp_path.iterdir() if p.suffix == ".part"]
+
+
+def test_export_file_appears_complete(rw, store: Store, tmp_path: Path) -> None:
+    build_sample_store(store)
+    out = tmp_path / "c.csv"
+    out.write_text("previous content", encoding="utf-8")
+    assert rw("export", "--format", "csv", "-o", str(out)).exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith("rescuewatch_schema,")
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]

@@ -1,0 +1,144 @@
+"""rescuewatch's own CSV and JSON Lines: every field out, the same claims back in."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from rescuewatch.ingest.base import InputFile, choose_reader
+from rescuewatch.store import Store
+from tests.export.factory import build_sample_store, comparable, stored_claims
+
+
+def export_and_reingest(rw, store: Store, tmp_path: Path, fmt: str) -> tuple[Path, Store]:
+    build_sample_store(store)
+    out = tmp_path / f"claims.{fmt}"
+    result = rw("export", "--format", fmt, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    target = Store.open(f"sqlite:///{tmp_path / 'second.db'}")
+    from rescuewatch.ingest.pipeline import ingest
+
+    report = ingest(target, [str(out)])
+    assert report.inputs[0].format == "rescuewatch"
+    assert report.claims == 5
+    return out, target
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_round_trip_restores_every_claim_field(rw, store: Store, tmp_path: Path, fmt: str) -> None:
+    out, target = export_and_reingest(rw, store, tmp_path, fmt)
+    before = stored_claims(store)
+    after = stored_claims(target)
+    assert [comparable(c) for c, _ in after] == [comparable(c) for c, _ in before]
+    for (old, old_extra), (new, new_extra) in zip(before, after, strict=True):
+        # the exported row is the new claim's original; the old original sits inside it
+        assert new.original is not None
+        assert new.original["original"] == old.original
+        assert new.original["claim_id"] == old.id
+        assert new.original["incident_id"] == old.incident_id
+        assert new.original["source_key"] == old_extra["source_key"]
+        assert new.original["source_affiliation"] == old_extra["source_affiliation"]
+        assert new.original["document_sha256"] == old_extra["document_sha256"]
+        # the export file is the new evidence; incident ids are not carried over
+        assert new_extra["document_origin"] == str(out)
+        assert new_extra["source_key"] == "rescuewatch-export"
+        assert new.incident_id is None
+    target.dispose()
+
+
+def test_reingesting_the_same_export_is_a_duplicate(rw, store: Store, tmp_path: Path) -> None:
+    out, target = export_and_reingest(rw, store, tmp_path, "jsonl")
+    from rescuewatch.ingest.pipeline import ingest
+
+    assert ingest(target, [str(out)]).inputs[0].status == "duplicate"
+    assert target.count("claims") == 5
+    target.dispose()
+
+
+def test_csv_has_marker_first_and_json_columns(rw, store: Store, tmp_path: Path) -> None:
+    build_sample_store(store)
+    out = tmp_path / "c.csv"
+    assert rw("export", "--format", "csv", "-o", str(out)).exit_code == 0
+    with out.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0])[:2] == ["rescuewatch_schema", "schema_version"]
+    assert {r["rescuewatch_schema"] for r in rows} == {"claims"}
+    first = rows[0]
+    assert json.loads(first["victims"])[0]["category"] in {"medic", "ambulance"}
+    assert first["description"] == "Crew hit; =SUM(A1)"  # exact: no formula defusing here
+    assert first["lat"] == "48.123456789"
+    assert first["incident_id"] == "1"
+    assert rows[2]["date_start"] == "" and rows[2]["is_aggregate"] == "true"
+
+
+def test_sniff_is_certain_for_both_forms(rw, store: Store, tmp_path: Path) -> None:
+    build_sample_store(store)
+    for fmt in ("csv", "jsonl"):
+        out = tmp_path / f"x.{fmt}"
+        rw("export", "--format", fmt, "-o", str(out))
+        item = InputFile.from_path(out)
+        assert choose_reader(item).name == "rescuewatch"
+        from rescuewatch.ingest.native import NativeReader
+
+        assert NativeReader().sniff(item) == 100
+
+
+def test_stdout_export_matches_file(rw, store: Store, tmp_path: Path) -> None:
+    build_sample_store(store)
+    out = tmp_path / "c.jsonl"
+    rw("export", "--format", "jsonl", "-o", str(out))
+    printed = rw("export", "--format", "jsonl")
+    assert printed.exit_code == 0
+    assert printed.output == out.read_text(encoding="utf-8")
+    assert len(printed.output.splitlines()) == 5
+
+
+def test_incident_level_file_is_refused(rw, store: Store, tmp_path: Path) -> None:
+    build_sample_store(store)
+    out = tmp_path / "i.csv"
+    assert rw("export", "--format", "csv", "--level", "incidents", "-o", str(out)).exit_code == 0
+    second = tmp_path / "second.db"
+    result = rw("ingest", str(out), "--db", f"sqlite:///{second}")
+    assert result.exit_code != 0
+    assert "incident-level" in result.output and "row 2" in result.output
+    target = Store.open(f"sqlite:///{second}")
+    assert target.count("documents") == 0 and target.count("claims") == 0
+    target.dispose()
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        ('"claims","1.0","x"', "claim_id"),
+        ('"claims","1.0","","","2024-13-01"', "date_start"),
+        ('"claims","9.0"', "schema_version"),
+    ],
+)
+def test_bad_cell_names_row_and_column(rw, tmp_path: Path, line: str, field: str) -> None:
+    from rescuewatch.export.native import CLAIM_COLUMNS
+
+    path = tmp_path / "bad.csv"
+    good = ",".join(['"claims"', '"1.0"'] + [""] * (len(CLAIM_COLUMNS) - 2))
+    path.write_text(",".join(CLAIM_COLUMNS) + "\r\n" + good + "\r\n" + line + "\r\n", encoding="utf-8")
+    result = rw("ingest", str(path))
+    assert result.exit_code != 0
+    assert "row 3" in result.output and repr(field) in result.output
+    assert Store.open(rw.db_url).count("claims") == 0
+
+
+def test_bad_json_line_is_skipped_when_asked(rw, store: Store, tmp_path: Path) -> None:
+    build_sample_store(store)
+    out = tmp_path / "c.jsonl"
+    rw("export", "--format", "jsonl", "-o", str(out))
+    lines = out.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace('"weapon":"airstrike"', '"weapon":"trebuchet"')
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    second = tmp_path / "second.db"
+    failed = rw("ingest", str(out), "--db", f"sqlite:///{second}")
+    assert failed.exit_code != 0 and "row 2" in failed.output
+    ok = rw("ingest", str(out), "--skip-bad-rows", "--json", "--db", f"sqlite:///{second}")
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.output)["claims"] == 4
