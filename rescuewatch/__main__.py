@@ -1,0 +1,5 @@
+"""``python -m rescuewatch`` runs the command line."""
+
+from rescuewatch.cli import main
+
+main()

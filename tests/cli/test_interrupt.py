@@ -1,0 +1,81 @@
+"""An ingest that is interrupted (Ctrl-C or kill) leaves the store exactly as it was."""
+
+from __future__ import annotations
+
+import datetime as dt
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from rescuewatch.model import Claim, DateSpan, Place, Victim
+from rescuewatch.store import Store
+from tests.export.factory import SOURCE_A, add_document, build_sample_store
+
+
+def _dump(path: Path) -> list[str]:
+    """The logical content of a SQLite file (independent of WAL and page layout)."""
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def _big_export(tmp_path: Path, n: int) -> Path:
+    """A rescuewatch JSON Lines file of ``n`` claims, large enough to take a few seconds."""
+    source = Store.open(f"sqlite:///{tmp_path / 'source.db'}")
+    day = dt.date(2023, 1, 1)
+    claims = [
+        Claim(date=DateSpan(day + dt.timedelta(days=i % 700), day + dt.timedelta(days=i % 700),
+                            "day"),
+              place=Place(text=f"Place {i}", country="XA", lat=40 + (i % 97) / 100,
+                          lon=30 + (i % 89) / 100, precision="city"),
+              victims=[Victim("medic", killed=i % 3)], row_ref=str(i))
+        for i in range(n)
+    ]
+    add_document(source, SOURCE_A, claims, "big", fmt="rescuewatch")
+    out = tmp_path / "big.jsonl"
+    from rescuewatch.export import write_export
+
+    write_export(source, "jsonl", str(out))
+    source.dispose()
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
+def test_interrupted_ingest_leaves_the_store_unchanged(tmp_path: Path, how: int) -> None:
+    db = tmp_path / "store.db"
+    store = Store.open(f"sqlite:///{db}")
+    build_sample_store(store)
+    store.dispose()
+    before = _dump(db)
+    big = _big_export(tmp_path, 60_000)
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rescuewatch", "ingest", "--db", f"sqlite:///{db}", str(big)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    wal = db.with_name(db.name + "-wal")
+    deadline = time.monotonic() + 60
+    # wait until the ingest is writing claims, so the interruption hits the middle of the file
+    while time.monotonic() < deadline and proc.poll() is None:
+        if wal.exists() and wal.stat().st_size > 2_000_000:
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, "the ingest finished before it could be interrupted"
+    proc.send_signal(how)
+    proc.wait(timeout=60)
+    assert proc.returncode != 0
+
+    assert _dump(db) == before
+    reopened = Store.open(f"sqlite:///{db}", create=False)
+    try:
+        assert all(item["status"] == "ok" for item in reopened.verify())
+    finally:
+        reopened.dispose()
