@@ -1,0 +1,418 @@
+"""``rescuewatch analyse repeat-strikes|knox|trends|coverage`` and ``rescuewatch report``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from rescuewatch.cli.common import (
+    db_option,
+    json_option,
+    make_progress,
+    open_store,
+    print_json,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+_DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def filter_options(func: F) -> F:
+    """The event filters shared by every analysis."""
+    options = [
+        click.option("--category", metavar="CATS",
+                     help="Victim categories, comma-separated (any matches); 'responders' = "
+                          "ambulance, medic, firefighter, rescuer."),
+        click.option("--country", metavar="ISO2", help="Country code, e.g. UA, RU, SY."),
+        click.option("--admin1", metavar="NAME", help="First-level area, as stored."),
+        click.option("--since", type=_DATE, help="First day (YYYY-MM-DD), inclusive."),
+        click.option("--until", type=_DATE, help="Last day (YYYY-MM-DD), inclusive."),
+        click.option("--perpetrator", metavar="PARTY",
+                     help="Party code alleged by at least one source (an allegation only)."),
+        click.option("--certainty-min",
+                     type=click.Choice(["rumour", "possible", "probable", "confirmed"]),
+                     help="Lowest certainty grade kept."),
+        click.option("--protected-only", is_flag=True,
+                     help="Leave out context events (strikes without protected victims)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _filter(opts: dict[str, Any]) -> Any:
+    from rescuewatch.analyse.events import EventFilter
+    from rescuewatch.errors import InputError
+
+    def day(value: dt.datetime | None) -> dt.date | None:
+        return value.date() if value else None
+
+    flt = EventFilter(
+        category=opts.get("category"), country=opts.get("country"), admin1=opts.get("admin1"),
+        since=day(opts.get("since")), until=day(opts.get("until")),
+        perpetrator=opts.get("perpetrator"), certainty_min=opts.get("certainty_min"),
+        protected_only=bool(opts.get("protected_only")),
+    )
+    try:
+        flt.to_store()
+    except ValueError as exc:
+        raise InputError(str(exc), field="--category") from None
+    return flt
+
+
+def _events(db: str | None, opts: dict[str, Any]) -> tuple[Any, Any]:
+    from rescuewatch.analyse.events import load_events
+
+    store = open_store(db, create=False)
+    return store, load_events(store, _filter(opts))
+
+
+def _records(frame: Any) -> list[dict[str, Any]]:
+    """A DataFrame as JSON-ready records: ISO dates, ``null`` for every missing value."""
+    return list(json.loads(frame.to_json(orient="records", date_format="iso")))
+
+
+def _table(title: str, frame: Any, columns: list[str], limit: int | None = None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False)
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    shown = frame if limit is None else frame.head(limit)
+    for row in shown.loc[:, columns].itertuples(index=False, name=None):
+        table.add_row(*(_cell(v) for v in row))
+    Console(soft_wrap=False).print(table)
+    if limit is not None and len(frame) > limit:
+        click.echo(f"... {len(frame) - limit} more row(s); use --limit or --json")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return "" if math.isnan(value) else f"{value:.4g}"
+    if hasattr(value, "strftime"):
+        try:
+            return str(value.strftime("%Y-%m-%d"))
+        except ValueError:
+            return ""
+    text = str(value)
+    return "" if text in ("<NA>", "NaT", "nan") else text
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def analyse() -> None:
+    """Find patterns: repeat strikes, space-time clustering, trends and media coverage.
+
+    Every analysis reads the incidents of the store (or its claims, one per incident, when
+    `rescuewatch link` has not run) and takes the same filters. Results are leads and
+    statistics for analysts, never findings about any party.
+
+    \b
+    Examples:
+      rescuewatch analyse repeat-strikes --category responders
+      rescuewatch analyse knox --distance 500 --days 1 --seed 1
+      rescuewatch analyse trends --by weapon --country UA --json
+      rescuewatch analyse coverage --since 2024-01-01
+    """
+
+
+@analyse.command("repeat-strikes")
+@filter_options
+@click.option("--window-minutes", type=click.FloatRange(min=0), default=60, show_default=True,
+              help="Longest gap to an earlier strike when both times are known.")
+@click.option("--radius", "radius_m", type=click.FloatRange(min=0), default=500,
+              show_default=True, help="Metres for 'the same place' with precise coordinates.")
+@click.option("--day-window", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Calendar days back to look when times are unknown (0 = same day).")
+@click.option("--town-km", type=click.FloatRange(min=0), default=5.0, show_default=True,
+              help="Kilometres for 'the same town' with town-precise locations.")
+@click.option("--facility-hours", type=click.FloatRange(min=0), default=12.0, show_default=True,
+              help="Longest gap for a facility hit after a strike with casualties.")
+@click.option("--min-confidence", type=click.Choice(["low", "medium", "high"]), default="low",
+              show_default=True, help="Leave out candidates below this confidence.")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True,
+              help="Rows shown in the table (--json prints all).")
+@db_option
+@json_option
+def repeat_strikes(window_minutes: float, radius_m: float, day_window: int, town_km: float,
+                   facility_hours: float, min_confidence: str, limit: int, db: str | None,
+                   as_json: bool, **opts: Any) -> None:
+    """List earlier strikes at places where responders were hit: candidates for review.
+
+    For each incident that hit medics, ambulances, firefighters or rescuers, earlier events at
+    the same place (context events included) are listed with the basis of the match, a
+    confidence level and the reason. Where times or places are imprecise, lower-confidence
+    candidates say why. A health facility hit after a nearby strike with casualties, and
+    claims whose text describes a repeat strike, are listed too. A candidate is not a finding.
+
+    \b
+    Examples:
+      rescuewatch analyse repeat-strikes
+      rescuewatch analyse repeat-strikes --country UA --window-minutes 90 --radius 300
+      rescuewatch analyse repeat-strikes --min-confidence medium --json > candidates.json
+    """
+    from rescuewatch.analyse.repeat import CONFIDENCE, RepeatStrikes
+
+    with make_progress() as progress:
+        progress.add_task("loading events and scanning for repeat strikes", total=None)
+        store, events = _events(db, opts)
+        rs = RepeatStrikes(window_minutes, radius_m, day_window, town_km,
+                           facility_hours=facility_hours).fit(events, store=store)
+    cand = rs.candidates_
+    cand = cand[cand["confidence"].map(CONFIDENCE.index) >= CONFIDENCE.index(min_confidence)]
+    if as_json:
+        print_json({"summary": rs.summary_, "candidates": _records(cand)})
+        return
+    s = rs.summary_
+    click.echo(f"{s['incidents_scanned']} incident(s) with responders or facilities hit among "
+               f"{s['events']} event(s); {len(cand)} candidate(s) for review")
+    if not len(cand):
+        return
+    shown = cand.head(limit).assign(
+        gap=[_gap_text(g, u) for g, u in zip(cand["gap"].head(limit),
+                                             cand["gap_unit"].head(limit), strict=True)],
+        distance_m=cand["distance_m"].head(limit).round(0),
+    )
+    shown = shown.rename(columns={"incident_id": "incident", "earlier_id": "earlier",
+                                  "incident_date": "date", "place_name": "place",
+                                  "distance_m": "metres"})
+    _table("Repeat-strike candidates (for review, not findings)", shown,
+           ["incident", "earlier", "date", "place", "gap", "metres", "basis", "confidence"])
+    if len(cand) > limit:
+        click.echo(f"... {len(cand) - limit} more candidate(s); use --limit or --json")
+    click.echo("Why:")
+    for row in shown.itertuples(index=False):
+        earlier = "" if _cell(row.earlier) == "" else f" <- {row.earlier}"
+        click.echo(f"  {row.incident}{earlier}: {row.reason}")
+
+
+def _gap_text(gap: Any, unit: Any) -> str:
+    if gap is None or (isinstance(gap, float) and math.isnan(gap)):
+        return ""
+    if unit == "minutes":
+        return f"{gap:.0f} min"
+    return "same day" if gap == 0 else f"{gap:.0f} d"
+
+
+@analyse.command("knox")
+@filter_options
+@click.option("--points", "points_file", type=click.Path(exists=True, dir_okay=False),
+              help="CSV of events with columns lat,lon,date or projected x,y,t (metres, days) "
+                   "instead of the store.")
+@click.option("--distance", type=click.FloatRange(min=0), help="Knox distance, metres (<=).")
+@click.option("--days", type=click.FloatRange(min=0), help="Knox time gap, days (<=).")
+@click.option("--space-bands", metavar="EDGES",
+              help="Near-repeat distance band edges in metres, e.g. 0,0,100,200,400.")
+@click.option("--time-bands", metavar="EDGES",
+              help="Near-repeat time band edges in days, e.g. 0,0,7,14,21.")
+@click.option("--beyond", is_flag=True, help="Add a band past the last edges.")
+@click.option("--permutations", type=click.IntRange(min=0), default=999, show_default=True,
+              help="Monte Carlo permutations of event times.")
+@click.option("--seed", type=int, default=None, help="Random seed, for reproducible p-values.")
+@db_option
+@json_option
+def knox(points_file: str | None, distance: float | None, days: float | None,
+         space_bands: str | None, time_bands: str | None, beyond: bool, permutations: int,
+         seed: int | None, db: str | None, as_json: bool, **opts: Any) -> None:
+    """Test whether strikes cluster in space and time beyond chance (Knox, near-repeat).
+
+    --distance and --days give the classic Knox test: pairs of events within both limits,
+    compared with random permutations of the event times (p = (k + 1) / (P + 1), one-sided).
+    --space-bands and --time-bands give the near-repeat matrix of Ratcliffe's calculator;
+    bands are (lo, hi] and the first one [lo, hi]. With neither, the Knox test runs with
+    500 m and 1 day. Events from the store need day-precise dates and coordinates finer than
+    an administrative area (area centroids would look like clusters).
+
+    \b
+    Examples:
+      rescuewatch analyse knox --distance 500 --days 1 --seed 7
+      rescuewatch analyse knox --space-bands 0,0,500,1000,2000 --time-bands 0,0,1,7,14 --json
+      rescuewatch analyse knox --points strikes.csv --distance 1000 --days 3
+    """
+    from rescuewatch.analyse.knox import Knox, NearRepeat
+
+    bands = space_bands is not None or time_bands is not None
+    if bands and (space_bands is None or time_bands is None):
+        raise click.UsageError("--space-bands and --time-bands go together")
+    if (distance is None) != (days is None):
+        raise click.UsageError("--distance and --days go together")
+    if not bands and distance is None:
+        distance, days = 500.0, 1.0
+    s_edges = _edges(space_bands, "--space-bands") if bands else []
+    t_edges = _edges(time_bands, "--time-bands") if bands else []
+    x, y, t, origin, left_out = _knox_points(points_file, db, opts)
+    out: dict[str, Any] = {"source": origin, "n": int(len(t)), "left_out": left_out,
+                           "seed": seed}
+    with make_progress() as progress:
+        progress.add_task(f"{permutations} permutations", total=None)
+        if distance is not None and days is not None:
+            out["knox"] = Knox(x, y, t, distance, days, permutations=permutations,
+                               rng=seed).to_json()
+        if bands:
+            # A seed of its own, so that adding the matrix leaves the Knox p-value unchanged.
+            nr = NearRepeat(x, y, t, s_edges, t_edges, permutations=permutations,
+                            rng=None if seed is None else seed + 1, beyond=beyond)
+            out["near_repeat"] = nr.to_json()
+    if as_json:
+        print_json(out)
+        return
+    _print_knox(out)
+
+
+def _knox_points(points_file: str | None, db: str | None,
+                 opts: dict[str, Any]) -> tuple[Any, Any, Any, str, int]:
+    from rescuewatch.analyse.events import event_points
+    from rescuewatch.analyse.points import read_points_csv
+
+    if points_file:
+        pts = read_points_csv(points_file)
+        return pts.x, pts.y, pts.t, points_file, 0
+    _store, events = _events(db, opts)
+    pts, used = event_points(events)
+    return pts.x, pts.y, pts.t, "store", len(events) - len(used)
+
+
+def _edges(text: str | None, name: str) -> list[float]:
+    from rescuewatch.errors import InputError
+
+    try:
+        return [float(v) for v in (text or "").split(",") if v.strip()]
+    except ValueError:
+        raise InputError(f"band edges must be numbers separated by commas, got {text!r}",
+                         field=name) from None
+
+
+def _print_knox(out: dict[str, Any]) -> None:
+    click.echo(f"{out['n']} event(s) from {out['source']}")
+    if out["left_out"]:
+        click.echo(f"({out['left_out']} event(s) without a day-precise date or coordinates "
+                   "left out)")
+    if "knox" in out:
+        k = out["knox"]
+        obs, exp = k["observed"], k["expected"]
+        click.echo(f"Knox test: distance <= {k['delta_m']:g} m, gap <= {k['tau_days']:g} day(s), "
+                   f"{k['permutations']} permutations")
+        click.echo(f"  pairs close in space and time: {obs[0][0]} (expected {exp[0][0]:.2f}); "
+                   f"close in space only: {obs[0][1]}; in time only: {obs[1][0]}; "
+                   f"neither: {obs[1][1]}")
+        ratio = "n/a" if k["ratio"] is None else f"{k['ratio']:.2f}"
+        click.echo(f"  Knox ratio {ratio}, one-sided p = {k['p_value']:.4g}")
+    if "near_repeat" in out:
+        import pandas as pd
+
+        frame = pd.DataFrame(out["near_repeat"]["cells"])
+        for col in ("space_lo", "space_hi", "time_lo", "time_hi"):
+            frame[col] = frame[col].astype(object).where(frame[col].notna(), float("inf"))
+        _table("Near-repeat matrix (bands (lo, hi], first band [lo, hi])", frame,
+               ["space_lo", "space_hi", "time_lo", "time_hi", "observed", "expected", "ratio",
+                "p_value"])
+
+
+@analyse.command("trends")
+@filter_options
+@click.option("--by", type=click.Choice(["category", "weapon", "country", "admin1",
+                                         "perpetrator", "certainty"]),
+              default="category", show_default=True, help="What to break counts down by.")
+@click.option("--zeros", is_flag=True,
+              help="Add zero rows for months without events of a key (for charts).")
+@db_option
+@json_option
+def trends(by: str, zeros: bool, db: str | None, as_json: bool, **opts: Any) -> None:
+    """Count incidents and casualties per month, by category, weapon, area, party or grade.
+
+    An incident with two categories (or weapons, or alleged perpetrators) counts under each.
+    Casualties are ranges over the sources: killed_min..killed_max.
+
+    \b
+    Examples:
+      rescuewatch analyse trends
+      rescuewatch analyse trends --by perpetrator --category responders
+      rescuewatch analyse trends --by admin1 --country UA --since 2024-01-01 --json
+    """
+    from rescuewatch.analyse.trends import monthly_counts
+
+    _store, events = _events(db, opts)
+    counts = monthly_counts(events, by, complete=zeros)
+    if as_json:
+        print_json({"by": by, "undated": counts.attrs.get("undated", 0),
+                    "rows": _records(counts)})
+        return
+    _table(f"Incidents per month by {by}", counts,
+           ["month", "key", "incidents", "killed_min", "killed_max", "injured_min",
+            "injured_max"])
+
+
+@analyse.command("coverage")
+@filter_options
+@click.option("--matrix", "show_matrix", is_flag=True,
+              help="Also print which groups reported each incident.")
+@db_option
+@json_option
+def coverage(show_matrix: bool, db: str | None, as_json: bool, **opts: Any) -> None:
+    """Show which coverage groups of the source registry reported each incident.
+
+    Groups come from the source registry (`rescuewatch sources`); every group is treated
+    alike. A low share can mean a group's outlets were not collected: it describes the
+    corpus, not the media.
+
+    \b
+    Examples:
+      rescuewatch analyse coverage
+      rescuewatch analyse coverage --category responders --matrix
+      rescuewatch analyse coverage --country UA --json
+    """
+    from rescuewatch.analyse.coverage import Coverage
+
+    store = open_store(db, create=False)
+    cov = Coverage().fit(store, _filter(opts))
+    if as_json:
+        matrix = cov.matrix_.reset_index()
+        print_json({"incidents": len(cov.matrix_), "rates": _records(cov.rates_),
+                    "matrix": _records(matrix)})
+        return
+    click.echo(f"{len(cov.matrix_)} incident(s)")
+    _table("Coverage by group", cov.rates_,
+           ["group", "incidents_reported", "share", "only_group", "sources"])
+    if show_matrix:
+        frame = cov.matrix_.replace({True: "x", False: ""}).reset_index()
+        _table("Who reported what", frame, list(frame.columns))
+
+
+@click.command()
+@click.option("--out", "out", type=click.Path(dir_okay=False), default="report.html",
+              show_default=True, help="The HTML file to write.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed of the permutation tests, for reproducible p-values.")
+@click.option("--title", default=None, help="Title of the report.")
+@db_option
+@json_option
+def report(out: str, seed: int, title: str | None, db: str | None, as_json: bool) -> None:
+    """Write one self-contained HTML report that works without internet.
+
+    Summary figures, a map, monthly charts, the near-repeat heat map, repeat-strike
+    candidates with their evidence, the coverage matrix, methods and credits.
+
+    \b
+    Examples:
+      rescuewatch report --out report.html
+      rescuewatch report --out ua-2024.html --seed 7 --title "Attacks on responders, 2024"
+    """
+    import importlib.util
+
+    if importlib.util.find_spec("rescuewatch.report.build") is None:
+        raise click.ClickException("the report builder (rescuewatch.report.build) is missing")
+    from rescuewatch.report.build import write_report
+
+    store = open_store(db, create=False)
+    result = write_report(store, out, seed=seed, title=title)
+    if as_json:
+        print_json({"out": out, "result": result})
+        return
+    click.echo(f"report written to {out}")

@@ -1,0 +1,152 @@
+"""``rescuewatch analyse ...`` and ``rescuewatch report`` run in-process on real example data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rescuewatch.analyse.repeat import BASES
+from tests.conftest import ROOT, Invoker
+
+EXAMPLES = ROOT / "examples" / "datasets"
+
+
+@pytest.fixture
+def filled(rw: Invoker) -> Invoker:
+    """A store holding the UCDP and Insecurity Insight samples, linked and graded."""
+    result = rw("ingest", str(EXAMPLES))
+    if result.exit_code != 0:
+        pytest.skip(f"dataset importers not available: {result.output.strip()[:200]}")
+    assert rw("link").exit_code == 0
+    assert rw("assess").exit_code == 0
+    return rw
+
+
+def _json(rw: Invoker, *args: str) -> Any:
+    result = rw(*args, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("sub", ["repeat-strikes", "knox", "trends", "coverage"])
+def test_help_has_examples(rw: Invoker, sub: str) -> None:
+    result = rw("analyse", sub, "--help", db=False)
+    assert result.exit_code == 0 and "Examples:" in result.output
+    assert "rescuewatch analyse " + sub in result.output
+
+
+def test_group_and_report_help(rw: Invoker) -> None:
+    assert "Examples:" in rw("analyse", "--help", db=False).output
+    assert "Examples:" in rw("report", "--help", db=False).output
+
+
+def test_repeat_strikes(filled: Invoker) -> None:
+    data = _json(filled, "analyse", "repeat-strikes")
+    assert data["summary"]["incidents_scanned"] > 0
+    assert data["candidates"], "the samples hold same-day strikes near hit responders"
+    for cand in data["candidates"]:
+        assert cand["basis"] in BASES and cand["confidence"] in ("low", "medium", "high")
+        assert cand["reason"] and cand["evidence"]
+    medium = _json(filled, "analyse", "repeat-strikes", "--min-confidence", "medium")
+    assert len(medium["candidates"]) <= len(data["candidates"])
+    text = filled("analyse", "repeat-strikes", "--limit", "3")
+    assert text.exit_code == 0 and "not findings" in text.output and "Why:" in text.output
+
+
+def test_knox_from_store(filled: Invoker) -> None:
+    data = _json(filled, "analyse", "knox", "--distance", "1000", "--days", "2",
+                 "--permutations", "99", "--seed", "3")
+    knox = data["knox"]
+    assert data["source"] == "store" and data["n"] > 100
+    assert knox["permutations"] == 99 and 0 < knox["p_value"] <= 1
+    assert len(knox["observed"]) == 2 and len(knox["expected"]) == 2
+    again = _json(filled, "analyse", "knox", "--distance", "1000", "--days", "2",
+                  "--permutations", "99", "--seed", "3")
+    assert again == data  # the seed makes it reproducible
+    nr = _json(filled, "analyse", "knox", "--space-bands", "0,0,1000,5000",
+               "--time-bands", "0,0,7,14", "--permutations", "49", "--seed", "1", "--country",
+               "UA")
+    assert "knox" not in nr and len(nr["near_repeat"]["cells"]) == 9
+    for cell in nr["near_repeat"]["cells"]:
+        assert {"observed", "expected", "ratio", "p_value"} <= cell.keys()
+    text = filled("analyse", "knox", "--permutations", "19", "--seed", "1")
+    assert text.exit_code == 0 and "Knox ratio" in text.output
+
+
+def test_knox_points_file(rw: Invoker, tmp_path: Path) -> None:
+    geo = tmp_path / "points.csv"
+    geo.write_text("lat,lon,date\n10.0,20.0,2024-01-01\n10.001,20.0,2024-01-02\n"
+                   "10.5,20.5,2024-03-01\n10.9,20.1,2024-05-01\n", encoding="utf-8")
+    data = _json(rw, "analyse", "knox", "--points", str(geo), "--distance", "500", "--days",
+                 "1", "--permutations", "19", "--seed", "1")
+    assert data["n"] == 4 and data["knox"]["statistic"] == 1
+    flat = tmp_path / "xyt.csv"
+    flat.write_text("x,y,t\n0,0,0\n10,0,0.5\n5000,0,30\n", encoding="utf-8")
+    data = _json(rw, "analyse", "knox", "--points", str(flat), "--space-bands", "0,100",
+                 "--time-bands", "0,1", "--permutations", "9")
+    assert data["near_repeat"]["cells"][0]["observed"] == 1
+    bad = tmp_path / "bad.csv"
+    bad.write_text("lat,lon,date\n10,20,yesterday\n", encoding="utf-8")
+    result = rw("analyse", "knox", "--points", str(bad))
+    assert result.exit_code == 2 and "row 2" in result.output and "date" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_knox_usage_errors(rw: Invoker, tmp_path: Path) -> None:
+    flat = tmp_path / "xyt.csv"
+    flat.write_text("x,y,t\n0,0,0\n", encoding="utf-8")
+    assert rw("analyse", "knox", "--points", str(flat), "--distance", "5").exit_code == 2
+    assert rw("analyse", "knox", "--points", str(flat), "--space-bands", "0,1").exit_code == 2
+    result = rw("analyse", "knox", "--points", str(flat), "--space-bands", "0,a",
+                "--time-bands", "0,1")
+    assert result.exit_code == 2 and "--space-bands" in result.output
+
+
+def test_trends(filled: Invoker) -> None:
+    data = _json(filled, "analyse", "trends", "--by", "category")
+    assert data["by"] == "category" and data["rows"]
+    assert all(row["month"][:2] in ("20",) for row in data["rows"])
+    ukraine = _json(filled, "analyse", "trends", "--by", "admin1", "--country", "UA")
+    total = _json(filled, "analyse", "trends", "--by", "country")
+    ua_rows = [r for r in total["rows"] if r["key"] == "UA"]
+    assert sum(r["incidents"] for r in ukraine["rows"]) == sum(r["incidents"] for r in ua_rows)
+    assert filled("analyse", "trends", "--by", "perpetrator", "--zeros").exit_code == 0
+
+
+def test_coverage(filled: Invoker) -> None:
+    cov = _json(filled, "analyse", "coverage")
+    assert cov["incidents"] > 0 and cov["rates"]
+    assert all(0 <= r["share"] <= 1 for r in cov["rates"])
+    assert len(cov["matrix"]) == cov["incidents"]
+    assert filled("analyse", "coverage", "--matrix").exit_code == 0
+
+
+def test_bad_filters(filled: Invoker) -> None:
+    result = filled("analyse", "trends", "--category", "bystander")
+    assert result.exit_code == 2 and "bystander" in result.output
+    assert filled("analyse", "trends", "--since", "yesterday").exit_code == 2
+
+
+def test_missing_store_is_one_line_error(tmp_path: Path) -> None:
+    rw = Invoker(f"sqlite:///{tmp_path / 'none.db'}")
+    result = rw("analyse", "trends")
+    assert result.exit_code != 0 and "no store" in result.output
+
+
+def test_report_calls_the_builder(filled: Invoker, tmp_path: Path,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    build = pytest.importorskip("rescuewatch.report.build")
+    seen: dict[str, Any] = {}
+
+    def fake(store: Any, out: Any, *, seed: int, title: str | None) -> dict[str, Any]:
+        seen.update(out=str(out), seed=seed, title=title)
+        return {"ok": True}
+
+    monkeypatch.setattr(build, "write_report", fake)
+    out = tmp_path / "r.html"
+    result = filled("report", "--out", str(out), "--seed", "5", "--title", "Test")
+    assert result.exit_code == 0, result.output
+    assert seen == {"out": str(out), "seed": 5, "title": "Test"}
