@@ -1,0 +1,105 @@
+"""Sentence-level cues matched as regular expressions: repeat strikes, aggregates, negatives.
+
+These are phrases whose meaning lies in the word order ("when rescuers arrived", "с начала
+года"), so they are matched on the lower-cased sentence rather than word by word.
+"""
+
+from __future__ import annotations
+
+import re
+
+_EN_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_RU_MONTHS_GEN = "января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря"
+_RU_MONTHS_DAT = "январю|февралю|марту|апрелю|маю|июню|июлю|августу|сентябрю|октябрю|ноябрю|декабрю"
+_UK_MONTHS_GEN = "січня|лютого|березня|квітня|травня|червня|липня|серпня|вересня|жовтня|листопада|грудня"
+
+_RESPONDERS_EN = (
+    r"(?:rescuers|firefighters|paramedics|medics|emergency workers|emergency crews|crews?|"
+    r"civil defen[cs]e\w*|first responders|its crew|their crew|ambulances?|volunteers|the team)"
+)
+
+REPEAT = {
+    "en": re.compile(
+        r"double[- ]tap|triple[- ]tap|"
+        r"\b(?:second|another|follow-up|repeat(?:ed)?) (?:strike|missile|drone|shell|airstrike|attack|"
+        r"rocket|bomb|explosion|blast|round)\b|"
+        r"(?:struck|hit|targeted|bombed|shelled) the same (?:site|spot|place|area|location|building)|"
+        r"\ba second time\b|"
+        rf"\bwhen {_RESPONDERS_EN}[^.;]{{0,40}}?\b(?:arrived|returned|reached|came)\b|"
+        rf"\bas {_RESPONDERS_EN}[^.;]{{0,25}}?\b(?:were arriving|arrived|arriving|reached)\b|"
+        r"\b(?:wounded|injured|hit|killed) in an? (?:earlier|previous|first|initial) "
+        r"(?:strike|shelling|attack|airstrike)|"
+        r"\b(?:hit|shelled|struck|bombed) (?:minutes|an hour|half an hour|\w+ minutes|\w+ hours) earlier"
+    ),
+    "ru": re.compile(
+        r"повторн\w* (?:удар|атак|прил[её]т|обстрел|налет)|"
+        r"(?:удари\w*|атакова\w*|обстреля\w*|прилете\w*|нанесл\w* удар) повторно|"
+        r"(?:по|в|на) (?:той же|ту же|тому же|то же) (?:точк|мест|локаци|здани|объект)\w*|"
+        r"повторно (?:удар\w*|атаков\w*|обстрел\w*|прилет\w*)|двойн\w* удар|"
+        r"(?:по|в) (?:ту же|той же) точк|по тому же месту|"
+        r"когда (?:к месту|на место)[^.]{0,60}?прибыл|когда [^.]{0,30}?(?:спасател|медик|пожарн|бригад)\w* прибыл|"
+        r"после первого (?:удара|прил[её]та|взрыва)|при предыдущем (?:обстреле|ударе)|"
+        r"ранен\w* при (?:предыдущем|первом)"
+    ),
+    "uk": re.compile(
+        r"повторн\w* (?:удар|атак|обстріл|приліт|наліт)|"
+        r"(?:вдари\w*|удари\w*|атакува\w*|обстріля\w*|прилеті\w*) повторно|"
+        r"ще (?:одн\w* )?(?:ракет\w*|удар\w*|дрон\w*|снаряд\w*|бомб\w*)\b[^.]{0,30}(?:той сам|ту саму|тій самій|те саме|тому ж)|"
+        r"(?:по|в|у|на) (?:тій самій|ту саму|тому ж|те саме) (?:точ|місц|локаці|будин|об.єкт)\w*|"
+        r"повторно (?:вдар\w*|удар\w*|атаку\w*|обстрі\w*|прилеті\w*)|подвійн\w* удар|"
+        r"(?:в|у|по) (?:ту саму|тій самій) точц?і?|в ту саму точку|по тому ж місцю|"
+        r"коли (?:на місце|до місця)[^.]{0,60}?прибул|коли [^.]{0,30}?(?:рятувальник|медик|пожежн|бригад)\w* прибул|"
+        r"після першого (?:удару|прильоту|вибуху)|під час попереднього (?:обстрілу|удару)|"
+        r"поранен\w* (?:під час|внаслідок) попереднього|завдали повторного удару"
+    ),
+}
+
+AGGREGATE = {
+    "en": re.compile(
+        rf"\bsince\b|\bso far\b|\bto date\b|\bin total\b|\ba total of\b|\bbringing (?:to|the)\b|"
+        rf"\bthe number of\b|\bby the end of\b|\bby (?:{_EN_MONTHS}|(?:19|20)\d\d)\b|\bcumulative\b|"
+        rf"\brunning total\b|\bthis year alone\b|\bover the past (?:year|\w+ years|\w+ months)\b"
+    ),
+    "ru": re.compile(
+        rf"\bс начала\b|\bс (?:(?:19|20)\d\d|{_RU_MONTHS_GEN})\b|\bс \d{{1,2}} (?:{_RU_MONTHS_GEN})\b|"
+        rf"\bк (?:{_RU_MONTHS_DAT}|концу)\b|\bв общей сложности\b|\bза (?:весь|время|период|годы)\b|"
+        rf"\bс момента\b|\bс тех пор\b|\bс начала года\b"
+    ),
+    "uk": re.compile(
+        rf"\bз початку\b|\bвід початку\b|\bз (?:(?:19|20)\d\d|{_UK_MONTHS_GEN})\b|"
+        rf"\bз \d{{1,2}} (?:{_UK_MONTHS_GEN})\b|\bзагалом\b|\bза (?:весь|час|період|роки)\b|"
+        rf"\bз моменту\b|\bвід (?:(?:19|20)\d\d|{_UK_MONTHS_GEN})\b|\bдо кінця\b"
+    ),
+}
+
+NEGATIVE = {
+    "en": re.compile(
+        r"\b(?:training|course|exercise|drill|trainees?|graduat\w*|vaccinat\w*|immuni[sz]\w*|"
+        r"conference|seminar|workshop|donat\w*|handed over|procure\w*|purchas\w*|"
+        r"traffic (?:accident|collision)|road accident|collided|collision|crash(?:ed)?|"
+        r"went on strike|labour strike|short circuit|condemn\w*|reaffirm\w*)\b"
+    ),
+    "ru": re.compile(
+        r"(?<![\w])(?:учени[яйе]\w*|тренировк\w*|курсы?\b|курсов\b|обучени\w*|вакцин\w*|прививк\w*|"
+        r"конференци\w*|семинар\w*|закупл\w*|закупк\w*|передан\w*|подарил\w*|дтп\b|столкнул\w*|"
+        r"авари\w*|замыкани\w*|забастовк\w*|осудил\w*)"
+    ),
+    "uk": re.compile(
+        r"(?<![\w])(?:навчання\w*|навчань\b|тренуван\w*|курси?\b|курсів\b|вакцин\w*|щеплен\w*|"
+        r"конференці\w*|семінар\w*|закупил\w*|закуплено|закупівл\w*|передал\w*|подарува\w*|дтп\b|"
+        r"зіткн\w*|аварі\w*|замиканн\w*|страйк\w*|засудил\w*)"
+    ),
+}
+
+MUTUAL_BLAME = re.compile(
+    r"blamed each other|accused each other|blame each other|обвинили друг друга|обвиняют друг друга|"
+    r"звинуватили одне одного|звинувачують одне одного|звинуватили один одного|взаимн\w* обвинени"
+)
+NEGATION = {"en": {"no", "not", "nobody", "none", "without", "never", "n't"},
+            "ru": {"не", "ни", "нет", "без", "никто", "никого"},
+            "uk": {"не", "ні", "немає", "без", "ніхто", "нікого"}}
+ORPHAN_MARK = {"en": {"other", "others", "another", "more", "further"},
+               "ru": {"еще", "ещё", "другие", "других", "также"},
+               "uk": {"ще", "інші", "інших", "також"}}
+COLLECTIVE = {"staff", "personnel", "crew", "crews", "персонал", "бригада", "бригады", "бригаду",
+              "экипаж", "екіпаж", "medical staff", "hospital staff"}

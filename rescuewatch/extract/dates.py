@@ -1,0 +1,325 @@
+"""Dates in report text, resolved against the publication date.
+
+Absolute dates ("19 октября 2024 года", "on 20 June 2023") resolve as written. Relative ones
+("yesterday", "позавчера", "минулого тижня", "on Tuesday", "в ночь на 3 июня") resolve against
+the publication date *P*: a weekday is the last such day before *P*; a day and month without a
+year take *P*'s year unless that lands after *P*; "in May" is the most recent May (month
+precision); a night or "the past 24 hours" is the two days around it. Without *P* a relative
+date stays unknown (``None``), never today's date. "N days ago" goes through dateparser with
+*P* as its ``RELATIVE_BASE``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from rescuewatch.model import DateSpan
+
+_MONTHS = {
+    "en": [
+        r"jan(?:uary|\.)?", r"feb(?:ruary|\.)?", r"mar(?:ch|\.)?", r"apr(?:il|\.)?", r"may",
+        r"june?", r"july?", r"aug(?:ust|\.)?", r"sep(?:tember|t\.?|\.)?", r"oct(?:ober|\.)?",
+        r"nov(?:ember|\.)?", r"dec(?:ember|\.)?",
+    ],
+    "ru": [
+        r"январ[ьяею]", r"феврал[ьяею]", r"март[ауе]?", r"апрел[ьяею]", r"ма[йяею]",
+        r"июн[ьяею]", r"июл[ьяею]", r"август[ауе]?", r"сентябр[ьяею]", r"октябр[ьяею]",
+        r"ноябр[ьяею]", r"декабр[ьяею]",
+    ],
+    "uk": [
+        r"січ(?:ень|ня|ні)", r"лют(?:ий|ого|ому)", r"берез(?:ень|ня|ні)", r"квіт(?:ень|ня|ні)",
+        r"трав(?:ень|ня|ні)", r"черв(?:ень|ня|ні)", r"лип(?:ень|ня|ні)", r"серп(?:ень|ня|ні)",
+        r"верес(?:ень|ня|ні)", r"жовт(?:ень|ня|ні)", r"листопад(?:а|і|у)?", r"груд(?:ень|ня|ні)",
+    ],
+}
+_WEEKDAYS = {
+    "en": ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
+    "ru": ["понедельник", "вторник", "среду", "четверг", "пятницу", "субботу", "воскресенье"],
+    "uk": ["понеділок", "вівторок", "середу", "четвер", "п'ятницю", "суботу", "неділю"],
+}
+_REL = {
+    "en": {
+        "today": r"today|this (?:morning|afternoon|evening)|tonight|earlier today",
+        "yesterday": r"yesterday",
+        "day_before": r"the day before yesterday",
+        "night": r"last night|overnight|during the night",
+        "past_24h": r"(?:in |over )?the (?:past|last) 24 hours",
+        "last_week": r"last week",
+        "this_week": r"this week|earlier this week",
+        "last_month": r"last month",
+    },
+    "ru": {
+        "today": r"сегодня",
+        "yesterday": r"вчера",
+        "day_before": r"позавчера",
+        "night": r"(?:этой|минувшей|прошлой|сегодняшней) ночью",
+        "past_24h": r"за (?:минувшие|прошедшие|последние|истекшие) сутки",
+        "last_week": r"на (?:прошлой|минувшей) неделе",
+        "this_week": r"на этой неделе",
+        "last_month": r"в прошлом месяце",
+    },
+    "uk": {
+        "today": r"сьогодні",
+        "yesterday": r"вчора|учора",
+        "day_before": r"позавчора",
+        "night": r"вночі|уночі|(?:цієї|минулої|сьогоднішньої) ночі",
+        "past_24h": r"(?:за )?минул(?:ої|у) доб(?:и|у)",
+        "last_week": r"минулого тижня|на минулому тижні",
+        "this_week": r"цього тижня|на цьому тижні",
+        "last_month": r"минулого місяця",
+    },
+}
+_YEAR_WORD = {"en": r"", "ru": r"(?:\s*(?:года|году|г\.))?", "uk": r"(?:\s*(?:року|р\.))?"}
+_NIGHT_TO = {
+    "en": r"(?:on )?the night (?:of|to|into) (?:\d{1,2}\s*(?:to|-|–|into)\s*)?",
+    "ru": r"в ночь (?:на|с \d{1,2} на) ",
+    "uk": r"(?:у|в) ніч (?:на|проти|з \d{1,2} на) ",
+}
+_IN_MONTH = {"en": r"(?:in|during|early|late|mid-|in early|in late|in mid-)\s*", "ru": r"(?:в|во)\s+", "uk": r"(?:у|в)\s+"}
+_AGO = {
+    "en": r"(\d+|two|three|four|five|six|seven|ten) days? ago",
+    "ru": r"(\d+|два|три|четыре|пять|шесть) (?:дня|дней|день) назад",
+    "uk": r"(\d+|два|три|чотири|п'ять|шість) (?:дні|днів|день) тому",
+}
+HEADER = re.compile(
+    r"^\s*(?:published|date|опубликовано|дата публикации|опубліковано|дата публікації|дата)\s*:\s*"
+    r"(\d{4})-(\d{2})-(\d{2})\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_REPORTED = re.compile(
+    r"\b(?:said|says|reported|announced|stated|told [\w ]{1,20}|confirmed|сообщил\w*|заявил\w*|"
+    r"рассказал\w*|повідомил\w*|заявив\w*|заявила|розповів\w*)\s*(?:that\s*)?$",
+    re.IGNORECASE,
+)
+_DATELINE = re.compile(r"^[A-ZА-ЯІЇЄҐ'’ -]{3,},\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class DateHit:
+    """A date phrase: offsets into the text, the phrase, how it resolved, and the rule used."""
+
+    start: int
+    end: int
+    text: str
+    span: DateSpan | None
+    rule: str
+
+
+class DateFinder:
+    """Finds and resolves the date phrases of one language."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        month = "(?:" + "|".join(_MONTHS[lang]) + ")"
+        self.months = [
+            re.compile(rf"(?<![\w-]){m}(?![\w-])") for m in _MONTHS[lang]
+        ]
+        yw = _YEAR_WORD[lang]
+        parts = [
+            rf"(?P<nightto>{_NIGHT_TO[lang]}(?P<nd>\d{{1,2}})\s+{month})",
+            r"(?P<iso>(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2}))",
+            r"(?P<dotted>(?P<dd>\d{1,2})\.(?P<dm>\d{1,2})\.(?P<dy>\d{4}))",
+            rf"(?P<dmy>(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+{month},?\s+(?P<y1>\d{{4}}){yw})",
+            rf"(?P<mdy>{month}\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>\d{{4}}))"
+            if lang == "en" else r"(?P<mdy>(?!x)x)(?P<d2>x)?(?P<y2>x)?",
+            rf"(?P<dm_>(?P<d3>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+{month})(?![\w-])",
+            rf"(?P<md_>{month}\s+(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?)(?!\d)"
+            if lang == "en" else r"(?P<md_>(?!x)x)(?P<d4>x)?",
+            rf"(?P<my>(?:{_IN_MONTH[lang]})?{month},?\s+(?P<y5>\d{{4}}){yw})",
+            rf"(?P<mon>{_IN_MONTH[lang]}{month})(?![\w-])",
+            rf"(?P<year>(?:in|в|у|во)\s+(?P<y6>(?:19|20)\d\d)(?!\d){yw})",
+            rf"(?P<ago>{_AGO[lang]})",
+        ]
+        for rule, pattern in _REL[lang].items():
+            parts.append(rf"(?P<{rule}>{pattern})")
+        wd = "|".join(f"(?P<w{i}>{w})" for i, w in enumerate(_WEEKDAYS[lang]))
+        prep = {"en": r"(?:(?:on|last|early on|late on|early|late)\s+)?", "ru": r"(?:во?\s+)", "uk": r"(?:у|в)\s+"}[lang]
+        parts.append(rf"(?P<weekday>{prep}(?:{wd}))")
+        # matched on lower-cased text: much faster than IGNORECASE on Unicode
+        self.pattern = re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w])")
+
+    def find(self, text: str, start: int, end: int, published: dt.date | None,
+             year_hint: int | None = None) -> list[DateHit]:
+        """Date phrases in ``text[start:end]`` (offsets index ``text``).
+
+        Without a publication date, a day and month without a year ("on 12 January") take
+        ``year_hint``, the year the document names elsewhere ("January 2020: ..."), if any.
+        """
+        hits = []
+        low = text[start:end].lower()
+        if len(low) != end - start:  # a rare letter whose lower case is longer: keep offsets
+            low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text[start:end])
+        for m in self.pattern.finditer(low):
+            a, b = start + m.start(), start + m.end()
+            rule = self._rule(m)
+            if _DATELINE.match(text[start:a]) and text[b : b + 3].strip()[:1] in "-–—":
+                continue  # "DONETSK, Jan 31 -": the dateline is when the story was filed
+            if _REPORTED.search(text[max(start, a - 30) : a]):
+                continue  # "the group said on Friday": when it was said, not when it happened
+            base = published
+            if base is None and year_hint and rule in ("dm_", "md_", "mon"):
+                base = dt.date(year_hint, 12, 31)
+            hits.append(DateHit(a, b, text[a:b], self._resolve(m, base), rule))
+        return hits
+
+    @staticmethod
+    def _rule(m: re.Match[str]) -> str:
+        for name in ("nightto", "iso", "dotted", "dmy", "mdy", "dm_", "md_", "my", "mon", "year", "ago",
+                     "today", "yesterday", "day_before", "night", "past_24h", "last_week", "this_week",
+                     "last_month", "weekday"):
+            if m.group(name):
+                return name
+        return "?"
+
+    def _month(self, m: re.Match[str]) -> int:
+        for i, rx in enumerate(self.months):
+            if rx.search(m.group()):
+                return i + 1
+        raise ValueError("no month name")
+
+    def _resolve(self, m: re.Match[str], p: dt.date | None) -> DateSpan | None:
+        rule = self._rule(m)
+        try:
+            return _RESOLVERS[rule](self, m, p)
+        except (ValueError, KeyError, OverflowError):
+            return None
+
+
+def _day(d: dt.date) -> DateSpan:
+    return DateSpan(d, d, "day")
+
+
+def _month_span(year: int, month: int) -> DateSpan:
+    last = calendar.monthrange(year, month)[1]
+    return DateSpan(dt.date(year, month, 1), dt.date(year, month, last), "month")
+
+
+def _md(year: int, month: int, day: int, p: dt.date | None) -> DateSpan | None:
+    if p is None:
+        return None
+    d = dt.date(year, month, day)
+    if d > p:
+        d = dt.date(year - 1, month, day)
+    return _day(d)
+
+
+def _nightto(f: DateFinder, m: re.Match[str], p: dt.date | None) -> DateSpan | None:
+    if p is None:
+        return None
+    to = _md(p.year, f._month(m), int(m.group("nd")), p + dt.timedelta(days=1))
+    if to is None or to.start is None:
+        return None
+    return DateSpan(to.start - dt.timedelta(days=1), to.start, "day")
+
+
+def _weekday(f: DateFinder, m: re.Match[str], p: dt.date | None) -> DateSpan | None:
+    if p is None:
+        return None
+    wd = next(i for i in range(7) if m.group(f"w{i}"))
+    back = (p.weekday() - wd) % 7 or 7
+    return _day(p - dt.timedelta(days=back))
+
+
+def _rel(days: int, span: int = 0):  # type: ignore[no-untyped-def]
+    def resolve(f: DateFinder, m: re.Match[str], p: dt.date | None) -> DateSpan | None:
+        if p is None:
+            return None
+        d = p - dt.timedelta(days=days)
+        return DateSpan(d - dt.timedelta(days=span), d, "day")
+
+    return resolve
+
+
+def _week(offset: int):  # type: ignore[no-untyped-def]
+    def resolve(f: DateFinder, m: re.Match[str], p: dt.date | None) -> DateSpan | None:
+        if p is None:
+            return None
+        monday = p - dt.timedelta(days=p.weekday()) + dt.timedelta(weeks=offset)
+        return DateSpan(monday, min(monday + dt.timedelta(days=6), p), "week")
+
+    return resolve
+
+
+def _last_month(f: DateFinder, m: re.Match[str], p: dt.date | None) -> DateSpan | None:
+    if p is None:
+        return None
+    first = p.replace(day=1) - dt.timedelta(days=1)
+    return _month_span(first.year, first.month)
+
+
+def _mon(f: DateFinder, m: re.Match[str], p: dt.date | None) -> DateSpan | None:
+    if p is None:
+        return None
+    month = f._month(m)
+    year = p.year if month <= p.month else p.year - 1
+    return _month_span(year, month)
+
+
+def _ago(f: DateFinder, m: re.Match[str], p: dt.date | None) -> DateSpan | None:
+    if p is None:
+        return None
+    import dateparser
+
+    parsed = dateparser.parse(
+        m.group(),
+        languages=[f.lang],
+        settings={"RELATIVE_BASE": dt.datetime.combine(p, dt.time(12)), "PREFER_DATES_FROM": "past"},
+    )
+    return _day(parsed.date()) if parsed else None
+
+
+_RESOLVERS = {
+    "nightto": _nightto,
+    "iso": lambda f, m, p: _day(dt.date(int(m["iy"]), int(m["im"]), int(m["id"]))),
+    "dotted": lambda f, m, p: _day(dt.date(int(m["dy"]), int(m["dm"]), int(m["dd"]))),
+    "dmy": lambda f, m, p: _day(dt.date(int(m["y1"]), f._month(m), int(m["d1"]))),
+    "mdy": lambda f, m, p: _day(dt.date(int(m["y2"]), f._month(m), int(m["d2"]))),
+    "dm_": lambda f, m, p: _md(p.year, f._month(m), int(m["d3"]), p) if p else None,
+    "md_": lambda f, m, p: _md(p.year, f._month(m), int(m["d4"]), p) if p else None,
+    "my": lambda f, m, p: _month_span(int(m["y5"]), f._month(m)),
+    "mon": _mon,
+    "year": lambda f, m, p: DateSpan(dt.date(int(m["y6"]), 1, 1), dt.date(int(m["y6"]), 12, 31), "year"),
+    "ago": _ago,
+    "today": _rel(0),
+    "yesterday": _rel(1),
+    "day_before": _rel(2),
+    "night": _rel(0, 1),
+    "past_24h": _rel(0, 1),
+    "last_week": _week(-1),
+    "this_week": _week(0),
+    "last_month": _last_month,
+    "weekday": _weekday,
+}
+
+_FINDERS: dict[str, DateFinder] = {}
+
+
+def finder(lang: str) -> DateFinder:
+    """The (cached) date finder of ``lang``."""
+    if lang not in _FINDERS:
+        _FINDERS[lang] = DateFinder(lang)
+    return _FINDERS[lang]
+
+
+def year_named(text: str, lang: str) -> int | None:
+    """The year of the first absolute date (or "in 2023") in ``text``, if any."""
+    for hit in finder(lang).find(text, 0, min(len(text), 20_000), None):
+        if hit.span is not None and hit.span.start is not None and hit.rule in (
+            "iso", "dotted", "dmy", "mdy", "my", "year"
+        ):
+            return hit.span.start.year
+    return None
+
+
+def published_header(text: str) -> tuple[dt.date | None, tuple[int, int] | None]:
+    """The date of a "Published: YYYY-MM-DD" line in the first lines, and that line's span."""
+    m = HEADER.search(text[:400])
+    if not m:
+        return None, None
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3])), (m.start(), m.end())
+    except ValueError:
+        return None, None

@@ -1,0 +1,357 @@
+"""Word lists per language: victims, organisations, harms, attacks, weapons, parties, cues.
+
+Every entry is a phrase of one or more words, written in any case form; Russian and
+Ukrainian phrases are lemmatised word by word with the same analyser as the text, so one
+entry matches every case form. A word may give alternatives with ``|``.
+
+Kinds of entry (the value of each mapping):
+
+- ``victim:<category>``: a protected category named outright;
+- ``victim:?medic`` (medic words), ``victim:?clinician`` (doctors, nurses), ``victim:?driver``,
+  ``victim:?member`` (staff, volunteers, employees), ``victim:?deminer``: resolved from the
+  organisation words and objects around them (see :mod:`rescuewatch.extract.rules`);
+- ``org:<category>``: organisation or context words that say which category a ``?member`` is;
+- ``person``: people who are not protected (civilians, residents): their numbers and harms
+  never count;
+- ``harm:killed``, ``harm:injured``, ``harm:damaged``;
+- ``attack``: words that say a strike happened; ``weapon:<weapon>`` (also attacks);
+- ``party:<code>:adj`` (needs a force word after it), ``party:<code>:actor`` (names a force by
+  itself), ``party:<code>:country`` (a force word before it, or a blame phrase);
+- ``enemy`` ("the enemy": names no party), ``force`` (troops, army, drone, shelling...),
+  ``blame`` ("attributed to", "со стороны").
+
+The party lists are symmetric by design: each side's forces, its own and its opponents'
+words for them. No rule looks at which party a word names.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rescuewatch.extract.tokens import lexicon_keys
+
+Phrase = tuple[frozenset[str], ...]
+Entry = tuple[Phrase, tuple[str, ...]]
+
+_EN: dict[str, str] = {
+    # victims named outright
+    "paramedic|paramedics|medic|medics|emt|emts|first responder|first responders": "victim:?medic",
+    "ambulance crew|ambulance crews|ambulance worker|ambulance workers|ambulance staff|"
+    "ambulance driver|ambulance drivers|ambulance personnel|emergency medical technician|"
+    "ambulance nurse|ambulance doctor|ems crew|ems worker|ems workers|rescue medic|field medic": "victim:medic",
+    "doctor|doctors|nurse|nurses|surgeon|surgeons|midwife|midwives|physician|physicians": "victim:?clinician",
+    "health worker|health workers|healthcare worker|healthcare workers|health care worker|"
+    "health care workers|medical worker|medical workers|medical staff|hospital staff|health staff|"
+    "medical personnel|health personnel|hospital worker|hospital workers|pharmacist|pharmacists|"
+    "hospital employee|hospital employees|clinic staff|medical staffer|health staffer": "victim:health_worker",
+    "hospital|hospitals|clinic|clinics|health centre|health center|health centres|medical centre|"
+    "medical center|health facility|health facilities|medical facility|medical facilities|"
+    "polyclinic|maternity ward|maternity hospital|perinatal centre|emergency medical station|"
+    "ambulance station|ambulance substation|health post|field hospital|medical point|dispensary": "victim:health_facility",
+    "ambulance|ambulances|ambulance vehicle|ambulance car": "victim:ambulance",
+    "patient|patients|inpatient|inpatients": "victim:patient",
+    "firefighter|firefighters|fireman|firemen|fire fighter|fire fighters|fire crew|fire crews": "victim:firefighter",
+    "rescuer|rescuers|rescue worker|rescue workers|emergency worker|emergency workers|"
+    "civil defence member|civil defense member|white helmets|search and rescue team|"
+    "civil defence crew|civil defence crews|civil defence team|civil defence teams|"
+    "civil defence volunteer|civil defence volunteers|civil defence worker|civil defence workers|"
+    "civil defence personnel|civil defence members|civil defense crews|civil defense workers": "victim:rescuer",
+    "aid worker|aid workers|humanitarian worker|humanitarian workers|relief worker|relief workers|"
+    "humanitarian staff|aid staff": "victim:aid_worker",
+    "driver|drivers": "victim:?driver",
+    "staff|staffer|staffers|employee|employees|worker|workers|volunteer|volunteers|member|members|"
+    "personnel|officer|officers|crew member|crew members|team member|team members|colleague|colleagues|"
+    "contractor|contractors|guard|guards|security guard|security guards|staff member|"
+    "staff members|facilitator|facilitators|truck driver|truck drivers": "victim:?member",
+    "sapper|sappers|deminer|deminers|pyrotechnician|pyrotechnicians": "victim:?deminer",
+    # organisation / context words
+    "state emergency service|emergency service|emergency services|emergencies ministry|"
+    "ministry of emergency situations|emercom|ses|dsns|civil defence|civil defense|rescue service|"
+    "rescue group|rescue team|search and rescue|white helmet|rescue": "org:rescuer",
+    "fire service|fire station|fire brigade|fire department|fire and rescue": "org:firefighter",
+    "fire engine|fire engines|fire truck|fire trucks|fire tender": "vehicle",
+    "emergency medical station|ambulance station|ambulance substation|"
+    "red crescent|red cross|prcs|mda|magen david adom|islamic health committee|ems|"
+    "emergency medical service|emergency medical services|ambulance service|ambulance": "org:medic",
+    "hospital|clinic|health centre|medical centre|ministry of health|health ministry": "org:health_worker",
+    "un|united nations|unrwa|wfp|unicef|ngo|ingo|lngo|humanitarian|aid|relief|charity|"
+    "emergency response room|emergency response rooms|mission|aid group|aid organisation|"
+    "aid organization|msf|doctors without borders|convoy|agency": "org:aid_worker",
+    # people who are not protected
+    "civilian|civilians|resident|residents|people|person|persons|child|children|man|men|woman|women|"
+    "passenger|passengers|pedestrian|pedestrians|soldier|soldiers|serviceman|servicemen|fighter|"
+    "fighters|militant|militants|operative|operatives|journalist|journalists|villager|villagers|"
+    "local|locals|inhabitant|inhabitants|family|families|boy|girl|teenager|elderly|pensioner|"
+    "port worker|port workers|farmer|farmers|student|students|child patient": "person",
+    # harms
+    "killed|kill|killing|kills|dead|died|die|dies|death|deaths|lost their lives|"
+    "lost his life|lost her life|slain": "harm:killed",
+    "injured|injure|injuring|injures|injury|injuries|wounded|wound|wounding|wounds|hurt|"
+    "lightly injured|seriously injured|shrapnel wounds|beaten|beat|beating|assaulted|stabbed|"
+    "shot|shot at and hit|sustained injuries|gunshot wounds|gunshot injuries|bullet wound|"
+    "tortured|burned|burns": "harm:injured",
+    "shot dead|fatally shot|shot and killed|fatally wounded|fatally injured|executed|murdered|"
+    "beaten to death|stabbed to death": "harm:killed",
+    "damaged|damaging|damage|destroyed|destroying|burned|burnt|set on fire|gutted|shattered": "harm:damaged",
+    # attacks
+    "strike|strikes|struck|striking|hit|hits|hitting|attack|attacks|attacked|attacking|"
+    "targeted|targeting|came under fire|come under fire|under fire|fire on|exploded|explosion|"
+    "blast|landed|shelled|bombed|bombing|raid|ambush|ambushed|double-tap|double tap": "attack",
+    # weapons
+    "drone|drones|uav|uavs|fpv|fpv drone|shahed|shaheds|geran|quadcopter|loitering munition|"
+    "kamikaze drone|drone strike|drone strikes|drone attack": "weapon:drone",
+    "shelling|shell|shells|shelled|artillery|mortar|mortars|mortar fire|grad|grad rockets|mlrs|"
+    "multiple rocket launcher|rocket|rockets|rocket fire|himars|tank shelling|tank fire|howitzer|"
+    "barrage|smerch|uragan|artillery fire|cluster munition|cluster munitions": "weapon:artillery",
+    "missile|missiles|ballistic missile|cruise missile|iskander|kalibr|missile strike|s-300|tochka": "weapon:missile",
+    "airstrike|airstrikes|air strike|air strikes|air raid|aircraft|warplane|warplanes|fighter jet|"
+    "fighter jets|jet|jets|helicopter|helicopters|barrel bomb|barrel bombs|glide bomb|glide bombs|"
+    "aerial bomb|aerial bombs|aerial bombardment|air attack": "weapon:airstrike",
+    "opened fire|open fire|gunfire|gunmen|gunman|shot|shooting|shot dead|sniper|snipers|gunshot|"
+    "small arms|small-arms|bullet|bullets|machine gun|fired on|fired at": "weapon:small_arms",
+    "landmine|landmines|land mine|land mines|ied|ieds|explosive device|improvised explosive device|"
+    "roadside bomb|anti-tank mine|anti-personnel mine|booby trap": "weapon:mine_ied",
+    # parties (symmetric lists)
+    "russian|russia|pro-russian|russian-backed": "party:RU:adj",
+    "russian forces|russian troops|russian army|russian military|russian armed forces|"
+    "occupiers|occupying forces|invaders|rashists": "party:RU:actor",
+    "ukrainian|ukraine": "party:UA:adj",
+    "ukrainian forces|ukrainian troops|ukrainian army|ukrainian military|ukrainian armed forces|"
+    "afu|apu|kyiv regime|kiev regime|neo-nazis|nationalists|ukronazis": "party:UA:actor",
+    "israeli|israel": "party:IL:adj",
+    "idf|israel defense forces|israeli forces|israeli army|israeli military": "party:IL:actor",
+    "turkish|turkey|türkiye": "party:TR:adj",
+    "hamas|qassam brigades|al-qassam brigades|al-qassam": "party:PS-HAMAS:actor",
+    "islamic jihad|palestinian islamic jihad|al-quds brigades": "party:PS-PIJ:actor",
+    "hezbollah|hizbollah|hizbullah": "party:LB-HEZBOLLAH:actor",
+    "houthi|houthis|ansar allah|ansarallah|houthi militia": "party:YE-HOUTHI:actor",
+    "saudi-led coalition|saudi coalition|us-saudi coalition|us-saudi aggression coalition|"
+    "arab coalition|coalition": "party:SA-COAL:actor",
+    "saudi|saudi-led|us-saudi": "party:SA-COAL:adj",
+    "syrian government|syrian regime|assad regime|regime|syrian army|government forces|pro-government forces": "party:SY-GOV:actor",
+    "hts|hayat tahrir al-sham|hay'at tahrir al-sham": "party:SY-HTS:actor",
+    "rsf|rapid support forces|rapid support force": "party:SD-RSF:actor",
+    "saf|sudanese armed forces|sudanese army": "party:SD-SAF:actor",
+    "sudanese": "party:SD-SAF:adj",
+    "pdf|people's defence force|people's defence forces|people's defense force|"
+    "people's defense forces|resistance forces": "party:MM-PDF:actor",
+    "tatmadaw|junta|myanmar military|myanmar army|military junta": "party:MM-MIL:actor",
+    "myanmar": "party:MM-MIL:adj",
+    "military|army|armed forces": "party:?ARMY:actor",
+    "enemy|the enemy|hostile": "enemy",
+    "forces|force|troops|army|military|armed forces|positions|militia|militias|units|formations|"
+    "fighters|soldiers|artillery|shelling|shell|shells|drone|drones|missile|missiles|strike|"
+    "airstrike|air strike|aircraft|warplanes|rocket|rockets|fire|attack|barrage|gunmen|jets|"
+    "helicopter|helicopters|tank|tanks|mortar|mortars|uav|uavs|bombardment|aviation|air force|"
+    "navy|shahed|grad|mlrs|artillery fire|drone strike|missile strike": "force",
+    "attributed the attack to|attributed the strike to|attributed the shelling to|attributed it to|"
+    "attributed to|blamed|blaming|blames|blame|blamed the attack on|accused|accusing|by|"
+    "claimed|claimed responsibility|carried out by|fired by|launched by": "blame",
+}
+
+_RU: dict[str, str] = {
+    "медик|медики|медиков": "victim:?medic",
+    "фельдшер|фельдшера|фельдшерица|парамедик|санитар|санинструктор|бригада скорой помощи|"
+    "бригада скорой|бригада скорой медицинской помощи|бригада экстренной медицинской помощи|"
+    "сотрудник скорой помощи|сотрудник скорой|работник скорой помощи|врач скорой помощи|врач скорой|"
+    "врач бригады|медсестра бригады|фельдшер скорой помощи|водитель скорой помощи|водитель скорой|"
+    "медики бригады|медиков бригады|экипаж скорой|медицинская бригада|эвакуационная бригада": "victim:medic",
+    "врач|врачи|медсестра|медсестры|медбрат|хирург|акушерка|санитарка": "victim:?clinician",
+    "медработник|медработники|медицинский работник|медицинских работников|медперсонал|"
+    "медицинский персонал|сотрудник больницы|сотрудники больницы|персонал больницы|работник больницы|"
+    "сотрудник поликлиники|работник здравоохранения|медицинский сотрудник|сотрудник медучреждения": "victim:health_worker",
+    "больница|больницу|больницы|поликлиника|клиника|госпиталь|медучреждение|медицинское учреждение|"
+    "медицинских учреждений|амбулатория|фап|фельдшерско-акушерский пункт|роддом|родильный дом|"
+    "перинатальный центр|подстанция скорой помощи|подстанция скорой|станция скорой помощи|"
+    "станция скорой|подстанция|медицинский центр|диспансер|больничный|травмпункт|"
+    "центр экстренной медицинской помощи": "victim:health_facility",
+    "машина скорой помощи|машина скорой|машину скорой|автомобиль скорой помощи|автомобиль скорой|"
+    "автомобиль скорой медицинской помощи|карета скорой помощи|=скорая|=скорую|реанимобиль|"
+    "санитарный автомобиль|санитарная машина|машина экстренной помощи": "victim:ambulance",
+    "пациент|пациенты|пациентов|больной|больные|роженица|роженицы|раненый находившийся": "victim:patient",
+    "пожарный|пожарные|пожарных|огнеборец|огнеборцы|пожарный расчет": "victim:firefighter",
+    "спасатель|спасатели|спасателей|спасательница|спасательницы|сапер мчс|пиротехник мчс|сотрудник мчс|сотрудники мчс|"
+    "сотрудников мчс|работник мчс|сотрудник гсчс|сотрудники гсчс|сотрудник дснс": "victim:rescuer",
+    "гуманитарный работник|гуманитарные работники|сотрудник гуманитарной миссии|"
+    "сотрудник гуманитарной организации": "victim:aid_worker",
+    "водитель|водителя|водители": "victim:?driver",
+    "сотрудник|сотрудники|сотрудников|работник|работники|волонтер|волонтеры|волонтеров|доброволец|"
+    "добровольцы|член|члены|персонал|служащий": "victim:?member",
+    "сапер|саперы|пиротехник|пиротехники|взрывотехник": "victim:?deminer",
+    "мчс|гсчс|дснс|гснс|служба спасения|спасательная служба|спасательный отряд|спасательная служба|"
+    "мчс россии|мчс днр|гражданская оборона|поисково-спасательный": "org:rescuer",
+    "пожарная часть|пожарная охрана|пожарно-спасательная часть": "org:firefighter",
+    "пожарная машина|пожарная автоцистерна|пожарный автомобиль|пожарная техника|пожарный расчет|"
+    "автоцистерна|пожарный гидрант": "vehicle",
+    "скорая помощь|скорой помощи|скорой|красный крест|красный полумесяц|экстренная медицинская помощь|"
+    "подстанция скорой помощи|подстанция скорой|станция скорой помощи|станция скорой": "org:medic",
+    "больница|больницы|поликлиника|госпиталь|минздрав|медучреждение": "org:health_worker",
+    "гуманитарный|гуманитарная помощь|гуманитарную помощь|оон|миссия|волонтерский|благотворительный|"
+    "фонд|нко|нпо|гуманитарная миссия|гуманитарный груз": "org:aid_worker",
+    "житель|жители|жителей|мирный житель|мирные жители|мирных жителей|мирный|человек|люди|людей|"
+    "ребенок|дети|детей|мужчина|мужчину|женщина|пассажир|пешеход|военнослужащий|военный|боец|"
+    "журналист|гражданин|граждан|пенсионер|пенсионерка|местный житель|подросток|семья|"
+    "мирное население|рабочий|рабочие": "person",
+    "погиб|погибли|погибнуть|погибший|гибель|убить|убит|убиты|скончаться|смертельно|"
+    "погибших": "harm:killed",
+    "ранить|ранен|ранены|ранена|ранение|ранения|раненый|пострадать|пострадал|пострадали|"
+    "пострадала|пострадавший|травмировать|травмирован|травмированы|травма|травмы|контузия|"
+    "контузить|получить ранение|осколочные ранения|осколочное ранение": "harm:injured",
+    "повредить|поврежден|повреждена|повреждено|повреждены|повреждение|разрушить|разрушен|"
+    "уничтожить|уничтожен|уничтожена|сгореть|сгорела|выбить|загореться|возгорание": "harm:damaged",
+    "прилёт|удар|ударить|ударили|атака|атаковать|атаковал|атаковали|обстрел|обстрелять|обстреливать|"
+    "прилет|прилететь|прилетело|попасть|попала|попал|разорваться|разорвался|взрыв|взорваться|"
+    "поразить|сбросить|сброс|нанести удар|налет|подрыв|подорваться|обстреляли|двойной удар|"
+    "под огнем|под обстрелом|открыть огонь|упасть|упал|упала|обломки": "attack",
+    "дрон|дроны|беспилотник|беспилотники|бпла|fpv|fpv-дрон|дрон-камикадзе|герань|шахед|ланцет|"
+    "квадрокоптер|коптер|сброс с дрона|ударный беспилотник": "weapon:drone",
+    "обстрел|артобстрел|артиллерия|артиллерийский|снаряд|миномет|минометный|мина|мины|рсзо|град|"
+    "himars|хаймарс|реактивная система залпового огня|реактивный снаряд|гаубица|танк|кассетный|"
+    "обстрелять|обстреливать|артиллерийский обстрел|минометный обстрел|залп|ураган|смерч": "weapon:artillery",
+    "ракета|ракеты|ракетный|ракетный удар|искандер|баллистическая ракета|крылатая ракета|"
+    "точка-у|с-300|калибр": "weapon:missile",
+    "авиаудар|авиабомба|авиабомбы|каб|фаб|управляемая авиабомба|авиация|самолет|вертолет|"
+    "авианалет|штурмовик|бомбардировщик": "weapon:airstrike",
+    "стрелковое оружие|открыть огонь|открыли огонь|снайпер|автомат|обстрел из стрелкового оружия|"
+    "расстрелять|расстреляли|застрелить": "weapon:small_arms",
+    "взрывное устройство|самодельное взрывное устройство|сву|фугас|противотанковая мина|"
+    "противопехотная мина|подорваться на мине|растяжка": "weapon:mine_ied",
+    "российский|российская|российские|россия|рф|русский": "party:RU:adj",
+    "вс рф|вооруженные силы россии|российская армия|российские войска|российские военные|оккупант|"
+    "оккупанты|оккупантов|рашист|рашисты|захватчик|захватчики|орк|орки": "party:RU:actor",
+    "украинский|украинская|украинские|украина|киевский": "party:UA:adj",
+    "всу|вфу|вс украины|вооруженные силы украины|украинские военные|украинские войска|боевик всу|"
+    "боевики всу|киевский режим|неонацист|неонацисты|нацисты|националисты|укронацисты|"
+    "каратели|бандеровцы": "party:UA:actor",
+    "израильский|израиль": "party:IL:adj",
+    "цахал|армия обороны израиля": "party:IL:actor",
+    "хамас": "party:PS-HAMAS:actor",
+    "хезболла|хизбалла": "party:LB-HEZBOLLAH:actor",
+    "противник|враг|вражеский|неприятель|неприятельский": "enemy",
+    "войска|армия|военные|формирования|вооруженные формирования|силы|вооруженные силы|артиллерия|"
+    "обстрел|снаряд|ракета|дрон|беспилотник|бпла|удар|авиация|самолет|военный|подразделение|"
+    "подразделения|боевики|позиции|солдаты|военнослужащие|fpv-дрон|танк|миномет|рсзо|"
+    "артиллерист|артиллеристы|каб|авиабомба": "force",
+    "со стороны|по вине|обвинить|обвинили|возложить ответственность|приписать": "blame",
+}
+
+_UK: dict[str, str] = {
+    "медик|медики|медиків": "victim:?medic",
+    "фельдшер|фельдшерка|парамедик|санітар|санінструктор|бригада швидкої допомоги|бригада швидкої|"
+    "бригада екстреної медичної допомоги|бригада екстреної допомоги|працівник швидкої|"
+    "працівник швидкої допомоги|лікар швидкої|лікар бригади|медсестра бригади|фельдшер швидкої|"
+    "водій швидкої|водій швидкої допомоги|медики бригади|медиків бригади|екіпаж швидкої|"
+    "медична бригада|евакуаційна бригада|медиків швидкої": "victim:medic",
+    "лікар|лікарі|лікарка|медсестра|медсестри|медбрат|хірург|акушерка|санітарка": "victim:?clinician",
+    "медпрацівник|медпрацівники|медичний працівник|медичних працівників|медперсонал|"
+    "медичний персонал|працівник лікарні|працівники лікарні|співробітник лікарні|персонал лікарні|"
+    "працівник охорони здоров'я|медична працівниця": "victim:health_worker",
+    "лікарня|лікарню|лікарні|поліклініка|клініка|шпиталь|госпіталь|медзаклад|медичний заклад|"
+    "медичних закладів|амбулаторія|фап|пологовий будинок|пологовий|перинатальний центр|"
+    "підстанція швидкої допомоги|підстанція швидкої|станція швидкої допомоги|станція швидкої|"
+    "підстанція|медичний центр|диспансер|травмпункт|"
+    "центр екстреної медичної допомоги": "victim:health_facility",
+    "машина швидкої допомоги|машина швидкої|машину швидкої|автомобіль швидкої допомоги|"
+    "автомобіль швидкої|автомобіль екстреної медичної допомоги|карета швидкої|=швидка|=швидку|"
+    "реанімобіль|санітарний автомобіль|санітарна машина|автомобіль екстреної допомоги": "victim:ambulance",
+    "пацієнт|пацієнти|пацієнтів|хворий|хворі|породілля|породіллі": "victim:patient",
+    "пожежник|пожежники|пожежний|пожежні|пожежних|вогнеборець|вогнеборці|вогнеборців": "victim:firefighter",
+    "рятувальник|рятувальники|рятувальників|рятувальниця|рятувальниці|рятувальницю|сапер дснс|піротехнік дснс|співробітник дснс|"
+    "працівник дснс|працівники дснс|співробітники дснс|співробітник мнс|працівник мнс|"
+    "надзвичайник|надзвичайники": "victim:rescuer",
+    "гуманітарний працівник|гуманітарні працівники|співробітник гуманітарної місії|"
+    "працівник гуманітарної організації": "victim:aid_worker",
+    "водій|водія|водії": "victim:?driver",
+    "співробітник|співробітники|співробітників|працівник|працівники|працівників|волонтер|волонтери|"
+    "волонтерів|доброволець|добровольці|член|члени|персонал|службовець": "victim:?member",
+    "сапер|сапери|піротехнік|піротехніки|вибухотехнік": "victim:?deminer",
+    "дснс|мнс|гснс|служба порятунку|рятувальна служба|рятувальний загін|цивільний захист|"
+    "пошуково-рятувальний|державна служба з надзвичайних ситуацій": "org:rescuer",
+    "пожежна частина|пожежна охорона|пожежно-рятувальна частина": "org:firefighter",
+    "пожежна машина|пожежна автоцистерна|пожежний автомобіль|пожежна техніка|автоцистерна|"
+    "пожежний гідрант": "vehicle",
+    "швидка допомога|швидкої допомоги|швидкої|червоний хрест|червоний півмісяць|"
+    "екстрена медична допомога|підстанція швидкої допомоги|підстанція швидкої|"
+    "станція швидкої допомоги|станція швидкої|підстанція екстреної допомоги": "org:medic",
+    "лікарня|лікарні|поліклініка|госпіталь|моз|медзаклад": "org:health_worker",
+    "гуманітарний|гуманітарна допомога|гуманітарну допомогу|оон|місія|волонтерський|благодійний|"
+    "фонд|гуманітарна місія|гуманітарний вантаж": "org:aid_worker",
+    "мешканець|мешканці|мешканців|житель|жителі|жителів|цивільний|цивільні|цивільних|людина|люди|"
+    "людей|осіб|особа|дитина|діти|дітей|чоловік|чоловіка|жінка|пасажир|пішохід|військовий|"
+    "військовослужбовець|боєць|журналіст|громадянин|пенсіонер|пенсіонерка|підліток|родина|"
+    "мирне населення|робітник|робітники": "person",
+    "загинути|загинув|загинули|загинула|загиблий|загибель|вбити|убити|вбито|убито|загиблих|"
+    "смертельно|померти|помер": "harm:killed",
+    "поранити|поранено|поранений|поранені|поранена|поранення|постраждати|постраждав|постраждали|"
+    "постраждала|постраждалий|травмувати|травмований|травмовані|травма|контузія|"
+    "отримати поранення|зазнати поранень|осколкові поранення": "harm:injured",
+    "пошкодити|пошкоджено|пошкоджена|пошкоджений|пошкоджені|пошкодження|зруйнувати|зруйновано|"
+    "знищити|знищено|знищена|згоріти|згоріла|вибити|загорітися|займання": "harm:damaged",
+    "прильот|прильоту|удар|вдарити|ударити|вдарили|атака|атакувати|атакував|атакували|обстріл|обстріляти|"
+    "обстрілювати|приліт|прилетіти|прилетіло|влучити|влучання|влучила|вибух|вибухнути|уразити|"
+    "уразив|поцілити|скинути|скид|завдати удару|наліт|підрив|підірватися|обстріляли|подвійний удар|"
+    "під вогнем|під обстрілом|відкрити вогонь|впасти|впав|впала|уламки": "attack",
+    "дрон|дрони|безпілотник|безпілотники|бпла|fpv|fpv-дрон|дрон-камікадзе|шахед|герань|ланцет|"
+    "квадрокоптер|коптер|скид з дрона|ударний безпілотник": "weapon:drone",
+    "обстріл|артобстріл|артилерія|артилерійський|снаряд|міномет|мінометний|міна|міни|рсзв|град|"
+    "himars|хаймарс|реактивна система залпового вогню|реактивний снаряд|гаубиця|танк|касетний|"
+    "обстріляти|обстрілювати|артилерійський обстріл|мінометний обстріл|залп|ураган|смерч": "weapon:artillery",
+    "ракета|ракети|ракетний|ракетний удар|іскандер|балістична ракета|крилата ракета|точка-у|"
+    "с-300|калібр": "weapon:missile",
+    "авіаудар|авіабомба|авіабомби|каб|фаб|керована авіабомба|авіація|літак|гелікоптер|вертоліт|"
+    "авіаналіт|штурмовик|бомбардувальник": "weapon:airstrike",
+    "стрілецька зброя|відкрити вогонь|відкрили вогонь|снайпер|автомат|розстріляти|розстріляли|"
+    "застрелити": "weapon:small_arms",
+    "вибуховий пристрій|саморобний вибуховий пристрій|свп|фугас|протитанкова міна|"
+    "протипіхотна міна|підірватися на міні|розтяжка": "weapon:mine_ied",
+    "російський|російська|російські|росія|рф|русский": "party:RU:adj",
+    "зс рф|збройні сили росії|російська армія|російські війська|російські військові|окупант|"
+    "окупанти|окупантів|рашист|рашисти|загарбник|загарбники|орк|орки|росіяни": "party:RU:actor",
+    "український|українська|українські|україна|київський": "party:UA:adj",
+    "зсу|зс україни|збройні сили україни|українські військові|українські війська|київський режим|"
+    "неонацисти|нацисти|націоналісти|укронацисти|каратели|бандерівці": "party:UA:actor",
+    "ізраїльський|ізраїль": "party:IL:adj",
+    "цахал|армія оборони ізраїлю": "party:IL:actor",
+    "хамас": "party:PS-HAMAS:actor",
+    "хезболла|хізбалла": "party:LB-HEZBOLLAH:actor",
+    "ворог|ворожий|противник|супротивник|неприятель": "enemy",
+    "війська|армія|військові|формування|збройні формування|сили|збройні сили|артилерія|обстріл|"
+    "снаряд|ракета|дрон|безпілотник|бпла|удар|авіація|літак|військовий|підрозділ|підрозділи|"
+    "бойовики|позиції|солдати|військовослужбовці|fpv-дрон|танк|міномет|рсзв|артилеристи|каб|"
+    "авіабомба": "force",
+    "з боку|з вини|звинуватити|звинуватили|покласти відповідальність|приписати": "blame",
+}
+
+TABLES = {"en": _EN, "ru": _RU, "uk": _UK}
+
+
+class Lexicon:
+    """Phrases of one language, indexed by their first word's keys, longest first."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        kinds: dict[Phrase, list[str]] = {}
+        prefixes: set[str] = set()
+        for spec, kind in TABLES[lang].items():
+            for phrase in spec.split("|"):
+                keys = tuple(lexicon_keys(w, lang) for w in phrase.split())
+                if kind not in kinds.setdefault(keys, []):
+                    kinds[keys].append(kind)
+                for ks in keys:
+                    prefixes.update(k[:3] for k in ks)
+        self.by_first: dict[str, list[Entry]] = {}
+        for keys, found in kinds.items():
+            for k in keys[0]:
+                self.by_first.setdefault(k, []).append((keys, tuple(found)))
+        for entries in self.by_first.values():
+            entries.sort(key=lambda e: -len(e[0]))
+        from rescuewatch.extract.numbers import NUMBER_WORDS
+
+        prefixes.update(w[:3] for w in NUMBER_WORDS.get(lang, {}))
+        self.prefixes = frozenset(prefixes)
+
+
+@lru_cache(maxsize=3)
+def lexicon(lang: str) -> Lexicon:
+    """The (cached) lexicon of ``lang``."""
+    return Lexicon(lang)

@@ -1,0 +1,398 @@
+"""The default rule-based extractor: sentences → incident segments → claims.
+
+A document is cut into sentences; each is read by :mod:`rescuewatch.extract.rules`. Sentences
+that report harm to protected people or a strike on a protected object open an *incident
+segment*; following sentences join it until one reports harm at a new date or a new
+settlement, which opens the next. Statements of running totals ("since 2022, 19 rescuers…")
+become aggregate claims and never feed an incident. Attributes missing from a segment come
+from the lead (the sentences before the first incident: a header, a summary line), so a
+"ВСУ 52 раза атаковали…" or "blaming Israel for both attacks" covers every item.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from rescuewatch.extract import dates as dates_mod
+from rescuewatch.extract.base import Extractor, check_text, register
+from rescuewatch.extract.language import LANGS, detect
+from rescuewatch.extract.lexicon import lexicon
+from rescuewatch.extract.places import PlaceHit, best, find_places
+from rescuewatch.extract.rules import OBJECTS, PartyRef, Sentence, VictimRef, analyse
+from rescuewatch.extract.tokens import sentences, tokenize
+from rescuewatch.model import Claim, DateSpan, Evidence, Perpetrator, Place, Victim
+
+VERSION = "1.0"
+_ALL_ITEMS = re.compile(r"\b(?:both|all|each|обидва|обидві|обох|оба|обе|обоих|обеих|всех|усіх|всіх)\b", re.I)
+#: Parties a generic "the army"/"the military" names, by the country of the place.
+_ARMY_BY_COUNTRY = {"MM": "MM-MIL", "SD": "SD-SAF", "SY": "SY-GOV"}
+
+
+@dataclass
+class Part:
+    """The incident part of a sentence (before any aggregate statement in it)."""
+
+    s: Sentence
+    victims: list[VictimRef]
+    dates: list[dates_mod.DateHit]
+    places: list[PlaceHit]
+    parties: list[PartyRef]
+    weapons: list[tuple[int, str]]
+
+    @property
+    def strong(self) -> bool:
+        return any(
+            (v.category not in OBJECTS and v.harm in ("killed", "injured", "zero"))
+            or (v.category in OBJECTS and v.hit)
+            for v in self.victims
+        )
+
+    @property
+    def weak(self) -> bool:
+        return any(v.hit for v in self.victims)
+
+    @property
+    def context(self) -> bool:
+        return self.s.attack and bool(self.weapons or self.places)
+
+
+@dataclass
+class Segment:
+    parts: list[Part] = field(default_factory=list)
+
+    @property
+    def strong(self) -> bool:
+        return any(p.strong for p in self.parts)
+
+    def date(self) -> dates_mod.DateHit | None:
+        """The first date the segment gives, made precise by a day within it named in the same
+        sentence ("In January 2020, on the 12th..." / "May 2021: ... on 25 May")."""
+        for p in self.parts:
+            found = [d for d in p.dates if d.span is not None and d.span.start is not None]
+            if not found:
+                continue
+            first = found[0]
+            assert first.span is not None and first.span.start and first.span.end
+            if first.span.precision != "day":
+                inside = [d for d in found[1:] if d.span and d.span.precision == "day" and d.span.start
+                          and first.span.start <= d.span.start <= first.span.end]
+                if inside:
+                    return inside[0]
+            return first
+        return None
+
+    def city(self) -> PlaceHit | None:
+        return next((h for p in self.parts for h in p.places if h.kind == "city"), None)
+
+
+@register
+class RuleExtractor(Extractor):
+    """Offline rule-based extractor for English, Russian and Ukrainian."""
+
+    name = "rules"
+    version = VERSION
+
+    def extract(
+        self, text: str, *, published: dt.date | None = None, lang: str | None = None
+    ) -> list[Claim]:
+        check_text(text)
+        header_date, header_span = dates_mod.published_header(text)
+        published = published or header_date
+        lang = lang or detect(text)
+        if lang not in LANGS:
+            return []
+        assert lang is not None
+        parts, aggregates = self._read(text, lang, published, header_span)
+        segments = _segment(parts)
+        claims = _claims(text, segments, parts, lang)
+        doc_orgs = [o for p in parts for _, o in p.s.orgs]
+        return claims + [c for c in (_aggregate(text, p, lang, doc_orgs) for p in aggregates) if c]
+
+    def _read(self, text: str, lang: str, published: dt.date | None,
+              header: tuple[int, int] | None) -> tuple[list[Part], list[Part]]:
+        lex = lexicon(lang)
+        finder = dates_mod.finder(lang)
+        read = []
+        for a, b in sentences(text):
+            if header and a < header[1] and b > header[0]:
+                a = max(a, header[1])
+                if b <= a:
+                    continue
+            read.append(analyse(text, a, b, tokenize(text, a, b, lang, lex.prefixes), lex, lang))
+        # only sentences near a victim or a strike can place an incident: resolve those
+        hot = {n + d for n, s in enumerate(read) if s.victims or s.attack for d in (-1, 0, 1)}
+        places = find_places(text, lang, [(s.start, s.end) for n, s in enumerate(read) if n in hot])
+        parts, aggregates = [], []
+        previous_aggregate = False
+        year = dates_mod.year_named(text, lang) if published is None else None
+        for s in read:
+            a, b = s.start, s.end
+            here = [h for h in places if a <= h.start < b]
+            found = finder.find(text, a, b, published, year)
+            if previous_aggregate and not found and not here and not s.weapons:
+                s.aggregate_from = a  # a statistic running on from the sentence before
+            previous_aggregate = s.aggregate_from == a
+            cut = s.aggregate_from if s.aggregate_from is not None else b
+            quoted = _quoted(text, a, b)
+            if quoted and not found and not here:
+                # "Ambulances are hit almost every week," a researcher said: a generic quote
+                s.victims = [v for v in s.victims if not _inside(v.mention.start, quoted)
+                             or (v.count is not None and v.category not in OBJECTS)]
+                s.repeat = s.repeat and not all(a2 <= a and b <= b2 for a2, b2 in quoted)
+            parts.append(Part(
+                s,
+                [v for v in s.victims if v.mention.start < cut],
+                [d for d in found if d.start < cut],
+                [h for h in here if h.start < cut],
+                [p for p in s.parties if p.start < cut],
+                [w for w in s.weapons if w[0] < cut],
+            ))
+            if s.aggregate_from is not None:
+                aggregates.append(Part(s, [v for v in s.victims if v.mention.start >= cut], [],
+                                       [h for h in here if h.start >= cut], [], []))
+        return parts, aggregates
+
+
+_QUOTE = re.compile(r"[\"“«„]([^\"”»“]{8,})[\"”»“]")
+
+
+def _quoted(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of direct quotations in a sentence (an unclosed quote runs to its end)."""
+    spans = [(m.start(), m.end()) for m in _QUOTE.finditer(text, start, end)]
+    opened = text[start:end].lstrip()[:1]
+    if not spans and opened in "\"“«„":
+        spans.append((start, end))
+    return spans
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+def _segment(parts: list[Part]) -> list[Segment]:
+    segments: list[Segment] = []
+    cur: Segment | None = None
+    for part in parts:
+        event = part.strong or part.weak
+        if cur is None:
+            if event or part.context:
+                cur = Segment([part])
+            continue
+        if event and cur.strong and part.strong and _new_incident(cur, part):
+            segments.append(cur)
+            cur = Segment([part])
+        else:
+            cur.parts.append(part)
+    if cur is not None:
+        segments.append(cur)
+    return segments
+
+
+def _new_incident(cur: Segment, part: Part) -> bool:
+    date = next((d for d in part.dates if d.span is not None), None)
+    have = cur.date()
+    if date is not None and have is not None and date.span != have.span:
+        return True
+    city = next((h for h in part.places if h.kind == "city"), None)
+    have_city = cur.city()
+    return city is not None and have_city is not None and city.key != have_city.key
+
+
+def _claims(text: str, segments: list[Segment], parts: list[Part], lang: str) -> list[Claim]:
+    protected = [seg for seg in segments if _victims(seg)]
+    chosen = protected or [seg for seg in segments if _is_context(seg)]
+    first = next((n for n, p in enumerate(parts) if p.strong), len(parts))
+    lead = parts[:first]
+    lead_party = _party_of(lead) or _party_of([p for p in parts if _ALL_ITEMS.search(
+        text[p.s.start : p.s.end])])
+    lead_place = best([h for p in lead for h in p.places])
+    claims = []
+    previous_date: dates_mod.DateHit | None = next((d for p in lead for d in p.dates if d.span), None)
+    for seg in chosen:
+        if any(p.s.negative for p in seg.parts) and not any(p.weapons for p in seg.parts):
+            continue
+        date = seg.date() or previous_date
+        previous_date = date
+        claims.append(_claim(text, seg, date, lead_party, lead_place, lang))
+    return claims
+
+
+def _is_context(seg: Segment) -> bool:
+    return any(p.weapons for p in seg.parts) and any(p.places for p in seg.parts) and any(
+        p.dates for p in seg.parts
+    )
+
+
+def _claim(text: str, seg: Segment, date: dates_mod.DateHit | None, lead_party: PartyRef | None,
+           lead_place: PlaceHit | None, lang: str) -> Claim:
+    place_hit = _place_of(seg)
+    if place_hit is None or (place_hit.kind == "country" and lead_place is not None):
+        place_hit = lead_place or place_hit
+    place = place_hit.resolved.place if place_hit else Place()
+    party = _party_of(seg.parts) or lead_party
+    mutual = any(p.s.mutual_blame for p in seg.parts)
+    perpetrator = Perpetrator()
+    if party is not None and not mutual:
+        code = party.party
+        if code == "?ARMY":
+            code = _ARMY_BY_COUNTRY.get(place.country or "")
+        perpetrator = Perpetrator(text[party.start : party.end], code)
+    weapons = sorted(w for p in seg.parts for w in p.weapons)
+    weapon = weapons[0][1] if weapons else ("unknown" if any(p.s.attack for p in seg.parts) else None)
+    victims = _victims(seg)
+    repeat = any(p.s.repeat and not p.s.negative for p in seg.parts)
+    evidence = [Evidence(p.s.start, min(p.s.end, p.s.aggregate_from or p.s.end),
+                         text[p.s.start : min(p.s.end, p.s.aggregate_from or p.s.end)], "sentence")
+                for p in seg.parts]
+    claim = Claim(
+        date=date.span if date and date.span else DateSpan(),
+        place=place,
+        victims=victims,
+        weapon=weapon,
+        repeat_strike=repeat,
+        perpetrator=perpetrator,
+        evidence=evidence,
+        extractor=RuleExtractor.name,
+        extractor_version=VERSION,
+        description=evidence[0].text[:500] if evidence else None,
+    )
+    claim.killed, claim.injured = claim.totals()
+    claim.confidence = _confidence(claim)
+    return claim
+
+
+def _place_of(seg: Segment) -> PlaceHit | None:
+    every = [h for p in seg.parts for h in p.places]
+    headers = {id(h) for p in seg.parts for h in p.places if len(p.s.tokens) <= 4 and not p.victims}
+    # a channel header ("Белгород.") gives way to a settlement named in the story
+    story = [h for h in every if id(h) not in headers]
+    if any(h.kind == "city" for h in story):
+        return best(story)
+    return best(every)
+
+
+def _party_of(parts: list[Part]) -> PartyRef | None:
+    found = [r for p in parts for r in p.parties]
+    named = [r for r in found if r.party is not None]
+    chosen = named or found
+    return chosen[0] if chosen else None
+
+
+def _resolve(v: VictimRef, cats: set[str], orgs: set[str]) -> str | None:
+    c = v.category
+    if not c.startswith("?"):
+        return c
+    ambulance = "ambulance" in cats or "medic" in orgs or "medic" in cats
+    facility = "health_facility" in cats
+    if c == "?medic":
+        return "health_worker" if facility and not ambulance else "medic"
+    if c == "?clinician":
+        return "medic" if ambulance and not facility else "health_worker"
+    if c == "?driver":
+        if ambulance:
+            return "medic"
+        return v.org if v.org in ("aid_worker", "rescuer", "firefighter") else None
+    if c == "?deminer":
+        return {"rescuer": "rescuer", "aid_worker": "aid_worker"}.get(v.org or "")
+    # ?member: the organisation nearby, else the one kind of person the segment names
+    if v.org and v.org not in ("health_worker",) or (v.org == "health_worker" and facility):
+        return v.org
+    humans = {x for x in cats if x not in OBJECTS}
+    return next(iter(humans)) if len(humans) == 1 else None
+
+
+def _victims(seg: Segment) -> list[Victim]:
+    refs = [v for p in seg.parts for v in p.victims]
+    cats = {v.category for v in refs if not v.category.startswith("?") and (v.hit or v.harm)}
+    orgs = {v.org for v in refs if v.org} | {o for p in seg.parts for _, o in p.s.orgs}
+    per_sentence: dict[str, list[dict[str, int | None | bool]]] = {}
+    for p in seg.parts:
+        sums: dict[str, dict[str, int | None | bool]] = {}
+        for v in p.victims:
+            cat = _resolve(v, cats, orgs)
+            if cat is None:
+                continue
+            if cat in OBJECTS:
+                if v.hit:
+                    sums.setdefault(cat, {})
+                continue
+            if v.harm is None and not v.hit:
+                continue
+            acc = sums.setdefault(cat, {})
+            if v.harm == "zero":
+                acc["zero"] = True
+            elif v.harm in ("killed", "injured"):
+                old = acc.get(v.harm)
+                acc[v.harm] = v.count if old is None else (old if v.count is None else int(old) + v.count)  # type: ignore[operator]
+                acc[v.harm + "_seen"] = True
+        for cat, acc in sums.items():
+            per_sentence.setdefault(cat, []).append(acc)
+    out = []
+    order = ["ambulance", "health_facility", "medic", "health_worker", "patient", "firefighter",
+             "rescuer", "aid_worker"]
+    for cat in sorted(per_sentence, key=order.index):
+        accs = per_sentence[cat]
+        killed = _max(a.get("killed") for a in accs)
+        injured = _max(a.get("injured") for a in accs)
+        if cat not in OBJECTS and any(a.get("zero") for a in accs):
+            killed = 0 if killed is None and not any(a.get("killed_seen") for a in accs) else killed
+            injured = 0 if injured is None and not any(a.get("injured_seen") for a in accs) else injured
+        out.append(Victim(cat, killed, injured))
+    return out
+
+
+def _max(values: object) -> int | None:
+    known = [int(v) for v in values if isinstance(v, int) and not isinstance(v, bool)]  # type: ignore[attr-defined]
+    return max(known) if known else None
+
+
+def _confidence(claim: Claim) -> float:
+    score = 0.4
+    score += 0.1 if claim.date.start else 0.0
+    score += 0.1 if claim.place.geonameid else 0.0
+    score += 0.15 if any(v.killed or v.injured for v in claim.victims) else 0.0
+    score += 0.1 if claim.weapon not in (None, "unknown") else 0.0
+    score += 0.05 if claim.perpetrator.party else 0.0
+    return round(min(score, 0.95), 2)
+
+
+def _aggregate(text: str, part: Part, lang: str, doc_orgs: list[str]) -> Claim | None:
+    cats = {v.category for v in part.victims if not v.category.startswith("?")}
+    # a running total often names its organisation in another sentence ("the society said")
+    orgs = {v.org for v in part.victims if v.org} | {o for _, o in part.s.orgs}
+    fallback = max(set(doc_orgs), key=doc_orgs.count) if doc_orgs else None
+    totals: dict[str, dict[str, int]] = {}
+    damaged: dict[str, int] = {}
+    for v in part.victims:
+        if v.category == "?member" and v.org is None:
+            v.org = next((o for _, o in part.s.orgs), None) or fallback
+        cat = _resolve(v, cats, orgs)
+        if cat is None or v.count is None:
+            continue
+        if cat in OBJECTS:
+            if v.hit:
+                damaged[cat] = max(damaged.get(cat, 0), v.count)
+            continue
+        if v.harm not in ("killed", "injured"):
+            continue
+        acc = totals.setdefault(cat, {})
+        acc[v.harm] = max(acc.get(v.harm, 0), v.count)
+    if not totals and not damaged:
+        return None
+    victims = [Victim(c, t.get("killed"), t.get("injured")) for c, t in totals.items()]
+    victims += [Victim(c, affected=n, harm="damaged") for c, n in damaged.items()]
+    start = part.s.aggregate_from or part.s.start
+    place_hit = best(part.places)
+    claim = Claim(
+        victims=victims,
+        place=place_hit.resolved.place if place_hit else Place(),
+        is_aggregate=True,
+        evidence=[Evidence(start, part.s.end, text[start : part.s.end], "aggregate")],
+        extractor=RuleExtractor.name,
+        extractor_version=VERSION,
+        confidence=0.6,
+    )
+    claim.killed, claim.injured = claim.totals()
+    return claim

@@ -1,0 +1,338 @@
+"""Read one sentence: lexicon mentions, victims with counts and harms, weapons, parties, cues.
+
+The rules are linguistic, not tuned to particular sentences: a count is the number written
+just before a victim word (or "a"/singular = 1, plural without a number = unknown); a harm is
+the nearest harm word in the same clause; an object (ambulance, hospital) is a victim only in
+a clause that says it was struck or damaged; a party word names a perpetrator only next to a
+force or weapon word, or after a blame phrase. The same rules run for every party.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from rescuewatch.extract import cues
+from rescuewatch.extract.lexicon import Lexicon
+from rescuewatch.extract.numbers import NUMBER_WORDS, VAGUE, bound_before, value
+from rescuewatch.extract.tokens import Token
+
+_CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013]|\s-\s")
+OBJECTS = ("ambulance", "health_facility")
+NUMBER_KEYS = {lang: frozenset(words) for lang, words in NUMBER_WORDS.items()}
+_GENITIVE_COUNTRY = {"украины", "россии", "рф", "україни", "росії", "израиля", "ізраїлю"}
+_SKIP_BEFORE_NUMBER = {"of", "our", "its", "their", "the", "his", "her", "these", "those", "из",
+                       "них", "их", "з", "їх", "whom", "which"}
+
+
+@dataclass(slots=True)
+class Mention:
+    """A lexicon phrase found in a sentence (token range, char span, kinds)."""
+
+    i: int
+    j: int
+    start: int
+    end: int
+    kinds: tuple[str, ...]
+    index: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for k in self.kinds:
+            head, sep, _ = k.partition(":")
+            self.index.setdefault(head + sep, k)
+
+    def has(self, prefix: str) -> str | None:
+        """The first kind starting with ``prefix`` ("victim:", "attack", ...), or None."""
+        return self.index.get(prefix)
+
+
+@dataclass(slots=True)
+class VictimRef:
+    """A victim word with its count, harm and position."""
+
+    category: str  # a category, or "?medic", "?clinician", "?driver", "?member", "?deminer"
+    mention: Mention
+    count: int | None
+    harm: str | None = None  # "killed", "injured", "zero"
+    hit: bool = False  # its clause says it was struck or damaged
+    org: str | None = None  # the category an organisation word nearby points to
+    clause: int = 0
+
+
+@dataclass(slots=True)
+class PartyRef:
+    start: int
+    end: int
+    party: str | None  # a code, "?ARMY", or None for "the enemy"
+
+
+@dataclass
+class Sentence:
+    """Everything the rules read in one sentence."""
+
+    start: int
+    end: int
+    tokens: list[Token]
+    mentions: list[Mention]
+    victims: list[VictimRef] = field(default_factory=list)
+    attack: bool = False
+    weapons: list[tuple[int, str]] = field(default_factory=list)
+    parties: list[PartyRef] = field(default_factory=list)
+    repeat: bool = False
+    negative: bool = False
+    mutual_blame: bool = False
+    aggregate_from: int | None = None  # char offset where an aggregate statement starts
+    orgs: list[tuple[int, str]] = field(default_factory=list)
+
+
+def match(tokens: list[Token], lex: Lexicon) -> list[Mention]:
+    """Longest lexicon phrases, left to right, not overlapping."""
+    out: list[Mention] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        best: tuple[int, tuple[str, ...]] | None = None
+        for key in tokens[i].keys:
+            for phrase, kinds in lex.by_first.get(key, ()):
+                size = len(phrase)
+                if best is not None and size < best[0]:
+                    break
+                if i + size <= n and all(tokens[i + k].keys & phrase[k] for k in range(1, size)):
+                    if best is None or size > best[0]:
+                        best = (size, kinds)
+                    elif size == best[0]:
+                        best = (size, tuple(dict.fromkeys(best[1] + kinds)))
+                    break
+        if best is None:
+            i += 1
+            continue
+        j = i + best[0]
+        out.append(Mention(i, j, tokens[i].start, tokens[j - 1].end, best[1]))
+        i = j
+    return out
+
+
+def clause_ids(text: str, tokens: list[Token]) -> list[int]:
+    """Clause number of every token (a new clause after , ; : dash or brackets)."""
+    if not tokens:
+        return []
+    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text, tokens[0].start, tokens[-1].end)]
+    return [bisect_right(breaks, tok.start) for tok in tokens]
+
+
+def analyse(text: str, start: int, end: int, tokens: list[Token], lex: Lexicon, lang: str) -> Sentence:
+    """The :class:`Sentence` for ``text[start:end]``."""
+    mentions = match(tokens, lex)
+    s = Sentence(start, end, tokens, mentions)
+    low = text[start:end].lower()
+    s.repeat = bool(cues.REPEAT[lang].search(low))
+    s.negative = bool(cues.NEGATIVE[lang].search(low))
+    s.mutual_blame = bool(cues.MUTUAL_BLAME.search(low))
+    agg = cues.AGGREGATE[lang].search(low)
+    clauses = clause_ids(text, tokens)
+    if agg:
+        s.aggregate_from = _aggregate_start(start + agg.start(), tokens, clauses)
+    for m in mentions:
+        if m.has("attack") or m.has("weapon:"):
+            s.attack = True
+        weapon = m.has("weapon:")
+        if weapon:
+            s.weapons.append((m.start, weapon.split(":", 1)[1]))
+        org = m.has("org:")
+        if org:
+            s.orgs.append((m.i, org.split(":", 1)[1]))
+    _victims(s, text, clauses, lang)
+    _parties(s, lang, clauses)
+    return s
+
+
+def _aggregate_start(offset: int, tokens: list[Token], clauses: list[int]) -> int:
+    """An aggregate cue covers its clause and what follows; in the first clause, all."""
+    k = next((n for n, t in enumerate(tokens) if t.end > offset), len(tokens) - 1)
+    if not tokens or clauses[k] == 0:
+        return tokens[0].start if tokens else offset
+    first = next(n for n, c in enumerate(clauses) if c == clauses[k])
+    return tokens[first].start
+
+
+def _victims(s: Sentence, text: str, clauses: list[int], lang: str) -> None:
+    harms = [(m, m.has("harm:")) for m in s.mentions if m.has("harm:")]
+    people = [m for m in s.mentions if m.has("person") and not m.has("victim:")]
+    attack_clauses = {clauses[m.i] for m in s.mentions if m.has("attack") or m.has("weapon:")}
+    attack_clauses |= {clauses[m.i] for m, h in harms if h == "harm:damaged"}
+    for m in s.mentions:
+        kind = m.has("victim:")
+        if kind is None:
+            continue
+        category = kind.split(":", 1)[1]
+        if s.victims and _modifier(s.victims[-1].mention, m, s.tokens):
+            continue  # "members of a volunteer rescue group": one group of people
+        count = _count_before(s, m, text, lang, clauses)
+        ref = VictimRef(category, m, count, clause=clauses[m.i])
+        ref.hit = clauses[m.i] in attack_clauses
+        ref.harm = _harm_for(m, harms, people, clauses, s.tokens, lang)
+        ref.org = _org_near(s, m)
+        s.victims.append(ref)
+    _orphan_numbers(s, text, clauses, lang, harms)
+
+
+def _modifier(prev: Mention, m: Mention, tokens: list[Token]) -> bool:
+    between = [t.text.lower() for t in tokens[prev.j : m.i]]
+    return bool(between) and between[0] == "of" and all(
+        w in ("of", "a", "an", "the", "its", "our", "their", "his", "her") for w in between)
+
+
+def _count_before(s: Sentence, m: Mention, text: str, lang: str, clauses: list[int]) -> int | None:
+    tokens = s.tokens
+    k, skipped = m.i - 1, 0
+    org_tokens = {t for i, _ in s.orgs for t in range(i, i + 4)}
+    while k >= 0 and skipped <= 3:
+        tok = tokens[k]
+        if clauses[k] != clauses[k + 1]:
+            break
+        number = value(tok.keys, tok.text, lang) if (
+            tok.text[0].isdigit() or tok.keys & NUMBER_KEYS[lang]) else None
+        if number is not None:
+            tok.number = number
+            return number
+        low = tok.text.lower()
+        if low in VAGUE[lang]:
+            return None
+        if low in ("and", "и", "і", "та", "or", "или", "або"):
+            break
+        if not (low in _SKIP_BEFORE_NUMBER or k in org_tokens or tok.text.isupper() or skipped < 2):
+            break
+        if any(o.i <= k < o.j and (o.has("harm:") or o.has("attack") or o.has("victim:")) for o in s.mentions):
+            break
+        skipped += 1
+        k -= 1
+    number_of = re.search(r"(\d+) the (?:number|total|toll|death toll) of\s+(?:\w+\s+){0,3}$",
+                          text[max(0, m.start - 60) : m.start])
+    if number_of:
+        return int(number_of.group(1))
+    head = tokens[m.j - 1] if lang == "en" else tokens[m.i]
+    surface = text[m.start : m.end].lower()
+    if surface in cues.COLLECTIVE or head.text.lower() in cues.COLLECTIVE:
+        return None
+    if lang == "en":
+        return None if tokens[m.i].plural or head.plural else 1
+    # the head of a Russian/Ukrainian phrase comes first ("врач бригады", "сотрудник МЧС")
+    return None if tokens[m.i].plural else 1
+
+
+def _harm_for(m: Mention, harms: list[tuple[Mention, str | None]], people: list[Mention],
+              clauses: list[int], tokens: list[Token], lang: str) -> str | None:
+    best: tuple[float, str] | None = None
+    for h, kind in harms:
+        if kind == "harm:damaged" or kind is None:
+            continue
+        dist = (m.i - h.j + 0.5) if h.j <= m.i else (h.i - m.j)
+        if lang == "en" and h.i >= m.j and tokens[h.i].text.lower().endswith("ing"):
+            dist += 50  # "killing X and injuring Y": a gerund governs what follows it
+        if clauses[h.i] != clauses[m.i]:
+            dist += 100 + (0 if h.j <= m.i else 50)
+        lo, hi = (h.j, m.i) if h.j <= m.i else (m.j, h.i)
+        if any(lo <= p.i < hi for p in people):
+            dist += 200  # a person word between them takes the harm
+        if best is None or dist < best[0]:
+            best = (dist, kind.split(":", 1)[1])
+    if best is None:
+        return None
+    harm = best[1]
+    # "не пострадали", "nobody was hurt": a negation just before the harm word
+    for h, kind in harms:
+        if kind and kind.endswith(harm) and _negated(tokens, h.i, lang):
+            return "zero"
+    return harm
+
+
+def _negated(tokens: list[Token], i: int, lang: str) -> bool:
+    return any(tokens[k].text.lower() in cues.NEGATION[lang] for k in range(max(0, i - 2), i))
+
+
+def _org_near(s: Sentence, m: Mention) -> str | None:
+    near = [(abs(i - m.i), org) for i, org in s.orgs if abs(i - m.i) <= 12 and not (m.i <= i < m.j)]
+    return min(near)[1] if near else None
+
+
+def _orphan_numbers(s: Sentence, text: str, clauses: list[int], lang: str,
+                    harms: list[tuple[Mention, str | None]]) -> None:
+    """"Two rescuers were killed and three others injured", "погибли двое, еще трое ранены"."""
+    covered = {k for m in s.mentions for k in range(m.i, m.j) if m.has("victim:") or m.has("person")}
+    tokens = s.tokens
+    for k, tok in enumerate(tokens):
+        if k in covered or tok.number is not None:
+            continue
+        low = tok.text.lower()
+        prev = tokens[k - 1].text.lower() if k else ""
+        if low == "other" and prev == "the":
+            number: int | None = 1  # "one was killed and the other injured"
+        elif tok.text[0].isdigit() or tok.keys & NUMBER_KEYS[lang]:
+            number = value(tok.keys, tok.text, lang)
+        else:
+            continue
+        if number is None or low in ("a", "an", "one", "second", "third"):
+            continue
+        nxt = [t.text.lower() for t in tokens[k + 1 : k + 3]]
+        after_harm = any(h.j == k and kind and kind != "harm:damaged" for h, kind in harms)
+        marked = (prev in cues.ORPHAN_MARK[lang] or (nxt and nxt[0] in cues.ORPHAN_MARK[lang])
+                  or low == "other" or after_harm)
+        if low == "another" and not marked:
+            continue
+        if any(j in covered for j in range(k + 1, min(k + 3, len(tokens)))):
+            continue
+        harm = next((kind for h, kind in harms if kind and kind != "harm:damaged"
+                     and clauses[h.i] == clauses[k] and (0 < h.i - k <= 4 or h.j == k)), None)
+        if harm is None and marked:
+            harm = next((kind for h, kind in harms if kind and kind != "harm:damaged"
+                         and clauses[h.i] == clauses[k] and abs(h.i - k) <= 4), None)
+        if harm is None or not (marked or _bounded(text, tok, lang)):
+            continue
+        earlier = [v for v in s.victims if v.mention.i < k and v.category not in OBJECTS]
+        if not earlier:
+            continue
+        ref = earlier[-1]
+        s.victims.append(VictimRef(ref.category, Mention(k, k + 1, tok.start, tok.end, ref.mention.kinds),
+                                   number, harm.split(":", 1)[1], ref.hit, ref.org, clauses[k]))
+
+
+def _bounded(text: str, tok: Token, lang: str) -> bool:
+    return bound_before(text[max(0, tok.start - 24) : tok.start], lang) is not None
+
+
+def _real_blame(o: Mention, ms: list[Mention], tokens: list[Token]) -> bool:
+    """"by" blames only after a strike or a harm ("killed by", "shelled by"), not "occupied by"."""
+    if tokens[o.i].text.lower() != "by" or o.j - o.i > 1:
+        return True
+    return any(p.j == o.i and (p.has("attack") or p.has("harm:") or p.has("weapon:")) for p in ms)
+
+
+def _parties(s: Sentence, lang: str, clauses: list[int]) -> None:
+    ms = s.mentions
+    for n, m in enumerate(ms):
+        party = m.has("party:")
+        enemy = m.has("enemy")
+        if not party and not enemy:
+            continue
+        after = ms[n + 1] if n + 1 < len(ms) and ms[n + 1].i - m.j <= 1 \
+            and clauses[ms[n + 1].i] == clauses[m.i] else None
+        before = ms[n - 1] if n and m.i - ms[n - 1].j <= 1 and clauses[ms[n - 1].i] == clauses[m.i] else None
+        if after is not None and (after.has("org:") or after.has("victim:") or after.has("person")) \
+                and not after.has("force"):
+            continue
+        force_after = after is not None and (after.has("force") or after.has("weapon:") or (
+            after.has("attack") and after.i == m.j)) is not None
+        blamed = any(o.has("blame") and 0 <= m.i - o.j <= 3 and _real_blame(o, ms, s.tokens)
+                     for o in ms[max(0, n - 3) : n])
+        end = after.end if force_after and after is not None else m.end
+        if enemy:
+            if force_after or m.has("force") or s.attack:
+                s.parties.append(PartyRef(m.start, end, None))
+            continue
+        assert party is not None
+        code, role = party.split(":")[1], party.split(":")[2]
+        if role == "actor" or (role == "adj" and (force_after or blamed)):
+            s.parties.append(PartyRef(m.start, end, code))
+        elif role == "adj" and before is not None and (before.has("force") or before.has("weapon:")) \
+                and s.tokens[m.i].text.lower() in _GENITIVE_COUNTRY:
+            s.parties.append(PartyRef(before.start, m.end, code))

@@ -1,0 +1,82 @@
+"""Reader ``telegram``: a Telegram Desktop export (``result.json``) of one channel.
+
+Each message is one document (its JSON as the raw bytes) with the message date as its
+publication date and the channel as its source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from rescuewatch.errors import InputError
+from rescuewatch.ingest.base import InputFile, Parcel, ReadContext, Reader, register
+from rescuewatch.ingest.text import read_limited, text_parcel
+from rescuewatch.model import Source
+
+MAX_EXPORT_BYTES = 200 * 1024 * 1024
+
+
+def message_text(value: Any) -> str:
+    """The plain text of a message's ``text`` field (a string or a list of parts)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "".join(p if isinstance(p, str) else str(p.get("text", "")) if isinstance(p, dict) else ""
+                       for p in value)
+    return ""
+
+
+def _channel(data: dict[str, Any]) -> Source:
+    name = str(data.get("name") or "Telegram channel")
+    ident = data.get("id")
+    key = f"telegram:{ident}" if ident is not None else f"telegram:{name.lower().replace(' ', '-')}"
+    return Source(key=key, name=name, kind="channel")
+
+
+@register
+class TelegramReader(Reader):
+    name = "telegram"
+    description = "Telegram Desktop export (result.json): one document per message."
+
+    def sniff(self, item: InputFile) -> int:
+        head = item.head[:4096].lstrip()
+        if head.startswith(b"{") and b'"messages"' in item.head:
+            return 95
+        return 0
+
+    def read(self, item: InputFile, ctx: ReadContext) -> Iterator[Parcel]:
+        data = read_limited(item, MAX_EXPORT_BYTES)
+        try:
+            export = json.loads(data.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise InputError(f"not valid JSON ({exc})", path=item.origin) from exc
+        if not isinstance(export, dict) or not isinstance(export.get("messages"), list):
+            raise InputError("not a Telegram export: no 'messages' list", path=item.origin,
+                             hint="export the channel with Telegram Desktop as JSON")
+        source = _channel(export)
+        for n, msg in enumerate(export["messages"], start=1):
+            parcel = self._message(item, ctx, source, msg, n)
+            if parcel is not None:
+                yield parcel
+
+    def _message(self, item: InputFile, ctx: ReadContext, source: Source, msg: Any, n: int) -> Parcel | None:
+        if not isinstance(msg, dict):
+            ctx.bad_row(InputError("message is not an object", path=item.origin, row=n))
+            return None
+        if msg.get("type", "message") != "message":
+            return None
+        ident = msg.get("id", n)
+        text = message_text(msg.get("text"))
+        if not text.strip():
+            return None
+        try:
+            published = dt.datetime.fromisoformat(str(msg["date"])).date()
+        except (KeyError, ValueError):
+            ctx.bad_row(InputError("message has no valid 'date'", path=item.origin, row=ident, field="date"))
+            return None
+        raw = json.dumps(msg, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        return text_parcel(raw, text, origin=f"{item.origin}#message={ident}", fmt=self.name, ctx=ctx,
+                           published=published, source=source, media_type="application/json")

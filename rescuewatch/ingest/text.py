@@ -1,0 +1,111 @@
+"""Reader ``text``: plain-text and Markdown reports, one document per file.
+
+A first line "Published: YYYY-MM-DD" (also "Опубликовано:", "Опубліковано:", "Date:") gives
+the publication date; otherwise ``--published`` does. Claims come from the default extractor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from rescuewatch.errors import InputError
+from rescuewatch.ingest.base import InputFile, Parcel, ReadContext, Reader, register
+from rescuewatch.model import Claim, Source
+
+#: Largest text file read (bytes); longer ones are refused with a one-line error.
+MAX_TEXT_BYTES = 5 * 1024 * 1024
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+UNKNOWN_SOURCE = Source(key="unknown", name="Unknown publisher", kind="unknown")
+
+
+def decode(data: bytes, origin: str, encoding: str | None) -> str:
+    """Text of ``data``: refuse binary content, explain a wrong encoding."""
+    if b"\x00" in data[:8192]:
+        raise InputError("binary content, not text", path=origin)
+    try:
+        return data.decode(encoding or "utf-8-sig")
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise InputError(
+            f"not valid {encoding or 'UTF-8'} text ({exc.__class__.__name__})",
+            path=origin,
+            hint="pass --encoding, e.g. --encoding cp1251",
+        ) from exc
+
+
+def read_limited(item: InputFile, limit: int) -> bytes:
+    """All bytes of ``item`` when it is no larger than ``limit``."""
+    if item.size > limit:
+        raise InputError(
+            f"larger than {limit // 2**20} MB ({item.size:,} bytes)", path=item.origin,
+            hint="split the document",
+        )
+    with item.open() as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(f"larger than {limit // 2**20} MB once decompressed", path=item.origin)
+    return data
+
+
+def extract_claims(text: str, published: dt.date | None, lang: str | None) -> Iterator[Claim]:
+    """Claims of ``text`` by the default extractor (imported only when needed)."""
+    from rescuewatch.extract.base import get_extractor
+
+    yield from get_extractor().extract(text, published=published, lang=lang)
+
+
+def text_parcel(
+    data: bytes, text: str, *, origin: str, fmt: str, ctx: ReadContext,
+    title: str | None = None, published: dt.date | None = None, source: Source = UNKNOWN_SOURCE,
+    media_type: str = "text/plain",
+) -> Parcel:
+    """A parcel for one text document with its language and lazily extracted claims."""
+    from rescuewatch.extract.base import check_text
+    from rescuewatch.extract.dates import published_header
+    from rescuewatch.extract.language import detect
+
+    check_text(text, origin)
+    header, _ = published_header(text)
+    published = published or header or ctx.published
+    lang = ctx.lang or detect(text)
+    return Parcel.of_bytes(
+        data,
+        source=source,
+        format=fmt,
+        origin=origin,
+        claims=extract_claims(text, published, lang),
+        title=title,
+        published=published,
+        language=lang,
+        media_type=media_type,
+        text=text,
+    )
+
+
+@register
+class TextReader(Reader):
+    name = "text"
+    description = "Plain-text or Markdown report (.txt, .md); 'Published: YYYY-MM-DD' first line."
+
+    def sniff(self, item: InputFile) -> int:
+        head = item.head
+        if b"\x00" in head[:4096]:
+            return 0
+        if item.suffix in TEXT_SUFFIXES:
+            return 80
+        if item.suffix in (".json", ".jsonl", ".csv", ".tsv", ".xlsx", ".xls", ".csv.gz", ".jsonl.gz"):
+            return 0  # structured data: its own reader, or an error, never prose
+        try:
+            head[:4096].decode("utf-8")
+        except UnicodeDecodeError:
+            return 0
+        return 10
+
+    def read(self, item: InputFile, ctx: ReadContext) -> Iterator[Parcel]:
+        data = read_limited(item, MAX_TEXT_BYTES)
+        text = decode(data, item.origin, ctx.encoding)
+        title = next((line.strip("# ").strip() for line in text.splitlines()
+                      if line.strip() and not line.lower().startswith(("published", "опубл", "date"))), None)
+        media = "text/markdown" if item.suffix in (".md", ".markdown") else "text/plain"
+        yield text_parcel(data, text, origin=item.origin, fmt=self.name, ctx=ctx,
+                          title=title[:300] if title else None, media_type=media)

@@ -1,0 +1,44 @@
+"""Neutrality: a passage and its mirror (parties and places swapped) give mirror-image claims."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from rescuewatch.model import Claim
+from tests.extract.conftest import contract
+
+Extract = Callable[..., list[Claim]]
+
+PAIRS = [
+    ("en", "On Tuesday, a Russian drone struck an ambulance in Sumy, killing a paramedic and injuring "
+           "two rescuers. When firefighters arrived, a second drone hit the site.",
+           "On Tuesday, a Ukrainian drone struck an ambulance in Kursk, killing a paramedic and injuring "
+           "two rescuers. When firefighters arrived, a second drone hit the site.", ("RU", "UA")),
+    ("ru", "Вчера в Херсоне российская артиллерия обстреляла больницу. Погибли двое медиков, трое "
+           "пациентов ранены.",
+           "Вчера в Донецке украинская артиллерия обстреляла больницу. Погибли двое медиков, трое "
+           "пациентов ранены.", ("RU", "UA")),
+    ("uk", "У ніч на 5 березня окупанти атакували дронами Херсон: поранено двох рятувальників ДСНС.",
+           "У ніч на 5 березня ЗСУ атакували дронами Донецьк: поранено двох рятувальників МНС.", ("RU", "UA")),
+]
+SAME = ("is_aggregate", "date", "victims", "killed", "injured", "weapon", "repeat_strike")
+
+
+@pytest.mark.parametrize(("lang", "a", "b", "parties"), PAIRS)
+def test_mirror_pairs(extract: Extract, lang: str, a: str, b: str, parties: tuple[str, str]) -> None:
+    ca = [contract(c) for c in extract(a, "2024-03-07", lang)]
+    cb = [contract(c) for c in extract(b, "2024-03-07", lang)]
+    assert ca and len(ca) == len(cb)
+    for x, y in zip(ca, cb, strict=True):
+        assert {k: x[k] for k in SAME} == {k: y[k] for k in SAME}
+        assert (x["perpetrator_alleged"]["party"], y["perpetrator_alleged"]["party"]) == parties
+        assert x["place"]["geonameid"] != y["place"]["geonameid"]
+
+
+def test_enemy_words_name_no_party(extract: Extract) -> None:
+    for text, lang in [("Вчера противник обстрелял скорую в Белгороде, ранен фельдшер.", "ru"),
+                       ("Учора ворог обстріляв швидку в Харкові, поранено фельдшера.", "uk")]:
+        claims = extract(text, "2024-03-07", lang)
+        assert claims and claims[0].perpetrator.party is None and claims[0].perpetrator.text
