@@ -55,8 +55,10 @@ def claim_row(claim: Claim, claim_id: int, document_id: int) -> dict[str, Any]:
         "repeat_strike": claim.repeat_strike,
         "perpetrator_text": claim.perpetrator.text,
         "perpetrator_party": claim.perpetrator.party,
-        "killed": killed if claim.victims else claim.killed,
-        "injured": injured if claim.victims else claim.injured,
+        # victim totals where victims give numbers, else the claim's own (a dataset's fatalities
+        # when its notes name protected victims without counting them)
+        "killed": claim.killed if killed is None else killed,
+        "injured": claim.injured if injured is None else injured,
         "confidence": claim.confidence,
         "reported_certainty": claim.reported_certainty,
         "event_type": claim.event_type,

@@ -1,0 +1,287 @@
+"""Reader of Insecurity Insight and SHCC incident data (``--format insecurity-insight``).
+
+Reads the XLSX and CSV releases of the attacks-on-health-care datasets (Insecurity Insight and
+the Safeguarding Health in Conflict Coalition) and of the aid-worker KIKA dataset (aid workers
+killed, injured, kidnapped or arrested). Releases rename columns, so every field is looked up
+under the names seen across releases (:data:`COLUMNS`); columns the reader does not know are
+kept in the claim's ``original`` and never stop an import. HXL hashtag rows are skipped
+wherever they sit: before the header, right after it, or as the last row.
+
+Each row becomes one claim with the ``SiND Event ID`` (the incident number) as its row id.
+Coded counts become victims: health workers (or ``medic`` when every reported profession is an
+EMS one), health facilities, health transport (``ambulance``), patients, aid workers; the
+English event description adds categories it names (without counts). The ``Reported
+Perpetrator`` is kept as alleged by the dataset, its name preferred to its category.
+
+``Geo Precision`` ``censored`` means the publisher withheld the location on purpose: it stays
+``censored``, never confused with a missing value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from rescuewatch.ingest.base import register
+from rescuewatch.ingest.tables import (
+    READER_VERSION,
+    Cell,
+    RowError,
+    Table,
+    TableReader,
+    country_code,
+    norm_name,
+    parse_coordinate,
+    parse_count,
+    parse_date,
+    parse_flag,
+    text,
+)
+from rescuewatch.ingest.victims import profession_category, victims_from_text, weapon_from_text
+from rescuewatch.model import Claim, DateSpan, Perpetrator, Place, Source, Victim
+
+#: field -> column names used across releases (first found wins).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "id": ("SiND Event ID", "Event ID", "Incident Number", "Incident No", "Incident ID", "ID"),
+    "date": ("Date", "Event Date", "Incident Date", "Date of Incident", "Date Occurred"),
+    "time_precision": ("Time Precision", "Date Precision"),
+    "country": ("Country", "Country Name"),
+    "iso": ("Country ISO", "ISO", "ISO3", "Country Code"),
+    "admin1": ("Admin 1", "Admin1", "Province", "State", "Governorate", "Region"),
+    "description": ("Event Description", "Description", "Incident Description", "Summary"),
+    "lat": ("Latitude", "Lat"),
+    "lon": ("Longitude", "Lon", "Long", "Lng"),
+    "geo_precision": ("Geo Precision", "Geographic Precision", "Location Precision"),
+    "perpetrator": ("Reported Perpetrator", "Perpetrator", "Actor", "Perpetrator Type"),
+    "perpetrator_name": ("Reported Perpetrator Name", "Perpetrator Name", "Actor Name"),
+    "weapon": ("Weapon Carried/Used", "Weapon Used", "Weapons Used", "Weapon"),
+    "profession": ("Reported Health Worker Profession", "Health Worker Profession"),
+    "hw_killed": ("Health Workers Killed",),
+    "hw_injured": ("Health Workers Injured",),
+    "hw_kidnapped": ("Health Workers Kidnapped", "Health Workers Abducted"),
+    "hw_arrested": ("Health Workers Arrested",),
+    "hw_threatened": ("Health Workers Threatened",),
+    "hw_assaulted": ("Health Workers Assaulted",),
+    "hw_sexual": ("Health Workers Sexually Assaulted",),
+    "hf_destroyed": ("Number of Attacks on Health Facilities Reporting Destruction",
+                     "Health Facilities Destroyed", "Health Facility Destroyed"),
+    "hf_damaged": ("Number of Attacks on Health Facilities Reporting Damaged",
+                   "Health Facilities Damaged", "Health Facility Damaged"),
+    "hf_entry": ("Forceful Entry into Health Facility",),
+    "hf_occupied": ("Occupation of Health Facility",),
+    "hf_vicinity": ("Vicinity of Health Facility Affected",),
+    "ht_destroyed": ("Health Transportation Destroyed", "Health Transport Destroyed"),
+    "ht_damaged": ("Health Transportation Damaged", "Health Transport Damaged"),
+    "ht_taken": ("Health Transportation Stolen/Hijacked", "Health Transportation Abducted",
+                 "Health Transportation Hijacked", "Health Transport Stolen"),
+    "ems": ("Attacks on Emergency Medical Services", "Attack on Emergency Medical Services"),
+    "patients_killed": ("Patients Killed",),
+    "patients_injured": ("Patients Injured",),
+    "aw_killed": ("Aid Workers Killed",),
+    "aw_injured": ("Aid Workers Injured",),
+    "aw_kidnapped": ("Aid Workers Kidnapped",),
+    "aw_arrested": ("Aid Workers Arrested",),
+}
+#: Columns whose presence says "this is an Insecurity Insight table".
+_MARKERS = ("hw_killed", "hf_destroyed", "ht_destroyed", "aw_killed", "aw_kidnapped", "ems")
+
+TIME_PRECISION = (("exact", "day"), ("close", "week"), ("week", "week"), ("month", "month"),
+                  ("year", "year"))
+GEO_PRECISION = {"1": "exact", "2": "near", "3": "district", "4": "admin1", "5": "admin1",
+                 "6": "country"}
+_GEO_WORDS = (("censored", "censored"), ("exact", "exact"), ("25 km", "near"),
+              ("district", "district"), ("province", "admin1"), ("linear", "admin1"),
+              ("country", "country"))
+_NO_INFO = frozenset({"no information", "noinformation", "unknown", "not applicable",
+                      "notapplicable", "notanswered", "not answered"})
+
+
+def date_precision(value: str | None) -> str | None:
+    """``Exact Date`` -> day, ``Close - within 2-6 days`` -> week, ``Month- ...`` -> month."""
+    if not value:
+        return None
+    low = value.strip().lower()
+    for word, precision in TIME_PRECISION:
+        if low.startswith(word):
+            return precision
+    return None
+
+
+def geo_precision(value: str | None) -> str | None:
+    """``(2) 25 km Precision`` -> near, ``(6) Country`` -> country, ``censored`` -> censored."""
+    if not value:
+        return None
+    m = re.match(r"\s*\(?(\d)\)?", value)
+    if m and m[1] in GEO_PRECISION:
+        return GEO_PRECISION[m[1]]
+    low = value.lower()
+    for word, precision in _GEO_WORDS:
+        if word in low:
+            return precision
+    return None
+
+
+@register
+class InsecurityInsightReader(TableReader):
+    """Insecurity Insight / SHCC health-care and aid-worker (KIKA) incident data."""
+
+    name = "insecurity-insight"
+    description = "Insecurity Insight / SHCC incident data (health care, aid workers), XLSX or CSV"
+    source = Source(key="insecurity-insight", name="Insecurity Insight", kind="dataset",
+                    country="CH", affiliation="independent")
+    title = "Insecurity Insight incident data"
+
+    def score(self, columns: list[str], hashtags: list[str]) -> int:
+        names = {norm_name(c) for c in columns}
+        marked = any(norm_name(n) in names for key in _MARKERS for n in COLUMNS[key])
+        dated = any(norm_name(n) in names for n in COLUMNS["date"])
+        if not marked or not dated:
+            return 0
+        return 90 if any(norm_name(n) in names for n in COLUMNS["id"][:1]) else 70
+
+    def row_builder(self, table: Table) -> Callable[[list[Cell]], Claim]:
+        return _Builder(table).claim
+
+
+class _Builder:
+    def __init__(self, table: Table) -> None:
+        from rescuewatch.errors import InputError
+
+        self.table = table
+        self.col = {key: table.index(*names) for key, names in COLUMNS.items()}
+        if self.col["date"] is None:
+            raise InputError("missing column", path=table.origin, row=table.header_row,
+                             field="Date", hint="is this an Insecurity Insight file?")
+        self.names = {key: table.columns[i] for key, i in self.col.items() if i is not None}
+        kind = "kika" if self.col["aw_killed"] is not None else "health"
+        self.version = f"{READER_VERSION}/{kind}"
+
+    def _text(self, cells: list[Cell], key: str) -> str | None:
+        return text(cells, self.col[key])
+
+    def _count(self, cells: list[Cell], key: str) -> int | None:
+        index = self.col[key]
+        if index is None:
+            return None
+        try:
+            return parse_count(cells[index])
+        except ValueError as exc:
+            raise RowError(str(exc), self.names[key]) from None
+
+    def _flag(self, cells: list[Cell], key: str) -> bool:
+        index = self.col[key]
+        return index is not None and parse_flag(cells[index])
+
+    def _ems(self, cells: list[Cell]) -> bool:
+        """Whether the EMS flag is raised; releases write it ``True``, ``1`` or as its own name
+        (``AttacksOnEmergencyMedicalServices``) and ``NotApplicable`` when not."""
+        value = self._text(cells, "ems")
+        if not value:
+            return False
+        return self._flag(cells, "ems") or "emergency" in value.lower()
+
+    def claim(self, cells: list[Cell]) -> Claim:
+        date_col = self.col["date"]
+        try:
+            day = parse_date(cells[date_col]) if date_col is not None else None
+        except ValueError as exc:
+            raise RowError(str(exc), self.names["date"]) from None
+        description = self._text(cells, "description")
+        victims = self._victims(cells)
+        victims += victims_from_text(description, (v.category for v in victims))
+        return Claim(
+            date=DateSpan(day, day, (date_precision(self._text(cells, "time_precision")) or "day")
+                          if day else None),
+            place=self._place(cells),
+            victims=victims,
+            weapon=weapon_from_text(self._text(cells, "weapon"), label=True),
+            perpetrator=Perpetrator(self._perpetrator(cells), None),
+            row_ref=self._text(cells, "id"),
+            extractor="insecurity-insight",
+            extractor_version=self.version,
+            description=description,
+            original=self.table.original(cells),
+        )
+
+    def _place(self, cells: list[Cell]) -> Place:
+        lat = lon = None
+        try:
+            if self.col["lat"] is not None:
+                lat = parse_coordinate(cells[self.col["lat"]], 90.0, "latitude")
+        except ValueError as exc:
+            raise RowError(str(exc), self.names["lat"]) from None
+        try:
+            if self.col["lon"] is not None:
+                lon = parse_coordinate(cells[self.col["lon"]], 180.0, "longitude")
+        except ValueError as exc:
+            raise RowError(str(exc), self.names["lon"]) from None
+        country = self._text(cells, "country")
+        admin1 = self._text(cells, "admin1")
+        if admin1 and admin1.lower() in _NO_INFO:
+            admin1 = None
+        return Place(
+            text=admin1 or country, name=admin1 or country,
+            country=country_code(self._text(cells, "iso"), country), admin1=admin1,
+            lat=lat, lon=lon, precision=geo_precision(self._text(cells, "geo_precision")),
+        )
+
+    def _perpetrator(self, cells: list[Cell]) -> str | None:
+        for key in ("perpetrator_name", "perpetrator"):
+            value = self._text(cells, key)
+            if value and value.lower() not in _NO_INFO:
+                return value
+        return None
+
+    def _victims(self, cells: list[Cell]) -> list[Victim]:
+        out: list[Victim] = []
+        people = self._people(cells, "hw", ("kidnapped", "arrested", "threatened", "assaulted",
+                                            "sexual"))
+        if people:
+            category = profession_category(self._text(cells, "profession"))
+            out.append(Victim(category, *people))
+        aid = self._people(cells, "aw", ("kidnapped", "arrested"))
+        if aid:
+            out.append(Victim("aid_worker", *aid))
+        patients = self._people(cells, "patients", ())
+        if patients:
+            out.append(Victim("patient", *patients))
+        facility = self._objects(cells, "hf", ("destroyed", "damaged"),
+                                 ("entry", "occupied", "vicinity"))
+        if facility:
+            out.append(Victim("health_facility", None, None, *facility))
+        transport = self._objects(cells, "ht", ("destroyed", "damaged", "taken"), ())
+        if transport:
+            out.append(Victim("ambulance", None, None, *transport))
+        if self._ems(cells) and not any(v.category in ("ambulance", "medic") for v in out):
+            out.append(Victim("medic", harm="attack on emergency medical services"))
+        return out
+
+    def _people(self, cells: list[Cell], prefix: str,
+                harms: tuple[str, ...]) -> tuple[int | None, int | None, int | None, str | None] | None:
+        """Killed, injured, otherwise harmed and the harms named, or ``None`` if nobody."""
+        killed = self._count(cells, f"{prefix}_killed")
+        injured = self._count(cells, f"{prefix}_injured")
+        affected, named = self._harms(cells, prefix, harms)
+        if not (killed or injured or affected):
+            return None
+        return killed, injured, affected or None, named
+
+    def _objects(self, cells: list[Cell], prefix: str, counted: tuple[str, ...],
+                 flags: tuple[str, ...]) -> tuple[int | None, str | None] | None:
+        affected, named = self._harms(cells, prefix, counted)
+        raised = [f for f in flags if self._flag(cells, f"{prefix}_{f}")]
+        if not affected and not raised:
+            return None
+        harm = ";".join(filter(None, [named, *raised]))
+        return affected or None, harm or None
+
+    def _harms(self, cells: list[Cell], prefix: str,
+               harms: tuple[str, ...]) -> tuple[int, str | None]:
+        total = 0
+        named = []
+        for harm in harms:
+            n = self._count(cells, f"{prefix}_{harm}")
+            if n:
+                total += n
+                named.append(harm)
+        return total, ";".join(named) or None

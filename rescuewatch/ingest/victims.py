@@ -1,0 +1,250 @@
+"""Which protected categories, and which weapon, a dataset row speaks of.
+
+Datasets say it in two ways: coded columns (``Health Workers Killed``, ``HC Transport``) which
+each reader maps itself, and English free text (ACLED ``notes``, Insecurity Insight ``Event
+Description``, weapon labels) which this module reads with word-boundary patterns. The patterns
+are deliberately plain and party-blind: they look for who or what was affected, never for who
+is named as responsible.
+
+A mention is not always harm: "the wounded were taken to hospital" or "according to medics"
+names a hospital or medics without saying they were hit. Such phrases are removed before
+matching, so a row is only marked as concerning protected people when its text says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from rescuewatch.model import VICTIM_CATEGORIES, Victim
+
+# --- victim categories from English text -----------------------------------------------------
+
+_TERMS: dict[str, tuple[str, ...]] = {
+    "ambulance": (r"ambulances?", r"medical (?:vehicles?|convoys?|evacuation vehicles?)"),
+    "medic": (
+        r"(?:para)?medics?", r"(?:field|combat|military) medics?", r"EMS (?:crews?|workers?|staff)",
+        r"emergency medical (?:services?|teams?|crews?|workers?|personnel|technicians?)",
+        r"ambulance (?:crews?|drivers?|staff|workers?|teams?|personnel)",
+        r"(?:medical|first) responders?", r"paramedical",
+    ),
+    "health_worker": (
+        r"doctors?", r"nurses?", r"surgeons?", r"physicians?", r"midwi(?:fe|ves)", r"pharmacists?",
+        r"dentists?", r"health ?(?:care )?(?:workers?|staff|personnel|professionals?)",
+        r"medical (?:staff|personnel|workers?|professionals?|students?|team)",
+        r"hospital (?:staff|workers?|employees?|director)",
+    ),
+    "health_facility": (
+        r"hospitals?", r"clinics?", r"health ?(?:care )?(?:centres?|centers?|facilit(?:y|ies)|posts?|units?)",
+        r"medical (?:centres?|centers?|facilit(?:y|ies)|points?|posts?|complex)",
+        r"polyclinics?", r"maternity (?:ward|home|hospital)s?", r"dispensar(?:y|ies)",
+        r"pharmac(?:y|ies)", r"field hospitals?", r"blood banks?",
+    ),
+    "patient": (r"patients?", r"(?:wounded|injured) (?:being|were being) (?:treated|evacuated)"),
+    "firefighter": (
+        r"fire ?fighters?", r"firem[ae]n", r"fire (?:brigades?|crews?|engines?|trucks?|stations?|"
+        r"services?|department|rescue)",
+    ),
+    "rescuer": (
+        r"rescuers?", r"rescue (?:workers?|teams?|crews?|services?|personnel|units?|vehicles?)",
+        r"civil defen[cs]e", r"white helmets", r"search[- ]and[- ]rescue",
+        r"emergency (?:services?|ministry|workers?|service workers?) ?(?:personnel|workers?|staff)?",
+        r"state emergency service", r"emergencies ministry", r"ministry of emergenc(?:y|ies)",
+        r"first aid (?:team|volunteers?)",
+    ),
+    "aid_worker": (
+        r"aid (?:workers?|convoys?|agency|agencies|staff|volunteers?|organi[sz]ations?)",
+        r"humanitarian (?:workers?|staff|personnel|convoys?|volunteers?|organi[sz]ations?|"
+        r"agency|agencies|team|mission)",
+        r"relief (?:workers?|convoys?|staff)", r"(?:I?NGO|UN) (?:workers?|staff|employees?|personnel)",
+        r"red (?:cross|crescent) (?:workers?|staff|volunteers?|team|personnel)",
+        r"deminers?",
+    ),
+}
+
+#: Phrases that name a protected category without saying it was affected: patients brought to
+#: a hospital, a hospital or medics quoted as the source of a casualty count.
+_NOT_HARM = re.compile(
+    r"\b(?:taken|rushed|brought|transferred|transported|evacuated|admitted|sent|moved|"
+    r"referred|carried|airlifted|succumbed|died|dying|treated|treatment|receiving care)"
+    r"(?: \w+){0,3} (?:to|in|at|by) (?:an? |the |nearby |local |several |two |a nearby )?"
+    r"(?:\w+ ){0,2}(?:hospitals?|clinics?|medical (?:centres?|centers?|facilit(?:y|ies)|points?)|"
+    r"ambulances?|medics?|paramedics?|doctors?)\b"
+    r"|\b(?:according to|citing|cited|told|quoted|reported by|said)(?: \w+){0,3} "
+    r"(?:hospital|medical|health|medics?|paramedics?|doctors?|rescuers?|civil defen[cs]e|"
+    r"emergency services?)\b(?: \w+){0,2}"
+    r"|\b(?:hospital|medical|health|rescue|civil defen[cs]e|emergency service) "
+    r"(?:sources?|officials?|authorities|ministry|spokesm[ae]n|spokesperson|director|chief)\b"
+    r"(?: (?:said|says|reported|stated|told))?"
+    r"|\b(?:doctors without borders|physicians for human rights|ministry of health|"
+    r"health ministry|medecins sans frontieres)\b",
+    re.IGNORECASE,
+)
+
+_CATEGORY_RES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (category, re.compile(r"\b(?:" + "|".join(terms) + r")\b", re.IGNORECASE))
+    for category, terms in _TERMS.items()
+)
+#: Lower-case fragments at least one of which every term of a category contains. Most rows
+#: name no protected category; a few substring tests settle that far faster than the patterns.
+_STEMS: dict[str, tuple[str, ...]] = {
+    "ambulance": ("ambulanc", "medical "),
+    "medic": ("medic", "ems ", "emergency medical", "ambulanc", "responder"),
+    "health_worker": ("doctor", "nurse", "surgeon", "physician", "midwi", "pharmacist", "dentist",
+                      "health", "medical ", "hospital "),
+    "health_facility": ("hospital", "clinic", "health", "medical ", "dispensar", "pharmac",
+                        "maternity", "blood bank"),
+    "patient": ("patient", "wounded", "injured"),
+    "firefighter": ("fire",),
+    "rescuer": ("rescue", "civil defen", "white helmet", "emergenc", "first aid"),
+    "aid_worker": ("aid ", "humanitarian", "relief", "ngo ", "un ", "red cross", "red crescent",
+                   "deminer"),
+}
+
+assert {c for c, _ in _CATEGORY_RES} <= set(VICTIM_CATEGORIES) and set(_STEMS) == set(_TERMS)
+
+
+def _automaton(stems: dict[str, tuple[str, ...]]) -> Any:
+    """An Aho-Corasick automaton finding every stem in one pass; each stem carries the keys
+    (categories or weapons) whose terms contain it."""
+    import ahocorasick
+
+    keys: dict[str, set[str]] = {}
+    for key, fragments in stems.items():
+        for fragment in fragments:
+            keys.setdefault(fragment, set()).add(key)
+    automaton = ahocorasick.Automaton()
+    for fragment, owners in keys.items():
+        automaton.add_word(fragment, frozenset(owners))
+    automaton.make_automaton()
+    return automaton
+
+
+_CATEGORY_STEMS = _automaton(_STEMS)
+
+
+def _stem_hits(automaton: Any, low: str) -> set[str]:
+    hits: set[str] = set()
+    for _, owners in automaton.iter(low):
+        hits |= owners
+    return hits
+
+
+def categories_in_text(text: str | None) -> list[str]:
+    """The protected categories an English text says were affected, in vocabulary order."""
+    if not text:
+        return []
+    hits = _stem_hits(_CATEGORY_STEMS, text.lower())
+    if not hits:
+        return []
+    cleaned = _NOT_HARM.sub(" ", text)
+    return [category for category, pattern in _CATEGORY_RES
+            if category in hits and pattern.search(cleaned)]
+
+
+def victims_from_text(text: str | None, known: Iterable[str] = ()) -> list[Victim]:
+    """Victims without counts for the categories ``text`` names and ``known`` does not hold."""
+    have = set(known)
+    return [Victim(c) for c in categories_in_text(text) if c not in have]
+
+
+_PROFESSION_MEDIC = re.compile(
+    r"para ?medic|ambulance|\bmedics?\b|emergency medical|first responder|\bEMT\b", re.IGNORECASE
+)
+
+
+def profession_category(professions: str | None) -> str:
+    """``medic`` when every listed profession is an EMS one (paramedic, ambulance driver,
+    field medic), else ``health_worker``: a mixed or unknown list cannot be split."""
+    if not professions:
+        return "health_worker"
+    parts = [p.strip() for p in re.split(r"[,;/]", professions) if p.strip()]
+    if parts and all(_PROFESSION_MEDIC.search(_uncamel(p)) for p in parts):
+        return "medic"
+    return "health_worker"
+
+
+def _uncamel(text: str) -> str:
+    """``AmbulanceDriver`` -> ``Ambulance Driver`` (some releases write labels in CamelCase)."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)
+
+
+# --- weapons --------------------------------------------------------------------------------
+
+#: weapon -> pattern, most specific platform first: "Aerial Bomb: Drone" and "Firearm: Drone"
+#: are drone attacks, "Aerial Bomb: Missile" a missile.
+_WEAPON_RES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (weapon, re.compile(pattern, re.IGNORECASE))
+    for weapon, pattern in (
+        ("drone", r"\b(?:drones?|UAVs?|unmanned aerial|quadcopters?|loitering munitions?|"
+                  r"kamikaze drones?|shaheds?|geran|lancet)\b"),
+        ("missile", r"\b(?:missiles?|ballistic|cruise missiles?|iskander|kalibr|tochka|"
+                    r"guided rockets?)\b"),
+        ("airstrike", r"\b(?:air ?strikes?|air raids?|aerial (?:bomb(?:s|ing)?|attacks?|strikes?)|"
+                      r"planes?|aircraft|warplanes?|jets?|helicopters?|barrel bombs?|glide bombs?|"
+                      r"bomb(?:ed|ing)? from the air|air/drone strike)\b"),
+        ("artillery", r"\b(?:artillery|shell(?:s|ing|ed)?|mortars?|rockets?|MLRS|grads?|"
+                      r"multiple rocket|howitzers?|tank fire|heavy weapons?)\b"),
+        ("mine_ied", r"\b(?:(?:land)?mines?|IEDs?|improvised explosive|explosive devices?|"
+                     r"car bombs?|VBIEDs?|booby[- ]trap(?:s|ped)?|landmine|remote explosive)\b"),
+        ("small_arms", r"\b(?:fire ?arms?|guns?|gunfire|gunmen|rifles?|bullets?|snipers?|shot|"
+                       r"shooting|RPGs?|machine ?guns?|individual weapons?|small arms)\b"),
+        ("other", r"\b(?:arson|knife|knives|machetes?|daggers?|stones?|sticks|fist|blunt|"
+                  r"grenades?|tasers?|liquid|unarmed|set (?:on )?fire|setting fire|chemical|"
+                  r"beaten|beating|unspecified explosive|other weapons?|explosives?)\b"),
+    )
+)
+#: Lower-case fragments that every term of a weapon pattern contains (a cheap pre-test).
+_WEAPON_STEMS: dict[str, tuple[str, ...]] = {
+    "drone": ("drone", "uav", "unmanned", "quadcopter", "loitering", "shahed", "geran", "lancet"),
+    "missile": ("missile", "ballistic", "iskander", "kalibr", "tochka", "guided rocket"),
+    "airstrike": ("air", "aerial", "plane", "aircraft", "jet", "helicopter", "bomb"),
+    "artillery": ("artillery", "shell", "mortar", "rocket", "mlrs", "grad", "multiple rocket",
+                  "howitzer", "tank fire", "heavy weapon"),
+    "mine_ied": ("mine", "ied", "improvised explosive", "explosive device", "car bomb",
+                 "booby", "remote explosive"),
+    "small_arms": ("fire", "gun", "rifle", "bullet", "sniper", "shot", "shooting", "rpg",
+                   "individual weapon", "small arms"),
+    "other": ("arson", "knife", "knives", "machete", "dagger", "stone", "stick", "fist",
+              "blunt", "grenade", "taser", "liquid", "unarmed", "fire", "chemical", "beat",
+              "explosive", "other weapon"),
+}
+_WEAPON_STEMS_AC = _automaton(_WEAPON_STEMS)
+_NO_WEAPON = re.compile(r"\bnot applicable\b|\bno direct violence\b|^unarmed(?: perpetrator)?$", re.IGNORECASE)
+_UNKNOWN_WEAPON = re.compile(r"\bno information\b|\bunknown\b|\bunspecified$|\bnot known\b",
+                             re.IGNORECASE)
+
+
+def weapon_from_text(text: str | None, *, label: bool = False) -> str | None:
+    """The controlled weapon (``drone`` ... ``unknown``) a weapon label or a text names.
+
+    ``label=True`` reads a dataset's weapon column: a label that says there was no violence
+    gives ``None``, one that says the weapon is unknown gives ``unknown``, and a label naming
+    none of the known kinds gives ``other``. In free text (``label=False``) a text naming no
+    weapon gives ``None``. Several kinds at once give the most specific (a drone-dropped
+    grenade is a drone attack); "aerial bombing, missiles and shelling" names three kinds of
+    explosive weapon and gives ``other``, since the row does not say which.
+    """
+    if not text:
+        return None
+    if label and _NO_WEAPON.search(text):
+        return None
+    hits = _stem_hits(_WEAPON_STEMS_AC, text.lower())
+    found = [weapon for weapon, pattern in _WEAPON_RES if weapon in hits and pattern.search(text)]
+    if not found:
+        if label:
+            return "unknown" if _UNKNOWN_WEAPON.search(text) else "other"
+        return None
+    if "drone" in found:
+        return "drone"
+    if "missile" in found and "airstrike" in found and "artillery" not in found:
+        return "missile"  # an air-launched missile
+    specific = [w for w in found if w != "other"]
+    if not specific:
+        return "other"
+    if len(specific) == 1:
+        return specific[0]
+    if specific == ["artillery", "small_arms"] or specific == ["mine_ied", "small_arms"]:
+        return specific[0]  # explosive weapons with gunfire: the explosive is the attack
+    return "other"

@@ -1,0 +1,207 @@
+"""Bad input through the dataset readers: a one-line error naming file, row and column, a
+non-zero exit, and a store left byte for byte as it was; odd encodings load correctly; and
+``--skip-bad-rows`` imports the rest while recording every skipped row with its reason."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Invoker
+
+HERE = Path(__file__).resolve().parent.parent / "fixtures" / "ingest"
+ACLED = HERE / "acled_current.csv"
+
+
+def snapshot(db_url: str) -> tuple[str, str]:
+    """SHA-256 of the database file (after folding the WAL into it) and of a full SQL dump."""
+    path = Path(db_url.removeprefix("sqlite:///"))
+    con = sqlite3.connect(path)
+    try:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        dump = "\n".join(con.iterdump())
+    finally:
+        con.close()
+    return hashlib.sha256(path.read_bytes()).hexdigest(), hashlib.sha256(dump.encode()).hexdigest()
+
+
+@pytest.fixture
+def filled(rw: Invoker, db_url: str) -> Invoker:
+    """A store that already holds one dataset, so that a failed run has something to spoil."""
+    assert rw("ingest", str(HERE / "who_ssa_export.csv")).exit_code == 0
+    return rw
+
+
+def refused(rw: Invoker, db_url: str, *args: str) -> str:
+    """Run ``ingest *args``; check it fails with one line and leaves the store as it was."""
+    before = snapshot(db_url)
+    result = rw("ingest", *args)
+    assert result.exit_code != 0, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    assert snapshot(db_url) == before
+    return lines[0]
+
+
+def acled_with(tmp_path: Path, row: int, column: str, value: str, name: str = "bad.csv") -> Path:
+    """The ACLED fixture with one cell replaced (``row`` counts the header as row 1)."""
+    import csv
+
+    with ACLED.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    rows[row - 1][rows[0].index(column)] = value
+    path = tmp_path / name
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["auto", "acled", "who-ssa"])
+def test_empty_file(filled: Invoker, db_url: str, tmp_path: Path, fmt: str) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    line = refused(filled, db_url, "--format", fmt, str(empty))
+    assert "empty.csv" in line and "empty" in line
+
+
+def test_header_only_file(filled: Invoker, db_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "header.csv"
+    path.write_text(ACLED.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    line = refused(filled, db_url, str(path))
+    assert "header.csv, row 2" in line and "no data rows" in line
+
+
+def test_truncated_inside_a_quoted_cell(filled: Invoker, db_url: str, tmp_path: Path) -> None:
+    data = ACLED.read_bytes()
+    cut = tmp_path / "cut.csv"
+    cut.write_bytes(data[: data.rindex(b"Shelling hit a market") + 10])
+    line = refused(filled, db_url, "--format", "acled", str(cut))
+    assert "cut.csv, row 13" in line and "truncated" in line
+
+
+def test_truncated_between_cells(filled: Invoker, db_url: str, tmp_path: Path) -> None:
+    data = ACLED.read_bytes()
+    cut = tmp_path / "cut.csv"
+    cut.write_bytes(data[: data.rindex(b",Invented source")])
+    line = refused(filled, db_url, str(cut))
+    assert "cut.csv, row 13, column 'source'" in line and "truncated" in line
+
+
+def test_truncated_gzip(filled: Invoker, db_url: str, tmp_path: Path) -> None:
+    import gzip
+
+    data = gzip.compress(ACLED.read_bytes() * 20)
+    cut = tmp_path / "cut.csv.gz"
+    cut.write_bytes(data[: len(data) // 2])
+    line = refused(filled, db_url, "--format", "acled", str(cut))
+    assert "cut.csv.gz" in line and "truncated" in line
+
+
+def test_impossible_date(filled: Invoker, db_url: str, tmp_path: Path) -> None:
+    path = acled_with(tmp_path, 4, "event_date", "2023-02-30")
+    line = refused(filled, db_url, str(path))
+    assert "bad.csv, row 4, column 'event_date'" in line and "impossible date" in line
+
+
+def test_latitude_999(filled: Invoker, db_url: str, tmp_path: Path) -> None:
+    path = acled_with(tmp_path, 7, "latitude", "999")
+    line = refused(filled, db_url, str(path))
+    assert "bad.csv, row 7, column 'latitude'" in line and "999" in line
+
+
+def test_latitude_999_in_a_workbook(filled: Invoker, db_url: str, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Date", "Country ISO", "Latitude", "Longitude", "Health Workers Killed",
+               "SiND Event ID"])
+    ws.append(["#date", "#country+code", "#geo+lat", "#geo+lon", "#affected+killed", "#event+id"])
+    ws.append(["2024-01-02", "UKR", 50.1, 30.2, 1, 1])
+    ws.append(["2024-01-03", "RUS", 999, 30.2, 1, 2])
+    path = tmp_path / "ii.xlsx"
+    wb.save(path)
+    line = refused(filled, db_url, str(path))
+    assert "ii.xlsx, row 4, column 'Latitude'" in line
+
+
+def test_workbook_that_is_not_one(filled: Invoker, db_url: str, tmp_path: Path) -> None:
+    fake = tmp_path / "fake.xlsx"
+    fake.write_text("event_id_cnty,event_date\nthis is not a workbook\n", encoding="utf-8")
+    line = refused(filled, db_url, "--format", "insecurity-insight", str(fake))
+    assert "fake.xlsx" in line and "not a readable Excel workbook" in line
+    line = refused(filled, db_url, str(fake))
+    assert "fake.xlsx" in line
+
+
+def test_file_in_no_known_format(filled: Invoker, db_url: str, tmp_path: Path) -> None:
+    blob = tmp_path / "image.bin"
+    blob.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    line = refused(filled, db_url, str(blob))
+    assert "image.bin" in line
+    line = refused(filled, db_url, "--format", "ucdp", str(ACLED))
+    assert "acled_current.csv, row 1, column 'id'" in line and "missing column" in line
+
+
+def test_unknown_format_name_and_missing_path(filled: Invoker, db_url: str,
+                                              tmp_path: Path) -> None:
+    before = snapshot(db_url)
+    result = filled("ingest", "--format", "nosuch", str(ACLED))
+    assert result.exit_code != 0 and "nosuch" in result.output
+    assert snapshot(db_url) == before
+    line = refused(filled, db_url, str(ACLED), str(tmp_path / "absent.csv"))
+    assert "absent.csv" in line and "no such file" in line  # checked before anything is read
+
+
+def test_cp1251_file_loads(rw: Invoker, tmp_path: Path) -> None:
+    text = ACLED.read_text(encoding="utf-8").replace("Kharkiv", "Харків").replace(
+        "Belgorod", "Белгород")
+    path = tmp_path / "cp1251.csv"
+    path.write_bytes(text.encode("cp1251"))
+    result = rw("ingest", "--json", str(path))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["claims"] == 12
+    out = rw("export", "--format", "jsonl").output
+    names = {json.loads(line)["place_name"] for line in out.splitlines() if line.strip()}
+    assert {"Харків", "Белгород"} <= names
+
+
+def test_bom_file_loads(rw: Invoker, tmp_path: Path) -> None:
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + ACLED.read_bytes())
+    result = rw("ingest", "--json", str(path))
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["claims"] == 12 and report["inputs"][0]["format"] == "acled"
+    out = rw("export", "--format", "jsonl").output
+    refs = {json.loads(line)["row_ref"] for line in out.splitlines() if line.strip()}
+    assert "UKR900001" in refs
+
+
+def test_skip_bad_rows_records_each_reason(rw: Invoker, db_url: str, tmp_path: Path) -> None:
+    path = acled_with(tmp_path, 4, "event_date", "2023-02-30")
+    import csv
+
+    rows = list(csv.reader(path.open(encoding="utf-8", newline="")))
+    rows[6][rows[0].index("latitude")] = "999"
+    rows[8][rows[0].index("fatalities")] = "several"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    result = rw("ingest", "--skip-bad-rows", "--json", str(path))
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["claims"] == 9 and report["skipped_rows"] == 3
+    con = sqlite3.connect(db_url.removeprefix("sqlite:///"))
+    try:
+        skipped = con.execute("SELECT origin, row, field, reason FROM skipped_rows "
+                              "ORDER BY CAST(row AS INTEGER)").fetchall()
+    finally:
+        con.close()
+    assert [(r[1], r[2]) for r in skipped] == [("4", "event_date"), ("7", "latitude"),
+                                                ("9", "fatalities")]
+    assert all(r[0] == str(path) for r in skipped)
+    assert "impossible date" in skipped[0][3] and "999" in skipped[1][3]

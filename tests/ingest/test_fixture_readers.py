@@ -1,0 +1,196 @@
+"""Each dataset reader on the small hand-made fixtures in tests/fixtures/ingest (see README)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from rescuewatch.ingest.base import InputFile, choose_reader
+from rescuewatch.ingest.pipeline import ingest
+from rescuewatch.model import Claim
+from rescuewatch.store import Store
+from rescuewatch.store.claims import iter_claims
+from tests.conftest import Invoker
+
+HERE = Path(__file__).resolve().parent.parent / "fixtures" / "ingest"
+
+
+def load(store: Store, name: str, fmt: str = "auto") -> dict[str, Claim]:
+    report = ingest(store, [str(HERE / name)], fmt=fmt)
+    assert report.inputs[0].status == "ingested"
+    claims = {c.row_ref: c for c, extra in iter_claims(store)
+              if extra["document_origin"].endswith(name)}
+    assert len(claims) == report.claims
+    return claims  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize(
+    ("name", "reader"),
+    [
+        ("acled_current.csv", "acled"), ("acled_api.csv", "acled"),
+        ("acled_legacy.csv", "acled"), ("who_ssa_export.csv", "who-ssa"),
+        ("who_ssa_export.xlsx", "who-ssa"),
+        ("insecurity_insight_health_hxl2.csv", "insecurity-insight"),
+        ("insecurity_insight_kika_hxl_first_last.csv", "insecurity-insight"),
+    ],
+)
+def test_formats_are_detected_from_headers(name: str, reader: str) -> None:
+    assert choose_reader(InputFile.from_path(HERE / name)).name == reader
+
+
+def test_acled_current_layout(store: Store) -> None:
+    claims = load(store, "acled_current.csv")
+    assert len(claims) == 12
+    ua = claims["UKR900001"]
+    assert ua.date.start == ua.date.end == dt.date(2023, 3, 10) and ua.date.precision == "day"
+    assert (ua.place.country, ua.place.name, ua.place.admin1) == ("UA", "Kharkiv", "Kharkiv")
+    assert (ua.place.lat, ua.place.lon, ua.place.precision) == (49.9935, 36.2304, "city")
+    assert ua.categories == ["ambulance", "medic"] and ua.protected
+    assert ua.weapon == "artillery"
+    assert ua.perpetrator.text == "Military Forces of Russia (2000-)"
+    assert ua.event_type == "Explosions/Remote violence: Shelling/artillery/missile attack"
+    assert ua.original is not None and ua.original["fatalities"] == "1"
+    assert list(ua.original) == next(csv.reader((HERE / "acled_current.csv").open()))
+    assert claims["UKR900002"].date.precision == "week"
+    assert claims["UKR900002"].weapon == "drone"  # "Air/drone strike" refined by the notes
+    assert claims["SYR900006"].date.precision == "month"
+    assert claims["SYR900006"].place.precision == "admin1"
+    # context events: kept, with their fatalities, marked as not about protected people
+    for ref in ("SYR900002", "SYR900003", "SDN900001", "SDN900002"):
+        assert not claims[ref].protected
+    assert claims["SYR900003"].killed == 5 and claims["SYR900003"].place.precision == "district"
+    assert not claims["SYR900005"].protected  # a protest by health workers is not an attack on them
+    assert claims["SYR900004"].categories == ["rescuer"]
+    assert claims["SYR900004"].weapon == "small_arms"
+
+
+def _mirror(claim: Claim) -> tuple[object, ...]:
+    return (claim.date, claim.categories, claim.weapon, claim.killed, claim.injured,
+            claim.place.precision, claim.date.precision, claim.description,
+            [(v.killed, v.injured, v.affected, v.harm) for v in claim.victims])
+
+
+@pytest.mark.parametrize(
+    ("name", "pairs"),
+    [
+        ("acled_current.csv", [("UKR900001", "RUS900001"), ("UKR900002", "RUS900002")]),
+        ("acled_legacy.csv", [("SYR8001", "SYR8002")]),
+        ("insecurity_insight_health_hxl2.csv", [("990001", "990002")]),
+        ("insecurity_insight_kika_hxl_first_last.csv", [("990101", "990102")]),
+        ("who_ssa_export.csv", [("7001", "7002")]),
+    ],
+)
+def test_mirror_rows_give_mirror_claims(store: Store, name: str,
+                                        pairs: list[tuple[str, str]]) -> None:
+    claims = load(store, name)
+    for left, right in pairs:
+        assert _mirror(claims[left]) == _mirror(claims[right])
+        assert claims[left].perpetrator.text != claims[right].perpetrator.text or (
+            claims[left].perpetrator.text is None)
+
+
+def test_acled_api_layout(store: Store) -> None:
+    claims = load(store, "acled_api.csv")
+    assert len(claims) == 6
+    ua = claims["UKR900001"]
+    assert ua.place.country == "UA" and ua.original is not None
+    assert ua.original["data_id"] == "10000001" and ua.original["iso3"] == "UKR"
+    assert ua.extractor_version is not None and ua.extractor_version.endswith("/api")
+
+
+def test_acled_legacy_layout_and_short_dates(store: Store) -> None:
+    claims = load(store, "acled_legacy.csv")
+    first = claims["SYR8001"]
+    assert first.date.start == dt.date(2020, 5, 9)  # "9-May-20"
+    assert claims["SYR8003"].date.start == dt.date(2016, 1, 14)
+    assert claims["SYR8003"].date.precision == "week"
+    assert first.categories == ["health_facility", "health_worker"]
+    assert first.event_type == "Remote violence" and first.place.country == "SY"
+    assert first.original is not None and first.original["ALLY_ACTOR_1"] == ""
+    assert first.extractor_version is not None and first.extractor_version.endswith("/legacy")
+
+
+def test_acled_xlsx_export(store: Store, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    with (HERE / "acled_current.csv").open(encoding="utf-8", newline="") as fh:
+        for row in csv.reader(fh):
+            wb.active.append(row)
+    path = tmp_path / "acled.xlsx"
+    wb.save(path)
+    report = ingest(store, [str(path)])
+    assert report.inputs[0].format == "acled" and report.claims == 12
+
+
+@pytest.mark.parametrize("name", ["who_ssa_export.csv", "who_ssa_export.xlsx"])
+def test_who_ssa_both_date_styles_certainty_and_countries(store: Store, name: str) -> None:
+    claims = load(store, name)
+    assert len(claims) == 6
+    first = claims["7001"]
+    assert first.date.start == dt.date(2024, 2, 8) and first.time_of_day == "14:30"
+    assert first.reported_certainty == "confirmed"
+    assert (first.place.country, first.place.precision, first.place.lat) == ("UA", "country", None)
+    assert first.categories == ["ambulance", "health_worker"]
+    worker = next(v for v in first.victims if v.category == "health_worker")
+    assert (worker.killed, worker.injured) == (1, 3)  # only personnel were hit: totals are theirs
+    assert claims["7003"].place.country == "PS"
+    assert claims["7003"].reported_certainty == "probable"
+    assert claims["7003"].categories == ["health_facility", "health_worker", "patient"]
+    assert all(v.killed is None for v in claims["7003"].victims)  # shared totals are not split
+    assert claims["7004"].reported_certainty == "possible" and claims["7004"].weapon == "other"
+    detained = claims["7005"].victims[0]
+    assert (detained.category, detained.affected, detained.harm) == ("health_worker", 2, "arrest")
+    assert claims["7006"].weapon is None and claims["7006"].event_type == "Psychological violence"
+
+
+def test_insecurity_insight_csv_with_synonyms_and_unknown_columns(store: Store) -> None:
+    claims = load(store, "insecurity_insight_health_hxl2.csv")
+    assert len(claims) == 5  # the hashtag row is not a data row
+    ua = claims["990001"]
+    assert ua.categories == ["ambulance", "medic"]  # EMS professions only: medic
+    medic = next(v for v in ua.victims if v.category == "medic")
+    assert (medic.killed, medic.injured) == (0, 2)
+    ambulance = next(v for v in ua.victims if v.category == "ambulance")
+    assert (ambulance.affected, ambulance.harm) == (1, "destroyed")
+    assert ua.weapon == "drone" and ua.place.precision == "near"
+    assert ua.perpetrator.text == "Armed Forces of the Russian Federation"
+    assert ua.original is not None
+    assert ua.original["Indicator Added In A Later Release"] == "some value"
+    censored = claims["990003"]
+    assert censored.place.precision == "censored" and censored.place.lat is None
+    assert censored.perpetrator.text == "Government: Military"  # the name was withheld
+    taken = claims["990004"]
+    assert taken.categories == ["ambulance", "medic"]
+    assert next(v for v in taken.victims if v.category == "ambulance").harm == "taken"
+    quiet = claims["990005"]
+    assert not quiet.protected and quiet.weapon is None and quiet.perpetrator.text is None
+    assert quiet.place.admin1 is None and quiet.place.country == "PS"
+
+
+def test_kika_csv_with_hashtags_first_and_last(store: Store) -> None:
+    claims = load(store, "insecurity_insight_kika_hxl_first_last.csv")
+    assert sorted(claims) == ["990101", "990102", "990103", "990104"]
+    killed = claims["990101"].victims[0]
+    assert (killed.category, killed.killed) == ("aid_worker", 1)
+    assert claims["990103"].date.precision == "month"
+    assert claims["990103"].victims[0].harm == "arrested"
+    assert claims["990104"].date.precision == "week"
+    assert claims["990104"].place.precision == "country" and claims["990104"].place.lat is None
+    original = claims["990101"].original
+    assert original is not None and "Aid Workers Injured #2" in original
+
+
+def test_ingest_cli_json_report(rw: Invoker) -> None:
+    result = rw("ingest", "--json", str(HERE / "acled_current.csv"),
+                str(HERE / "who_ssa_export.xlsx"))
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["claims"] == 18
+    assert [i["format"] for i in data["inputs"]] == ["acled", "who-ssa"]
+    again = rw("ingest", str(HERE / "acled_current.csv"))
+    assert again.exit_code == 0 and "already stored" in again.output
