@@ -1,13 +1,18 @@
 """Reader ``text``: plain-text and Markdown reports, one document per file.
 
 A first line "Published: YYYY-MM-DD" (also "Опубликовано:", "Опубліковано:", "Date:") gives
-the publication date; otherwise ``--published`` does. Claims come from the default extractor.
+the publication date; otherwise ``--published`` does. A line "Source: <publisher>" (also
+"Источник:", "Джерело:", "Publisher:") among the first lines names the publisher, matched
+against the source registry by its key, web domain or alias; without it the publisher is
+unknown. Claims come from the default extractor.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 from rescuewatch.errors import InputError
 from rescuewatch.ingest.base import InputFile, Parcel, ReadContext, Reader, register
@@ -17,6 +22,31 @@ from rescuewatch.model import Claim, Source
 MAX_TEXT_BYTES = 5 * 1024 * 1024
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 UNKNOWN_SOURCE = Source(key="unknown", name="Unknown publisher", kind="unknown")
+_SOURCE_LINE = re.compile(
+    r"^[ \t#*]*(?:source|publisher|источник|джерело)[ \t*]*:[ \t]*(\S[^\r\n]{0,199})$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_HEADER_CHARS = 1000
+
+
+def source_header(text: str) -> Source | None:
+    """The publisher named by a "Source: ..." line near the top of ``text``, if any.
+
+    A URL or domain gives its host as the key (``https://www.example.org/x`` → ``example.org``)
+    so the registry can match it; any other name is keyed by its lower-cased words.
+    """
+    m = _SOURCE_LINE.search(text[:_HEADER_CHARS])
+    if not m:
+        return None
+    name = m[1].strip().strip("*").strip()
+    if not name:
+        return None
+    host = urlsplit(name if "//" in name else f"//{name}").hostname if " " not in name else None
+    if host and "." in host:
+        key = host.removeprefix("www.")
+    else:
+        key = re.sub(r"[^\w]+", "-", name.lower()).strip("-")[:100] or "unknown"
+    return Source(key=key, name=name, kind="unknown")
 
 
 def decode(data: bytes, origin: str, encoding: str | None) -> str:
@@ -67,6 +97,8 @@ def text_parcel(
     check_text(text, origin)
     header, _ = published_header(text)
     published = published or header or ctx.published
+    if source is UNKNOWN_SOURCE:
+        source = source_header(text) or UNKNOWN_SOURCE
     lang = ctx.lang or detect(text)
     return Parcel.of_bytes(
         data,
@@ -80,6 +112,12 @@ def text_parcel(
         media_type=media_type,
         text=text,
     )
+
+
+def _is_header(line: str) -> bool:
+    head = line.strip("# *").lower()
+    return head.startswith(("published", "опубл", "date", "source", "publisher", "источник",
+                            "джерело"))
 
 
 @register
@@ -105,7 +143,7 @@ class TextReader(Reader):
         data = read_limited(item, MAX_TEXT_BYTES)
         text = decode(data, item.origin, ctx.encoding)
         title = next((line.strip("# ").strip() for line in text.splitlines()
-                      if line.strip() and not line.lower().startswith(("published", "опубл", "date"))), None)
+                      if line.strip() and not _is_header(line)), None)
         media = "text/markdown" if item.suffix in (".md", ".markdown") else "text/plain"
         yield text_parcel(data, text, origin=item.origin, fmt=self.name, ctx=ctx,
                           title=title[:300] if title else None, media_type=media)

@@ -1,0 +1,51 @@
+"""The "Source:" and "Published:" header lines of plain-text reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from rescuewatch.ingest.base import InputFile, ReadContext
+from rescuewatch.ingest.text import TextReader, source_header
+
+
+@pytest.mark.parametrize(
+    ("line", "key"),
+    [
+        ("Source: https://www.example.org/news/1", "example.org"),
+        ("source: example.net", "example.net"),
+        ("**Publisher:** Example Wire Service", "example-wire-service"),
+        ("Источник: городская служба", "городская-служба"),
+        ("Джерело: обласна служба", "обласна-служба"),
+    ],
+)
+def test_source_line_names_the_publisher(line: str, key: str) -> None:
+    source = source_header(f"Published: 2024-01-02\n{line}\n\nBody text.")
+    assert source is not None
+    assert source.key == key
+
+
+def test_no_source_line_and_source_deep_in_the_body_are_ignored() -> None:
+    assert source_header("Published: 2024-01-02\n\nA paramedic was injured.") is None
+    body = "x " * 600 + "\nSource: late.example.org\n"
+    assert source_header(body) is None
+
+
+def test_reader_uses_header_source_date_and_title(tmp_path: Path) -> None:
+    path = tmp_path / "r.txt"
+    path.write_text("Published: 2024-03-05\nSource: example.org\n\nAmbulance hit in town\n\n"
+                    "A paramedic was injured.", encoding="utf-8")
+    parcel = next(TextReader().read(InputFile.from_path(path), ReadContext()))
+    assert parcel.source.key == "example.org"
+    assert parcel.published == dt.date(2024, 3, 5)
+    assert parcel.title == "Ambulance hit in town"
+
+
+def test_bundled_reports_name_their_sources() -> None:
+    reports = Path(__file__).resolve().parents[2] / "examples" / "reports"
+    for path in sorted(reports.glob("*.txt")):
+        parcel = next(TextReader().read(InputFile.from_path(path), ReadContext()))
+        assert parcel.source.key != "unknown", path.name
+        assert parcel.published is not None, path.name
