@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import Any
 
+import click
 import pytest
 from click.testing import CliRunner
 
 from rescuewatch.cli import COMMANDS, cli
-from tests.conftest import ROOT
+from tests.conftest import ROOT, Invoker
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -31,13 +34,24 @@ def test_every_command_is_in_the_readme(name: str) -> None:
     assert f"rescuewatch {name}" in README
 
 
-@pytest.mark.parametrize("name", sorted(COMMANDS))
-def test_every_command_has_help_with_examples(name: str) -> None:
-    result = CliRunner().invoke(cli, [name, "--help"])
-    if result.exit_code == 2 and "No such command" in result.output:
-        pytest.skip(f"{name} is not implemented in this build")
+def _command_paths() -> list[tuple[str, ...]]:
+    """Every command and subcommand, as the words typed after ``rescuewatch``."""
+    paths: list[tuple[str, ...]] = []
+    ctx = click.Context(cli)
+    for name in sorted(COMMANDS):
+        command = cli.get_command(ctx, name)
+        assert command is not None, f"{name} is listed but cannot be imported"
+        paths.append((name,))
+        if isinstance(command, click.Group):
+            paths += [(name, sub) for sub in command.list_commands(ctx)]
+    return paths
+
+
+@pytest.mark.parametrize("words", _command_paths(), ids=" ".join)
+def test_every_command_has_help_with_examples(words: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(cli, [*words, "--help"])
     assert result.exit_code == 0, result.output
-    assert "Example" in result.output
+    assert "Example" in result.output, f"rescuewatch {' '.join(words)} --help has no examples"
 
 
 def test_examples_are_credited() -> None:
@@ -45,3 +59,15 @@ def test_examples_are_credited() -> None:
     for path in sorted((ROOT / "examples").rglob("*")):
         if path.is_file() and path.name != "README.md":
             assert path.name in credits or path.parent.name in credits, f"{path} has no credit"
+
+
+def test_python_example_in_the_readme_runs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = Invoker(f"sqlite:///{tmp_path / 'rescuewatch.db'}")(
+        "run", str(ROOT / "examples"), "--no-report")
+    assert result.exit_code == 0, result.output
+    snippet = README.split("## From Python", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, Any] = {}
+    exec(compile(snippet, "README.md", "exec"), namespace)  # the README's own code, not input
+    assert len(namespace["events"]) > 0
+    assert namespace["knox"].to_json()["n"] > 0

@@ -37,7 +37,13 @@ def review() -> None:
 @json_option
 def list_cmd(status: str | None, certainty: str | None, limit: int, offset: int,
              db: str | None, as_json: bool) -> None:
-    """List incidents, newest first."""
+    """List incidents, newest first.
+
+    \b
+    Examples:
+      rescuewatch review list --status unreviewed
+      rescuewatch review list --certainty rumour --limit 20
+    """
     from rescuewatch.store.incidents import list_incident_rows
 
     store = open_store(db, create=False)
@@ -65,7 +71,13 @@ def _range(lo: Any, hi: Any) -> str:
 @db_option
 @json_option
 def show(incident: int, db: str | None, as_json: bool) -> None:
-    """Show one incident with every claim and its source."""
+    """Show one incident with every claim and its source.
+
+    \b
+    Examples:
+      rescuewatch review show 12
+      rescuewatch review show 12 --json
+    """
     from rescuewatch.errors import InputError
     from rescuewatch.store.incidents import get_incident, incident_claims
 
@@ -100,7 +112,12 @@ def show(incident: int, db: str | None, as_json: bool) -> None:
 @reason_option
 @db_option
 def merge_cmd(incidents: tuple[int, ...], reason: str, db: str | None) -> None:
-    """Merge incidents into the one with the lowest id."""
+    """Merge incidents into the one with the lowest id.
+
+    \b
+    Examples:
+      rescuewatch review merge 12 15 --reason "same strike, reported a day apart"
+    """
     from rescuewatch.link.review import merge
 
     target = merge(open_store(db, create=False), list(incidents), reason)
@@ -113,7 +130,12 @@ def merge_cmd(incidents: tuple[int, ...], reason: str, db: str | None) -> None:
 @reason_option
 @db_option
 def split_cmd(incident: int, claims: str, reason: str, db: str | None) -> None:
-    """Move some claims of an incident into a new incident."""
+    """Move some claims of an incident into a new incident.
+
+    \b
+    Examples:
+      rescuewatch review split 12 --claims 40,41 --reason "a second strike in the next village"
+    """
     from rescuewatch.errors import InputError
     from rescuewatch.link.review import split
 
@@ -132,7 +154,12 @@ def split_cmd(incident: int, claims: str, reason: str, db: str | None) -> None:
 @reason_option
 @db_option
 def reject_cmd(incident: int, claim_id: int | None, reason: str, db: str | None) -> None:
-    """Reject an incident, or one of its claims, for good."""
+    """Reject an incident, or one of its claims, for good.
+
+    \b
+    Examples:
+      rescuewatch review reject 12 --reason "the report was retracted"
+    """
     from rescuewatch.link.review import reject
 
     reject(open_store(db, create=False), incident, reason, claim_id)
@@ -148,7 +175,13 @@ def reject_cmd(incident: int, claim_id: int | None, reason: str, db: str | None)
 @db_option
 def certainty_cmd(incident: int, grade: str | None, unlock: bool, reason: str,
                   db: str | None) -> None:
-    """Set (and lock) an incident's certainty grade, or --unlock it."""
+    """Set (and lock) an incident's certainty grade, or --unlock it.
+
+    \b
+    Examples:
+      rescuewatch review certainty 12 probable --reason "two independent witnesses"
+      rescuewatch review certainty 12 --unlock --reason "back to the rules"
+    """
     from rescuewatch.errors import InputError
     from rescuewatch.link.review import set_certainty
 
@@ -208,7 +241,13 @@ def sources() -> None:
 @db_option
 @json_option
 def sources_list(db: str | None, as_json: bool) -> None:
-    """List the store's sources."""
+    """List the store's sources.
+
+    \b
+    Examples:
+      rescuewatch sources list
+      rescuewatch sources list --json
+    """
     from rescuewatch.store.incidents import list_sources
 
     store = open_store(db, create=False)
@@ -227,7 +266,12 @@ def sources_list(db: str | None, as_json: bool) -> None:
 @db_option
 @json_option
 def sources_show(key: str, db: str | None, as_json: bool) -> None:
-    """Show one source (and its default registry entry, if any)."""
+    """Show one source (and its default registry entry, if any).
+
+    \b
+    Examples:
+      rescuewatch sources show reuters.com
+    """
     from rescuewatch.assess.registry import Registry, default_entries
     from rescuewatch.errors import InputError
     from rescuewatch.store.incidents import get_source
@@ -259,7 +303,12 @@ def sources_show(key: str, db: str | None, as_json: bool) -> None:
 def sources_set(key: str, name: str | None, kind: str | None, country: str | None,
                 affiliation: str | None, coverage_group: str | None, reason: str,
                 db: str | None) -> None:
-    """Create or change a source (audited)."""
+    """Create or change a source (audited).
+
+    \b
+    Examples:
+      rescuewatch sources set example.org --kind ngo --affiliation independent --reason "checked"
+    """
     from rescuewatch.assess.registry import Entry, check_affiliation, check_kind, import_entries
     from rescuewatch.errors import InputError
     from rescuewatch.store.incidents import get_source
@@ -285,7 +334,12 @@ def sources_set(key: str, name: str | None, kind: str | None, country: str | Non
 @reason_option
 @db_option
 def sources_import(path: str, reason: str, db: str | None) -> None:
-    """Write a registry CSV into the store (key,name,kind,country,affiliation,coverage_group,...)."""
+    """Write a registry CSV into the store (key,name,kind,country,affiliation,coverage_group,...).
+
+    \b
+    Examples:
+      rescuewatch sources import sources.csv --reason "reviewed registry v3"
+    """
     from rescuewatch.assess.registry import import_entries, read_file
 
     entries = read_file(path)  # a bad row fails before the store is touched
@@ -298,7 +352,12 @@ def sources_import(path: str, reason: str, db: str | None) -> None:
               help="File to write (default: stdout).")
 @db_option
 def sources_export(output: str | None, db: str | None) -> None:
-    """Write the store's sources as a registry CSV you can version and import again."""
+    """Write the store's sources as a registry CSV you can version and import again.
+
+    \b
+    Examples:
+      rescuewatch sources export -o sources.csv
+    """
     from rescuewatch.assess.registry import export_csv
 
     text = export_csv(open_store(db, create=False))
