@@ -29,7 +29,12 @@ REPEAT = {
         rf"\bas {_RESPONDERS_EN}[^.;]{{0,25}}?\b(?:were arriving|arrived|arriving|reached)\b|"
         r"\b(?:wounded|injured|hit|killed) in an? (?:earlier|previous|first|initial) "
         r"(?:strike|shelling|attack|airstrike)|"
-        r"\b(?:hit|shelled|struck|bombed) (?:minutes|an hour|half an hour|\w+ minutes|\w+ hours) earlier"
+        r"\b(?:hit|shelled|struck|bombed) (?:minutes|an hour|half an hour|\w+ minutes|\w+ hours) earlier|"
+        # responders hit at the scene of an earlier strike
+        r"\bthe (?:site|scene) of an? (?:earlier|previous|first|initial|prior) "
+        r"(?:strike|attack|shelling|explosion|blast|impact)|"
+        r"\b(?:dealing with|clearing up|responding to|working on) the aftermath of an? "
+        r"(?:strike|attack|shelling|explosion|airstrike|missile|drone)"
     ),
     "ru": re.compile(
         r"повторн\w* (?:удар|атак|прил[её]т|обстрел|налет)|"
@@ -39,7 +44,12 @@ REPEAT = {
         r"(?:по|в) (?:ту же|той же) точк|по тому же месту|"
         r"когда (?:к месту|на место)[^.]{0,60}?прибыл|когда [^.]{0,30}?(?:спасател|медик|пожарн|бригад)\w* прибыл|"
         r"после первого (?:удара|прил[её]та|взрыва)|при предыдущем (?:обстреле|ударе)|"
-        r"ранен\w* при (?:предыдущем|первом)"
+        r"ранен\w* при (?:предыдущем|первом)|"
+        # responders hit at the scene of an earlier strike
+        r"(?:на место|к месту|на месте) (?:предыдущего|первого|прежнего|недавнего) "
+        r"(?:удара|прил[её]та|попадания|обстрела|взрыва|атаки)|"
+        r"ликвидаци\w* последствий (?:удара|обстрела|атаки|прил[её]та|попадания)|"
+        r"после предыдущего (?:удара|обстрела|прил[её]та|атаки|попадания)"
     ),
     "uk": re.compile(
         r"повторн\w* (?:удар|атак|обстріл|приліт|наліт)|"
@@ -50,7 +60,12 @@ REPEAT = {
         r"(?:в|у|по) (?:ту саму|тій самій) точц?і?|в ту саму точку|по тому ж місцю|"
         r"коли (?:на місце|до місця)[^.]{0,60}?прибул|коли [^.]{0,30}?(?:рятувальник|медик|пожежн|бригад)\w* прибул|"
         r"після першого (?:удару|прильоту|вибуху)|під час попереднього (?:обстрілу|удару)|"
-        r"поранен\w* (?:під час|внаслідок) попереднього|завдали повторного удару"
+        r"поранен\w* (?:під час|внаслідок) попереднього|завдали повторного удару|"
+        # responders hit at the scene of an earlier strike
+        r"(?:на місце|до місця|на місці) (?:попереднього|першого|недавнього) "
+        r"(?:удару|прильоту|влучання|обстрілу|вибуху|атаки)|"
+        r"ліквідаці\w* наслідків (?:удару|обстрілу|атаки|прильоту|влучання)|"
+        r"після попереднього (?:удару|обстрілу|прильоту|атаки|влучання)"
     ),
 }
 
@@ -91,6 +106,34 @@ NEGATIVE = {
     ),
 }
 
+#: Phrases naming the *earlier* strike that responders came to ("the aftermath of shelling",
+#: "ліквідація наслідків обстрілу"): a weapon word inside them is not the weapon that hit them.
+EARLIER = {
+    "en": re.compile(
+        r"\bthe (?:site|scene) of an? (?:earlier|previous|first|initial|prior) \w+(?: \w+)?|"
+        r"\bthe aftermath of an? \w+(?: \w+)?|\b(?:in|by) an? (?:earlier|previous|first|initial) \w+"
+    ),
+    "ru": re.compile(
+        r"(?:предыдущ|перв|прежн|недавн)\w+ (?:удар|прил[её]т|попадани|обстрел|взрыв|атак)\w*"
+        r"(?: \w+)?|ликвидаци\w* последствий \w+(?: \w+)?"
+    ),
+    "uk": re.compile(
+        r"(?:попередн|перш|недавн)\w+ (?:удар|приліт|прильот|влучанн|обстріл|вибух|атак)\w*"
+        r"(?: \w+)?|ліквідаці\w* наслідків \w+(?: \w+)?"
+    ),
+}
+
+#: A strike that did not happen: the scenario of an exercise ("условный обстрел", "simulated
+#: shelling"). Its weapon words name no weapon used.
+SIMULATED = {
+    "en": re.compile(r"\b(?:simulated|mock|staged|imaginary|notional)\s+(?:\w+\s+)?"
+                     r"(?:strike|attack|shelling|explosion|blast|raid|bombing)"),
+    "ru": re.compile(r"(?:условн|имитаци|учебн|вообража)\w*\s+(?:\w+\s+)?"
+                     r"(?:обстрел|удар|атак|прил[её]т|взрыв|налет|попадани)"),
+    "uk": re.compile(r"(?:умовн|імітаці|навчальн|уявн)\w*\s+(?:\w+\s+)?"
+                     r"(?:обстріл|удар|атак|приліт|вибух|наліт|влучанн)"),
+}
+
 MUTUAL_BLAME = re.compile(
     r"blamed each other|accused each other|blame each other|обвинили друг друга|обвиняют друг друга|"
     r"звинуватили одне одного|звинувачують одне одного|звинуватили один одного|взаимн\w* обвинени"
@@ -98,6 +141,18 @@ MUTUAL_BLAME = re.compile(
 NEGATION = {"en": {"no", "not", "nobody", "none", "without", "never", "n't"},
             "ru": {"не", "ни", "нет", "без", "никто", "никого"},
             "uk": {"не", "ні", "немає", "без", "ніхто", "нікого"}}
+#: Words between a victim word and a count that point back to it ("three of them", "двое из них").
+PARTITIVE = {"en": {("of", "them"), ("of", "whom"), ("of", "those")},
+             "ru": {("из", "них"), ("среди", "них"), ("из", "которых")},
+             "uk": {("з", "них"), ("із", "них"), ("серед", "них"), ("з", "яких"), ("із", "яких")}}
+#: Words joining a count to an earlier one with the victim noun left out ("two ... killed and
+#: three injured").
+COORDINATOR = {"en": {"and", "while", "with", "but"}, "ru": {"и", "а", "еще", "ещё"},
+               "uk": {"і", "й", "та", "а", "ще"}}
+#: Words allowed between such a count and its harm ("three were injured", "троє — поранені").
+AUXILIARY = {"en": {"were", "was", "have", "has", "had", "been", "are", "others", "more"},
+             "ru": {"были", "был", "была", "человек"},
+             "uk": {"були", "був", "була", "є", "особи", "осіб"}}
 ORPHAN_MARK = {"en": {"other", "others", "another", "more", "further"},
                "ru": {"еще", "ещё", "другие", "других", "также"},
                "uk": {"ще", "інші", "інших", "також"}}

@@ -35,11 +35,26 @@ _MONTHS = {
         r"верес(?:ень|ня|ні)", r"жовт(?:ень|ня|ні)", r"листопад(?:а|і|у)?", r"груд(?:ень|ня|ні)",
     ],
 }
+# Weekday forms (regular expressions): accusative after "в/у" ("в пятницу", "у п'ятницю") and,
+# in Ukrainian, the genitive after "минулого/минулої" ("минулої п'ятниці", "минулого вівторка").
+_AP = "['’ʼ]"
 _WEEKDAYS = {
     "en": ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
     "ru": ["понедельник", "вторник", "среду", "четверг", "пятницу", "субботу", "воскресенье"],
-    "uk": ["понеділок", "вівторок", "середу", "четвер", "п'ятницю", "суботу", "неділю"],
+    "uk": ["понеділок", "вівторок", "середу", "четвер", f"п{_AP}ятницю", "суботу", "неділю"],
 }
+_WEEKDAYS_GEN = {
+    "en": None,
+    "ru": None,
+    "uk": ["понеділка", "вівторка", "середи", "четверга", f"п{_AP}ятниці", "суботи", "неділі"],
+}
+# "last Friday", "в прошлую пятницу", "в минувший вторник", "у минулу п'ятницю", "минулої п'ятниці"
+_WEEKDAY_PREP = {
+    "en": r"(?:(?:on|last|early on|late on|early|late|on last)\s+)?",
+    "ru": r"(?:во?\s+(?:(?:прошл(?:ый|ую|ое)|минувш(?:ий|ую|ее))\s+)?)",
+    "uk": r"(?:(?:у|в)\s+(?:минул(?:ий|у|е)\s+)?)",
+}
+_WEEKDAY_GEN_PREP = {"uk": r"(?:минул(?:ого|ої)\s+)"}
 _REL = {
     "en": {
         "today": r"today|this (?:morning|afternoon|evening)|tonight|earlier today",
@@ -135,9 +150,16 @@ class DateFinder:
         ]
         for rule, pattern in _REL[lang].items():
             parts.append(rf"(?P<{rule}>{pattern})")
-        wd = "|".join(f"(?P<w{i}>{w})" for i, w in enumerate(_WEEKDAYS[lang]))
-        prep = {"en": r"(?:(?:on|last|early on|late on|early|late)\s+)?", "ru": r"(?:во?\s+)", "uk": r"(?:у|в)\s+"}[lang]
-        parts.append(rf"(?P<weekday>{prep}(?:{wd}))")
+        gen = _WEEKDAYS_GEN[lang]
+        forms = [w if gen is None else
+                 rf"{_WEEKDAY_PREP[lang]}{w}|{_WEEKDAY_GEN_PREP[lang]}{gen[i]}"
+                 for i, w in enumerate(_WEEKDAYS[lang])]
+        if gen is None:
+            wd = "|".join(f"(?P<w{i}>{w})" for i, w in enumerate(forms))
+            parts.append(rf"(?P<weekday>{_WEEKDAY_PREP[lang]}(?:{wd}))")
+        else:
+            wd = "|".join(f"(?P<w{i}>{w})" for i, w in enumerate(forms))
+            parts.append(rf"(?P<weekday>{wd})")
         # matched on lower-cased text: much faster than IGNORECASE on Unicode
         self.pattern = re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w])")
 

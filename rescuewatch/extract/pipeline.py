@@ -210,12 +210,14 @@ def _claims(text: str, segments: list[Segment], parts: list[Part], lang: str) ->
     lead_place = best([h for p in lead for h in p.places])
     claims = []
     previous_date: dates_mod.DateHit | None = next((d for p in lead for d in p.dates if d.span), None)
+    # a lead over several incidents is a summary: its weapon words are not each item's weapon
+    summary = {id(p) for p in lead} if len(chosen) > 1 else set()
     for seg in chosen:
         if any(p.s.negative for p in seg.parts) and not any(p.weapons for p in seg.parts):
             continue
         date = seg.date() or previous_date
         previous_date = date
-        claims.append(_claim(text, seg, date, lead_party, lead_place, lang))
+        claims.append(_claim(text, seg, date, lead_party, lead_place, lang, summary))
     return claims
 
 
@@ -226,7 +228,7 @@ def _is_context(seg: Segment) -> bool:
 
 
 def _claim(text: str, seg: Segment, date: dates_mod.DateHit | None, lead_party: PartyRef | None,
-           lead_place: PlaceHit | None, lang: str) -> Claim:
+           lead_place: PlaceHit | None, lang: str, summary: set[int] | None = None) -> Claim:
     place_hit = _place_of(seg)
     if place_hit is None or (place_hit.kind == "country" and lead_place is not None):
         place_hit = lead_place or place_hit
@@ -239,8 +241,7 @@ def _claim(text: str, seg: Segment, date: dates_mod.DateHit | None, lead_party: 
         if code == "?ARMY":
             code = _ARMY_BY_COUNTRY.get(place.country or "")
         perpetrator = Perpetrator(text[party.start : party.end], code)
-    weapons = sorted(w for p in seg.parts for w in p.weapons)
-    weapon = weapons[0][1] if weapons else ("unknown" if any(p.s.attack for p in seg.parts) else None)
+    weapon = _weapon_of(seg, summary or set())
     victims = _victims(seg)
     repeat = any(p.s.repeat and not p.s.negative for p in seg.parts)
     evidence = [Evidence(p.s.start, min(p.s.end, p.s.aggregate_from or p.s.end),
@@ -263,6 +264,19 @@ def _claim(text: str, seg: Segment, date: dates_mod.DateHit | None, lead_party: 
     return claim
 
 
+def _weapon_of(seg: Segment, lead: set[int]) -> str | None:
+    """The first weapon of the segment, not counting the ``lead`` (ids of summary parts).
+
+    A summary line over several items ("окупанти 312 разів обстріляли…") names the weapons of
+    the day; each item names the one that hit it ("В Оріхові дрон атакував…").
+    """
+    own = sorted(w for p in seg.parts if id(p) not in lead for w in p.weapons)
+    weapons = own or sorted(w for p in seg.parts for w in p.weapons)
+    if weapons:
+        return weapons[0][1]
+    return "unknown" if any(p.s.attack for p in seg.parts) else None
+
+
 def _place_of(seg: Segment) -> PlaceHit | None:
     every = [h for p in seg.parts for h in p.places]
     headers = {id(h) for p in seg.parts for h in p.places if len(p.s.tokens) <= 4 and not p.victims}
@@ -280,7 +294,10 @@ def _party_of(parts: list[Part]) -> PartyRef | None:
     return chosen[0] if chosen else None
 
 
-def _resolve(v: VictimRef, cats: set[str], orgs: set[str]) -> str | None:
+def _resolve(v: VictimRef, cats: set[str], orgs: set[str],
+             people: set[str] | None = None) -> str | None:
+    """The category of a victim word; ``people`` are the person categories the segment's other
+    words resolve to (used only for a bare "staff"/"crew member")."""
     c = v.category
     if not c.startswith("?"):
         return c
@@ -299,7 +316,7 @@ def _resolve(v: VictimRef, cats: set[str], orgs: set[str]) -> str | None:
     # ?member: the organisation nearby, else the one kind of person the segment names
     if v.org and v.org not in ("health_worker",) or (v.org == "health_worker" and facility):
         return v.org
-    humans = {x for x in cats if x not in OBJECTS}
+    humans = {x for x in cats if x not in OBJECTS} | (people or set())
     return next(iter(humans)) if len(humans) == 1 else None
 
 
@@ -307,11 +324,17 @@ def _victims(seg: Segment) -> list[Victim]:
     refs = [v for p in seg.parts for v in p.victims]
     cats = {v.category for v in refs if not v.category.startswith("?") and (v.hit or v.harm)}
     orgs = {v.org for v in refs if v.org} | {o for p in seg.parts for _, o in p.s.orgs}
+    # "Two paramedics were killed ... A third crew member was injured": a sentence about staff
+    # alone continues with the people the segment already names (beside other people in the
+    # same sentence, "a doctor and two staff members", the staff stay unresolved)
+    people = {c for v in refs if v.category in ("?medic", "?clinician", "?driver") and (v.hit or v.harm)
+              for c in [_resolve(v, cats, orgs)] if c and c not in OBJECTS}
     per_sentence: dict[str, list[dict[str, int | None | bool]]] = {}
     for p in seg.parts:
         sums: dict[str, dict[str, int | None | bool]] = {}
+        alone = all(v.category == "?member" for v in p.victims)
         for v in p.victims:
-            cat = _resolve(v, cats, orgs)
+            cat = _resolve(v, cats, orgs, people if alone else None)
             if cat is None:
                 continue
             if cat in OBJECTS:

@@ -141,6 +141,15 @@ def analyse(text: str, start: int, end: int, tokens: list[Token], lex: Lexicon, 
         org = m.has("org:")
         if org:
             s.orgs.append((m.i, org.split(":", 1)[1]))
+    earlier = [(start + e.start(), start + e.end()) for e in cues.EARLIER[lang].finditer(low)]
+    if earlier and s.weapons:
+        # "під час ліквідації наслідків обстрілу ... дрон атакував": the earlier strike's weapon
+        # gives way to the one that hit the responders, when the sentence names one
+        later = [w for w in s.weapons if not any(a <= w[0] < b for a, b in earlier)]
+        s.weapons = later or s.weapons
+    if cues.SIMULATED[lang].search(low):
+        # the scenario of an exercise ("условный обстрел"): no strike, no weapon
+        s.weapons, s.attack, s.negative = [], False, True
     _victims(s, text, clauses, lang)
     _parties(s, lang, clauses)
     return s
@@ -167,6 +176,8 @@ def _victims(s: Sentence, text: str, clauses: list[int], lang: str) -> None:
         category = kind.split(":", 1)[1]
         if s.victims and _modifier(s.victims[-1].mention, m, s.tokens):
             continue  # "members of a volunteer rescue group": one group of people
+        if category == "?member" and any(o.i == m.j and o.has("victim:") for o in s.mentions):
+            continue  # "a volunteer paramedic", "staff nurses": one person, named by the noun after
         count = _count_before(s, m, text, lang, clauses)
         ref = VictimRef(category, m, count, clause=clauses[m.i])
         ref.hit = clauses[m.i] in attack_clauses
@@ -257,7 +268,9 @@ def _org_near(s: Sentence, m: Mention) -> str | None:
 
 def _orphan_numbers(s: Sentence, text: str, clauses: list[int], lang: str,
                     harms: list[tuple[Mention, str | None]]) -> None:
-    """"Two rescuers were killed and three others injured", "погибли двое, еще трое ранены"."""
+    """Counts whose victim noun is left out: "two rescuers were killed and three others
+    injured", "погибли двое, еще трое ранены", "двоє загинули, ще троє — поранені", and
+    partitives "с тремя медиками, двое из них ранены". Each takes the nearest victim before it."""
     covered = {k for m in s.mentions for k in range(m.i, m.j) if m.has("victim:") or m.has("person")}
     tokens = s.tokens
     for k, tok in enumerate(tokens):
@@ -274,9 +287,10 @@ def _orphan_numbers(s: Sentence, text: str, clauses: list[int], lang: str,
         if number is None or low in ("a", "an", "one", "second", "third"):
             continue
         nxt = [t.text.lower() for t in tokens[k + 1 : k + 3]]
+        partitive = tuple(nxt) in cues.PARTITIVE[lang]
         after_harm = any(h.j == k and kind and kind != "harm:damaged" for h, kind in harms)
         marked = (prev in cues.ORPHAN_MARK[lang] or (nxt and nxt[0] in cues.ORPHAN_MARK[lang])
-                  or low == "other" or after_harm)
+                  or low == "other" or after_harm or partitive)
         if low == "another" and not marked:
             continue
         if any(j in covered for j in range(k + 1, min(k + 3, len(tokens)))):
@@ -286,14 +300,45 @@ def _orphan_numbers(s: Sentence, text: str, clauses: list[int], lang: str,
         if harm is None and marked:
             harm = next((kind for h, kind in harms if kind and kind != "harm:damaged"
                          and clauses[h.i] == clauses[k] and abs(h.i - k) <= 4), None)
-        if harm is None or not (marked or _bounded(text, tok, lang)):
+        following = _harm_right_after(k, tokens, text, harms, lang)
+        if harm is None and following is not None and (marked or _elided(k, tokens, clauses, lang)):
+            harm = following  # "ще троє — поранені": a dash stands for the verb
+        elided = following is not None and harm == following and _elided(k, tokens, clauses, lang)
+        if harm is None or not (marked or elided or _bounded(text, tok, lang)):
             continue
         earlier = [v for v in s.victims if v.mention.i < k and v.category not in OBJECTS]
         if not earlier:
             continue
         ref = earlier[-1]
+        if partitive and not _own_harm(ref, harms, clauses):
+            ref.harm = None  # "с тремя медиками, двое из них ранены": three is the group, not the hurt
         s.victims.append(VictimRef(ref.category, Mention(k, k + 1, tok.start, tok.end, ref.mention.kinds),
                                    number, harm.split(":", 1)[1], ref.hit, ref.org, clauses[k]))
+
+
+def _harm_right_after(k: int, tokens: list[Token], text: str,
+                      harms: list[tuple[Mention, str | None]], lang: str) -> str | None:
+    """The harm a count is the subject of: "three injured", "three were hurt", "троє — поранені"."""
+    for h, kind in harms:
+        if not kind or kind == "harm:damaged" or not 0 < h.i - k <= 3:
+            continue
+        between = text[tokens[k].end : tokens[h.i].start].lower()
+        words = [w for w in re.split(r"[\s\u2014\u2013-]+", between) if w]
+        if all(w in cues.AUXILIARY[lang] for w in words) and "," not in between:
+            return kind
+    return None
+
+
+def _elided(k: int, tokens: list[Token], clauses: list[int], lang: str) -> bool:
+    """A count that opens a coordinated or new clause ("... and three injured", ": двоє загинули")."""
+    if k == 0:
+        return False
+    return tokens[k - 1].text.lower() in cues.COORDINATOR[lang] or clauses[k] != clauses[k - 1]
+
+
+def _own_harm(ref: VictimRef, harms: list[tuple[Mention, str | None]], clauses: list[int]) -> bool:
+    """Whether a harm word stands in the victim's own clause ("пострадали 40 медиков, ...")."""
+    return any(kind and kind != "harm:damaged" and clauses[h.i] == ref.clause for h, kind in harms)
 
 
 def _bounded(text: str, tok: Token, lang: str) -> bool:
@@ -317,9 +362,9 @@ def _parties(s: Sentence, lang: str, clauses: list[int]) -> None:
         after = ms[n + 1] if n + 1 < len(ms) and ms[n + 1].i - m.j <= 1 \
             and clauses[ms[n + 1].i] == clauses[m.i] else None
         before = ms[n - 1] if n and m.i - ms[n - 1].j <= 1 and clauses[ms[n - 1].i] == clauses[m.i] else None
-        if after is not None and (after.has("org:") or after.has("victim:") or after.has("person")) \
-                and not after.has("force"):
-            continue
+        if after is not None and after.i == m.j and not after.has("force") and (
+                after.has("org:") or after.has("victim:") or after.has("person")):
+            continue  # "Ukrainian paramedics", "ВСУ медики": whose people, not who struck
         force_after = after is not None and (after.has("force") or after.has("weapon:") or (
             after.has("attack") and after.i == m.j)) is not None
         blamed = any(o.has("blame") and 0 <= m.i - o.j <= 3 and _real_blame(o, ms, s.tokens)

@@ -57,7 +57,7 @@ def test_dates_resolve_against_publication(lang: str, phrase: str, start: str, e
     hits = finder(lang).find(phrase, 0, len(phrase), P)
     assert len(hits) == 1
     span = hits[0].span
-    assert span is not None
+    assert span is not None and span.start is not None and span.end is not None
     assert (span.start.isoformat(), span.end.isoformat(), span.precision) == (start, end, precision)
 
 
