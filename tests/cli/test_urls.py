@@ -1,0 +1,96 @@
+"""Ingesting URLs from a real local web server: raw bytes kept, clear errors, store untouched."""
+
+from __future__ import annotations
+
+import hashlib
+import socket
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from rescuewatch.store import Store
+from rescuewatch.store import schema as s
+from tests.conftest import Invoker
+
+PAGE = b"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Ambulance struck near a market</title>
+<meta property="article:published_time" content="2024-05-14T09:00:00Z">
+</head><body><nav>Home | World | Contact</nav><article><h1>Ambulance struck near a market</h1>
+<p>An ambulance was hit by a drone on Monday near the central market of Kramatorsk, the
+regional health department said. One paramedic was killed and two were injured.</p>
+<p>The department said the crew had been called to help people wounded earlier that
+morning. No independent confirmation was available.</p></article>
+<footer>Example outlet, all rights reserved</footer></body></html>"""
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+        if self.path == "/story.html":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(PAGE)))
+            self.end_headers()
+            self.wfile.write(PAGE)
+        else:
+            self.send_error(404)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def server() -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _file_bytes(db_url: str) -> bytes:
+    return Path(db_url.removeprefix("sqlite:///")).read_bytes()
+
+
+def test_url_is_fetched_and_its_bytes_kept(rw: Invoker, db_url: str, server: str) -> None:
+    result = rw("ingest", f"{server}/story.html")
+    assert result.exit_code == 0, result.output
+    store = Store.open(db_url, create=False)
+    try:
+        with store.engine.connect() as conn:
+            doc = conn.execute(select(s.documents)).mappings().one()
+        assert doc["origin"] == f"{server}/story.html"
+        assert doc["sha256"] == hashlib.sha256(PAGE).hexdigest()
+        assert store.read_blob(doc["sha256"]) == PAGE
+        assert doc["format"] == "html"
+        assert "Ambulance struck" in (doc["title"] or "")
+        assert all(item["status"] == "ok" for item in store.verify())
+    finally:
+        store.dispose()
+
+
+@pytest.mark.parametrize("path", ["missing.html", None])
+def test_url_that_fails_is_one_line_and_changes_nothing(
+    rw: Invoker, db_url: str, server: str, tmp_path: Path, path: str | None
+) -> None:
+    seed = tmp_path / "seed.txt"
+    seed.write_text("Published: 2024-01-02\n\nA paramedic was injured in Kharkiv.", encoding="utf-8")
+    assert rw("ingest", str(seed)).exit_code == 0
+    before = _file_bytes(db_url)
+    url = f"{server}/{path}" if path else f"http://127.0.0.1:{_closed_port()}/story.html"
+    result = rw("ingest", url)
+    assert result.exit_code != 0
+    error = result.output.strip().splitlines()
+    assert len(error) == 1 and url in error[0], result.output
+    assert ("HTTP 404" in error[0]) if path else ("could not fetch" in error[0])
+    assert _file_bytes(db_url) == before
