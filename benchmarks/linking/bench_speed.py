@@ -21,6 +21,7 @@ import platform
 import resource
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -121,16 +122,70 @@ def add_new(path: str) -> None:
     con.close()
 
 
+def _pss_mb(pid: int) -> float:
+    """Proportional set size of one process (shared pages split between their users), MB."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(c) for c in text.split()]
+
+
+class MemorySampler(threading.Thread):
+    """Samples the summed PSS of this process and its workers: the memory the link really uses."""
+
+    def __init__(self, every: float = 0.1) -> None:
+        super().__init__(daemon=True)
+        self.every = every
+        self.peak = 0.0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        me = os.getpid()
+        while not self.done.is_set():
+            total = _pss_mb(me) + sum(_pss_mb(c) for c in _children(me))
+            self.peak = max(self.peak, total)
+            self.done.wait(self.every)
+
+
 def measure(path: str, full: bool) -> dict[str, Any]:
-    """Link in this process; prints wall time and peak RSS as JSON."""
+    """Link in this process; prints wall time, stage times and peak RSS as JSON.
+
+    Peak RSS is reported for this process and, separately, for the largest forked worker
+    (linking uses two worker processes on large inputs; their pages shared with this process
+    are counted in both figures, so adding them overstates the true peak). The honest total is
+    the peak of the summed PSS of this process and its workers, sampled every 0.1 s.
+    """
     from rescuewatch.link.pipeline import link_store
 
     store = Store.open(f"sqlite:///{path}")
+    stages: list[tuple[str, float]] = []
+    sampler = MemorySampler()
+    sampler.start()
     started = time.perf_counter()
-    summary = link_store(store, full=full)
+    summary = link_store(store, full=full,
+                         on_stage=lambda name: stages.append((name, time.perf_counter())))
     elapsed = time.perf_counter() - started
+    sampler.done.set()
+    sampler.join()
+    marks = [(name, t - started) for name, t in stages] + [("end", elapsed)]
+    stage_seconds = {name: round(marks[k + 1][1] - t, 2) for k, (name, t) in enumerate(marks[:-1])}
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"seconds": round(elapsed, 2), "peak_rss_mb": round(peak_mb), "summary": summary}
+    child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"seconds": round(elapsed, 2), "stage_seconds": stage_seconds,
+            "peak_rss_mb": round(peak_mb), "worker_peak_rss_mb": round(child_mb),
+            "peak_total_pss_mb": round(sampler.peak),
+            "cpu_seconds": round(time.process_time(), 1), "summary": summary}
 
 
 def main() -> None:

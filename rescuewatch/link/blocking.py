@@ -1,43 +1,78 @@
-"""Candidate pairs of claims by space-time blocking.
+"""Candidate pairs of claims by space-time blocking, one time slab at a time.
 
 Two claims are candidates when their date spans (widened to their precision) overlap or are one
 day apart, and when
 
-- both carry a point: they lie within the sum of their distance tolerances (a k-d tree per day);
+- both carry a point: they lie within the sum of their distance tolerances;
 - one is placed only at an admin1 region: the other lies in the same admin1;
 - one is placed only at a country (or its place was withheld): the other is in the same country.
 
 Claims from the same document are never candidates: a document (a dataset file, an article)
 describes distinct events in distinct rows. Claims spanning more than :data:`MAX_SPAN_DAYS`
 (a year-precision claim, say) are too vague to link and stay on their own.
+
+Slabs bound memory on millions of claims. A slab owns the claims starting in its days
+``[first, last)`` and finds every pair whose later-starting claim it owns; the other claim
+started at most ``MAX_SPAN_DAYS + GAP_DAYS`` days earlier, so looking back that far finds it.
+Each pair thus comes from exactly one slab, and the union over slabs is the all-at-once set.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+
 import numpy as np
 from scipy.spatial import cKDTree
 
-from rescuewatch.link.features import NO_DAY, REGION_ADMIN1, REGION_COUNTRY, Features
+from rescuewatch.link.features import NO_DAY, REGION_ADMIN1, REGION_COUNTRY, Features, xyz
+
+__all__ = ["MAX_SPAN_DAYS", "GAP_DAYS", "Slab", "blockable", "candidate_pairs", "slab_pairs",
+           "slabs", "xyz"]
 
 MAX_SPAN_DAYS = 62
 GAP_DAYS = 1  # reports of one event often differ by a day (night-time strikes, time zones)
-EARTH_KM = 6371.0088
 FINE_KM = 10.0
+#: Distance (km) put between days in the k-d tree's fourth axis: far beyond any tolerance, so
+#: one tree per slab finds only same-day neighbours.
+DAY_KM = 1000.0
+SLAB_CLAIMS = 120_000
+INDEX = np.int32
 
 
-def xyz(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    """Points on a sphere of the Earth's radius (km): chord distance ~ great-circle distance."""
-    phi = np.radians(np.nan_to_num(lat))
-    lam = np.radians(np.nan_to_num(lon))
-    return np.column_stack(
-        (EARTH_KM * np.cos(phi) * np.cos(lam), EARTH_KM * np.cos(phi) * np.sin(lam),
-         EARTH_KM * np.sin(phi))
-    )
+@dataclass(frozen=True)
+class Slab:
+    """Claims starting in days ``[first, last)``; ``members`` also looks back far enough."""
+
+    first: int
+    last: int
+    members: np.ndarray  # claim indices whose expanded days reach into the slab
 
 
 def blockable(f: Features) -> np.ndarray:
     """Which claims can be linked at all (dated, not too vague, placed at least at a country)."""
     return (f.lo != NO_DAY) & ((f.hi - f.lo) <= MAX_SPAN_DAYS) & (f.region < 3)
+
+
+def slabs(f: Features, size: int = SLAB_CLAIMS) -> list[Slab]:
+    """Cut the blockable claims into slabs of about ``size`` claims by start day."""
+    idx = np.flatnonzero(blockable(f))
+    if idx.size < 2:
+        return []
+    idx = idx[np.argsort(f.lo[idx], kind="stable")]
+    days = f.lo[idx].astype(np.int64)
+    # Cut only between different start days, roughly every ``size`` claims.
+    cuts = sorted({int(days[k]) for k in range(size, idx.size, size)} - {int(days[0])})
+    bounds = [int(days[0]), *cuts, int(days[-1]) + 1]
+    reach = f.hi[idx].astype(np.int64) + GAP_DAYS
+    out = []
+    for first, last in zip(bounds[:-1], bounds[1:], strict=True):
+        stop = int(np.searchsorted(days, last, side="left"))
+        start = int(np.searchsorted(days, first - MAX_SPAN_DAYS - GAP_DAYS, side="left"))
+        window = idx[start:stop]
+        members = window[reach[start:stop] >= first]
+        out.append(Slab(first, last, np.sort(members)))
+    return out
 
 
 def candidate_pairs(f: Features, focus: np.ndarray | None = None) -> np.ndarray:
@@ -46,60 +81,84 @@ def candidate_pairs(f: Features, focus: np.ndarray | None = None) -> np.ndarray:
     With ``focus`` (a boolean mask), only pairs touching at least one focused claim are kept:
     incremental linking looks only at pairs involving new claims.
     """
-    ok = blockable(f)
-    idx = np.flatnonzero(ok)
-    if idx.size < 2:
-        return np.empty((0, 2), dtype=np.int64)
-    lengths = (f.hi[idx] - f.lo[idx] + 1 + GAP_DAYS).astype(np.int64)
-    claim = np.repeat(idx, lengths)
-    offsets = np.arange(claim.size, dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    day = f.lo[claim].astype(np.int64) + offsets
-    parts = [_point_pairs(f, claim, day), _region_pairs(f, claim, day)]
-    pairs = np.concatenate([p for p in parts if p.size] or [np.empty((0, 2), dtype=np.int64)])
+    parts = [slab_pairs(f, slab, focus) for slab in slabs(f)]
+    parts = [p for p in parts if p.size]
+    if not parts:
+        return np.empty((0, 2), dtype=INDEX)
+    return np.concatenate(parts)
+
+
+def iter_slab_pairs(f: Features, focus: np.ndarray | None = None) -> Iterator[np.ndarray]:
+    """Candidate pairs slab by slab (see :func:`candidate_pairs`)."""
+    for slab in slabs(f):
+        yield slab_pairs(f, slab, focus)
+
+
+def slab_pairs(f: Features, slab: Slab, focus: np.ndarray | None = None) -> np.ndarray:
+    """The candidate pairs a slab owns, sorted, as int32 ``(i, j)`` rows with ``i < j``."""
+    members = slab.members
+    if members.size < 2:
+        return np.empty((0, 2), dtype=INDEX)
+    # One entry per (claim, day) for the days of the claim's span (plus the gap) in the slab.
+    start = np.maximum(f.lo[members].astype(np.int64), slab.first)
+    lengths = f.hi[members].astype(np.int64) + GAP_DAYS - start + 1
+    claim = np.repeat(members, lengths)
+    offsets = np.arange(claim.size, dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths,
+                                                                lengths)
+    day = np.repeat(start, lengths) + offsets
+    del offsets
+    found = [_point_pairs(f, claim, day, slab.first), _region_pairs(f, claim, day)]
+    del claim, day
+    pairs = np.concatenate([p for p in found if p.size] or [np.empty((0, 2), dtype=INDEX)])
     if pairs.size == 0:
-        return np.empty((0, 2), dtype=np.int64)
+        return np.empty((0, 2), dtype=INDEX)
     a = np.minimum(pairs[:, 0], pairs[:, 1])
     b = np.maximum(pairs[:, 0], pairs[:, 1])
+    del pairs
     keep = (a != b) & (f.document[a] != f.document[b])
+    keep &= np.maximum(f.lo[a], f.lo[b]) >= slab.first
     if focus is not None:
         keep &= focus[a] | focus[b]
-    code = np.unique(a[keep] * np.int64(f.n) + b[keep])
-    return np.column_stack((code // f.n, code % f.n))
+    code = a[keep].astype(np.int64) * np.int64(f.n) + b[keep]
+    del a, b, keep
+    code.sort()
+    if code.size:
+        code = code[np.r_[True, code[1:] != code[:-1]]]
+    out = np.empty((code.size, 2), dtype=INDEX)
+    out[:, 0] = code // f.n
+    out[:, 1] = code % f.n
+    return out
 
 
-def _point_pairs(f: Features, claim: np.ndarray, day: np.ndarray) -> np.ndarray:
+def _point_pairs(f: Features, claim: np.ndarray, day: np.ndarray, first: int) -> np.ndarray:
     point = f.region[claim] == 0
     claim, day = claim[point], day[point]
     if claim.size < 2:
-        return np.empty((0, 2), dtype=np.int64)
-    order = np.argsort(day, kind="stable")
-    claim, day = claim[order], day[order]
-    coords = xyz(f.lat, f.lon)
-    cuts = np.flatnonzero(np.diff(day)) + 1
-    starts = np.concatenate(([0], cuts))
-    ends = np.concatenate((cuts, [day.size]))
-    out: list[np.ndarray] = []
-    for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
-        if e - s < 2:
-            continue
-        members = claim[s:e]
-        tol = f.tol_km[members]
-        tree = cKDTree(coords[members])
-        wide = float(tol.max())
-        local = tree.query_pairs(r=min(2 * wide, 2 * FINE_KM), output_type="ndarray")
-        if local.size:
-            out.append(members[local])
-        if wide > FINE_KM:
-            coarse = np.flatnonzero(tol > FINE_KM)
-            hits = tree.query_ball_point(coords[members[coarse]], r=tol[coarse] + wide)
-            rows = [np.column_stack((np.full(len(h), c), h)) for c, h in zip(coarse, hits, strict=True) if h]
-            if rows:
-                out.append(members[np.concatenate(rows)])
+        return np.empty((0, 2), dtype=INDEX)
+    tol = f.tol_km[claim].astype(np.float64)
+    coords = np.empty((claim.size, 4))
+    coords[:, :3] = f.xyz[claim]
+    coords[:, 3] = (day - first) * DAY_KM
+    tree = cKDTree(coords)
+    wide = float(tol.max())
+    out = []
+    local = tree.query_pairs(r=min(2 * wide, 2 * FINE_KM), output_type="ndarray")
+    if local.size:
+        out.append(claim[local].astype(INDEX))
+    del local
+    if wide > FINE_KM:
+        # Coarse points (tolerance over FINE_KM) reach further: ask the tree around each.
+        coarse = np.flatnonzero(tol > FINE_KM)
+        hits = tree.query_ball_point(coords[coarse], r=tol[coarse] + wide)
+        rows = [np.column_stack((np.full(len(h), c), h)) for c, h in zip(coarse, hits, strict=True)
+                if h]
+        if rows:
+            out.append(claim[np.concatenate(rows)].astype(INDEX))
     if not out:
-        return np.empty((0, 2), dtype=np.int64)
-    pairs = np.concatenate(out).astype(np.int64)
-    dist = np.linalg.norm(coords[pairs[:, 0]] - coords[pairs[:, 1]], axis=1)
-    return pairs[dist <= f.tol_km[pairs[:, 0]] + f.tol_km[pairs[:, 1]]]
+        return np.empty((0, 2), dtype=INDEX)
+    pairs = np.concatenate(out)
+    dist = np.linalg.norm(f.xyz[pairs[:, 0]] - f.xyz[pairs[:, 1]], axis=1)
+    return pairs[dist <= f.tol_km[pairs[:, 0]].astype(np.float64) + f.tol_km[pairs[:, 1]]]
 
 
 def _region_pairs(f: Features, claim: np.ndarray, day: np.ndarray) -> np.ndarray:
@@ -122,7 +181,7 @@ def _region_pairs(f: Features, claim: np.ndarray, day: np.ndarray) -> np.ndarray
             continue
         first = np.repeat(claim[probe], counts)
         pos = np.repeat(left - (np.cumsum(counts) - counts), counts) + np.arange(counts.sum())
-        out.append(np.column_stack((first, members[pos])))
+        out.append(np.column_stack((first, members[pos])).astype(INDEX))
     if not out:
-        return np.empty((0, 2), dtype=np.int64)
-    return np.concatenate(out).astype(np.int64)
+        return np.empty((0, 2), dtype=INDEX)
+    return np.concatenate(out)

@@ -6,6 +6,12 @@ with. Later runs attach only the new claims (``incident_id IS NULL``): they load
 claims within the new claims' time window, never merge two existing incidents, and leave every
 incident that gained nothing untouched. Analysts' decisions (must-link, cannot-link,
 rejected claims) are applied on every run.
+
+A full link of a million claims streams the claims' features and texts once, blocks and scores
+one time slab at a time (keeping only pairs that can matter), clusters each connected
+component on its own, and writes incidents in bulk. Slabs and components are independent, so
+on large inputs two forked workers share them; the result does not depend on that (see
+:mod:`rescuewatch.link.parallel`).
 """
 
 from __future__ import annotations
@@ -19,16 +25,17 @@ import numpy as np
 from sqlalchemy import Connection, select
 
 from rescuewatch.link import features as feat
-from rescuewatch.link.blocking import MAX_SPAN_DAYS, candidate_pairs
-from rescuewatch.link.cluster import cluster
+from rescuewatch.link.blocking import MAX_SPAN_DAYS, slab_pairs, slabs
+from rescuewatch.link.cluster import EDGE_FLOOR, cluster
+from rescuewatch.link.parallel import ordered_map, workers_for
 from rescuewatch.link.score import (
     DEFAULT_WEIGHTS,
+    TextSignatures,
     Weights,
     add_text_term,
-    ambiguous_claims,
     score_pairs,
 )
-from rescuewatch.link.summary import incident_rows
+from rescuewatch.link.summary import IncidentTable, incident_rows
 from rescuewatch.store import incidents as db
 from rescuewatch.store import schema as s
 from rescuewatch.store.core import Store
@@ -91,32 +98,77 @@ def _decisions(conn: Connection, f: feat.Features) -> tuple[
 
 def _same_event_rows(f: feat.Features) -> list[tuple[int, int]]:
     """Rows of one document that the dataset itself gives one event id (same ``row_ref``)."""
-    out: list[tuple[int, int]] = []
-    first: dict[tuple[int, str], int] = {}
-    for i in np.flatnonzero(np.array([r is not None for r in f.row_ref], dtype=bool)).tolist():
-        key = (int(f.document[i]), str(f.row_ref[i]))
-        if key in first:
-            out.append((first[key], i))
-        else:
-            first[key] = i
-    return out
+    has = np.flatnonzero(f.row_ref != feat.NO_REF)
+    if has.size < 2:
+        return []
+    order = has[np.lexsort((has, f.row_ref[has], f.document[has]))]
+    doc, ref = f.document[order], f.row_ref[order]
+    same = (doc[1:] == doc[:-1]) & (ref[1:] == ref[:-1])
+    return list(zip(order[:-1][same].tolist(), order[1:][same].tolist(), strict=True))
 
 
-def _scored(conn: Connection, f: feat.Features, focus: np.ndarray | None, w: Weights,
-            stage: Progress) -> tuple[np.ndarray, np.ndarray]:
-    stage("blocking")
-    pairs = candidate_pairs(f, focus)
-    stage("scoring")
-    scores = score_pairs(f, pairs, w)
-    ids = ambiguous_claims(f, pairs, scores, w)
-    if ids.size:
-        scores = add_text_term(f, pairs, scores, db.claim_texts(conn, ids.tolist()), w)
-    return pairs, scores
+def _stored_texts(stored: list[tuple[int, str]], f: feat.Features) -> TextSignatures:
+    """Signatures fed from every claim's text, read beforehand in one stream (full link)."""
+    texts: list[str | None] = [None] * f.n
+    if stored and f.n:
+        ids = np.fromiter((cid for cid, _t in stored), dtype=np.int64, count=len(stored))
+        where = np.minimum(np.searchsorted(f.ids, ids), f.n - 1)
+        # Texts of claims left out of the features (rejected ones) are skipped.
+        match = f.ids[where] == ids
+        for k, ok, (_cid, text) in zip(where.tolist(), match.tolist(), stored, strict=True):
+            if ok:
+                texts[k] = text
+    stored.clear()
+    return TextSignatures(f.n, lambda idx: [texts[i] for i in idx.tolist()])
+
+
+def _queried_texts(conn: Connection, f: feat.Features) -> TextSignatures:
+    """Signatures fed by querying the texts of the claims that need one (incremental)."""
+    def fetch(idx: np.ndarray) -> list[str | None]:
+        ids = f.ids[idx].tolist()
+        found = db.claim_texts(conn, ids)
+        return [found.get(int(i)) for i in ids]
+    return TextSignatures(f.n, fetch)
+
+
+def _scored(f: feat.Features, focus: np.ndarray | None, w: Weights, texts: TextSignatures,
+            stage: Progress) -> tuple[np.ndarray, np.ndarray, int]:
+    """Pairs worth keeping (score >= EDGE_FLOOR), their scores, and how many were scored.
+
+    Blocking and scoring go one time slab at a time, so only one slab's candidate pairs are
+    ever held; pairs scoring below EDGE_FLOOR can neither link nor lift an average and are
+    dropped at once.
+    """
+    stage("blocking and scoring")
+    cuts = slabs(f)
+
+    def one(k: int) -> tuple[np.ndarray, np.ndarray, int]:
+        pairs = slab_pairs(f, cuts[k], focus)
+        scores = add_text_term(f, pairs, score_pairs(f, pairs, w), texts, w)
+        keep = scores >= EDGE_FLOOR
+        return pairs[keep], scores[keep], len(pairs)
+
+    done = ordered_map(one, len(cuts), workers_for(f.n))
+    if not done:
+        return np.empty((0, 2), dtype=np.int32), np.zeros(0), 0
+    return (np.concatenate([d[0] for d in done]), np.concatenate([d[1] for d in done]),
+            sum(d[2] for d in done))
+
+
+def _load_all(conn: Connection, stage: Progress) -> tuple[feat.Features, list[tuple[int, str]]]:
+    """Every claim's features and text, each read in one stream.
+
+    (Reading the two halves of the claims in two processes was tried: on SQLite it was slower
+    than one stream, the fetch being bound by the database file, not by Python.)
+    """
+    stage("loading claims")
+    f = feat.build(db.iter_link_rows(conn))
+    stage("reading texts")
+    return f, list(db.iter_claim_texts(conn))
 
 
 def _link_full(store: Store, conn: Connection, w: Weights, stage: Progress) -> dict[str, Any]:
-    stage("loading claims")
-    f = feat.build(db.iter_link_rows(conn))
+    f, all_texts = _load_all(conn, stage)
     rejected, must, cannot = _decisions(conn, f)
     live = np.flatnonzero(~rejected)
     # Rejected claims keep whatever incident an analyst left them in; they are not relinked.
@@ -128,42 +180,47 @@ def _link_full(store: Store, conn: Connection, w: Weights, stage: Progress) -> d
     must = [(int(index_map[a]), int(index_map[b])) for a, b in must if index_map[a] >= 0 and index_map[b] >= 0]
     cannot = [(int(index_map[a]), int(index_map[b])) for a, b in cannot if index_map[a] >= 0 and index_map[b] >= 0]
     must += _same_event_rows(f)
-    pairs, scores = _scored(conn, f, None, w, stage)
+    pairs, scores, n_pairs = _scored(f, None, w, _stored_texts(all_texts, f), stage)
     stage("clustering")
-    labels = cluster(f, pairs, scores, w.threshold, must_link=must, cannot_link=cannot)
+    labels = cluster(f, pairs, scores, w.threshold, average=w.average, must_link=must, cannot_link=cannot)
+    del pairs, scores
     stage("writing incidents")
-    keys = _source_keys(conn)
-    rows = incident_rows(f, labels, np.arange(f.n), keys)
-    ids = _stable_ids(conn, f, rows, exclude=old_of_rejected)
+    table = incident_rows(f, labels, np.arange(f.n), _source_keys(conn))
+    ids = _stable_ids(conn, f, table, exclude=old_of_rejected)
     incident_of = np.empty(f.n, dtype=np.int64)
-    for (idx, row), inc_id in zip(rows, ids, strict=True):
-        row["id"] = inc_id
-        incident_of[idx] = inc_id
-    old_ids = set(f.incident[f.incident >= 0].tolist())
-    new_rows = [row for _idx, row in rows if row["id"] not in old_ids]
-    changed_rows = [row for _idx, row in rows if row["id"] in old_ids]
+    incident_of[table.order] = ids[table.group_of_members()]
+    old = np.isin(ids, f.incident[f.incident >= 0])
+    id_list = ids.tolist()
+    new_groups = np.flatnonzero(~old).tolist()
+    changed_groups = np.flatnonzero(old).tolist()
     moved = np.flatnonzero(f.incident != incident_of)
     assignments = list(zip(f.ids[moved].tolist(), incident_of[moved].tolist(), strict=True))
-    db.insert_incidents(conn, new_rows)
+    if new_groups and len(new_groups) == len(table):
+        db.insert_incident_values(conn, table.values(id_list))
+    else:
+        db.insert_incident_values(conn, table.values([id_list[g] for g in new_groups], new_groups))
     db.assign_claims(conn, assignments)
-    db.update_incidents(conn, changed_rows)
-    reused = {row["id"] for row in changed_rows}
+    db.update_incident_values(conn, table.values([id_list[g] for g in changed_groups],
+                                                 changed_groups))
+    reused = set(ids[old].tolist())
     gone = (set(f_old_incident.tolist()) - {-1}) - reused - old_of_rejected
-    return {"mode": "full", "claims": f.n, "candidate_pairs": int(len(pairs)),
-            "incidents": len(rows), "new_incidents": len(new_rows),
-            "updated_incidents": len(changed_rows), "removed_incidents": len(gone),
+    # Incidents left without claims (merged into another by this relink) go, as they do when
+    # an analyst's decision empties them; the link's audit entry counts them.
+    db.delete_incidents(conn, sorted(gone))
+    return {"mode": "full", "claims": f.n, "candidate_pairs": n_pairs,
+            "incidents": len(table), "new_incidents": len(new_groups),
+            "updated_incidents": len(changed_groups), "removed_incidents": len(gone),
             "claims_assigned": len(assignments), "rejected_claims": int(rejected.sum())}
 
 
-def _stable_ids(conn: Connection, f: feat.Features, rows: list[tuple[np.ndarray, dict[str, Any]]],
-                exclude: set[int]) -> list[int]:
+def _stable_ids(conn: Connection, f: feat.Features, table: IncidentTable,
+                exclude: set[int]) -> np.ndarray:
     """Give each cluster the old incident id it overlaps most, each old id used once."""
-    ids = np.full(len(rows), -1, dtype=np.int64)
-    first = np.array([int(f.canon[idx].min()) for idx, _row in rows], dtype=np.int64)
+    ids = np.full(len(table), -1, dtype=np.int64)
+    first = table.first_rank
     if (f.incident >= 0).any():
-        group = np.concatenate([np.full(idx.size, n) for n, (idx, _r) in enumerate(rows)])
-        members = np.concatenate([idx for idx, _r in rows])
-        old = f.incident[members]
+        group = table.group_of_members()
+        old = f.incident[table.order]
         keep = (old >= 0) & ~np.isin(old, list(exclude))
         pairs, counts = np.unique(np.column_stack((group[keep], old[keep])), axis=0,
                                   return_counts=True)
@@ -178,7 +235,7 @@ def _stable_ids(conn: Connection, f: feat.Features, rows: list[tuple[np.ndarray,
     fresh = np.flatnonzero(ids < 0)
     fresh = fresh[np.argsort(first[fresh], kind="stable")]
     ids[fresh] = np.arange(next_id, next_id + fresh.size)
-    return [int(i) for i in ids.tolist()]
+    return ids
 
 
 def _link_incremental(store: Store, conn: Connection, w: Weights,
@@ -211,32 +268,34 @@ def _link_incremental(store: Store, conn: Connection, w: Weights,
     cannot = [(int(index_map[a]), int(index_map[b])) for a, b in cannot if index_map[a] >= 0 and index_map[b] >= 0]
     must += _same_event_rows(f)
     focus = f.incident < 0
-    pairs, scores = _scored(conn, f, focus, w, stage)
+    pairs, scores, n_pairs = _scored(f, focus, w, _queried_texts(conn, f), stage)
     stage("clustering")
-    labels = cluster(f, pairs, scores, w.threshold, must_link=must, cannot_link=cannot,
+    labels = cluster(f, pairs, scores, w.threshold, average=w.average, must_link=must, cannot_link=cannot,
                      fixed=f.incident)
     touched_labels = np.unique(labels[focus])
     members = np.flatnonzero(np.isin(labels, touched_labels))
-    rows = incident_rows(f, labels, members, _source_keys(conn))
+    table = incident_rows(f, labels, members, _source_keys(conn))
     next_id = db.next_incident_id(conn)
-    created, updated, assignments = [], [], []
-    fresh = sorted(rows, key=lambda item: int(f.canon[item[0]].min()))
-    for idx, row in fresh:
+    created: list[tuple[Any, ...]] = []
+    updated: list[tuple[Any, ...]] = []
+    assignments: list[tuple[int, int | None]] = []
+    for g in np.argsort(table.first_rank, kind="stable").tolist():
+        idx = table.members(g)
         olds = set(f.incident[idx].tolist()) - {-1}
         if olds:
-            row["id"] = min(olds)
-            updated.append(row)
+            inc_id = min(olds)
+            updated.extend(table.values([inc_id], [g]))
         else:
-            row["id"] = next_id
+            inc_id = next_id
             next_id += 1
-            created.append(row)
+            created.extend(table.values([inc_id], [g]))
         for i in idx[f.incident[idx] < 0].tolist():
-            assignments.append((int(f.ids[i]), row["id"]))
-    db.insert_incidents(conn, created)
+            assignments.append((int(f.ids[i]), inc_id))
+    db.insert_incident_values(conn, created)
     db.assign_claims(conn, assignments)
-    db.update_incidents(conn, updated)
-    return {"mode": "incremental", "claims": int(focus.sum()), "candidate_pairs": int(len(pairs)),
-            "incidents": len(rows), "new_incidents": len(created),
+    db.update_incident_values(conn, updated)
+    return {"mode": "incremental", "claims": int(focus.sum()), "candidate_pairs": n_pairs,
+            "incidents": len(table), "new_incidents": len(created),
             "updated_incidents": len(updated), "claims_assigned": len(assignments),
             "rejected_claims": int(rejected.sum())}
 
@@ -254,10 +313,9 @@ def refresh_incidents(conn: Connection, incident_ids: list[int]) -> list[int]:
     empty = [i for i, claims in members.items() if not claims]
     claim_ids = [c for claims in members.values() for c in claims]
     f = feat.build(db.iter_link_rows(conn, claim_ids=claim_ids))
-    rows = incident_rows(f, f.incident, np.arange(f.n), _source_keys(conn))
-    for idx, row in rows:
-        row["id"] = int(f.incident[idx[0]])
-    db.update_incidents(conn, [row for _idx, row in rows])
+    table = incident_rows(f, f.incident, np.arange(f.n), _source_keys(conn))
+    ids = [int(f.incident[table.order[s]]) for s in table.starts.tolist()]
+    db.update_incident_values(conn, table.values(ids))
     if empty:
         db.delete_incidents(conn, empty)
-    return sorted(int(row["id"]) for _idx, row in rows)
+    return sorted(ids)

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from rescuewatch.link.blocking import xyz
 from rescuewatch.link.features import Features
 
 SIGNATURE_WORDS = 8  # 512-bit token signature per claim
@@ -28,6 +27,8 @@ class Weights:
 
     same_day: float = 2.6
     day_apart: float = -0.3
+    # A week- or month-precision claim already spans its uncertainty: missing it says more.
+    day_apart_coarse: float = -1.5
     place_close: float = 0.4
     place_far: float = -3.3
     same_place_name: float = 3.3
@@ -37,7 +38,7 @@ class Weights:
     categories_disjoint: float = -6.0
     context_vs_protected: float = -2.0
     killed: float = 2.4
-    killed_slope: float = 2.0
+    killed_slope: float = 3.0
     injured: float = 1.0
     injured_slope: float = 2.0
     weapon_same: float = 1.4
@@ -50,6 +51,7 @@ class Weights:
     text: float = 2.5
     text_base: float = 0.0
     threshold: float = 2.5
+    average: float = 2.5  # mean score over all cross pairs two clusters need to merge
     text_band: float = 1.5  # pairs within this of the threshold get the text term
 
 
@@ -76,14 +78,13 @@ def score_pairs(f: Features, pairs: np.ndarray, w: Weights = DEFAULT_WEIGHTS) ->
 def _date_term(f: Features, a: np.ndarray, b: np.ndarray, w: Weights) -> np.ndarray:
     gap = np.maximum(f.lo[a], f.lo[b]).astype(np.int64) - np.minimum(f.hi[a], f.hi[b])
     both_days = (f.date_rank[a] == 0) & (f.date_rank[b] == 0)
-    return np.where(gap > 0, w.day_apart, np.where(both_days, w.same_day, 0.0))
+    apart = np.where(both_days, w.day_apart, w.day_apart_coarse)
+    return np.where(gap > 0, apart, np.where(both_days, w.same_day, 0.0))
 
 
 def _place_term(f: Features, a: np.ndarray, b: np.ndarray, w: Weights) -> np.ndarray:
     points = (f.region[a] == 0) & (f.region[b] == 0)
-    coords_a = xyz(f.lat[a], f.lon[a])
-    coords_b = xyz(f.lat[b], f.lon[b])
-    dist = np.linalg.norm(coords_a - coords_b, axis=1)
+    dist = np.linalg.norm(f.xyz[a] - f.xyz[b], axis=1)
     tol = np.maximum(f.tol_km[a] + f.tol_km[b], 1e-6)
     ratio = np.minimum(dist / tol, 1.0)
     term = np.where(points, w.place_close * (1.0 - ratio) + w.place_far * ratio, 0.0)
@@ -107,6 +108,19 @@ def _trigrams(name: str) -> np.ndarray:
     return np.packbits(bits, bitorder="little").view(np.uint64)
 
 
+_TRIGRAMS: dict[int, tuple[list[str], np.ndarray]] = {}
+
+
+def _trigram_table(names: list[str]) -> np.ndarray:
+    """Trigram signatures of a place-name table, computed once per table."""
+    cached = _TRIGRAMS.get(id(names))
+    if cached is None or cached[0] is not names:
+        _TRIGRAMS.clear()
+        table = np.array([_trigrams(name) for name in names], dtype=np.uint64).reshape(-1, 4)
+        cached = _TRIGRAMS[id(names)] = (names, table)
+    return cached[1]
+
+
 def place_name_similarity(f: Features, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Character-trigram Jaccard of the two claims' place names (NaN where one is missing).
 
@@ -114,7 +128,7 @@ def place_name_similarity(f: Features, a: np.ndarray, b: np.ndarray) -> np.ndarr
     """
     if not f.place_names:
         return np.full(a.shape[0], np.nan)
-    table = np.array([_trigrams(name) for name in f.place_names], dtype=np.uint64)
+    table = _trigram_table(f.place_names)
     na, nb = f.place_name[a], f.place_name[b]
     known = (na >= 0) & (nb >= 0)
     sa, sb = table[np.maximum(na, 0)], table[np.maximum(nb, 0)]
@@ -153,53 +167,92 @@ def _match_term(x: np.ndarray, y: np.ndarray, same: float, differ: float) -> np.
 # --- text --------------------------------------------------------------------------------------
 
 _WORD = re.compile(r"\w{3,}", re.UNICODE)
+_SIZE = SIGNATURE_WORDS * 64
+
+
+def _token_bits(token: str) -> int:
+    if token.isdigit():
+        return 0
+    return (1 << (zlib.crc32(token.encode()) % _SIZE)) | (
+        1 << (zlib.crc32(b"~" + token[:4].encode()) % _SIZE))
+
+
+class Signer:
+    """512-bit sets of a text's words and word stems (4-letter prefixes), for Jaccard.
+
+    Each distinct word is hashed once (reports reuse a small vocabulary), which makes a
+    signature cost little more than splitting the text into words. (Pooling a batch's words
+    and OR-ing their masks with NumPy was tried: no faster, and it needs more memory.)
+    """
+
+    def __init__(self) -> None:
+        self.cache: dict[str, int] = {}
+
+    def bits(self, text: str) -> int:
+        cache = self.cache
+        bits = 0
+        for token in set(_WORD.findall(text.lower())):
+            mask = cache.get(token)
+            if mask is None:
+                mask = cache[token] = _token_bits(token)
+            bits |= mask
+        return bits
+
+    def many(self, texts: Sequence[str | None]) -> np.ndarray:
+        """Signatures of several texts as a ``(len(texts), SIGNATURE_WORDS)`` uint64 array."""
+        width = _SIZE // 8
+        out = bytearray(len(texts) * width)
+        for k, text in enumerate(texts):
+            if text:
+                out[k * width : (k + 1) * width] = self.bits(text).to_bytes(width, "little")
+        return np.frombuffer(bytes(out), dtype=np.uint64).reshape(len(texts), SIGNATURE_WORDS)
 
 
 def signature(text: str) -> np.ndarray:
-    """A 512-bit set of the text's words and word stems (4-letter prefixes), for Jaccard."""
-    bits = 0
-    size = SIGNATURE_WORDS * 64
-    for token in set(_WORD.findall(text.lower())):
-        if token.isdigit():
-            continue
-        bits |= 1 << (zlib.crc32(token.encode()) % size)
-        bits |= 1 << (zlib.crc32(b"~" + token[:4].encode()) % size)
-    return np.frombuffer(bits.to_bytes(size // 8, "little"), dtype=np.uint64).copy()
+    """The signature of one text (see :class:`Signer`)."""
+    return Signer().many([text])[0].copy()
+
+
+class TextSignatures:
+    """Claims' text signatures, computed on demand and at most once per claim.
+
+    ``fetch`` returns the texts of some claims (by index into the features), ``None`` where a
+    claim has no text.
+    """
+
+    def __init__(self, n: int, fetch: Callable[[np.ndarray], Sequence[str | None]]) -> None:
+        self.sigs = np.zeros((n, SIGNATURE_WORDS), dtype=np.uint64)
+        self.done = np.zeros(n, dtype=bool)
+        self.fetch = fetch
+        self.signer = Signer()
+
+    def of(self, index: np.ndarray) -> np.ndarray:
+        need = np.unique(index[~self.done[index]])
+        if need.size:
+            self.sigs[need] = self.signer.many(self.fetch(need))
+            self.done[need] = True
+        return self.sigs
 
 
 def text_similarity(sig_a: np.ndarray, sig_b: np.ndarray) -> np.ndarray:
-    """Jaccard similarity of signature rows (0 where either text is empty)."""
-    inter = np.bitwise_count(sig_a & sig_b).sum(axis=1).astype(np.float64)
-    union = np.bitwise_count(sig_a | sig_b).sum(axis=1).astype(np.float64)
-    empty = (np.bitwise_count(sig_a).sum(axis=1) == 0) | (np.bitwise_count(sig_b).sum(axis=1) == 0)
+    """Jaccard similarity of signature rows (NaN where either text is empty)."""
+    inter = np.bitwise_count(sig_a & sig_b).sum(axis=1, dtype=np.int32).astype(np.float64)
+    union = np.bitwise_count(sig_a | sig_b).sum(axis=1, dtype=np.int32).astype(np.float64)
+    empty = (~sig_a.any(axis=1)) | (~sig_b.any(axis=1))
     sim = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
     return np.where(empty, np.nan, sim)
 
 
-def add_text_term(
-    f: Features, pairs: np.ndarray, scores: np.ndarray, texts: Mapping[int, str],
-    w: Weights = DEFAULT_WEIGHTS,
-) -> np.ndarray:
-    """Add the text term to the pairs near the threshold, given texts by claim id."""
+def add_text_term(f: Features, pairs: np.ndarray, scores: np.ndarray, texts: TextSignatures,
+                  w: Weights = DEFAULT_WEIGHTS) -> np.ndarray:
+    """Add the text term, in place, to the pairs near the threshold; returns ``scores``."""
     near = np.flatnonzero(np.abs(scores - w.threshold) <= w.text_band)
     if near.size == 0:
         return scores
-    used = np.unique(pairs[near].ravel())
-    sigs = np.zeros((f.n, SIGNATURE_WORDS), dtype=np.uint64)
-    for i in used.tolist():
-        text = texts.get(int(f.ids[i]))
-        if text:
-            sigs[i] = signature(text)
-    sim = text_similarity(sigs[pairs[near, 0]], sigs[pairs[near, 1]])
+    a, b = pairs[near, 0], pairs[near, 1]
+    sigs = texts.of(np.concatenate((a, b)))
+    sim = text_similarity(sigs[a], sigs[b])
     term = np.where(np.isnan(sim), 0.0,
                     np.clip(w.text * (np.nan_to_num(sim) - w.text_base), -0.5, 1.2))
-    out = scores.copy()
-    out[near] += term
-    return out
-
-
-def ambiguous_claims(f: Features, pairs: np.ndarray, scores: np.ndarray,
-                     w: Weights = DEFAULT_WEIGHTS) -> np.ndarray:
-    """Claim ids whose text is worth reading: those in pairs near the threshold."""
-    near = np.abs(scores - w.threshold) <= w.text_band
-    return np.asarray(f.ids[np.unique(pairs[near].ravel())])
+    scores[near] += term
+    return scores

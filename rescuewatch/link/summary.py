@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -24,6 +25,7 @@ from rescuewatch.link.features import (
     Features,
 )
 from rescuewatch.model import PLACE_PRECISIONS, VICTIM_CATEGORIES
+from rescuewatch.store.incidents import INCIDENT_COLUMNS
 
 EPOCH = dt.date(1970, 1, 1)
 _DATE_NAMES = {v: k for k, v in DATE_RANK.items()}
@@ -42,33 +44,70 @@ def _day(value: int) -> dt.date:
     return EPOCH + dt.timedelta(days=int(value))
 
 
+@dataclass
+class IncidentTable:
+    """Incident rows of some clusters, column by column, with each cluster's members.
+
+    Cluster ``g`` holds claims ``order[starts[g]:ends[g]]``; ``columns`` has every derived
+    incident column (a list per column, one value per cluster) but ``id``; dates are ISO
+    strings (``YYYY-MM-DD``).
+    """
+
+    order: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+    columns: dict[str, list[Any]]
+    first_rank: np.ndarray  # lowest order-independent claim rank of each cluster
+
+    def __len__(self) -> int:
+        return int(self.starts.size)
+
+    def members(self, g: int) -> np.ndarray:
+        return self.order[self.starts[g] : self.ends[g]]
+
+    def group_of_members(self) -> np.ndarray:
+        """The cluster of each entry of ``order``."""
+        return np.repeat(np.arange(len(self)), self.ends - self.starts)
+
+    def row(self, g: int) -> dict[str, Any]:
+        return {name: values[g] for name, values in self.columns.items()}
+
+    def values(self, ids: Sequence[int], which: Sequence[int] | None = None) -> list[tuple[Any, ...]]:
+        """``(id, *INCIDENT_COLUMNS)`` tuples of some clusters (all by default)."""
+        cols = [self.columns[name] for name in INCIDENT_COLUMNS]
+        if which is None:
+            return list(zip(ids, *cols, strict=True))
+        return [(ids[k], *(c[g] for c in cols)) for k, g in enumerate(which)]
+
+
 def incident_rows(
     f: Features,
     labels: np.ndarray,
     members: np.ndarray,
     source_keys: Mapping[int, str],
-) -> list[tuple[np.ndarray, dict[str, Any]]]:
-    """One incident row per cluster among ``members`` (claim indices), with its members.
+) -> IncidentTable:
+    """The incident row of every cluster among ``members`` (claim indices).
 
-    Returns ``(member_indices, row)`` pairs in the order of each cluster's first claim rank;
-    ``row`` has every derived incident column but ``id``.
+    Clusters come in the order of their labels; within a cluster, claims are ordered finest
+    place first, then by order-independent rank.
     """
     if members.size == 0:
-        return []
+        empty = np.zeros(0, dtype=np.int64)
+        return IncidentTable(empty, empty, empty, {c: [] for c in INCIDENT_COLUMNS}, empty)
     lab = labels[members]
     order = members[np.lexsort((f.canon[members], f.place_rank[members], lab))]
     lab = labels[order]
     starts = np.flatnonzero(np.r_[True, lab[1:] != lab[:-1]])
     ends = np.r_[starts[1:], order.size]
+    sizes = ends - starts
 
     date_rank = f.date_rank[order].astype(np.int64)
     best_rank = np.minimum.reduceat(date_rank, starts)
-    finest = date_rank == np.repeat(best_rank, ends - starts)
+    finest = date_rank == np.repeat(best_rank, sizes)
     lo = np.where(finest, f.lo[order].astype(np.int64), np.iinfo(np.int64).max)
     hi = np.where(finest, f.hi[order].astype(np.int64), np.iinfo(np.int64).min)
     date_lo = np.minimum.reduceat(lo, starts)
     date_hi = np.maximum.reduceat(hi, starts)
-    sizes = ends - starts
     cats = np.bitwise_or.reduceat(f.cats[order], starts)
     weapon_bits = np.where(f.weapon[order] >= 0, 1 << np.maximum(f.weapon[order], 0), 0)
     weapons = np.bitwise_or.reduceat(weapon_bits.astype(np.int64), starts)
@@ -81,18 +120,17 @@ def incident_rows(
     country = f.country[rep].copy()
     fallback = np.maximum.reduceat(f.country[order], starts)
     country[country < 0] = fallback[country < 0]
-    n_sources = _distinct_per_group(np.repeat(np.arange(starts.size), sizes), f.source[order])
-    has_perp = np.maximum.reduceat(
-        ((f.party[order] >= 0) | np.array([bool(x) for x in f.perp_text[order]], dtype=bool))
-        .astype(np.int8), starts)
+    group = np.repeat(np.arange(starts.size), sizes)
+    n_sources = _distinct_per_group(group, f.source[order])
     lat, lon = f.lat[rep], f.lon[rep]
-    columns = {
-        "date_start": [None if r == NO_DATE_RANK else _day(d) for r, d in zip(best_rank.tolist(), date_lo.tolist(), strict=True)],
-        "date_end": [None if r == NO_DATE_RANK else _day(d) for r, d in zip(best_rank.tolist(), date_hi.tolist(), strict=True)],
+    dated = best_rank != NO_DATE_RANK
+    columns: dict[str, list[Any]] = {
+        "date_start": _iso_days(date_lo, dated),
+        "date_end": _iso_days(date_hi, dated),
         "date_precision": [_DATE_NAMES.get(r) for r in best_rank.tolist()],
-        "place_name": f.place_raw[rep].tolist(),
+        "place_name": _names(f.place_raw[rep], f.place_raws),
         "country": [f.countries[c] if c >= 0 else None for c in country.tolist()],
-        "admin1": f.admin1_raw[rep].tolist(),
+        "admin1": _names(f.admin1_raw[rep], f.admin1_raws),
         "lat": [None if math.isnan(v) else v for v in lat.tolist()],
         "lon": [None if math.isnan(v) else v for v in lon.tolist()],
         "place_precision": [None if r == NO_PLACE_RANK else PLACE_PRECISIONS[r]
@@ -104,17 +142,22 @@ def incident_rows(
         "repeat_strike": [None if not k else bool(r == 1)
                           for k, r in zip(repeat_known.tolist(), repeat.tolist(), strict=True)],
         "protected": [bool(p) for p in protected.tolist()],
+        "perpetrators": _perpetrators(f, order, group, starts.size, source_keys),
         "n_claims": sizes.tolist(),
         "n_sources": n_sources.tolist(),
     }
-    names = list(columns)
-    out: list[tuple[np.ndarray, dict[str, Any]]] = []
-    for g, values in enumerate(zip(*columns.values(), strict=True)):
-        idx = order[starts[g] : ends[g]]
-        row = dict(zip(names, values, strict=True))
-        row["perpetrators"] = _perpetrators(f, idx, source_keys) if has_perp[g] else None
-        out.append((idx, row))
-    return out
+    first_rank = np.minimum.reduceat(f.canon[order].astype(np.int64), starts)
+    return IncidentTable(order, starts, ends, columns, first_rank)
+
+
+def _iso_days(days: np.ndarray, dated: np.ndarray) -> list[str | None]:
+    """Day numbers as ISO dates (``None`` where undated), formatted in C, not per row."""
+    text = np.datetime_as_string(np.where(dated, days, 0).astype("datetime64[D]"), unit="D")
+    return [t if ok else None for t, ok in zip(text.tolist(), dated.tolist(), strict=True)]
+
+
+def _names(codes: np.ndarray, table: list[str]) -> list[str | None]:
+    return [table[c] if c >= 0 else None for c in codes.tolist()]
 
 
 def _distinct_per_group(group: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -134,22 +177,59 @@ def _range(values: np.ndarray, starts: np.ndarray) -> tuple[list[int | None], li
             [None if np.isnan(v) else int(v) for v in high])
 
 
-def _perpetrators(f: Features, idx: np.ndarray, source_keys: Mapping[int, str]) -> str | None:
-    """Every alleged perpetrator with the sources alleging it, as JSON (``None`` if none)."""
-    alleged: dict[tuple[str | None, str | None], set[str]] = {}
-    for i in idx.tolist():
-        code = int(f.party[i])
-        party = f.parties[code] if code >= 0 else None
-        text = f.perp_text[i]
-        if party is None and not text:
-            continue
-        key = (party, None if party else str(text).strip())
-        source = source_keys.get(int(f.source[i]), str(int(f.source[i])))
-        alleged.setdefault(key, set()).add(source)
-    if not alleged:
-        return None
-    items = [
-        {"party": party, "text": text, "alleged_by": sorted(sources)}
-        for (party, text), sources in sorted(alleged.items(), key=lambda kv: (kv[0][0] or "", kv[0][1] or ""))
-    ]
-    return json.dumps(items, ensure_ascii=False, sort_keys=True)
+def _perpetrators(f: Features, order: np.ndarray, group: np.ndarray, n_groups: int,
+                  source_keys: Mapping[int, str]) -> list[str | None]:
+    """Every alleged perpetrator with the sources alleging it, as JSON, per cluster.
+
+    A normalised party is listed as such; a perpetrator given only as text is listed by its
+    text. Each item names every source alleging it: nothing is averaged or dropped.
+    """
+    out: list[str | None] = [None] * n_groups
+    party = f.party[order].astype(np.int64)
+    text = f.perp_text[order].astype(np.int64)
+    has = (party >= 0) | (text >= 0)
+    if not has.any():
+        return out
+    # One code per distinct (party, text) item and one per source, in the JSON's sort order.
+    stripped = {k: t.strip() for k, t in enumerate(f.perp_texts)}
+    items = sorted({(f.parties[p] if p >= 0 else None, None if p >= 0 else stripped[t])
+                    for p, t in zip(party[has].tolist(), text[has].tolist(), strict=True)},
+                   key=lambda it: (it[0] or "", it[1] or ""))
+    item_code = {it: k for k, it in enumerate(items)}
+    item_json = [json.dumps({"party": p, "text": t}, ensure_ascii=False, sort_keys=True)[1:-1]
+                 for p, t in items]
+    sources = f.source[order][has]
+    names = {int(s): source_keys.get(int(s), str(int(s))) for s in np.unique(sources).tolist()}
+    ranked = sorted(names, key=lambda s: names[s])
+    source_rank = {s: k for k, s in enumerate(ranked)}
+    source_json = [json.dumps(names[s], ensure_ascii=False) for s in ranked]
+    item = np.array([item_code[(f.parties[p] if p >= 0 else None,
+                                None if p >= 0 else stripped[t])]
+                     for p, t in zip(party[has].tolist(), text[has].tolist(), strict=True)],
+                    dtype=np.int64)
+    src = np.array([source_rank[int(s)] for s in sources.tolist()], dtype=np.int64)
+    g = group[has]
+    keys = np.unique(np.column_stack((g, item, src)), axis=0)  # sorted by group, item, source
+    current_group, current_item = -1, -1
+    parts: list[str] = []
+    alleged: list[str] = []
+
+    def close_item() -> None:
+        if current_item >= 0:
+            parts.append('{"alleged_by": [' + ", ".join(alleged) + "], "
+                         + item_json[current_item] + "}")
+
+    for gi, it, sr in keys.tolist():
+        if gi != current_group or it != current_item:
+            close_item()
+            alleged = []
+            if gi != current_group:
+                if current_group >= 0:
+                    out[current_group] = "[" + ", ".join(parts) + "]"
+                parts = []
+                current_group = gi
+            current_item = it
+        alleged.append(source_json[sr])
+    close_item()
+    out[current_group] = "[" + ", ".join(parts) + "]"
+    return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
@@ -24,7 +25,7 @@ LINK_COLUMNS: tuple[str, ...] = (
     "id", "document_id", "source_id", "doc_key", "row_ref", "day_lo", "day_hi",
     "date_precision", "lat", "lon", "place_precision", "country", "admin1", "place_name",
     "geonameid", "categories", "weapon", "perpetrator_party", "killed", "injured",
-    "repeat_strike", "protected", "incident_id", "perpetrator_text", "reported_certainty",
+    "repeat_strike", "protected", "incident_id", "perpetrator_text",
 )
 
 #: Incident columns derived from claims (everything but review state and timestamps).
@@ -80,7 +81,7 @@ def iter_link_rows(
         f"SELECT c.id, c.document_id, d.source_id, {_doc_key_expr(conn)}, c.row_ref, {lo}, {hi}, "
         "c.date_precision, c.lat, c.lon, c.place_precision, c.country, c.admin1, c.place_name, "
         "c.geonameid, c.categories, c.weapon, c.perpetrator_party, c.killed, c.injured, "
-        "c.repeat_strike, c.protected, c.incident_id, c.perpetrator_text, c.reported_certainty "
+        "c.repeat_strike, c.protected, c.incident_id, c.perpetrator_text "
         "FROM claims c JOIN documents d ON d.id = c.document_id WHERE c.is_aggregate = "
         + ("0" if conn.dialect.name == "sqlite" else "false")
     )
@@ -100,9 +101,16 @@ def iter_link_rows(
             result = conn.exec_driver_sql(sql + f" AND c.id IN ({marks})", tuple(params + part))
             yield [tuple(r) for r in result.fetchall()]
         return
-    cursor = conn.exec_driver_sql(sql, tuple(params))
-    while rows := cursor.fetchmany(FETCH):
-        yield [tuple(r) for r in rows]
+    # In id order (the claims' primary key, so free): features need no re-sorting. The DBAPI
+    # cursor of the same connection (same transaction) hands out plain tuples, with none of
+    # the per-row wrapping a result object adds on a million rows.
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(sql + " ORDER BY c.id", tuple(params))
+        while rows := cursor.fetchmany(FETCH):
+            yield list(rows)
+    finally:
+        cursor.close()
 
 
 def unlinked_date_range(conn: Connection) -> tuple[dt.date | None, dt.date | None, int]:
@@ -135,6 +143,47 @@ def claim_texts(conn: Connection, claim_ids: Sequence[int], limit: int = 2000) -
         ):
             out.setdefault(cid, []).append(text)
     return {cid: " ".join(parts)[:limit] for cid, parts in out.items()}
+
+
+def iter_claim_texts(conn: Connection, limit: int = 2000) -> Iterator[tuple[int, str]]:
+    """``(claim_id, text)`` of every non-aggregate claim with any text, in claim id order.
+
+    The text is the same as :func:`claim_texts` gives, read in two streamed passes (claims,
+    then evidence by claim) instead of one query per few hundred claims.
+    """
+    aggregate = "0" if conn.dialect.name == "sqlite" else "false"
+    claims = conn.exec_driver_sql(
+        "SELECT id, description, place_text FROM claims WHERE is_aggregate = "
+        f"{aggregate} ORDER BY id"
+    )
+    evidence = conn.exec_driver_sql(
+        "SELECT e.claim_id, e.text FROM evidence e ORDER BY e.claim_id, e.id"
+    )
+    pending = _evidence_by_claim(evidence)
+    ev_id, ev_texts = next(pending, (None, []))
+    while rows := claims.fetchmany(FETCH):
+        for cid, desc, place in rows:
+            parts = [x for x in (desc, place) if x]
+            while ev_id is not None and ev_id < cid:
+                ev_id, ev_texts = next(pending, (None, []))
+            if ev_id == cid:
+                parts.extend(ev_texts)
+            if parts:
+                yield int(cid), " ".join(parts)[:limit]
+
+
+def _evidence_by_claim(result: Any) -> Iterator[tuple[int, list[str]]]:
+    current: int | None = None
+    texts: list[str] = []
+    while rows := result.fetchmany(FETCH):
+        for cid, text in rows:
+            if cid != current:
+                if current is not None:
+                    yield current, texts
+                current, texts = int(cid), []
+            texts.append(text)
+    if current is not None:
+        yield current, texts
 
 
 # --- link constraints ------------------------------------------------------------------------
@@ -191,33 +240,86 @@ def next_incident_id(conn: Connection) -> int:
 
 def insert_incidents(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Insert incident rows (each with ``id`` and every :data:`INCIDENT_COLUMNS`) in bulk."""
-    if not rows:
+    insert_incident_values(conn, [(r["id"], *(r[c] for c in INCIDENT_COLUMNS)) for r in rows],
+                           review=[(r.get("review_status", "unreviewed"),
+                                    bool(r.get("certainty_locked", False))) for r in rows])
+
+
+def insert_incident_values(
+    conn: Connection, values: Sequence[tuple[Any, ...]],
+    review: Sequence[tuple[str, bool]] | None = None,
+) -> None:
+    """Insert incidents given as ``(id, *INCIDENT_COLUMNS)`` tuples, unreviewed by default."""
+    if not values:
         return
-    stamp = now()
+    values = _dates_for(conn, values)
+    stamp = _stamp(conn)
     cols = ("id", *INCIDENT_COLUMNS, "review_status", "certainty_locked", "created_at",
             "updated_at")
     ph = _ph(conn)
     sql = f"INSERT INTO incidents ({', '.join(cols)}) VALUES ({', '.join([ph] * len(cols))})"
-    values = [
-        (r["id"], *(r[c] for c in INCIDENT_COLUMNS), r.get("review_status", "unreviewed"),
-         bool(r.get("certainty_locked", False)), stamp, stamp)
-        for r in rows
-    ]
-    for part in _chunks(values, FETCH):
+    states = review if review is not None else [("unreviewed", False)] * len(values)
+    rows = ((*v, st, lock, stamp, stamp) for v, (st, lock) in zip(values, states, strict=True))
+    if conn.dialect.name == "sqlite":
+        # The DBAPI cursor streams the rows from the generator: no list of 400k tuples.
+        cursor = conn.connection.cursor()
+        try:
+            cursor.executemany(sql, rows)  # type: ignore[arg-type]  # any iterable will do
+        finally:
+            cursor.close()
+        return
+    while part := list(islice(rows, FETCH)):
         conn.exec_driver_sql(sql, part)
+
+
+_DATE_POSITIONS = (1 + INCIDENT_COLUMNS.index("date_start"), 1 + INCIDENT_COLUMNS.index("date_end"))
+
+
+def _stamp(conn: Connection) -> Any:
+    """The current time, pre-formatted for SQLite as its DBAPI adapter would (once, not per row)."""
+    stamp = now()
+    return stamp.isoformat(" ") if conn.dialect.name == "sqlite" else stamp
+
+
+def _dates_for(conn: Connection, values: Sequence[tuple[Any, ...]]) -> Sequence[tuple[Any, ...]]:
+    """Incident tuples with dates as the connection wants them.
+
+    SQLite stores dates as ISO text, so ISO strings go in unchanged (no per-row adapter call);
+    other databases get :class:`datetime.date` objects.
+    """
+    sqlite = conn.dialect.name == "sqlite"
+    start, end = _DATE_POSITIONS
+
+    def ready(d: Any) -> bool:
+        return d is None or (isinstance(d, str) if sqlite else isinstance(d, dt.date))
+
+    if all(ready(v[start]) and ready(v[end]) for v in values):
+        return values
+    convert = _iso if sqlite else _as_date
+    return [(*v[:start], convert(v[start]), convert(v[end]), *v[end + 1 :]) for v in values]
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def update_incidents(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Rewrite the derived columns of existing incidents (review state is left alone)."""
-    if not rows:
+    update_incident_values(conn, [(r["id"], *(r[c] for c in INCIDENT_COLUMNS)) for r in rows])
+
+
+def update_incident_values(conn: Connection, values: Sequence[tuple[Any, ...]]) -> None:
+    """Rewrite derived columns from ``(id, *INCIDENT_COLUMNS)`` tuples."""
+    if not values:
         return
+    values = _dates_for(conn, values)
     ph = _ph(conn)
     sets = ", ".join(f"{c} = {ph}" for c in (*INCIDENT_COLUMNS, "updated_at"))
     sql = f"UPDATE incidents SET {sets} WHERE id = {ph}"
-    stamp = now()
-    values = [(*(r[c] for c in INCIDENT_COLUMNS), stamp, r["id"]) for r in rows]
-    for part in _chunks(values, FETCH):
-        conn.exec_driver_sql(sql, part)
+    stamp = _stamp(conn)
+    for start in range(0, len(values), FETCH):
+        part = values[start : start + FETCH]
+        conn.exec_driver_sql(sql, [(*v[1:], stamp, v[0]) for v in part])
 
 
 def delete_incidents(conn: Connection, incident_ids: Sequence[int]) -> None:
@@ -231,17 +333,19 @@ def assign_claims(conn: Connection, pairs: Sequence[tuple[int, int | None]]) -> 
     if not pairs:
         return
     if conn.dialect.name == "sqlite" and len(pairs) > 2000:
-        conn.exec_driver_sql(
-            "CREATE TEMP TABLE IF NOT EXISTS rw_assign (claim_id INTEGER PRIMARY KEY, incident_id INTEGER)"
-        )
-        conn.exec_driver_sql("DELETE FROM rw_assign")
-        for part in _chunks(list(pairs), FETCH):
-            conn.exec_driver_sql("INSERT INTO rw_assign VALUES (?, ?)", part)
-        conn.exec_driver_sql(
-            "UPDATE claims SET incident_id = rw_assign.incident_id FROM rw_assign "
-            "WHERE claims.id = rw_assign.claim_id"
-        )
-        conn.exec_driver_sql("DELETE FROM rw_assign")
+        # One UPDATE joined to a temporary table beats a million single-row UPDATEs; the
+        # DBAPI cursor takes the whole list at once, and dropping the table is instant.
+        cursor = conn.connection.cursor()
+        try:
+            cursor.execute("DROP TABLE IF EXISTS temp.rw_assign")
+            cursor.execute("CREATE TEMP TABLE rw_assign (claim_id INTEGER PRIMARY KEY, "
+                           "incident_id INTEGER)")
+            cursor.executemany("INSERT INTO rw_assign VALUES (?, ?)", pairs)
+            cursor.execute("UPDATE claims SET incident_id = rw_assign.incident_id FROM rw_assign "
+                           "WHERE claims.id = rw_assign.claim_id")
+            cursor.execute("DROP TABLE temp.rw_assign")
+        finally:
+            cursor.close()
         return
     ph = _ph(conn)
     values = [(inc, cid) for cid, inc in pairs]

@@ -129,3 +129,18 @@ def test_linking_is_independent_of_input_order(tmp_path) -> None:
         return {frozenset(g) for g in groups.values()}
 
     assert build([0, 1, 2, 3]) == build([3, 2, 1, 0]) == build([2, 0, 3, 1])
+
+
+def test_full_relink_removes_incidents_left_without_claims(store: Store) -> None:
+    add_document(store, AGENCY, [claim("2024-03-05", killed=2)], label="1")
+    add_document(store, NGO, [claim("2024-03-05", lat=47.0, lon=35.0, killed=2)], label="2")
+    link_store(store)
+    assert len(incident_rows(store)) == 2
+    # A correction moves the second report onto the first one's place: one event after all.
+    with store.transaction() as conn:
+        conn.execute(s.claims.update().where(s.claims.c.id == 2).values(lat=48.0, lon=37.8))
+    summary = link_store(store, full=True)
+    assert summary["removed_incidents"] == 1
+    rows = incident_rows(store)
+    assert len(rows) == 1 and rows[0]["n_claims"] == 2
+    assert set(incidents_of(store).values()) == {rows[0]["id"]}
