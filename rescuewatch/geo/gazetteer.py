@@ -15,6 +15,7 @@ from .resolve import resolve_mentions
 from .sources import KINDS
 from .translit import latin_variants
 from .types import GeoEntry, PlaceMention, ResolvedPlace
+from .variants import fold_key
 
 MAX_CANDIDATES = 60
 
@@ -187,8 +188,8 @@ class Gazetteer:
         """
         out: list[GeoEntry] = []
         seen: set[int] = set()
-        for key in self._lookup_keys(name):
-            key_id = self._ix["automaton"].get(key, -1)
+        for automaton, key in self._lookup_keys(name):
+            key_id = automaton.get(key, -1)
             if key_id < 0:
                 continue
             for entry in self._candidates(int(key_id))[0]:
@@ -199,9 +200,12 @@ class Gazetteer:
                     out.append(entry)
         return sorted(out, key=lambda e: -e.population)
 
-    @staticmethod
-    def _lookup_keys(name: str) -> list[str]:
-        keys = [normalize_name(name)]
+    def _lookup_keys(self, name: str) -> list[tuple[Any, str]]:
+        plain, folded = self._ix["automaton"], self._ix.get("fold_automaton")
+        key = normalize_name(name)
+        keys = [(plain, key)]
         if script_of(name) == "cyrillic":
-            keys += sorted(normalize_name(v) for v in latin_variants(name))
+            keys += [(plain, normalize_name(v)) for v in sorted(latin_variants(name))]
+        elif folded is not None:
+            keys += [(folded, k) for k in sorted(fold_key(key))]
         return keys

