@@ -391,9 +391,13 @@ def coverage(show_matrix: bool, db: str | None, as_json: bool, **opts: Any) -> N
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Seed of the permutation tests, for reproducible p-values.")
 @click.option("--title", default=None, help="Title of the report.")
+@click.option("--permutations", type=click.IntRange(9, 99_999), default=None,
+              help="Permutations of the near-repeat test [default: 999]; fewer for a quick look "
+                   "at a very dense store.")
 @db_option
 @json_option
-def report(out: str, seed: int, title: str | None, db: str | None, as_json: bool) -> None:
+def report(out: str, seed: int, title: str | None, permutations: int | None, db: str | None,
+           as_json: bool) -> None:
     """Write one self-contained HTML report that works without internet.
 
     Summary figures, a map, monthly charts, the near-repeat heat map, repeat-strike
@@ -402,7 +406,8 @@ def report(out: str, seed: int, title: str | None, db: str | None, as_json: bool
     \b
     Examples:
       rescuewatch report --out report.html
-      rescuewatch report --out ua-2024.html --seed 7 --title "Attacks on responders, 2024"
+      rescuewatch report --out responders-2024.html --seed 7 --title "Attacks on responders, 2024"
+      rescuewatch report --out quick.html --permutations 99
     """
     import importlib.util
 
@@ -411,7 +416,7 @@ def report(out: str, seed: int, title: str | None, db: str | None, as_json: bool
     from rescuewatch.report.build import write_report
 
     store = open_store(db, create=False)
-    result = write_report(store, out, seed=seed, title=title)
+    result = write_report(store, out, seed=seed, title=title, permutations=permutations)
     if as_json:
         print_json({"out": out, "result": result})
         return
