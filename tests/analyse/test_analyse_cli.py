@@ -136,17 +136,11 @@ def test_missing_store_is_one_line_error(tmp_path: Path) -> None:
     assert result.exit_code != 0 and "no store" in result.output
 
 
-def test_report_calls_the_builder(filled: Invoker, tmp_path: Path,
-                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    build = pytest.importorskip("rescuewatch.report.build")
-    seen: dict[str, Any] = {}
-
-    def fake(store: Any, out: Any, *, seed: int, title: str | None) -> dict[str, Any]:
-        seen.update(out=str(out), seed=seed, title=title)
-        return {"ok": True}
-
-    monkeypatch.setattr(build, "write_report", fake)
+def test_report_writes_the_html_file(filled: Invoker, tmp_path: Path) -> None:
     out = tmp_path / "r.html"
-    result = filled("report", "--out", str(out), "--seed", "5", "--title", "Test")
+    result = filled("report", "--out", str(out), "--seed", "5", "--title", "Test <title>",
+                    "--permutations", "19", "--json")
     assert result.exit_code == 0, result.output
-    assert seen == {"out": str(out), "seed": 5, "title": "Test"}
+    html = out.read_text(encoding="utf-8")
+    assert "Test &lt;title&gt;" in html and "<title>Test <title>" not in html
+    assert "seed 5" in html
