@@ -6,10 +6,18 @@ Measures, each in a fresh process and a fresh store (so that peak RSS is that ru
 - generated ACLED-layout CSVs (31 columns, invented rows, fixed seed) of 100,000, 300,000 and
   1,000,000 rows: rows per second, and peak RSS against size (flat means streaming).
 
+Each input is ingested with the default pipeline (files of 8 MB or more are parsed in a forked
+worker process while the main process inserts) and, with ``--serial``, again with
+``RESCUEWATCH_INGEST_WORKER=0`` (one process). CPU time is that of the ingest process plus its worker
+(``getrusage``), and peak RSS is given for both: the machine may be shared, and wall-clock
+figures then vary.
+
 Usage::
 
     python benchmarks/ingest/bench_ingest.py                 # everything, prints a table
+    python benchmarks/ingest/bench_ingest.py --serial        # also without the parsing worker
     python benchmarks/ingest/bench_ingest.py --rows 200000 --profile   # where time goes
+    python benchmarks/ingest/bench_ingest.py --code /path/to/other/checkout   # compare code
 
 Generated files go to a temporary folder and are deleted afterwards.
 """
@@ -28,16 +36,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-from rescuewatch.export.acled import COLUMNS as ACLED_EXPORT_COLUMNS  # noqa: E402
 
 SHARED = Path(os.environ.get("RESCUEWATCH_SHARED_DATA", ROOT.parent / "shared" / "data"))
 UCDP = SHARED / "ucdp_ged191_syria_2016-01_2019-11.csv.gz"
 
-COLUMNS = list(ACLED_EXPORT_COLUMNS)  # ACLED's current 31-column layout
 # (iso, country, iso3, actors as mirror pairs, (lat, lon) box)
 COUNTRIES = [
     ("804", "Ukraine", "UKR", ("Military Forces of Russia (2000-)", "Military Forces of Ukraine (2019-)"),
@@ -71,6 +75,10 @@ NOTES = [
 
 def generate(path: Path, rows: int, seed: int = 20240208) -> None:
     """Write ``rows`` invented ACLED-layout rows to ``path`` (same seed, same bytes)."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from rescuewatch.export.acled import COLUMNS  # ACLED's current 31-column layout
+
     rng = random.Random(seed)
     start = dt.date(2018, 1, 1)
     with path.open("w", encoding="utf-8", newline="") as fh:
@@ -93,71 +101,14 @@ def generate(path: Path, rows: int, seed: int = 20240208) -> None:
             ])
 
 
-def fast_add_claims(conn: Any, document_id: int, claims: Any, *, on_batch: Any = None) -> int:
-    """The change proposed for ``store.claims.add_claims`` on SQLite (see RESULTS-ingest.md):
-    the same rows, handed to the driver's ``executemany`` as tuples, without SQLAlchemy's
-    per-row parameter processing (dates and booleans converted here as SQLAlchemy would)."""
-    from itertools import islice
-
-    from rescuewatch.store import claims as sc
-    from rescuewatch.store import schema as s
-
-    if conn.dialect.name != "sqlite":
-        return ORIGINAL_ADD_CLAIMS(conn, document_id, claims, on_batch=on_batch)
-
-    def sql(table: Any) -> tuple[str, list[str]]:
-        cols = [c.name for c in table.columns if not (table is s.evidence and c.name == "id")]
-        names = ", ".join(f'"{c}"' for c in cols)
-        return f"INSERT INTO {table.name} ({names}) VALUES ({', '.join('?' * len(cols))})", cols
-
-    def value(v: Any) -> Any:
-        if isinstance(v, bool):
-            return int(v)
-        if isinstance(v, dt.date):
-            return v.isoformat()
-        return v
-
-    (c_sql, c_cols), (v_sql, v_cols), (e_sql, _) = (
-        sql(s.claims), sql(s.claim_victims), sql(s.evidence))
-    next_id = sc.next_claim_id(conn)
-    written = 0
-    iterator = iter(claims)
-    while batch := list(islice(iterator, sc.BATCH)):
-        rows, victims, spans = [], [], []
-        for claim in batch:
-            claim.id, claim.document_id = next_id, document_id
-            row = sc.claim_row(claim, next_id, document_id)
-            rows.append(tuple([value(row[c]) for c in c_cols]))
-            victims.extend(tuple(v[c] for c in v_cols) for v in sc._victim_rows(claim, next_id))
-            spans.extend((next_id, e.start, e.end, e.text, e.field) for e in claim.evidence)
-            next_id += 1
-        conn.exec_driver_sql(c_sql, rows)
-        if victims:
-            conn.exec_driver_sql(v_sql, victims)
-        if spans:
-            conn.exec_driver_sql(e_sql, spans)
-        written += len(batch)
-        if on_batch is not None:
-            on_batch(len(batch))
-    return written
-
-
-ORIGINAL_ADD_CLAIMS: Any = None
-
-
-def run_one(path: str, db: str, fmt: str, profile: bool, fast_store: bool) -> dict[str, float]:
-    """Ingest ``path`` into a new SQLite store in this process; time and peak RSS."""
-    global ORIGINAL_ADD_CLAIMS
-    from rescuewatch.ingest import pipeline
+def run_one(path: str, db: str, fmt: str, profile: bool) -> dict[str, float]:
+    """Ingest ``path`` into a new SQLite store in this process; time, CPU and peak RSS."""
     from rescuewatch.ingest.base import ReadContext
     from rescuewatch.ingest.pipeline import ingest
     from rescuewatch.store import Store
 
-    if fast_store:
-        ORIGINAL_ADD_CLAIMS = pipeline.add_claims
-        pipeline.add_claims = fast_add_claims
     store = Store.open(f"sqlite:///{db}")
-    cpu0 = time.process_time()
+    cpu0 = _cpu()
     t0 = time.perf_counter()
     if profile:
         import cProfile
@@ -169,26 +120,41 @@ def run_one(path: str, db: str, fmt: str, profile: bool, fast_store: bool) -> di
     else:
         report = ingest(store, [path], fmt=fmt, ctx=ReadContext())
     seconds = time.perf_counter() - t0
-    cpu = time.process_time() - cpu0
+    cpu = _cpu() - cpu0
     store.dispose()
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
+    # ru_maxrss is in kilobytes on Linux; the worker's is that of the largest child
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {"rows": report.claims, "seconds": seconds, "rows_per_s": report.claims / seconds,
             "cpu_seconds": cpu, "rows_per_cpu_s": report.claims / cpu,
-            "peak_rss_mb": peak_kb / 1024, "file_mb": Path(path).stat().st_size / 2**20}
+            "peak_rss_mb": peak, "worker_rss_mb": child if child else 0.0,
+            "file_mb": Path(path).stat().st_size / 2**20,
+            "load": os.getloadavg()[0]}
 
 
-def measure(path: Path, fmt: str, workdir: Path, profile: bool = False,
-            fast_store: bool = False) -> dict[str, float]:
+def _cpu() -> float:
+    """User + system CPU seconds of this process and of its finished children."""
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    return total
+
+
+def measure(path: Path, fmt: str, workdir: Path, profile: bool = False, worker: bool = True,
+            code: Path = ROOT) -> dict[str, float]:
     db = workdir / f"bench-{path.stem}.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
-    cmd = [sys.executable, __file__, "--one", str(path), "--db", str(db), "--format", fmt]
+    cmd = [sys.executable, __file__, "--one", str(path), "--db", str(db), "--format", fmt,
+           "--code", str(code)]
     if profile:
         cmd.append("--profile")
-    if fast_store:
-        cmd.append("--fast-store")
-    out = subprocess.run(cmd, check=True, capture_output=not profile, text=True, cwd=ROOT)
+    env = {**os.environ, "RESCUEWATCH_INGEST_WORKER": "1" if worker else "0"}
+    out = subprocess.run(cmd, check=True, capture_output=not profile, text=True, cwd=ROOT,
+                         env=env)
     result = json.loads(out.stdout.strip().splitlines()[-1]) if out.stdout else {}
+    result["db_mb"] = db.stat().st_size / 2**20 if db.exists() else 0.0
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     return result
@@ -199,27 +165,29 @@ def main() -> None:
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--format", default="auto", help=argparse.SUPPRESS)
-    parser.add_argument("--rows", type=int, nargs="*", default=[100_000, 300_000, 1_000_000],
+    parser.add_argument("--rows", type=int, nargs="*", default=[100_000, 1_000_000],
                         help="sizes of the generated ACLED files")
     parser.add_argument("--profile", action="store_true",
                         help="profile one ingest of the first size (cProfile, to stderr)")
-    parser.add_argument("--fast-store", action="store_true",
-                        help="also measure with the proposed driver-level claim insert")
+    parser.add_argument("--serial", action="store_true",
+                        help="also measure without the parsing worker (RESCUEWATCH_INGEST_WORKER=0)")
+    parser.add_argument("--code", type=Path, default=ROOT,
+                        help="checkout whose rescuewatch package is measured (default: this one)")
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(run_one(args.one, args.db, args.format, args.profile,
-                                 args.fast_store)))
+        sys.path.insert(0, str(args.code))
+        print(json.dumps(run_one(args.one, args.db, args.format, args.profile)))
         return
     with tempfile.TemporaryDirectory(prefix="rw-bench-") as tmp:
         work = Path(tmp)
         if args.profile:
             path = work / f"acled_{args.rows[0]}.csv"
             generate(path, args.rows[0])
-            measure(path, "acled", work, profile=True, fast_store=args.fast_store)
+            measure(path, "acled", work, profile=True, worker=False, code=args.code)
             return
-        print("| input | store insert | rows | wall s | rows/s (wall) | CPU s | rows/CPU-s "
-              "| peak RSS (MB) | file (MB) |")
-        print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+        print("| input | pipeline | rows | wall s | rows/s (wall) | CPU s | rows/CPU-s "
+              "| peak RSS main + worker (MB) | store (MB) | load avg |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         inputs: list[tuple[str, Path, str]] = []
         if UCDP.exists():
             inputs.append(("UCDP GED Syria (real, .csv.gz)", UCDP, "ucdp"))
@@ -228,12 +196,13 @@ def main() -> None:
             generate(path, n)
             inputs.append((f"ACLED layout, generated {n:,}", path, "acled"))
         for label, path, fmt in inputs:
-            for fast in (False, True) if args.fast_store else (False,):
-                r = measure(path, fmt, work, fast_store=fast)
-                print(f"| {label} | {'proposed' if fast else 'current'} | {r['rows']:,} | "
+            for worker in (True, False) if args.serial else (True,):
+                r = measure(path, fmt, work, worker=worker, code=args.code)
+                print(f"| {label} | {'default' if worker else 'serial'} | {r['rows']:,} | "
                       f"{r['seconds']:.1f} | {r['rows_per_s']:,.0f} | {r['cpu_seconds']:.1f} | "
-                      f"{r['rows_per_cpu_s']:,.0f} | {r['peak_rss_mb']:.0f} | "
-                      f"{r['file_mb']:.1f} |", flush=True)
+                      f"{r['rows_per_cpu_s']:,.0f} | {r['peak_rss_mb']:.0f} + "
+                      f"{r['worker_rss_mb']:.0f} | {r['db_mb']:,.0f} | {r['load']:.1f} |",
+                      flush=True)
 
 
 if __name__ == "__main__":

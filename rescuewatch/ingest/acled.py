@@ -21,6 +21,7 @@ the province is known.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from rescuewatch.ingest.base import register
 from rescuewatch.ingest.tables import (
@@ -33,7 +34,7 @@ from rescuewatch.ingest.tables import (
     parse_coordinate,
     parse_count,
     parse_date,
-    text,
+    texts,
 )
 from rescuewatch.ingest.victims import victims_from_text, weapon_from_text
 from rescuewatch.model import Claim, DateSpan, Perpetrator, Place, Source
@@ -92,7 +93,12 @@ def layout(table: Table) -> str:
 
 
 class _Builder:
-    """Column positions of one export, looked up once; :meth:`claim` maps one row."""
+    """Column positions of one export, looked up once; :meth:`claim` maps one row.
+
+    Positions are those of :func:`texts` (``-1`` for a column the file lacks). Dates and
+    perpetrators repeat across the rows of a file and their types are immutable, so each
+    distinct one is built once and shared.
+    """
 
     def __init__(self, table: Table) -> None:
         from rescuewatch.errors import InputError
@@ -100,48 +106,51 @@ class _Builder:
         self.table = table
         self.layout = layout(table)
         idx = table.index
-        self.row_id = idx("event_id_cnty", "data_id")
-        self.date = idx("event_date")
-        for required, where in (("event_id_cnty", self.row_id), ("event_date", self.date),
-                                ("latitude", idx("latitude")), ("longitude", idx("longitude"))):
+        row_id, date = idx("event_id_cnty", "data_id"), idx("event_date")
+        lat, lon = idx("latitude"), idx("longitude")
+        for required, where in (("event_id_cnty", row_id), ("event_date", date),
+                                ("latitude", lat), ("longitude", lon)):
             if where is None:
                 raise InputError("missing column", path=table.origin, row=table.header_row,
                                  field=required, hint="is this an ACLED export?")
-        self.time_prec = idx("time_precision")
-        self.event_type = idx("event_type")
-        self.sub_event = idx("sub_event_type")
-        self.actor1 = idx("actor1")
-        self.iso = idx("iso")
-        self.iso3 = idx("iso3")
-        self.country = idx("country")
-        self.admin1 = idx("admin1")
-        self.location = idx("location")
-        self.lat = idx("latitude")
-        self.lon = idx("longitude")
-        self.geo_prec = idx("geo_precision")
-        self.notes = idx("notes")
+        assert row_id is not None and date is not None and lat is not None and lon is not None
+        self.row_id, self.date, self.lat, self.lon = row_id, date, lat, lon
+        pos = table.position
+        self.time_prec = pos("time_precision")
+        self.event_type = pos("event_type")
+        self.sub_event = pos("sub_event_type")
+        self.actor1 = pos("actor1")
+        self.iso = pos("iso")
+        self.iso3 = pos("iso3")
+        self.country = pos("country")
+        self.admin1 = pos("admin1")
+        self.location = pos("location")
+        self.geo_prec = pos("geo_precision")
+        self.notes = pos("notes")
         self.fatalities = idx("fatalities")
         self.version = f"{READER_VERSION}/{self.layout}"
         self._countries: dict[tuple[str | None, ...], str | None] = {}
+        self._dates: dict[tuple[Cell, str | None], DateSpan] = {}
+        self._perpetrators: dict[str | None, Perpetrator] = {}
 
     def claim(self, cells: list[Cell]) -> Claim:
-        try:
-            day = parse_date(cells[self.date], day_first=True)  # type: ignore[index]
-        except ValueError as exc:
-            raise RowError(str(exc), "event_date") from None
-        notes = text(cells, self.notes)
-        event_type = text(cells, self.event_type)
-        sub_event = text(cells, self.sub_event)
+        values = texts(cells)
+        notes = values[self.notes]
+        event_type = values[self.event_type]
+        sub_event = values[self.sub_event]
+        actor = values[self.actor1]
+        perpetrator = self._perpetrators.get(actor)
+        if perpetrator is None:
+            perpetrator = self._perpetrators[actor] = Perpetrator(actor, None)
+            _bound(self._perpetrators)
         return Claim(
-            # an empty date is unknown (kept as null, never guessed); a wrong one is an error
-            date=DateSpan(day, day, TIME_PRECISION.get(text(cells, self.time_prec) or ""))
-            if day else DateSpan(),
-            place=self._place(cells),
+            date=self._date(cells[self.date], values[self.time_prec]),
+            place=self._place(cells, values),
             victims=[] if event_type in NOT_ATTACKS else victims_from_text(notes),
             killed=self._count(cells, self.fatalities, "fatalities"),
             weapon=_weapon(sub_event or event_type, notes),
-            perpetrator=Perpetrator(text(cells, self.actor1), None),
-            row_ref=text(cells, self.row_id),
+            perpetrator=perpetrator,
+            row_ref=values[self.row_id],
             extractor="acled",
             extractor_version=self.version,
             event_type=f"{event_type}: {sub_event}" if event_type and sub_event else event_type,
@@ -149,31 +158,45 @@ class _Builder:
             original=self.table.original(cells),
         )
 
-    def _place(self, cells: list[Cell]) -> Place:
+    def _date(self, cell: Cell, precision: str | None) -> DateSpan:
+        key = (cell, precision)
+        found = self._dates.get(key)
+        if found is not None:
+            return found
         try:
-            lat = parse_coordinate(cells[self.lat], 90.0, "latitude")  # type: ignore[index]
+            day = parse_date(cell, day_first=True)
+        except ValueError as exc:
+            raise RowError(str(exc), "event_date") from None
+        # an empty date is unknown (kept as null, never guessed); a wrong one is an error
+        span = DateSpan(day, day, TIME_PRECISION.get(precision or "")) if day else DateSpan()
+        self._dates[key] = span
+        _bound(self._dates)
+        return span
+
+    def _place(self, cells: list[Cell], values: list[str | None]) -> Place:
+        try:
+            lat = parse_coordinate(cells[self.lat], 90.0, "latitude")
         except ValueError as exc:
             raise RowError(str(exc), "latitude") from None
         try:
-            lon = parse_coordinate(cells[self.lon], 180.0, "longitude")  # type: ignore[index]
+            lon = parse_coordinate(cells[self.lon], 180.0, "longitude")
         except ValueError as exc:
             raise RowError(str(exc), "longitude") from None
-        location = text(cells, self.location)
+        location = values[self.location]
+        key = (values[self.iso3], values[self.iso], values[self.country])
+        country = self._countries.get(key, "")
+        if country == "":  # a handful of countries per file: look each up once
+            country = self._countries[key] = country_code(*key)
+            _bound(self._countries)
         return Place(
             text=location,
             name=location,
-            country=self._country(cells),
-            admin1=text(cells, self.admin1),
+            country=country,
+            admin1=values[self.admin1],
             lat=lat,
             lon=lon,
-            precision=GEO_PRECISION.get(text(cells, self.geo_prec) or ""),
+            precision=GEO_PRECISION.get(values[self.geo_prec] or ""),
         )
-
-    def _country(self, cells: list[Cell]) -> str | None:
-        key = (text(cells, self.iso3), text(cells, self.iso), text(cells, self.country))
-        if key not in self._countries:  # a handful of countries per file: look each up once
-            self._countries[key] = country_code(*key)
-        return self._countries[key]
 
     @staticmethod
     def _count(cells: list[Cell], index: int | None, column: str) -> int | None:
@@ -183,6 +206,12 @@ class _Builder:
             return parse_count(cells[index])
         except ValueError as exc:
             raise RowError(str(exc), column) from None
+
+
+def _bound(cache: dict[Any, Any], limit: int = 100_000) -> None:
+    """Keep a per-file cache from growing with the file (memory stays flat)."""
+    if len(cache) > limit:
+        cache.clear()
 
 
 def _weapon(kind: str | None, notes: str | None) -> str | None:

@@ -94,6 +94,20 @@ def text(cells: Sequence[Cell], index: int | None) -> str | None:
     return value or None
 
 
+def texts(cells: Sequence[Cell]) -> list[str | None]:
+    """Every cell as :func:`text` gives it, in one pass, plus a final ``None``.
+
+    The final ``None`` is what index ``-1`` reads: readers map columns a file lacks to ``-1``
+    (see :meth:`Table.position`) so that a row's values are looked up without a call per cell.
+    """
+    try:
+        out: list[str | None] = [c.strip() or None for c in cells]
+    except AttributeError:  # a workbook row: numbers, dates or empty cells among the text
+        out = [text(cells, i) for i in range(len(cells))]
+    out.append(None)
+    return out
+
+
 def is_hashtag_row(cells: Sequence[Cell]) -> bool:
     """Whether a row is an HXL hashtag row: every non-empty cell starts with ``#``."""
     seen = False
@@ -221,7 +235,14 @@ def parse_float(value: Cell) -> float | None:
 
 
 def parse_coordinate(value: Cell, limit: float, name: str) -> float | None:
-    number = parse_float(value)
+    number: float | None
+    if type(value) is str:
+        try:  # the common case, a plain decimal; float() ignores surrounding blanks as strip does
+            number = float(value)
+        except ValueError:  # empty, a decimal comma, or not a number: the full rules
+            number = parse_float(value)
+    else:
+        number = parse_float(value)
     if number is not None and not -limit <= number <= limit:
         raise ValueError(f"{name} {number:g} outside -{limit:g}..{limit:g}")
     return number
@@ -234,6 +255,8 @@ _NO_COUNT = frozenset({"", "no information", "noinformation", "unknown", "n/a", 
 
 def parse_count(value: Cell) -> int | None:
     """A non-negative whole count; ``None`` where the dataset says it does not know."""
+    if type(value) is str and value.isascii() and value.isdigit():  # the common case
+        return int(value)
     if value is None:
         return None
     if isinstance(value, bool):
@@ -348,6 +371,12 @@ class Table:
             if found is not None:
                 return found
         return None
+
+    def position(self, *names: str) -> int:
+        """Like :meth:`index`, with ``-1`` for a missing column (the ``None`` that
+        :func:`texts` appends)."""
+        found = self.index(*names)
+        return -1 if found is None else found
 
     def has(self, *names: str) -> bool:
         return all(self.index(n) is not None for n in names)

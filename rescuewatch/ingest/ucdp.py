@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from rescuewatch.errors import InputError
 from rescuewatch.ingest.base import register
@@ -34,7 +35,7 @@ from rescuewatch.ingest.tables import (
     parse_coordinate,
     parse_count,
     parse_date,
-    text,
+    texts,
 )
 from rescuewatch.model import Claim, DateSpan, Perpetrator, Place, Source
 
@@ -68,76 +69,105 @@ class UcdpReader(TableReader):
 
 
 class _Builder:
+    """Column positions of one file (``-1``: absent, see :func:`texts`); :meth:`claim` maps one
+    row. Dates, perpetrators and countries repeat across rows and are built once each."""
+
     def __init__(self, table: Table) -> None:
         for column in REQUIRED:
             if table.index(column) is None:
                 raise InputError("missing column", path=table.origin, row=table.header_row,
                                  field=column, hint="is this a UCDP GED file?")
-        idx = table.index
+        pos = table.position
         self.table = table
-        self.id, self.start, self.end = idx("id"), idx("date_start"), idx("date_end")
-        self.date_prec, self.where_prec = idx("date_prec"), idx("where_prec")
-        self.lat, self.lon = idx("latitude"), idx("longitude")
-        self.where, self.adm1 = idx("where_coordinates"), idx("adm_1")
-        self.iso3, self.country = idx("iso3"), idx("country")
-        self.side_a, self.side_b = idx("side_a"), idx("side_b")
-        self.violence, self.best = idx("type_of_violence"), idx("best")
-        self.headline = idx("source_headline")
+        self.id, self.start, self.end = pos("id"), pos("date_start"), pos("date_end")
+        self.date_prec, self.where_prec = pos("date_prec"), pos("where_prec")
+        self.lat, self.lon = pos("latitude"), pos("longitude")
+        self.where, self.adm1 = pos("where_coordinates"), pos("adm_1")
+        self.iso3, self.country = pos("iso3"), pos("country")
+        self.side_a, self.side_b = pos("side_a"), pos("side_b")
+        self.violence, self.best = pos("type_of_violence"), pos("best")
+        self.headline = pos("source_headline")
         self.version = f"{READER_VERSION}/ged{len(table.columns)}"
         self._countries: dict[tuple[str | None, ...], str | None] = {}
+        self._dates: dict[tuple[Cell, Cell, str | None], DateSpan] = {}
+        self._perpetrators: dict[tuple[str | None, ...], Perpetrator] = {}
 
     def claim(self, cells: list[Cell]) -> Claim:
-        start = self._date(cells, self.start, "date_start")
-        end = self._date(cells, self.end, "date_end")
-        if start is not None and end is not None and end < start:
-            raise RowError(f"ends ({end}) before it starts ({start})", "date_end")
-        violence = text(cells, self.violence)
+        values = texts(cells)
+        violence = values[self.violence]
         try:
-            killed = parse_count(cells[self.best])  # type: ignore[index]
+            killed = parse_count(cells[self.best])
         except ValueError as exc:
             raise RowError(str(exc), "best") from None
+        sides = (values[self.side_a], values[self.side_b], violence)
+        perpetrator = self._perpetrators.get(sides)
+        if perpetrator is None:
+            perpetrator = self._perpetrators[sides] = Perpetrator(_sides(*sides), None)
+            _bound(self._perpetrators)
         return Claim(
-            date=DateSpan(start, end or start, DATE_PRECISION.get(text(cells, self.date_prec) or ""))
-            if start else DateSpan(),
-            place=self._place(cells),
+            date=self._span(cells, values[self.date_prec]),
+            place=self._place(cells, values),
             killed=killed,
-            perpetrator=Perpetrator(self._sides(cells, violence), None),
-            row_ref=text(cells, self.id),
+            perpetrator=perpetrator,
+            row_ref=values[self.id],
             extractor="ucdp",
             extractor_version=self.version,
             event_type=VIOLENCE_TYPES.get(violence or "", violence),
-            description=text(cells, self.headline),
+            description=values[self.headline],
             original=self.table.original(cells),
         )
 
-    @staticmethod
-    def _date(cells: list[Cell], index: int | None, column: str) -> dt.date | None:
-        try:
-            return parse_date(cells[index]) if index is not None else None
-        except ValueError as exc:
-            raise RowError(str(exc), column) from None
+    def _span(self, cells: list[Cell], precision: str | None) -> DateSpan:
+        key = (cells[self.start], cells[self.end], precision)
+        found = self._dates.get(key)
+        if found is not None:
+            return found
+        start = _date(cells[self.start], "date_start")
+        end = _date(cells[self.end], "date_end")
+        if start is not None and end is not None and end < start:
+            raise RowError(f"ends ({end}) before it starts ({start})", "date_end")
+        span = DateSpan(start, end or start, DATE_PRECISION.get(precision or "")) \
+            if start else DateSpan()
+        self._dates[key] = span
+        _bound(self._dates)
+        return span
 
-    def _sides(self, cells: list[Cell], violence: str | None) -> str | None:
-        side_a, side_b = text(cells, self.side_a), text(cells, self.side_b)
-        if violence == "3" or not side_b:
-            return side_a
-        if not side_a:
-            return side_b
-        return f"{side_a}; {side_b}"
-
-    def _place(self, cells: list[Cell]) -> Place:
+    def _place(self, cells: list[Cell], values: list[str | None]) -> Place:
         try:
-            lat = parse_coordinate(cells[self.lat], 90.0, "latitude")  # type: ignore[index]
+            lat = parse_coordinate(cells[self.lat], 90.0, "latitude")
         except ValueError as exc:
             raise RowError(str(exc), "latitude") from None
         try:
-            lon = parse_coordinate(cells[self.lon], 180.0, "longitude")  # type: ignore[index]
+            lon = parse_coordinate(cells[self.lon], 180.0, "longitude")
         except ValueError as exc:
             raise RowError(str(exc), "longitude") from None
-        where = text(cells, self.where)
-        key = (text(cells, self.iso3), text(cells, self.country))
-        if key not in self._countries:
-            self._countries[key] = country_code(*key)
-        return Place(text=where, name=where, country=self._countries[key],
-                     admin1=text(cells, self.adm1), lat=lat, lon=lon,
-                     precision=PLACE_PRECISION.get(text(cells, self.where_prec) or ""))
+        where = values[self.where]
+        key = (values[self.iso3], values[self.country])
+        country = self._countries.get(key, "")
+        if country == "":
+            country = self._countries[key] = country_code(*key)
+            _bound(self._countries)
+        return Place(text=where, name=where, country=country,
+                     admin1=values[self.adm1], lat=lat, lon=lon,
+                     precision=PLACE_PRECISION.get(values[self.where_prec] or ""))
+
+
+def _date(cell: Cell, column: str) -> dt.date | None:
+    try:
+        return parse_date(cell)
+    except ValueError as exc:
+        raise RowError(str(exc), column) from None
+
+
+def _sides(side_a: str | None, side_b: str | None, violence: str | None) -> str | None:
+    if violence == "3" or not side_b:
+        return side_a
+    if not side_a:
+        return side_b
+    return f"{side_a}; {side_b}"
+
+
+def _bound(cache: dict[Any, Any], limit: int = 100_000) -> None:
+    """Keep a per-file cache from growing with the file (memory stays flat)."""
+    if len(cache) > limit:
+        cache.clear()

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator, Sequence
-from itertools import islice
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from itertools import chain, islice
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, func, insert, select, text
+from sqlalchemy import Connection, Select, and_, func, insert, select, text, update
 
+from rescuewatch.errors import StoreError
 from rescuewatch.model import Claim, DateSpan, Evidence, Perpetrator, Place, Victim
 from rescuewatch.store import schema as s
 from rescuewatch.store.core import Store
@@ -28,7 +30,96 @@ def next_claim_id(conn: Connection) -> int:
     return int(conn.execute(select(func.coalesce(func.max(s.claims.c.id), 0))).scalar() or 0) + 1
 
 
-def claim_row(claim: Claim, claim_id: int, document_id: int) -> dict[str, Any]:
+class OriginalEncoder:
+    """A claim's ``original`` values as compact JSON text, fast for dataset rows.
+
+    With the document's ``keys`` (the columns every row of a dataset file shares, stored once
+    in ``documents.original_keys``), an original with exactly those keys is stored as the JSON
+    array of its values; :func:`decode_original` zips them back into the same dict. Any other
+    original is stored as a JSON object. Either way the text is what ``json.dumps(...,
+    ensure_ascii=False, separators=(",", ":"), default=str)`` gives, but text values are
+    escaped directly with the C string encoder that ``json.dumps`` itself uses, and the JSON
+    around the values of an object (escaped names, separators) is built once into a template.
+    """
+
+    def __init__(self, keys: tuple[str, ...] | None = None) -> None:
+        self.keys = keys
+        self._keys: tuple[Any, ...] | None = None
+        self._template: str | None = None
+
+    def __call__(self, original: dict[str, Any] | None) -> str | None:
+        if original is None:
+            return None
+        keys = tuple(original)
+        if keys == self.keys:
+            try:
+                return "[" + ",".join(map(encode_basestring, original.values())) + "]"
+            except TypeError:  # a value that is not text
+                return json.dumps(list(original.values()), ensure_ascii=False,
+                                  separators=_COMPACT, default=str)
+        if keys != self._keys:
+            self._keys = keys
+            self._template = _template(keys)
+        if self._template is not None:
+            try:
+                return self._template % tuple(map(encode_basestring, original.values()))
+            except TypeError:
+                pass
+        return json.dumps(original, ensure_ascii=False, separators=_COMPACT, default=str)
+
+
+_COMPACT = (",", ":")
+
+
+def _template(keys: tuple[Any, ...]) -> str | None:
+    if not all(type(k) is str for k in keys):  # json.dumps converts other keys its own way
+        return None
+    return "{" + ",".join(encode_basestring(k).replace("%", "%%") + ":%s" for k in keys) + "}"
+
+
+def decode_original(text_value: str | None, keys: Sequence[str] | None) -> dict[str, Any] | None:
+    """The ``original`` dict back from its stored text (a JSON object, or values with ``keys``)."""
+    if text_value is None:
+        return None
+    value = json.loads(text_value)
+    if isinstance(value, list):
+        if keys is None or len(keys) != len(value):
+            raise StoreError("a claim's original values do not match its document's columns")
+        return dict(zip(keys, value, strict=True))
+    return value  # type: ignore[no-any-return]
+
+
+def with_document_keys(
+    claims: Iterable[Claim],
+) -> tuple[tuple[str, ...] | None, Iterator[Claim]]:
+    """The keys of the first claim's original (the document's columns) and all the claims.
+
+    Only the first claim is read ahead; the rest still stream.
+    """
+    iterator = iter(claims)
+    first = next(iterator, None)
+    if first is None:
+        return None, iterator
+    original = first.original
+    keys = tuple(original) if isinstance(original, dict) and original else None
+    if keys is not None and not all(type(k) is str for k in keys):
+        keys = None
+    return keys, chain((first,), iterator)
+
+
+def set_original_keys(conn: Connection, document_id: int, keys: tuple[str, ...] | None) -> None:
+    """Record the columns of a document's originals (see :class:`OriginalEncoder`)."""
+    if keys is not None:
+        conn.execute(
+            update(s.documents).where(s.documents.c.id == document_id)
+            .values(original_keys=json.dumps(list(keys), ensure_ascii=False))
+        )
+
+
+def claim_row(
+    claim: Claim, claim_id: int, document_id: int, encode: OriginalEncoder | None = None
+) -> dict[str, Any]:
+    """The ``claims`` row of ``claim`` as a dict (the portable path)."""
     killed, injured = claim.totals()
     return {
         "id": claim_id,
@@ -63,11 +154,113 @@ def claim_row(claim: Claim, claim_id: int, document_id: int) -> dict[str, Any]:
         "reported_certainty": claim.reported_certainty,
         "event_type": claim.event_type,
         "description": claim.description,
-        "original": None
-        if claim.original is None
-        else json.dumps(claim.original, ensure_ascii=False, default=str),
+        "original": (encode or OriginalEncoder())(claim.original),
         "incident_id": claim.incident_id,
     }
+
+
+#: Column order of the tuples built for SQLite's driver (the order of the table).
+CLAIM_COLUMNS: tuple[str, ...] = tuple(c.name for c in s.claims.columns)
+VICTIM_COLUMNS: tuple[str, ...] = tuple(c.name for c in s.claim_victims.columns)
+EVIDENCE_COLUMNS: tuple[str, ...] = ("claim_id", "start", "end", "text", "field")
+
+
+def _insert_sql(table: str, columns: Sequence[str]) -> str:
+    names = ", ".join(f'"{c}"' for c in columns)
+    return f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})"
+
+
+_SQLITE_INSERTS = (
+    _insert_sql("claims", CLAIM_COLUMNS),
+    _insert_sql("claim_victims", VICTIM_COLUMNS),
+    _insert_sql("evidence", EVIDENCE_COLUMNS),
+)
+
+
+def _day(value: dt.date | None) -> str | None:
+    # SQLAlchemy's SQLite Date type stores YYYY-MM-DD text (also for a datetime given as a date)
+    return None if value is None else value.isoformat()[:10]
+
+
+def _flag(value: bool | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def claim_values(
+    claim: Claim, claim_id: int, document_id: int, encode: OriginalEncoder
+) -> tuple[Any, ...]:
+    """The ``claims`` row of ``claim`` as a tuple in :data:`CLAIM_COLUMNS` order, with values as
+    SQLAlchemy would store them in SQLite (dates as ISO text, booleans as 0/1)."""
+    victims = claim.victims
+    date, place, perpetrator = claim.date, claim.place, claim.perpetrator
+    if victims:
+        killed, injured = claim.totals()
+        categories: str | None = ",".join(claim.categories)
+    else:
+        killed = injured = None
+        categories = None
+    return (
+        claim_id, document_id, claim.row_ref, claim.extractor, claim.extractor_version,
+        int(claim.is_aggregate), int(bool(victims)), categories,
+        _day(date.start), _day(date.end), date.precision, claim.time_of_day,
+        place.text, place.name, place.country, place.admin1, place.lat, place.lon,
+        place.geonameid, place.precision, claim.weapon, _flag(claim.repeat_strike),
+        perpetrator.text, perpetrator.party,
+        claim.killed if killed is None else killed,
+        claim.injured if injured is None else injured,
+        claim.confidence, claim.reported_certainty, claim.event_type, claim.description,
+        encode(claim.original), claim.incident_id,
+    )
+
+
+RowBatch = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]
+
+
+def sqlite_batches(
+    claims: Iterable[Claim], first_id: int, document_id: int,
+    keys: tuple[str, ...] | None = None,
+) -> Generator[RowBatch, None, None]:
+    """Claims turned into batches of (claim, victim, evidence) row tuples for SQLite.
+
+    Ids are given in order from ``first_id``; originals with ``keys`` (recorded on the document
+    with :func:`set_original_keys`) are stored as value arrays. Nothing here touches the
+    database, so the work can run beside the inserts (see ``rescuewatch.ingest.pipeline``).
+    """
+    encode = OriginalEncoder(keys)
+    next_id = first_id
+    iterator = iter(claims)
+    while batch := list(islice(iterator, BATCH)):
+        rows: list[tuple[Any, ...]] = []
+        victims: list[tuple[Any, ...]] = []
+        spans: list[tuple[Any, ...]] = []
+        for claim in batch:
+            claim.id = next_id
+            claim.document_id = document_id
+            rows.append(claim_values(claim, next_id, document_id, encode))
+            if claim.victims:
+                victims.extend(
+                    tuple(v[c] for c in VICTIM_COLUMNS) for v in _victim_rows(claim, next_id)
+                )
+            if claim.evidence:
+                spans.extend((next_id, e.start, e.end, e.text, e.field) for e in claim.evidence)
+            next_id += 1
+        yield rows, victims, spans
+
+
+def insert_batch(conn: Connection, batch: RowBatch) -> int:
+    """Write one batch from :func:`sqlite_batches` with the driver's ``executemany``.
+
+    The driver connection is the one under ``conn``, so the rows join its open transaction.
+    """
+    rows, victims, spans = batch
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for sql, values in zip(_SQLITE_INSERTS, (rows, victims, spans), strict=True):
+            if values:
+                cursor.executemany(sql, values)
+    finally:
+        cursor.close()
+    return len(rows)
 
 
 def add_claims(
@@ -79,8 +272,34 @@ def add_claims(
 ) -> int:
     """Insert ``claims`` of one document in batches; returns how many were written.
 
-    ``on_batch(n)`` is called after each batch (for progress bars).
+    ``on_batch(n)`` is called after each batch (for progress bars). On SQLite the rows go to the
+    driver as tuples (the bulk fast path); elsewhere through SQLAlchemy Core. Both store the
+    same values.
     """
+    if conn.dialect.name == "sqlite":
+        keys, claims = with_document_keys(claims)
+        set_original_keys(conn, document_id, keys)
+        written = 0
+        for batch in sqlite_batches(claims, next_claim_id(conn), document_id, keys):
+            n = insert_batch(conn, batch)
+            written += n
+            if on_batch is not None:
+                on_batch(n)
+        return written
+    return add_claims_portable(conn, document_id, claims, on_batch=on_batch)
+
+
+def add_claims_portable(
+    conn: Connection,
+    document_id: int,
+    claims: Iterable[Claim],
+    *,
+    on_batch: Any = None,
+) -> int:
+    """:func:`add_claims` through SQLAlchemy Core, for any database (PostgreSQL)."""
+    keys, claims = with_document_keys(claims)
+    set_original_keys(conn, document_id, keys)
+    encode = OriginalEncoder(keys)
     next_id = next_claim_id(conn)
     written = 0
     iterator = iter(claims)
@@ -91,7 +310,7 @@ def add_claims(
         for claim in batch:
             claim.id = next_id
             claim.document_id = document_id
-            rows.append(claim_row(claim, next_id, document_id))
+            rows.append(claim_row(claim, next_id, document_id, encode))
             victims.extend(_victim_rows(claim, next_id))
             spans.extend(
                 {"claim_id": next_id, "start": e.start, "end": e.end, "text": e.text, "field": e.field}
@@ -183,21 +402,40 @@ def iter_claims(
 ) -> Iterator[tuple[Claim, dict[str, Any]]]:
     """Stream claims (with victims and evidence) and their document/source columns."""
     query = claims_query() if query is None else query
+    keys: dict[int, tuple[str, ...] | None] = {}  # documents' original keys, read once each
     with store.engine.connect() as conn:
         result = conn.execution_options(yield_per=BATCH).execute(query)
         for part in result.mappings().partitions(BATCH):
             ids = [row["id"] for row in part]
             victims = _victims_for(conn, ids) if with_details else {}
             spans = _evidence_for(conn, ids) if with_details else {}
+            _load_keys(conn, keys, part)
             for row in part:
-                claim = row_to_claim(row, victims.get(row["id"], []), spans.get(row["id"], []))
+                claim = row_to_claim(row, victims.get(row["id"], []), spans.get(row["id"], []),
+                                     keys.get(row["document_id"]))
                 extra = {k: row[k] for k in row if k.startswith(("document_", "source_"))}
                 yield claim, extra
 
 
+def _load_keys(conn: Connection, cache: dict[int, tuple[str, ...] | None],
+               rows: Sequence[Any]) -> None:
+    """Add to ``cache`` the original keys of the documents of ``rows`` stored as value arrays."""
+    wanted = {row["document_id"] for row in rows
+              if row["document_id"] not in cache and (row["original"] or "")[:1] == "["}
+    if not wanted:
+        return
+    query = select(s.documents.c.id, s.documents.c.original_keys).where(
+        s.documents.c.id.in_(wanted))
+    for doc_id, keys_text in conn.execute(query):
+        cache[doc_id] = None if keys_text is None else tuple(json.loads(keys_text))
+
+
 def _victims_for(conn: Connection, ids: Sequence[int]) -> dict[int, list[Victim]]:
     out: dict[int, list[Victim]] = {}
-    rows = conn.execute(select(s.claim_victims).where(s.claim_victims.c.claim_id.in_(ids)))
+    # ordered as SQLite's primary key returns them, so that every database gives the same list
+    query = (select(s.claim_victims).where(s.claim_victims.c.claim_id.in_(ids))
+             .order_by(s.claim_victims.c.claim_id, s.claim_victims.c.category))
+    rows = conn.execute(query)
     for r in rows.mappings():
         out.setdefault(r["claim_id"], []).append(
             Victim(r["category"], r["killed"], r["injured"], r["affected"], r["harm"])
@@ -215,7 +453,12 @@ def _evidence_for(conn: Connection, ids: Sequence[int]) -> dict[int, list[Eviden
     return out
 
 
-def row_to_claim(row: Any, victims: list[Victim], spans: list[Evidence]) -> Claim:
+def row_to_claim(
+    row: Any, victims: list[Victim], spans: list[Evidence],
+    original_keys: Sequence[str] | None = None,
+) -> Claim:
+    """A stored claims row as a :class:`Claim`; ``original_keys`` are its document's (needed
+    when the original was stored as values, see :class:`OriginalEncoder`)."""
     return Claim(
         id=row["id"],
         document_id=row["document_id"],
@@ -247,7 +490,7 @@ def row_to_claim(row: Any, victims: list[Victim], spans: list[Evidence]) -> Clai
         reported_certainty=row["reported_certainty"],
         event_type=row["event_type"],
         description=row["description"],
-        original=None if row["original"] is None else json.loads(row["original"]),
+        original=decode_original(row["original"], original_keys),
     )
 
 

@@ -79,6 +79,9 @@ documents = Table(
     Column("media_type", String(100)),
     Column("size", BigInteger, nullable=False),
     Column("text", Text),
+    # JSON array of the column names shared by the originals of this document's claims (a
+    # dataset file's header); such claims store only their values, as a JSON array.
+    Column("original_keys", Text),
 )
 
 claims = Table(

@@ -20,6 +20,7 @@ from rescuewatch.ingest.pipeline import ingest
 from rescuewatch.ingest.ucdp import DATE_PRECISION, PLACE_PRECISION
 from rescuewatch.store import Store
 from rescuewatch.store import schema as s
+from rescuewatch.store.claims import iter_claims
 
 pd = pytest.importorskip("pandas")
 
@@ -56,7 +57,8 @@ def _check_ucdp(store: Store, frame: Any, country: str) -> None:
     assert [r["killed"] for r in rows] == [int(b) for b in frame["best"]]
     assert {r["country"] for r in rows} == {country}
     assert not any(r["protected"] for r in rows)
-    first = __import__("json").loads(rows[0]["original"])
+    first = next(iter_claims(store))[0].original  # the original, rebuilt from stored values
+    assert first is not None and list(first) == list(frame.columns)
     assert (first["low"], first["high"]) == (frame["low"].iloc[0], frame["high"].iloc[0])
 
 

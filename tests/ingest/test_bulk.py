@@ -1,0 +1,408 @@
+"""The bulk ingest paths give the same store as the portable one.
+
+SQLite takes claims as driver-level tuples (``store.claims.sqlite_batches`` / ``insert_batch``)
+and large dataset files are parsed in a forked worker (``ingest.pipeline._in_worker``);
+PostgreSQL takes the SQLAlchemy Core path (``add_claims_portable``). These tests check that the
+rows stored are identical whichever path wrote them, that ``Claim.original`` reads back as it
+went in, and that errors and skipped rows from the worker behave as without it (one line naming
+row and column, store unchanged).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import hashlib
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rescuewatch.errors import InputError
+from rescuewatch.ingest import pipeline
+from rescuewatch.ingest.base import ReadContext
+from rescuewatch.model import Claim, DateSpan, Evidence, Perpetrator, Place, Source, Victim
+from rescuewatch.store import Store
+from rescuewatch.store import claims as sc
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ingest"
+TABLES = ("claims", "claim_victims", "evidence", "documents", "skipped_rows")
+
+
+def dump(db_url: str, tables: tuple[str, ...] = TABLES) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of ``tables`` as SQLite holds it (types included), volatile columns aside."""
+    con = sqlite3.connect(db_url.removeprefix("sqlite:///"))
+    try:
+        out = {}
+        for table in tables:
+            cols = [r[1] for r in con.execute(f"PRAGMA table_info({table})")
+                    if r[1] not in ("captured_at", "run_id")]
+            names = ", ".join(f'"{c}"' for c in cols)
+            rows = con.execute(f"SELECT {names} FROM {table} ORDER BY 1")
+            out[table] = [tuple((type(v).__name__, v) for v in row) for row in rows]
+        return out
+    finally:
+        con.close()
+
+
+def sample_claims() -> list[Claim]:
+    """Claims using every column type: dates, booleans, floats, victims, evidence, originals."""
+    return [
+        Claim(
+            date=DateSpan(dt.date(2024, 2, 8), dt.date(2024, 2, 9), "day"),
+            place=Place("Kharkiv", "Kharkiv", "UA", "Kharkivska", 49.99, 36.23, 706483, "city"),
+            victims=[Victim("rescuer", killed=1, injured=2), Victim("rescuer", injured=1,
+                                                                      harm="trapped"),
+                     Victim("ambulance", affected=1, harm="damaged")],
+            killed=3, weapon="drone", repeat_strike=True,
+            perpetrator=Perpetrator("forces of one side", "party-a"), confidence=0.75,
+            evidence=[Evidence(0, 5, "Crews", "victims"), Evidence(10, 20, "second strike")],
+            row_ref="r1", extractor="test", extractor_version="1", reported_certainty="probable",
+            event_type="strike", description="a drone struck rescuers", time_of_day="14:05",
+            original={"id": "r1", "notes": 'a "quoted" note, 100% \\ odd\u2028', "Дата": "8.2"},
+        ),
+        Claim(date=DateSpan(dt.date(2023, 5, 1), dt.date(2023, 5, 1), "month"),
+              place=Place(country="RU", lat=-0.5, lon=0.0, precision="censored"),
+              is_aggregate=True, repeat_strike=False, killed=0, original=None),
+        Claim(original={"n": 3, "f": 1.5, "missing": None, "nested": {"k": [1, 2]}}),
+        Claim(original={}),
+    ]
+
+
+def two_stores(tmp_path: Path) -> Iterator[tuple[str, Store]]:
+    for name in ("fast", "portable"):
+        url = f"sqlite:///{tmp_path / name}.db"
+        yield url, Store.open(url)
+
+
+def add_document(store: Store, conn: Any) -> int:
+    data = b"bulk test"
+    sha = hashlib.sha256(data).hexdigest()
+    source_id = store.source_id(conn, Source("bulk-test", "Bulk test"))
+    store.put_blob(conn, sha, [data])
+    return store.add_document(conn, {"sha256": sha, "source_id": source_id, "origin": "mem",
+                                     "format": "test", "size": len(data)})
+
+
+def test_sqlite_fast_path_stores_what_the_portable_path_stores(tmp_path: Path) -> None:
+    dumps = []
+    for url, store in two_stores(tmp_path):
+        with store.transaction() as conn:
+            doc = add_document(store, conn)
+            write = sc.add_claims if "fast" in url else sc.add_claims_portable
+            assert write(conn, doc, sample_claims()) == 4
+            assert write(conn, doc, sample_claims()[:1]) == 1  # ids continue after the first call
+        dumps.append(dump(url))
+        back = [c for c, _ in sc.iter_claims(store)]
+        for old, new in zip(sample_claims() + sample_claims()[:1], back, strict=True):
+            assert new.original == old.original
+            assert (new.date, new.place, new.evidence) == (old.date, old.place, old.evidence)
+            assert new.killed == (old.totals()[0] if old.victims else old.killed)
+        store.dispose()
+    assert dumps[0] == dumps[1]
+    assert len(dumps[0]["claims"]) == 5 and len(dumps[0]["evidence"]) == 4
+
+
+def test_claim_values_follow_the_claims_columns() -> None:
+    claim = sample_claims()[0]
+    encode = sc.OriginalEncoder()
+    row = sc.claim_row(claim, 7, 3, encode)
+    values = dict(zip(sc.CLAIM_COLUMNS, sc.claim_values(claim, 7, 3, encode), strict=True))
+    assert set(values) == set(row)
+    for name, value in row.items():
+        expected = value.isoformat() if isinstance(value, dt.date) else (
+            int(value) if isinstance(value, bool) else value)
+        assert values[name] == expected, name
+
+
+@pytest.mark.parametrize("original", [
+    {"a": "x", "b": ""},
+    {"%s": "%d", "q\"uote": "back\\slash", "tab\t": "new\nline", "ü": "Київ \u2028 \ud800"},
+    {"n": 1, "x": "y"},  # a number: json.dumps itself
+    {1: "int key"},
+    {},
+    None,
+])
+def test_original_encoder_is_compact_json(original: dict[Any, Any] | None) -> None:
+    encode = sc.OriginalEncoder()
+    for _ in range(2):  # the second call uses the cached template
+        text = encode(original)
+        if original is None:
+            assert text is None
+            continue
+        assert text == json.dumps(original, ensure_ascii=False, separators=(",", ":"),
+                                  default=str)
+        assert json.loads(text) == json.loads(json.dumps(original, default=str))
+
+
+def test_original_encoder_follows_changing_keys() -> None:
+    encode = sc.OriginalEncoder()
+    rows = [{"a": "1", "b": "2"}, {"b": "2", "a": "1"}, {"a": "1"}, {"a": "1", "b": "2"}]
+    assert [json.loads(encode(r) or "") for r in rows] == rows
+    assert [list(json.loads(encode(r) or "")) for r in rows] == [list(r) for r in rows]
+
+
+# --- the worker process ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def counted_worker(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Send every dataset, however small, through the worker, and count that it was used."""
+    used: list[int] = []
+    real = pipeline._in_worker
+
+    def counting(batches: Any, ctx: ReadContext) -> Any:
+        used.append(1)
+        return real(batches, ctx)
+
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setenv(pipeline.WORKER_ENV, "1")
+    monkeypatch.setattr(pipeline, "_in_worker", counting)
+    monkeypatch.setattr(sc, "BATCH", 7)  # several batches even for a small fixture
+    if not pipeline.can_fork():
+        pytest.skip("no fork here (or other threads are running)")
+    return used
+
+
+def ingest_into(url: str, paths: list[Path], ctx: ReadContext | None = None) -> Any:
+    store = Store.open(url)
+    try:
+        return pipeline.ingest(store, [str(p) for p in paths], ctx=ctx or ReadContext())
+    finally:
+        store.dispose()
+
+
+DATASETS = [FIXTURES / n for n in ("acled_current.csv", "acled_legacy.csv", "who_ssa_export.csv",
+                                   "insecurity_insight_health_hxl2.csv", "who_ssa_export.xlsx")]
+
+
+def test_worker_and_serial_pipelines_store_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, counted_worker: list[int]
+) -> None:
+    worker_url = f"sqlite:///{tmp_path / 'worker.db'}"
+    report = ingest_into(worker_url, DATASETS)
+    assert len(counted_worker) == len(DATASETS)
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", 1 << 62)
+    serial_url = f"sqlite:///{tmp_path / 'serial.db'}"
+    again = ingest_into(serial_url, DATASETS)
+    assert len(counted_worker) == len(DATASETS)
+    assert report.to_json() == again.to_json()
+    assert dump(worker_url) == dump(serial_url)
+    ids = [row[0][1] for row in dump(worker_url)["claims"]]
+    assert ids == list(range(1, report.claims + 1))  # in file order, no gaps
+
+
+def test_worker_can_be_switched_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, counted_worker: list[int]
+) -> None:
+    monkeypatch.setenv(pipeline.WORKER_ENV, "0")
+    ingest_into(f"sqlite:///{tmp_path / 'store.db'}", [FIXTURES / "acled_current.csv"])
+    assert counted_worker == []
+    monkeypatch.delenv(pipeline.WORKER_ENV)  # on unless switched off
+    ingest_into(f"sqlite:///{tmp_path / 'store.db'}", [FIXTURES / "acled_legacy.csv"])
+    assert counted_worker == [1]
+
+
+def acled_with_bad_row(tmp_path: Path, row: int) -> Path:
+    lines = (FIXTURES / "acled_current.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    cells = lines[row].split(",")
+    cells[header.index("latitude")] = "999"
+    lines[row] = ",".join(cells)
+    path = tmp_path / "bad.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_worker_error_names_row_and_column_and_leaves_the_store(
+    tmp_path: Path, counted_worker: list[int]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    ingest_into(url, [FIXTURES / "who_ssa_export.csv"])
+    before = dump(url)
+    bad = acled_with_bad_row(tmp_path, 12)  # after the first batches were written
+    with pytest.raises(InputError) as caught:
+        ingest_into(url, [bad])
+    assert caught.value.row == 13 and caught.value.field == "latitude"  # header is row 1
+    assert str(bad) in str(caught.value)
+    assert dump(url) == before
+    assert len(counted_worker) == 2
+
+
+def test_worker_records_skipped_rows(tmp_path: Path, counted_worker: list[int]) -> None:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    bad = acled_with_bad_row(tmp_path, 12)
+    report = ingest_into(url, [bad], ReadContext(skip_bad_rows=True))
+    assert report.inputs[0].skipped_rows == 1
+    skipped = dump(url)["skipped_rows"]
+    assert [(r[2][1], r[3][1]) for r in skipped] == [("13", "latitude")]
+    assert counted_worker == [1]
+
+
+def test_bulk_settings_are_restored(tmp_path: Path) -> None:
+    store = Store.open(f"sqlite:///{tmp_path / 'store.db'}")
+    thresholds = gc.get_threshold()
+    with store.transaction() as conn:
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        cache = raw.execute("PRAGMA cache_size").fetchone()
+        with pipeline._bulk_settings(conn):
+            assert raw.execute("PRAGMA cache_size").fetchone() == (-pipeline.BULK_CACHE_KIB,)
+        assert raw.execute("PRAGMA cache_size").fetchone() == cache
+    assert gc.get_threshold() == thresholds
+    store.dispose()
+
+
+# --- originals stored as value arrays ------------------------------------------------------------
+
+
+def reader_originals(path: Path) -> list[dict[str, Any]]:
+    """The originals the reader builds for ``path``, before any store is involved."""
+    return [c.original for _, parcel in pipeline.iter_parcels([str(path)])
+            for c in parcel.claims if c.original is not None]
+
+
+@pytest.mark.parametrize("name", ["acled_current.csv", "who_ssa_export.xlsx",
+                                  "insecurity_insight_kika_hxl_first_last.csv"])
+def test_dataset_originals_are_stored_once_keyed_and_read_back(tmp_path: Path, name: str) -> None:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    ingest_into(url, [FIXTURES / name])
+    con = sqlite3.connect(url.removeprefix("sqlite:///"))
+    try:
+        (keys,) = con.execute("SELECT original_keys FROM documents").fetchone()
+        stored = [r[0] for r in con.execute("SELECT original FROM claims ORDER BY id")]
+    finally:
+        con.close()
+    expected = reader_originals(FIXTURES / name)
+    assert json.loads(keys) == list(expected[0])
+    assert all(text.startswith("[") for text in stored)  # values only, the keys are on the document
+    store = Store.open(url)
+    assert [c.original for c, _ in sc.iter_claims(store)] == expected
+    store.dispose()
+
+
+def test_decode_original() -> None:
+    assert sc.decode_original('{"a":1}', None) == {"a": 1}
+    assert sc.decode_original('["x",null]', ("a", "b")) == {"a": "x", "b": None}
+    assert sc.decode_original(None, ("a",)) is None
+    with pytest.raises(sc.StoreError):
+        sc.decode_original('["x"]', ("a", "b"))
+
+
+def test_downgrade_turns_value_arrays_back_into_objects(tmp_path: Path) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    ingest_into(url, [FIXTURES / "acled_current.csv"])
+    store = Store.open(url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(sc.__file__).parent / "migrations"))
+    with store.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0002")
+    store.dispose()
+    con = sqlite3.connect(url.removeprefix("sqlite:///"))
+    try:
+        stored = [json.loads(r[0]) for r in con.execute("SELECT original FROM claims ORDER BY id")]
+    finally:
+        con.close()
+    assert stored == reader_originals(FIXTURES / "acled_current.csv")
+
+
+# --- PostgreSQL: the portable path stores the same claims ----------------------------------------
+
+
+def test_postgresql_and_sqlite_read_back_the_same_claims(tmp_path: Path) -> None:
+    pytest.importorskip("psycopg", reason="psycopg 3 is not installed")
+    from tests.pg import pg_bindir, temporary_postgres
+
+    if pg_bindir() is None:
+        pytest.skip("no PostgreSQL server binaries here")
+    paths = [FIXTURES / "acled_current.csv", FIXTURES / "who_ssa_export.xlsx"]
+    read: list[list[tuple[Claim, dict[str, Any]]]] = []
+    with temporary_postgres() as pg_url:
+        for url in (pg_url, f"sqlite:///{tmp_path / 'store.db'}"):
+            store = Store.open(url)
+            pipeline.ingest(store, [str(p) for p in paths])
+            read.append(list(sc.iter_claims(store)))
+            store.dispose()
+    pg, lite = read
+    assert [c for c, _ in pg] == [c for c, _ in lite]
+    assert [c.original for c, _ in lite] == [o for p in paths for o in reader_originals(p)]
+
+
+# --- interrupting an ingest that uses the worker ---------------------------------------------------
+
+
+def big_acled(tmp_path: Path, min_bytes: int) -> Path:
+    """The ACLED fixture's rows repeated under new event ids until the file has ``min_bytes``."""
+    lines = (FIXTURES / "acled_current.csv").read_text(encoding="utf-8").splitlines()
+    header, rows = lines[0], lines[1:]
+    id_col = header.split(",").index("event_id_cnty")
+    assert id_col == 0  # the id is the first cell, so it can be replaced without parsing quotes
+    path = tmp_path / "big_acled.csv"
+    size, n = 0, 0
+    with path.open("w", encoding="utf-8", newline="\n") as out:
+        out.write(header + "\n")
+        while size < min_bytes:
+            for row in rows:
+                n += 1
+                line = f"BIG{n}," + row.split(",", 1)[1] + "\n"
+                size += out.write(line)
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
+def test_interrupting_a_worker_ingest_leaves_the_store_unchanged(tmp_path: Path, how: int) -> None:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    ingest_into(url, [FIXTURES / "who_ssa_export.csv"])
+    before = dump(url)
+    big = big_acled(tmp_path, pipeline.PARALLEL_MIN_BYTES + (40 << 20))
+    env = {**os.environ, pipeline.WORKER_ENV: "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rescuewatch", "ingest", "--db", url, str(big)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+    )
+    wal = tmp_path / "store.db-wal"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        # past the raw file's copy in the blobs: claims are being written
+        if wal.exists() and wal.stat().st_size > big.stat().st_size + 10_000_000:
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, "the ingest finished before it could be interrupted"
+    children = _children(proc.pid)
+    assert children, "no worker process was started"
+    proc.send_signal(how)
+    proc.wait(timeout=60)
+    assert proc.returncode != 0
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(_alive(pid) for pid in children):
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in children), "the worker outlived the ingest"
+    assert dump(url) == before
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    if not path.exists():
+        pytest.skip("no /proc here")
+    return [int(p) for p in path.read_text().split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"  # a zombie has exited (its parent, the killed ingest, cannot reap it)
