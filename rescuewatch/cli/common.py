@@ -43,8 +43,12 @@ def progress_enabled() -> bool:
     return sys.stderr.isatty()
 
 
-def make_progress() -> Any:
-    """A Rich progress display on stderr (disabled when stderr is not a terminal)."""
+def make_progress(*, auto_refresh: bool = True) -> Any:
+    """A Rich progress display on stderr (disabled when stderr is not a terminal).
+
+    ``auto_refresh=False`` starts no refresh thread; the caller refreshes on each update.
+    Ingest needs that, because its parsing worker is forked only from a single-threaded process.
+    """
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -64,4 +68,5 @@ def make_progress() -> Any:
         console=Console(stderr=True),
         disable=not progress_enabled(),
         transient=True,
+        auto_refresh=auto_refresh,
     )

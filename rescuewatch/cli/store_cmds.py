@@ -52,13 +52,13 @@ def run_ingest(db: str | None, paths: tuple[str, ...], fmt: str, ctx: Any) -> An
 
     origins = expand(list(paths))  # a typo in a path fails before the store is touched
     store = open_store(db)
-    with make_progress() as progress:
+    with make_progress(auto_refresh=False) as progress:
         task = progress.add_task("ingest", total=len(origins))
         rows = progress.add_task("rows", total=None)
-        ctx.on_rows = lambda n: progress.advance(rows, n)
+        ctx.on_rows = lambda n: progress.update(rows, advance=n, refresh=True)
 
         def on_input(origin: str) -> None:
-            progress.update(task, advance=1, description=f"ingest {origin[-40:]}")
+            progress.update(task, advance=1, description=f"ingest {origin[-40:]}", refresh=True)
 
         report = ingest(store, origins, fmt=fmt, ctx=ctx, on_input=on_input)
     return store, report

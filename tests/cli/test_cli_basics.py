@@ -55,3 +55,13 @@ def test_stats_and_verify_on_an_empty_store(rw: Invoker, tmp_path: Path) -> None
     result = rw("stats", "--json")
     assert result.exit_code == 0 and '"documents": 0' in result.output
     assert rw("verify").exit_code == 0
+
+
+def test_folder_notes_are_passed_over_unless_named(tmp_path: Path) -> None:
+    from rescuewatch.ingest.pipeline import expand
+
+    (tmp_path / "README.md").write_text("About these reports.", encoding="utf-8")
+    (tmp_path / "PROVENANCE.md").write_text("Where they came from.", encoding="utf-8")
+    (tmp_path / "report.txt").write_text("A paramedic was injured.", encoding="utf-8")
+    assert expand([str(tmp_path)]) == [str(tmp_path / "report.txt")]
+    assert expand([str(tmp_path / "README.md")]) == [str(tmp_path / "README.md")]
