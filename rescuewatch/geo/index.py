@@ -145,10 +145,19 @@ def load_or_build(path: Path | None = None, rebuild: bool = False) -> Index:
                 return index
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
             pass
+    _tell(f"building the offline gazetteer index once (about 30 s){f' into {path}' if path else ''}")
     index = build_index()
     if path is not None:
         save_index(index, path)
     return index
+
+
+def _tell(message: str) -> None:
+    """A note on stderr for a person at a terminal (scripts and tests get none)."""
+    import sys
+
+    if sys.stderr.isatty():
+        print(f"rescuewatch: {message}", file=sys.stderr, flush=True)
 
 
 def save_index(index: Index, path: Path) -> None:
