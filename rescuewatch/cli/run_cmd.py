@@ -63,6 +63,16 @@ def run(paths: tuple[str, ...], fmt: str, skip_bad_rows: bool, published: dt.dat
     )
     for item in report.inputs:
         click.echo(f"  {item.origin}: {item.status}, {item.format}, {item.claims} claim(s)")
+    link = summary.get("link")
+    if isinstance(link, dict):
+        click.echo(
+            f"linked {link.get('claims', 0)} claim(s) into {link.get('incidents', 0)} incident(s) "
+            f"({link.get('new_incidents', 0)} new, {link.get('updated_incidents', 0)} updated)"
+        )
+    assess = summary.get("assess")
+    if isinstance(assess, dict):
+        grades = ", ".join(f"{n} {g}" for g, n in assess.get("by_grade", {}).items() if n)
+        click.echo(f"graded {assess.get('graded', 0)} incident(s): {grades or 'none'}")
     click.echo(
         f"store: {counts['documents']} documents, {counts['claims']} claims "
         f"({counts['protected_claims']} about protected people), {counts['incidents']} incidents"
