@@ -119,6 +119,35 @@ class Place:
         return asdict(self)
 
 
+_new_object = object.__new__
+# The slot descriptors of Place, which set a field without the frozen check or __post_init__.
+(_set_text, _set_name, _set_country, _set_admin1, _set_lat, _set_lon, _set_geonameid,
+ _set_precision) = (getattr(Place, name).__set__ for name in Place.__slots__)
+
+
+def trusted_place(
+    text: str | None, name: str | None, country: str | None, admin1: str | None,
+    lat: float | None, lon: float | None, precision: str | None,
+) -> Place:
+    """``Place(...)`` without its checks, for a reader that has already made sure of them.
+
+    Only for values that :class:`Place` itself would accept: ``precision`` one of
+    :data:`PLACE_PRECISIONS` or ``None``, ``lat`` within -90..90 and ``lon`` within
+    -180..180 (as ``rescuewatch.ingest.tables.parse_coordinate`` checks). ``geonameid`` is
+    ``None``. It saves about half of the constructor's time, per dataset row.
+    """
+    place = _new_object(Place)
+    _set_text(place, text)
+    _set_name(place, name)
+    _set_country(place, country)
+    _set_admin1(place, admin1)
+    _set_lat(place, lat)
+    _set_lon(place, lon)
+    _set_geonameid(place, None)
+    _set_precision(place, precision)
+    return place
+
+
 @dataclass(frozen=True, slots=True)
 class Victim:
     """Harm to one category of protected people or objects, as the claim states it.

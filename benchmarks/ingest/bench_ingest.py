@@ -3,8 +3,8 @@
 Measures, each in a fresh process and a fresh store (so that peak RSS is that run's own):
 
 - the real UCDP GED Syria file (16,566 rows, ../shared/data);
-- generated ACLED-layout CSVs (31 columns, invented rows, fixed seed) of 100,000, 300,000 and
-  1,000,000 rows: rows per second, and peak RSS against size (flat means streaming).
+- generated ACLED-layout CSVs (31 columns, invented rows, fixed seed, two note mixes) of
+  100,000 and 1,000,000 rows: rows per second, and peak RSS against size (flat means streaming).
 
 Each input is ingested with the default pipeline (files of 8 MB or more are parsed in a forked
 worker process while the main process inserts) and, with ``--serial``, again with
@@ -18,6 +18,13 @@ Usage::
     python benchmarks/ingest/bench_ingest.py --serial        # also without the parsing worker
     python benchmarks/ingest/bench_ingest.py --rows 200000 --profile   # where time goes
     python benchmarks/ingest/bench_ingest.py --code /path/to/other/checkout   # compare code
+    python benchmarks/ingest/bench_ingest.py --no-db --rows 200000   # Python part only
+    python benchmarks/ingest/bench_ingest.py --mix stress --rows 100000 --profile
+
+Generated ACLED files come in two note mixes (``--mix``): ``realistic``, where ~3 % of rows
+name protected people or objects (about what real ACLED exports of armed conflicts show), and
+``stress``, where every note template is drawn alike and ~43 % do (the mix of the earlier
+measurements, which works the victim matching hardest).
 
 Generated files go to a temporary folder and are deleted afterwards.
 """
@@ -27,6 +34,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import gc
 import json
 import os
 import random
@@ -71,15 +79,33 @@ NOTES = [
     "On {d}, shelling damaged a hospital in {loc}; the wounded were taken to another hospital.",
     "On {d}, residents of {loc} gathered in the central square.",
 ]
+#: Notes naming protected people or objects (indexes into NOTES), and extra everyday notes
+#: used only by the ``realistic`` mix.
+PROTECTED_NOTES = (3, 4, 5)
+EVERYDAY_NOTES = [
+    "On {d}, artillery fire hit houses in {loc}; {n} civilians were injured and a house caught "
+    "fire.",
+    "On {d}, unidentified gunmen shot dead a man in {loc}. The motive is unknown.",
+    "On {d}, forces shelled positions near {loc}; {n} soldiers were wounded according to local "
+    "sources.",
+    "On {d}, a mine exploded under a car on a road near {loc}, killing {n} people.",
+]
+#: Note mixes: ``stress`` draws every note alike (3 of 7 name protected people, ~43 %; the mix
+#: of the earlier measurements); ``realistic`` names protected people in ~3 % of rows, about
+#: what real ACLED exports for armed conflicts show.
+MIXES = ("realistic", "stress")
+REALISTIC_PROTECTED = 0.03
 
 
-def generate(path: Path, rows: int, seed: int = 20240208) -> None:
-    """Write ``rows`` invented ACLED-layout rows to ``path`` (same seed, same bytes)."""
+def generate(path: Path, rows: int, seed: int = 20240208, mix: str = "stress") -> None:
+    """Write ``rows`` invented ACLED-layout rows to ``path`` (same seed and mix, same bytes)."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     from rescuewatch.export.acled import COLUMNS  # ACLED's current 31-column layout
 
     rng = random.Random(seed)
+    everyday = [n for i, n in enumerate(NOTES) if i not in PROTECTED_NOTES] + EVERYDAY_NOTES
+    protected = [NOTES[i] for i in PROTECTED_NOTES]
     start = dt.date(2018, 1, 1)
     with path.open("w", encoding="utf-8", newline="") as fh:
         out = csv.writer(fh, lineterminator="\n")
@@ -91,7 +117,13 @@ def generate(path: Path, rows: int, seed: int = 20240208) -> None:
             loc = f"Place {rng.randrange(5000)}"
             lat, lon = rng.uniform(la0, la1), rng.uniform(lo0, lo1)
             killed = rng.choice((0, 0, 0, 1, 2, 3, 5, 12))
-            note = rng.choice(NOTES).format(d=day.strftime("%d %B %Y"), loc=loc, n=killed)
+            if mix == "stress":
+                template = rng.choice(NOTES)
+            elif rng.random() < REALISTIC_PROTECTED:
+                template = rng.choice(protected)
+            else:
+                template = rng.choice(everyday)
+            note = template.format(d=day.strftime("%d %B %Y"), loc=loc, n=killed)
             out.writerow([
                 f"{iso3}{i + 1}", day.isoformat(), day.year, rng.choice("1112"), disorder, etype,
                 sub, actors[i % 2], "", "1", actors[(i + 1) % 2], "", "1", "11", "", iso,
@@ -130,6 +162,26 @@ def run_one(path: str, db: str, fmt: str, profile: bool) -> dict[str, float]:
             "peak_rss_mb": peak, "worker_rss_mb": child if child else 0.0,
             "file_mb": Path(path).stat().st_size / 2**20,
             "load": os.getloadavg()[0]}
+
+
+def run_rows(path: str, fmt: str) -> dict[str, float]:
+    """Read ``path`` and build its SQLite row tuples without a database: the Python part of
+    an ingest (reader, claims, row tuples), apart from SQLite's own work."""
+    from rescuewatch.ingest.base import ReadContext
+    from rescuewatch.ingest.pipeline import iter_parcels
+    from rescuewatch.store.claims import sqlite_batches, with_document_keys
+
+    gc_threshold = gc.get_threshold()
+    gc.set_threshold(100_000, *gc_threshold[1:])  # as during an ingest (see pipeline.py)
+    cpu0 = _cpu()
+    rows = 0
+    for _, parcel in iter_parcels([path], fmt, ReadContext()):
+        keys, claims = with_document_keys(parcel.claims)
+        for batch in sqlite_batches(claims, 1, 1, keys):
+            rows += len(batch[0])
+    cpu = _cpu() - cpu0
+    gc.set_threshold(*gc_threshold)
+    return {"rows": rows, "cpu_seconds": cpu, "us_per_row": cpu / rows * 1e6}
 
 
 def _cpu() -> float:
@@ -171,18 +223,28 @@ def main() -> None:
                         help="profile one ingest of the first size (cProfile, to stderr)")
     parser.add_argument("--serial", action="store_true",
                         help="also measure without the parsing worker (RESCUEWATCH_INGEST_WORKER=0)")
+    parser.add_argument("--mix", choices=MIXES, nargs="*", default=list(MIXES),
+                        help="note mixes of the generated files (profile uses the first)")
+    parser.add_argument("--no-db", action="store_true",
+                        help="only read and build row tuples (no SQLite): CPU µs per row")
     parser.add_argument("--code", type=Path, default=ROOT,
                         help="checkout whose rescuewatch package is measured (default: this one)")
     args = parser.parse_args()
     if args.one:
         sys.path.insert(0, str(args.code))
-        print(json.dumps(run_one(args.one, args.db, args.format, args.profile)))
+        if args.no_db:
+            print(json.dumps(run_rows(args.one, args.format)))
+        else:
+            print(json.dumps(run_one(args.one, args.db, args.format, args.profile)))
+        return
+    if args.no_db:
+        rows_only(args)
         return
     with tempfile.TemporaryDirectory(prefix="rw-bench-") as tmp:
         work = Path(tmp)
         if args.profile:
             path = work / f"acled_{args.rows[0]}.csv"
-            generate(path, args.rows[0])
+            generate(path, args.rows[0], mix=args.mix[0])
             measure(path, "acled", work, profile=True, worker=False, code=args.code)
             return
         print("| input | pipeline | rows | wall s | rows/s (wall) | CPU s | rows/CPU-s "
@@ -192,9 +254,10 @@ def main() -> None:
         if UCDP.exists():
             inputs.append(("UCDP GED Syria (real, .csv.gz)", UCDP, "ucdp"))
         for n in args.rows:
-            path = work / f"acled_{n}.csv"
-            generate(path, n)
-            inputs.append((f"ACLED layout, generated {n:,}", path, "acled"))
+            for mix in args.mix:
+                path = work / f"acled_{n}_{mix}.csv"
+                generate(path, n, mix=mix)
+                inputs.append((f"ACLED layout, generated {n:,}, {mix}", path, "acled"))
         for label, path, fmt in inputs:
             for worker in (True, False) if args.serial else (True,):
                 r = measure(path, fmt, work, worker=worker, code=args.code)
@@ -203,6 +266,29 @@ def main() -> None:
                       f"{r['rows_per_cpu_s']:,.0f} | {r['peak_rss_mb']:.0f} + "
                       f"{r['worker_rss_mb']:.0f} | {r['db_mb']:,.0f} | {r['load']:.1f} |",
                       flush=True)
+
+
+def rows_only(args: argparse.Namespace) -> None:
+    """``--no-db``: CPU per row of reading and building row tuples, each input in a fresh
+    process."""
+    print("| input | rows | CPU s | CPU µs/row | load avg |")
+    print("|---|---:|---:|---:|---:|")
+    with tempfile.TemporaryDirectory(prefix="rw-bench-") as tmp:
+        inputs: list[tuple[str, Path, str]] = []
+        if UCDP.exists():
+            inputs.append(("UCDP GED Syria (real, .csv.gz)", UCDP, "ucdp"))
+        for n in args.rows:
+            for mix in args.mix:
+                path = Path(tmp) / f"acled_{n}_{mix}.csv"
+                generate(path, n, mix=mix)
+                inputs.append((f"ACLED layout, generated {n:,}, {mix}", path, "acled"))
+        for label, path, fmt in inputs:
+            cmd = [sys.executable, __file__, "--one", str(path), "--format", fmt, "--no-db",
+                   "--code", str(args.code)]
+            out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT)
+            r = json.loads(out.stdout.strip().splitlines()[-1])
+            print(f"| {label} | {r['rows']:,} | {r['cpu_seconds']:.1f} | {r['us_per_row']:.1f} "
+                  f"| {os.getloadavg()[0]:.1f} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -30,14 +30,14 @@ from rescuewatch.ingest.tables import (
     RowError,
     Table,
     TableReader,
+    TextPicker,
     country_code,
     parse_coordinate,
     parse_count,
     parse_date,
-    texts,
 )
 from rescuewatch.ingest.victims import victims_from_text, weapon_from_text
-from rescuewatch.model import Claim, DateSpan, Perpetrator, Place, Source
+from rescuewatch.model import Claim, DateSpan, Perpetrator, Place, Source, trusted_place
 
 TIME_PRECISION = {"1": "day", "2": "week", "3": "month"}
 GEO_PRECISION = {"1": "city", "2": "district", "3": "admin1"}
@@ -95,9 +95,9 @@ def layout(table: Table) -> str:
 class _Builder:
     """Column positions of one export, looked up once; :meth:`claim` maps one row.
 
-    Positions are those of :func:`texts` (``-1`` for a column the file lacks). Dates and
-    perpetrators repeat across the rows of a file and their types are immutable, so each
-    distinct one is built once and shared.
+    Text columns are read through a :class:`TextPicker` (``-1`` for a column the file
+    lacks). Dates and perpetrators repeat across the rows of a file and their types are
+    immutable, so each distinct one is built once and shared.
     """
 
     def __init__(self, table: Table) -> None:
@@ -128,13 +128,24 @@ class _Builder:
         self.geo_prec = pos("geo_precision")
         self.notes = pos("notes")
         self.fatalities = idx("fatalities")
+        # the text columns read: from here on their attributes are slots of `self.pick`'s list
+        self.pick = TextPicker((self.row_id, self.time_prec, self.event_type, self.sub_event,
+                                self.actor1, self.iso, self.iso3, self.country, self.admin1,
+                                self.location, self.geo_prec, self.notes))
+        slot = self.pick.slot
+        self.row_id, self.time_prec = slot[self.row_id], slot[self.time_prec]
+        self.event_type, self.sub_event = slot[self.event_type], slot[self.sub_event]
+        self.actor1, self.iso, self.iso3 = slot[self.actor1], slot[self.iso], slot[self.iso3]
+        self.country, self.admin1 = slot[self.country], slot[self.admin1]
+        self.location, self.geo_prec = slot[self.location], slot[self.geo_prec]
+        self.notes = slot[self.notes]
         self.version = f"{READER_VERSION}/{self.layout}"
         self._countries: dict[tuple[str | None, ...], str | None] = {}
         self._dates: dict[tuple[Cell, str | None], DateSpan] = {}
         self._perpetrators: dict[str | None, Perpetrator] = {}
 
     def claim(self, cells: list[Cell]) -> Claim:
-        values = texts(cells)
+        values = self.pick(cells)
         notes = values[self.notes]
         event_type = values[self.event_type]
         sub_event = values[self.sub_event]
@@ -188,15 +199,10 @@ class _Builder:
         if country == "":  # a handful of countries per file: look each up once
             country = self._countries[key] = country_code(*key)
             _bound(self._countries)
-        return Place(
-            text=location,
-            name=location,
-            country=country,
-            admin1=values[self.admin1],
-            lat=lat,
-            lon=lon,
-            precision=GEO_PRECISION.get(values[self.geo_prec] or ""),
-        )
+        # the coordinates are range-checked above and the precision comes from GEO_PRECISION,
+        # so the checks of Place(...) cannot fail here
+        return trusted_place(location, location, country, values[self.admin1], lat, lon,
+                             GEO_PRECISION.get(values[self.geo_prec] or ""))
 
     @staticmethod
     def _count(cells: list[Cell], index: int | None, column: str) -> int | None:

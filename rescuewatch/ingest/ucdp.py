@@ -31,13 +31,13 @@ from rescuewatch.ingest.tables import (
     RowError,
     Table,
     TableReader,
+    TextPicker,
     country_code,
     parse_coordinate,
     parse_count,
     parse_date,
-    texts,
 )
-from rescuewatch.model import Claim, DateSpan, Perpetrator, Place, Source
+from rescuewatch.model import Claim, DateSpan, Perpetrator, Place, Source, trusted_place
 
 DATE_PRECISION = {"1": "day", "2": "week", "3": "week", "4": "month", "5": "year"}
 PLACE_PRECISION = {"1": "exact", "2": "near", "3": "admin2", "4": "admin1", "5": "admin1",
@@ -69,8 +69,8 @@ class UcdpReader(TableReader):
 
 
 class _Builder:
-    """Column positions of one file (``-1``: absent, see :func:`texts`); :meth:`claim` maps one
-    row. Dates, perpetrators and countries repeat across rows and are built once each."""
+    """Column positions of one file (``-1``: absent; text columns as slots of a
+    :class:`TextPicker`'s list); :meth:`claim` maps one row. Dates, perpetrators and countries repeat across rows and are built once each."""
 
     def __init__(self, table: Table) -> None:
         for column in REQUIRED:
@@ -87,13 +87,24 @@ class _Builder:
         self.side_a, self.side_b = pos("side_a"), pos("side_b")
         self.violence, self.best = pos("type_of_violence"), pos("best")
         self.headline = pos("source_headline")
+        # the text columns read: from here on their attributes are slots of `self.pick`'s list
+        self.pick = TextPicker((self.id, self.date_prec, self.where_prec, self.where, self.adm1,
+                                self.iso3, self.country, self.side_a, self.side_b,
+                                self.violence, self.headline))
+        slot = self.pick.slot
+        self.id, self.date_prec = slot[self.id], slot[self.date_prec]
+        self.where_prec, self.where, self.adm1 = (slot[self.where_prec], slot[self.where],
+                                                  slot[self.adm1])
+        self.iso3, self.country = slot[self.iso3], slot[self.country]
+        self.side_a, self.side_b = slot[self.side_a], slot[self.side_b]
+        self.violence, self.headline = slot[self.violence], slot[self.headline]
         self.version = f"{READER_VERSION}/ged{len(table.columns)}"
         self._countries: dict[tuple[str | None, ...], str | None] = {}
         self._dates: dict[tuple[Cell, Cell, str | None], DateSpan] = {}
         self._perpetrators: dict[tuple[str | None, ...], Perpetrator] = {}
 
     def claim(self, cells: list[Cell]) -> Claim:
-        values = texts(cells)
+        values = self.pick(cells)
         violence = values[self.violence]
         try:
             killed = parse_count(cells[self.best])
@@ -147,9 +158,9 @@ class _Builder:
         if country == "":
             country = self._countries[key] = country_code(*key)
             _bound(self._countries)
-        return Place(text=where, name=where, country=country,
-                     admin1=values[self.adm1], lat=lat, lon=lon,
-                     precision=PLACE_PRECISION.get(values[self.where_prec] or ""))
+        # coordinates range-checked above, precision from PLACE_PRECISION: Place's checks hold
+        return trusted_place(where, where, country, values[self.adm1], lat, lon,
+                             PLACE_PRECISION.get(values[self.where_prec] or ""))
 
 
 def _date(cell: Cell, column: str) -> dt.date | None:

@@ -14,7 +14,7 @@ matching, so a row is only marked as concerning protected people when its text s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from typing import Any
 
 from rescuewatch.model import VICTIM_CATEGORIES, Victim
@@ -121,7 +121,25 @@ def _automaton(stems: dict[str, tuple[str, ...]]) -> Any:
     return automaton
 
 
+#: Lower-case fragments at least one of which every match of :data:`_NOT_HARM` contains (a
+#: verb of its first branch, a word of its second, the second word of its third, or a name
+#: of its fourth). An ASCII text holding none of them is left as it is by ``_NOT_HARM.sub``.
+_NOT_HARM_STEMS = (
+    "taken", "rushed", "brought", "transferred", "transported", "evacuated", "admitted", "sent",
+    "moved", "referred", "carried", "airlifted", "succumbed", "died", "dying", "treated",
+    "treatment", "receiving care", "according to", "citing", "cited", "told", "quoted",
+    "reported by", "said", "source", "official", "authorities", "ministry", "spokesm",
+    "spokesperson", "director", "chief", "doctors without borders", "physicians for human rights",
+    "medecins sans frontieres",
+)
+#: The only words after which a ``_NOT_HARM`` match can end inside a word ("hospital sources
+#: reported" in "... reportedly"): then the text after the removed phrase starts mid-word.
+_MIDWORD_STEMS = ("said", "says", "reported", "stated", "told")
+_MIDWORD = re.compile(r"(?:said|says|reported|stated|told)\w", re.IGNORECASE)
+_NOT_HARM_KEY, _MIDWORD_KEY = " not_harm", " midword"  # cannot clash with a category name
+
 _CATEGORY_STEMS = _automaton(_STEMS)
+_CATEGORY_KEYS = frozenset(_STEMS)
 
 
 def _stem_hits(automaton: Any, low: str) -> set[str]:
@@ -135,9 +153,31 @@ def categories_in_text(text: str | None) -> list[str]:
     """The protected categories an English text says were affected, in vocabulary order."""
     if not text:
         return []
-    hits = _stem_hits(_CATEGORY_STEMS, text.lower())
-    if not hits:
+    if not text.isascii():  # Unicode case folding: keep to the general path
+        found_stems = _stem_hits(_CATEGORY_STEMS, text.lower())
+        if not found_stems:
+            return []
+        return _categories_cleaned(text, found_stems)
+    hits = _ascii_hits(text)
+    if hits.isdisjoint(_CATEGORY_KEYS):
         return []
+    # Removing _NOT_HARM phrases (word to word, replaced by a space) cannot create a match that
+    # the text itself lacks, unless a removed phrase ends inside a word (_MIDWORD). So a text
+    # matching no category pattern as it stands gives none, without the costly substitution.
+    if _MIDWORD_KEY in hits and _MIDWORD.search(text):
+        return _categories_cleaned(text, hits)
+    found = [(category, pattern) for category, pattern in _CATEGORY_RES
+             if category in hits and pattern.search(text)]
+    if not found:
+        return []
+    if _NOT_HARM_KEY not in hits:  # nothing to remove: the text is its own cleaned form
+        return [category for category, _ in found]
+    cleaned = _NOT_HARM.sub(" ", text)
+    return [category for category, pattern in found if pattern.search(cleaned)]
+
+
+def _categories_cleaned(text: str, hits: Set[str]) -> list[str]:
+    """The categories among ``hits`` whose pattern matches ``text`` without _NOT_HARM phrases."""
     cleaned = _NOT_HARM.sub(" ", text)
     return [category for category, pattern in _CATEGORY_RES
             if category in hits and pattern.search(cleaned)]
@@ -146,7 +186,11 @@ def categories_in_text(text: str | None) -> list[str]:
 def victims_from_text(text: str | None, known: Iterable[str] = ()) -> list[Victim]:
     """Victims without counts for the categories ``text`` names and ``known`` does not hold."""
     have = set(known)
-    return [Victim(c) for c in categories_in_text(text) if c not in have]
+    return [_UNCOUNTED[c] for c in categories_in_text(text) if c not in have]
+
+
+#: One victim without counts per category: immutable, so every claim can share it.
+_UNCOUNTED: dict[str, Victim] = {c: Victim(c) for c in VICTIM_CATEGORIES}
 
 
 _PROFESSION_MEDIC = re.compile(
@@ -211,6 +255,37 @@ _WEAPON_STEMS: dict[str, tuple[str, ...]] = {
               "explosive", "other weapon"),
 }
 _WEAPON_STEMS_AC = _automaton(_WEAPON_STEMS)
+#: Longer fragments for ASCII text, where a lower-case substring test is exact: "air" and
+#: "fire" alone are in many texts naming no air strike, firearm or arson.
+_ASCII_WEAPON_STEMS: dict[str, tuple[str, ...]] = {
+    **_WEAPON_STEMS,
+    "airstrike": ("air strike", "airstrike", "air raid", "air/drone strike", "aerial", "plane",
+                  "aircraft", "jet", "helicopter", "bomb"),
+    "small_arms": ("firearm", "fire arm", "gun", "rifle", "bullet", "sniper", "shot", "shooting",
+                   "rpg", "individual weapon", "small arms"),
+    "other": tuple(f for f in _WEAPON_STEMS["other"] if f != "fire")
+    + ("set fire", "set on fire", "setting fire"),
+}
+#: For ASCII text: the category stems, the _NOT_HARM guards and the weapon stems in one
+#: automaton, so that notes read both for victims and for the weapon are scanned once.
+_ASCII_STEMS_AC = _automaton(
+    {**_STEMS, _NOT_HARM_KEY: _NOT_HARM_STEMS, _MIDWORD_KEY: _MIDWORD_STEMS,
+     **_ASCII_WEAPON_STEMS}
+)
+assert _CATEGORY_KEYS.isdisjoint(_ASCII_WEAPON_STEMS)
+#: The last text scanned and its hits (one entry: the reader asks twice about each row).
+_last_scan: tuple[str, frozenset[str]] = ("", frozenset())
+
+
+def _ascii_hits(text: str) -> frozenset[str]:
+    """The keys of every stem in an ASCII ``text`` (lower-cased), remembered for one text."""
+    global _last_scan
+    last = _last_scan  # read once: another thread may replace it (the pair stays consistent)
+    if last[0] is text:
+        return last[1]
+    hits = frozenset(_stem_hits(_ASCII_STEMS_AC, text.lower()))
+    _last_scan = (text, hits)
+    return hits
 _NO_WEAPON = re.compile(r"\bnot applicable\b|\bno direct violence\b|^unarmed(?: perpetrator)?$", re.IGNORECASE)
 _UNKNOWN_WEAPON = re.compile(r"\bno information\b|\bunknown\b|\bunspecified$|\bnot known\b",
                              re.IGNORECASE)
@@ -230,7 +305,8 @@ def weapon_from_text(text: str | None, *, label: bool = False) -> str | None:
         return None
     if label and _NO_WEAPON.search(text):
         return None
-    hits = _stem_hits(_WEAPON_STEMS_AC, text.lower())
+    hits: Set[str] = (_ascii_hits(text) if text.isascii()
+                      else _stem_hits(_WEAPON_STEMS_AC, text.lower()))
     found = [weapon for weapon, pattern in _WEAPON_RES if weapon in hits and pattern.search(text)]
     if not found:
         if label:

@@ -238,9 +238,7 @@ def sqlite_batches(
             claim.document_id = document_id
             rows.append(claim_values(claim, next_id, document_id, encode))
             if claim.victims:
-                victims.extend(
-                    tuple(v[c] for c in VICTIM_COLUMNS) for v in _victim_rows(claim, next_id)
-                )
+                victims.extend(_victim_tuples(claim.victims, next_id))
             if claim.evidence:
                 spans.extend((next_id, e.start, e.end, e.text, e.field) for e in claim.evidence)
             next_id += 1
@@ -328,9 +326,38 @@ def add_claims_portable(
     return written
 
 
+_VICTIM_TUPLE_COLUMNS = ("claim_id", "category", "killed", "injured", "affected", "harm")
+
+
+def _victim_tuples(victims: list[Victim], claim_id: int) -> list[tuple[Any, ...]]:
+    """The rows of :func:`_victim_rows` as tuples in :data:`VICTIM_COLUMNS` order, built
+    without a dict per row (the SQLite bulk path)."""
+    if VICTIM_COLUMNS != _VICTIM_TUPLE_COLUMNS:  # the table changed: take the general path
+        return [tuple(v[c] for c in VICTIM_COLUMNS)
+                for v in _victim_rows_of(victims, claim_id)]
+    merged: dict[str, list[Any]] = {}
+    for v in victims:
+        row = merged.get(v.category)
+        if row is None:
+            row = merged[v.category] = [claim_id, v.category, None, None, None, None]
+        if v.killed is not None:
+            row[2] = (row[2] or 0) + v.killed
+        if v.injured is not None:
+            row[3] = (row[3] or 0) + v.injured
+        if v.affected is not None:
+            row[4] = (row[4] or 0) + v.affected
+        if v.harm:
+            row[5] = v.harm if not row[5] else f"{row[5]};{v.harm}"
+    return [tuple(row) for row in merged.values()]
+
+
 def _victim_rows(claim: Claim, claim_id: int) -> list[dict[str, Any]]:
+    return _victim_rows_of(claim.victims, claim_id)
+
+
+def _victim_rows_of(victims: list[Victim], claim_id: int) -> list[dict[str, Any]]:
     merged: dict[str, dict[str, Any]] = {}
-    for v in claim.victims:
+    for v in victims:
         row = merged.setdefault(
             v.category,
             {"claim_id": claim_id, "category": v.category, "killed": None, "injured": None,
