@@ -28,6 +28,15 @@ pairs close in time do not depend on the permutation (they depend only on the mu
 times), so they are computed once from the sorted times; the cells of the table that are far
 in space follow from them by subtraction. Memory grows with ``n`` plus the number of close pairs.
 
+Time codes decide the cost, which is memory traffic. Whole days become exact int16 day codes.
+Other times become coarse int16 codes ``floor((t - t_min) * 32000 / span)``: a code gap settles
+every pair except those in a grey band of two or three codes around an edge, which a scan finds
+every few kernel steps and which are then decided by the float64 gap of their exact times, the
+very comparison of the plain path; a rounding bound (:func:`_coarse_codes`) makes the counts
+exactly those of float64. Permutations shuffle 32-bit keys that give back both the code and the
+exact time. A shuffle's draws do not depend on what is shuffled and batch sizes follow the plain
+path, so for a given seed the permutations, and so the p-values, are those of plain float64.
+
 References
 ----------
 Knox, E. G. (1964). The detection of space-time interactions. *Journal of the Royal
@@ -43,17 +52,14 @@ National Institute of Justice.
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.spatial import cKDTree
 from scipy.stats import poisson
 
+from rescuewatch.analyse._knox_engine import _Engine, as_generator, band_index
 from rescuewatch.errors import InputError
 
 __all__ = ["Knox", "NearRepeat", "band_index", "as_generator", "RngLike"]
@@ -61,50 +67,6 @@ __all__ = ["Knox", "NearRepeat", "band_index", "as_generator", "RngLike"]
 RngLike = np.random.Generator | np.random.SeedSequence | int | None
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-
-_PAIR_CHUNK = 4096  # pairs per kernel step: the step's buffers stay in the CPU cache
-_FLUSH_EVERY = 255  # uint8 accumulators take at most 255 increments before overflowing
-_BATCH_BYTES = 512 * 2**20  # permutation buffers per worker
-_MAX_BATCH = 64
-_MAX_DAYS_INT16 = 32000  # whole-day codes in int16: their gaps stay within int16
-
-
-def as_generator(rng: RngLike) -> np.random.Generator:
-    """Return a NumPy ``Generator`` for ``rng``; never touches the global random state.
-
-    Parameters
-    ----------
-    rng : numpy.random.Generator, numpy.random.SeedSequence, int or None
-        A generator (used as is), a seed sequence or integer seed (a new generator), or
-        ``None`` (fresh entropy from the operating system: not reproducible).
-    """
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is None or isinstance(rng, np.random.SeedSequence | int | np.integer):
-        return np.random.default_rng(rng)
-    raise TypeError(f"rng must be a numpy Generator, SeedSequence, int or None, not {rng!r}")
-
-
-def band_index(values: npt.ArrayLike, edges: npt.ArrayLike) -> IntArray:
-    """Band of each value: ``k`` when ``edges[k] < v <= edges[k+1]`` (first band closed).
-
-    Parameters
-    ----------
-    values : array_like
-        Gaps (distances or time differences), non-negative.
-    edges : array_like
-        Non-decreasing band edges, as validated by the classes of this module.
-
-    Returns
-    -------
-    numpy.ndarray
-        Band index per value; ``-1`` below the first edge and ``len(edges) - 1`` above the last.
-    """
-    v = np.asarray(values, dtype=np.float64)
-    e = np.asarray(edges, dtype=np.float64)
-    idx = np.searchsorted(e, v, side="left") - 1
-    idx[v == e[0]] = 0
-    return idx.astype(np.int64)
 
 
 def _check_edges(edges: npt.ArrayLike, name: str) -> FloatArray:
@@ -132,231 +94,6 @@ def _check_points(x: npt.ArrayLike, y: npt.ArrayLike, t: npt.ArrayLike) -> tuple
             )
     return arrays[0], arrays[1], arrays[2]
 
-
-@dataclass
-class _Pairs:
-    """Spatially close pairs, relabelled so that pairs near in memory are near in space."""
-
-    i: npt.NDArray[np.int32]
-    j: npt.NDArray[np.int32]
-    slots: list[tuple[int, int]]  # pair ranges per space slot: bands, then "below first edge"
-    order: IntArray  # event relabelling: new label k is old event order[k]
-
-
-def _space_pairs(x: FloatArray, y: FloatArray, edges: FloatArray) -> _Pairs:
-    n = x.size
-    n_slots = edges.size  # edges.size - 1 bands plus one "below the first edge" slot
-    if n < 2:
-        empty = np.empty(0, np.int32)
-        return _Pairs(empty, empty, [(0, 0)] * n_slots, np.arange(n))
-    tree = cKDTree(np.column_stack([x, y]), leafsize=16)
-    order = np.asarray(tree.indices, dtype=np.int64)
-    new_label = np.empty(n, np.int64)
-    new_label[order] = np.arange(n)
-    raw = tree.query_pairs(r=float(edges[-1]), output_type="ndarray")
-    del tree
-    step = 2**22
-    parts = [_slot_pairs(raw[s : s + step], x, y, new_label, edges) for s in range(0, len(raw), step)]
-    del raw
-    i = np.concatenate([p[0] for p in parts] or [np.empty(0, np.int32)])
-    j = np.concatenate([p[1] for p in parts] or [np.empty(0, np.int32)])
-    slot = np.concatenate([p[2] for p in parts] or [np.empty(0, np.uint16)])
-    del parts
-    if n_slots > 2 or edges[0] > 0:  # more than one slot can be populated: group pairs by slot
-        by_slot = np.argsort(slot, kind="stable")
-        i, j, slot = i[by_slot], j[by_slot], slot[by_slot]
-        del by_slot
-    bounds = np.searchsorted(slot, np.arange(n_slots + 1))
-    return _Pairs(i, j, [(int(bounds[k]), int(bounds[k + 1])) for k in range(n_slots)], order)
-
-
-def _slot_pairs(
-    raw: npt.NDArray[np.intp], x: FloatArray, y: FloatArray, new_label: IntArray, edges: FloatArray
-) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.uint16]]:
-    a, b = raw[:, 0], raw[:, 1]
-    i, j = new_label[a].astype(np.int32), new_label[b].astype(np.int32)
-    if edges.size == 2 and edges[0] == 0:  # one band holding every pair the tree returned
-        return i, j, np.zeros(a.size, np.uint16)
-    dx, dy = x[a] - x[b], y[a] - y[b]
-    slot = band_index(dx * dx + dy * dy, edges * edges)
-    # The tree decides the outer edge (as pointpats does); squares decide the inner ones.
-    slot = np.minimum(slot, edges.size - 2)
-    slot[slot < 0] = edges.size - 1
-    return i, j, slot.astype(np.uint16)
-
-
-@dataclass
-class _Test:
-    """One cumulative test ``op(gap, threshold)`` on time codes; it counts the pairs it passes."""
-
-    op: np.ufunc
-    threshold: np.generic
-
-
-def _cumulative_tests(edges: FloatArray) -> list[tuple[str, float]]:
-    """Tests whose cumulative counts give every band: ``gap < e0`` (if e0 > 0), ``gap <= e_k``."""
-    tests = [("lt", float(edges[0]))] if edges[0] > 0 else []
-    return tests + [("le", float(e)) for e in edges[1:]]
-
-
-def _time_tests(t: FloatArray, edges: FloatArray) -> tuple[npt.NDArray[Any], list[_Test]]:
-    """Time codes and the tests to run on their gaps, exact either way.
-
-    Memory traffic is the cost of the permutations, so when every time is a whole day within
-    an 87-year span (the usual case for dated incidents) the codes are int16 days from the
-    first event, a quarter of the traffic of float64; otherwise they are the float64 times.
-    """
-    ops = {"le": np.less_equal, "lt": np.less}
-    tests = _cumulative_tests(edges)
-    rel = t - t.min() if t.size else t.copy()
-    if (rel.size == 0 or rel.max() <= _MAX_DAYS_INT16) and bool(np.all(rel == np.round(rel))):
-        # Integer gaps: "gap <= e" is "gap <= floor(e)" and "gap < e" is "gap <= ceil(e) - 1".
-        thr = [math.floor(e) if op == "le" else math.ceil(e) - 1 for op, e in tests]
-        out = [
-            _Test(np.less_equal, np.int16(min(v, _MAX_DAYS_INT16)))
-            for (op, e), v in zip(tests, thr, strict=True)
-        ]
-        return rel.astype(np.int16), out
-    # Raw times, not t - t.min(): the shift would change the rounding of the gaps.
-    return t.copy(), [_Test(ops[op], np.float64(e)) for op, e in tests]
-
-
-def _pairs_within(ts: FloatArray, e: float, strict: bool) -> int:
-    """Unordered pairs of the sorted times ``ts`` with ``fl(t_j - t_i) <= e`` (``<`` if strict)."""
-    n = ts.size
-    if n < 2:
-        return 0
-    idx = np.arange(n)
-    k = np.searchsorted(ts, ts + e, side="left" if strict else "right")
-    k = np.clip(k, idx + 1, n)
-
-    def inside(kk: IntArray) -> npt.NDArray[np.bool_]:
-        gap = ts[np.minimum(kk, n - 1)] - ts
-        return gap < e if strict else gap <= e
-
-    # ts + e is rounded, so the first index past the gap can be off by a few: walk it exactly.
-    while True:
-        up = (k < n) & inside(k)
-        if not up.any():
-            break
-        k[up] += 1
-    while True:
-        down = (k > idx + 1) & ~inside(k - 1)
-        if not down.any():
-            break
-        k[down] -= 1
-    return int(np.sum(k - idx - 1))
-
-
-def _all_pair_cumulative(t: FloatArray, edges: FloatArray) -> IntArray:
-    ts = np.sort(t)
-    return np.array(
-        [_pairs_within(ts, e, op == "lt") for op, e in _cumulative_tests(edges)], dtype=np.int64
-    )
-
-
-class _Kernel:
-    """Counts, per permutation, space slot and test, the close pairs whose gap passes the test."""
-
-    def __init__(self, pairs: _Pairs, tests: list[_Test]) -> None:
-        self.pairs, self.tests = pairs, tests
-
-    def run(self, times: npt.NDArray[Any]) -> IntArray:
-        """Cumulative counts ``(permutation, slot, test)``; ``times[e, p]`` is e's time in p."""
-        width = times.shape[1]
-        out = np.zeros((width, len(self.pairs.slots), len(self.tests)), np.int64)
-        gap = np.empty((_PAIR_CHUNK, width), times.dtype)
-        other = np.empty_like(gap)
-        hit = np.empty((_PAIR_CHUNK, width), np.bool_)
-        acc = np.zeros((len(self.tests), _PAIR_CHUNK, width), np.uint8)
-        for s, (lo, hi) in enumerate(self.pairs.slots):
-            for step, c in enumerate(range(lo, hi, _PAIR_CHUNK)):
-                m = min(_PAIR_CHUNK, hi - c)
-                # mode="clip" skips NumPy's bounds-checked buffering; indices are valid already.
-                np.take(times, self.pairs.i[c : c + m], axis=0, out=gap[:m], mode="clip")
-                np.take(times, self.pairs.j[c : c + m], axis=0, out=other[:m], mode="clip")
-                np.subtract(gap[:m], other[:m], out=gap[:m])
-                np.abs(gap[:m], out=gap[:m])
-                for k, test in enumerate(self.tests):
-                    test.op(gap[:m], test.threshold, out=hit[:m])
-                    np.add(acc[k, :m], hit[:m], out=acc[k, :m])
-                if (step + 1) % _FLUSH_EVERY == 0:
-                    _flush(acc, out[:, s, :])
-            _flush(acc, out[:, s, :])
-        return out
-
-
-def _flush(acc: npt.NDArray[np.uint8], into: IntArray) -> None:
-    into += acc.sum(axis=1, dtype=np.int64).T
-    acc[...] = 0
-
-
-class _Engine:
-    """Observed and permuted cumulative counts over the spatially close pairs."""
-
-    def __init__(
-        self, x: FloatArray, y: FloatArray, t: FloatArray, space: FloatArray, time: FloatArray
-    ) -> None:
-        self.n = t.size
-        self.pairs = _space_pairs(x, y, space)
-        self.codes, tests = _time_tests(t[self.pairs.order], time)
-        self.kernel = _Kernel(self.pairs, tests)
-        self.all_time = _all_pair_cumulative(t, time)
-        self.slot_sizes = np.array([hi - lo for lo, hi in self.pairs.slots], dtype=np.int64)
-        self.has_lt = bool(time[0] > 0)
-
-    def observed(self) -> IntArray:
-        return self.kernel.run(self.codes[:, None])[0]
-
-    def permuted(self, permutations: int, rng: RngLike, workers: int | None) -> IntArray:
-        # Two buffers of n x batch times: the shuffled rows and their event-major transpose.
-        per_column = self.n * 2 * self.codes.itemsize
-        size = max(1, min(_MAX_BATCH, _BATCH_BYTES // max(1, per_column)))
-        sizes = [min(size, permutations - s) for s in range(0, permutations, size)]
-        # One child generator per batch: results do not depend on the number of workers.
-        jobs = list(zip(sizes, as_generator(rng).spawn(len(sizes)), strict=True))
-        n_workers = min(workers or os.cpu_count() or 1, len(jobs))
-        if n_workers <= 1 or self.pairs.i.size * permutations < 10**6:
-            results = [self._run_batch(job) for job in jobs]
-        else:
-            with ThreadPoolExecutor(max_workers=n_workers) as pool:
-                results = list(pool.map(self._run_batch, jobs))
-        if not results:
-            return np.zeros((0, len(self.pairs.slots), len(self.kernel.tests)), np.int64)
-        return np.concatenate(results, axis=0)
-
-    def _run_batch(self, job: tuple[int, np.random.Generator]) -> IntArray:
-        width, gen = job
-        rows = np.empty((width, self.n), self.codes.dtype)
-        for r in range(width):
-            rows[r] = self.codes
-            gen.shuffle(rows[r])
-        return self.kernel.run(np.ascontiguousarray(rows.T))
-
-    def table(self, cumulative: IntArray, beyond: bool) -> IntArray:
-        """Band counts ``(..., space band, time band)`` from cumulative counts ``(..., slot, test)``.
-
-        With ``beyond`` a last row (farther than the last space edge) and a last column (longer
-        than the last time edge) are added; they follow from totals that permutations keep.
-        """
-        cells = _bands(cumulative, self.has_lt)
-        bands = cells[..., :-1, :]  # drop the "below the first space edge" slot
-        if not beyond:
-            return bands
-        row = _bands(self.all_time, self.has_lt) - cells.sum(axis=-2)
-        col = self.slot_sizes - cumulative[..., -1]  # close in space, beyond the last time edge
-        total = self.n * (self.n - 1) // 2
-        corner = (total - self.all_time[-1]) - col.sum(axis=-1)
-        upper = np.concatenate([bands, col[..., :-1, None]], axis=-1)
-        lower = np.concatenate([row, np.asarray(corner)[..., None]], axis=-1)
-        return np.concatenate([upper, lower[..., None, :]], axis=-2)
-
-
-def _bands(cum: IntArray, has_lt: bool) -> IntArray:
-    """Band 0 is ``le e1 - lt e0`` (or ``le e1`` when e0 == 0); band k is ``le e(k+1) - le e(k)``."""
-    if has_lt:
-        return np.diff(cum, axis=-1)
-    return np.concatenate([cum[..., :1], np.diff(cum, axis=-1)], axis=-1)
 
 
 def _p_values(observed: IntArray, sims: IntArray) -> FloatArray:
@@ -468,9 +205,12 @@ class NearRepeat:
         self.permutations = _check_permutations(permutations)
         self.n = ts.size
         self.beyond = beyond
-        engine = _Engine(xs, ys, ts, space, time)
-        self.observed = engine.table(engine.observed(), beyond)
-        sims = engine.table(engine.permuted(self.permutations, rng, workers), beyond)
+        engine = _Engine(xs, ys, ts, space, time, self.permutations, rng, workers)
+        try:
+            self.observed = engine.table(engine.observed(), beyond)
+            sims = engine.table(engine.permuted(), beyond)
+        finally:
+            engine.close()  # idle threads and early shuffles, should anything have failed
         self.expected = sims.mean(axis=0) if self.permutations else np.full(self.observed.shape, np.nan)
         self.knox_ratio = _ratio(self.observed, self.expected)
         self.p_values = _p_values(self.observed, sims)
