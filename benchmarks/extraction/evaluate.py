@@ -14,7 +14,10 @@ Sets and splits:
 - ``passages.jsonl`` (default): ``dev`` and ``held-out`` (Ukrainian passages with an even number).
 - ``heldout.jsonl``: written before the generalisation fixes; ``open`` (30 passages, their
   failures were read while fixing) and ``frozen`` (ids ``*-011`` to ``*-015``, never looked at
-  after the first run). ``--show`` never prints a frozen or held-out passage.
+  after the first run).
+- ``heldout2.jsonl``: second generalisation round (new text styles); ``open`` and ``frozen``
+  (ids ``*-009`` to ``*-012``, 4 per language, never looked at after the first run).
+  ``--show`` never prints a frozen or held-out passage.
 """
 
 from __future__ import annotations
@@ -39,7 +42,13 @@ ALIASES = {"SY": "SY-GOV", "MM": "MM-MIL", "SD": "SD-SAF"}
 MIRRORS = [("en-001", "en-002"), ("en-048", "en-049"), ("ru-023", "uk-023")]
 
 
-SPLITS: dict[str, tuple[str, str]] = {"passages.jsonl": ("dev", "held-out"), "heldout.jsonl": ("open", "frozen")}
+SPLITS: dict[str, tuple[str, str]] = {
+    "passages.jsonl": ("dev", "held-out"),
+    "heldout.jsonl": ("open", "frozen"),
+    "heldout2.jsonl": ("open", "frozen"),
+}
+# Frozen id ranges of the held-out sets, fixed before their first run.
+FROZEN: dict[str, tuple[int, int]] = {"heldout.jsonl": (11, 15), "heldout2.jsonl": (9, 12)}
 
 
 def held_out(pid: str, set_name: str = "passages.jsonl") -> bool:
@@ -50,8 +59,9 @@ def held_out(pid: str, set_name: str = "passages.jsonl") -> bool:
     before the first run and never inspected afterwards.
     """
     lang, num = pid.split("-")
-    if set_name == "heldout.jsonl":
-        return 11 <= int(num) <= 15
+    if set_name in FROZEN:
+        low, high = FROZEN[set_name]
+        return low <= int(num) <= high
     return lang == "uk" and int(num) % 2 == 0
 
 

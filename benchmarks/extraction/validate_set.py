@@ -86,7 +86,7 @@ PARTY_ALIASES = {
     "MM": "MM-MIL",
     "SD": "SD-SAF",
 }  # accepted from extractors, never used in labels
-CONFLICTS = {"RU-UA", "IL-PS", "IL-LB", "SY", "SD", "MM", "YE", None}
+CONFLICTS = {"RU-UA", "IL-PS", "IL-LB", "SY", "SD", "MM", "YE", "ET", None}
 AREAS = {"UA", "RU", "both", None}
 BOUND_KINDS = {"lower", "upper", "approx"}
 TAGS = {

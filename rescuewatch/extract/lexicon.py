@@ -138,7 +138,8 @@ _EN: dict[str, str] = {
     "people's defense forces|resistance forces": "party:MM-PDF:actor",
     "tatmadaw|junta|myanmar military|myanmar army|military junta": "party:MM-MIL:actor",
     "myanmar": "party:MM-MIL:adj",
-    "military|army|armed forces": "party:?ARMY:actor",
+    "military|army|armed forces|government artillery|government aircraft|government warplanes|"
+    "government jets|government troops|junta": "party:?ARMY:actor",
     "enemy|the enemy|hostile": "enemy",
     "forces|force|troops|army|military|armed forces|positions|militia|militias|units|formations|"
     "fighters|soldiers|artillery|shelling|shell|shells|drone|drones|missile|missiles|strike|"

@@ -131,10 +131,19 @@ class RuleExtractor(Extractor):
             a, b = s.start, s.end
             here = [h for h in places if a <= h.start < b]
             found = finder.find(text, a, b, published, year)
+            if _SUPERSEDED.search(text, a, b):
+                # "Earlier reports put the toll at one": a figure the update replaces
+                s.victims, s.weapons, s.attack, s.aggregate_from = [], [], False, None
+                found = []
             if previous_aggregate and not found and not here and not s.weapons:
                 s.aggregate_from = a  # a statistic running on from the sentence before
             previous_aggregate = s.aggregate_from == a
             cut = s.aggregate_from if s.aggregate_from is not None else b
+            if _RECALL.search(text, a, cut):
+                # "In March a substation was hit, the official recalled": background, not news
+                s.victims = [v for v in s.victims if v.mention.start >= cut]
+                s.weapons, s.attack = [], False
+            found = _drop_denial_dates(text, a, cut, found)
             quoted = _quoted(text, a, b)
             if quoted and not found and not here:
                 # "Ambulances are hit almost every week," a researcher said: a generic quote
@@ -153,6 +162,31 @@ class RuleExtractor(Extractor):
                 aggregates.append(Part(s, [v for v in s.victims if v.mention.start >= cut], [],
                                        [h for h in here if h.start >= cut], [], []))
         return parts, aggregates
+
+
+# Verbs of recalling an earlier event: the sentence is background to the news item.
+_RECALL = re.compile(
+    r"\b(?:recalled|recalling|reminded|напомнил[аи]?|напомнив|нагадав|нагадала|нагадали|нагадавши)\b",
+    re.IGNORECASE)
+# A figure an update replaces: "earlier reports had put…", "ранее сообщалось о…".
+_SUPERSEDED = re.compile(
+    r"\b(?:earlier reports?|earlier reported|initially reported|initial reports?|previously reported|"
+    r"ранее сообщалось|ранее сообщали|первоначально сообщалось|раніше повідомлялося|раніше повідомляли|"
+    r"спочатку повідомлялося)\b",
+    re.IGNORECASE)
+# "X denied on Thursday that ...", "Міноборони у вівторок заперечило повідомлення про ...": a date
+# before the clause of a denial is the date of the denial, not of the event denied.
+_DENIAL = re.compile(
+    r"(?P<gap>[^.;:]*?\b(?:denied|denies|rejected|опроверг(?:ло|ла|ли)?|отрицает|заперечи(?:ло|ла|ли|в)|спростува(?:ло|ла|ли|в))\b"
+    r"[^.;:]{0,40}?)\b(?:that|что|що|reports|сообщения|повідомлення)\b",
+    re.IGNORECASE)
+
+
+def _drop_denial_dates(text: str, start: int, end: int,
+                       found: list[dates_mod.DateHit]) -> list[dates_mod.DateHit]:
+    m = _DENIAL.match(text, start, end)
+    spans = [m.span("gap")] if m else []
+    return [d for d in found if not any(a <= d.start < b for a, b in spans)]
 
 
 _QUOTE = re.compile(r"[\"“«„]([^\"”»“]{8,})[\"”»“]")
@@ -230,7 +264,7 @@ def _is_context(seg: Segment) -> bool:
 def _claim(text: str, seg: Segment, date: dates_mod.DateHit | None, lead_party: PartyRef | None,
            lead_place: PlaceHit | None, lang: str, summary: set[int] | None = None) -> Claim:
     place_hit = _place_of(seg)
-    if place_hit is None or (place_hit.kind == "country" and lead_place is not None):
+    if place_hit is None or place_hit.tag or (place_hit.kind == "country" and lead_place is not None):
         place_hit = lead_place or place_hit
     place = place_hit.resolved.place if place_hit else Place()
     party = _party_of(seg.parts) or lead_party
@@ -278,7 +312,9 @@ def _weapon_of(seg: Segment, lead: set[int]) -> str | None:
 
 
 def _place_of(seg: Segment) -> PlaceHit | None:
-    every = [h for p in seg.parts for h in p.places]
+    every = [h for p in seg.parts for h in p.places if not h.tag]
+    if not every:
+        return best([h for p in seg.parts for h in p.places])
     headers = {id(h) for p in seg.parts for h in p.places if len(p.s.tokens) <= 4 and not p.victims}
     # a channel header ("Белгород.") gives way to a settlement named in the story
     story = [h for h in every if id(h) not in headers]
@@ -335,6 +371,8 @@ def _victims(seg: Segment) -> list[Victim]:
         alone = all(v.category == "?member" for v in p.victims)
         for v in p.victims:
             cat = _resolve(v, cats, orgs, people if alone else None)
+            if cat is None and _crew(p, v) and ("ambulance" in cats or "medic" in orgs):
+                cat = "medic"  # "two other crew members" of a hit ambulance are its EMS crew
             if cat is None:
                 continue
             if cat in OBJECTS:
@@ -364,6 +402,15 @@ def _victims(seg: Segment) -> list[Victim]:
             injured = 0 if injured is None and not any(a.get("injured_seen") for a in accs) else injured
         out.append(Victim(cat, killed, injured))
     return out
+
+
+def _crew(p: Part, v: VictimRef) -> bool:
+    """Whether a staff word is "crew"/"бригада"/"екіпаж" (the crew of a vehicle)."""
+    words = {t.text.lower() for t in p.s.tokens[v.mention.i : v.mention.j]}
+    return bool(words & _CREW_WORDS)
+
+
+_CREW_WORDS = {"crew", "crews", "бригады", "бригади", "экипажа", "екіпажу"}
 
 
 def _max(values: object) -> int | None:

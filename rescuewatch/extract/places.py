@@ -40,6 +40,7 @@ class PlaceHit:
     kind: str
     resolved: ResolvedPlace
     locative: bool = False
+    tag: bool = False  # a hashtag ("#Kharkiv"): the topic of a post, not where it happened
 
     @property
     def key(self) -> int | None:
@@ -80,8 +81,22 @@ def find_places(
         if _ORG_AFTER.match(after) or _NOT_PLACE_AFTER.match(after):
             continue
         locative = bool(_LOCATIVE.search(text[max(0, r.mention.start - 40) : r.mention.start]))
-        out.append(PlaceHit(r.mention.start, r.mention.end, r.entry.kind, r, locative))
+        if not locative and r.entry.kind == "city" and _adjective_before_noun(r.mention.text, after):
+            continue
+        tag = text[max(0, r.mention.start - 1) : r.mention.start] == "#"
+        out.append(PlaceHit(r.mention.start, r.mention.end, r.entry.kind, r, locative, tag))
     return out
+
+
+# "Українська сторона", "Российская сторона": an adjective in agreement with the noun after it
+# (a party, not the town Українськ in the genitive) unless a region word follows.
+_ADJ_END = re.compile(r"(?:ськ|ск|цьк|цк)(?:а|ий|е|ої|ій|ая|ий|ое|ой|ую|у)$", re.IGNORECASE)
+_NOUN_AFTER = re.compile(r"^\s+(?!област|облас|район|край|громад|округ)[а-яёіїєґ]{3,}", re.IGNORECASE)
+
+
+def _adjective_before_noun(name: str, after: str) -> bool:
+    return " " not in name and bool(_ADJ_END.search(name)) and bool(_NOUN_AFTER.match(after)) \
+        and after.strip()[:1].islower()
 
 
 def _noise(name: str, lang: str | None) -> bool:

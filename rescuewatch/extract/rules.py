@@ -291,8 +291,9 @@ def _orphan_numbers(s: Sentence, text: str, clauses: list[int], lang: str,
         after_harm = any(h.j == k and kind and kind != "harm:damaged" for h, kind in harms)
         marked = (prev in cues.ORPHAN_MARK[lang] or (nxt and nxt[0] in cues.ORPHAN_MARK[lang])
                   or low == "other" or after_harm or partitive)
-        if low == "another" and not marked:
-            continue
+        if low == "another" and not marked and not (
+                _elided(k, tokens, clauses, lang) and _harm_right_after(k, tokens, text, harms, lang)):
+            continue  # "another strike"; but "one was killed and another injured" counts one
         if any(j in covered for j in range(k + 1, min(k + 3, len(tokens)))):
             continue
         harm = next((kind for h, kind in harms if kind and kind != "harm:damaged"

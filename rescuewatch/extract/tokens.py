@@ -15,8 +15,9 @@ from typing import Any
 
 # A word: letters/digits, with inner apostrophes, hyphens and digit group separators.
 _WORD = re.compile(r"\d+(?:[.,\s]\d{3})*(?![\d])|[^\W\d_]+(?:['’ʼ\-][^\W\d_]+)*|\d+[^\W\d_]*", re.UNICODE)
-# Sentence end: . ! ? … followed by space and an upper-case letter, digit or quote; or a blank line.
-_SENT_END = re.compile(r"(?<=[.!?…])[\"»”)]?\s+(?=[\"«“(]?[A-ZА-ЯЁІЇЄҐ0-9])|\n\s*\n|\n(?=[A-ZА-ЯЁІЇЄҐ«\"])")
+# Sentence end: . ! ? … followed by space and an upper-case letter, digit or quote; a blank line;
+# or a line break before a capital, a bullet or an emoji (list items, channel posts).
+_SENT_END = re.compile(r"(?<=[.!?…])[\"»”)]?\s+(?=[\"«“(]?[A-ZА-ЯЁІЇЄҐ0-9])|\n\s*\n|\n(?=[A-ZА-ЯЁІЇЄҐ«\"])|\n(?=[^\w\s])")
 _ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|No|vs|etc|e\.g|i\.e|"
     r"г|гг|ул|обл|р|рр|вул|им|ім|т\.е|т\.д|т\.к|с|пгт|смт|пос|д|м)\.)$|\b[A-ZА-Я]\.$",
