@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from rescuewatch.extract import dates as dates_mod
@@ -127,11 +128,19 @@ class RuleExtractor(Extractor):
         parts, aggregates = [], []
         previous_aggregate = False
         year = dates_mod.year_named(text, lang) if published is None else None
+        # most documents have neither cue anywhere: one search of the whole text spares one
+        # per sentence (the looser patterns match wherever the exact ones can)
+        superseded = _SUPERSEDED_ANYWHERE.search(text) is not None
+        recall = _RECALL_ANYWHERE.search(text) is not None
+        denial = _DENIAL_WORD.search(text) is not None
+        starts = [h.start for h in places]
+        if starts != sorted(starts):
+            starts = []  # not in text order: _within falls back to a scan
         for s in read:
             a, b = s.start, s.end
-            here = [h for h in places if a <= h.start < b]
+            here = _within(places, starts, a, b)
             found = finder.find(text, a, b, published, year)
-            if _SUPERSEDED.search(text, a, b):
+            if superseded and _SUPERSEDED.search(text, a, b):
                 # "Earlier reports put the toll at one": a figure the update replaces
                 s.victims, s.weapons, s.attack, s.aggregate_from = [], [], False, None
                 found = []
@@ -139,11 +148,12 @@ class RuleExtractor(Extractor):
                 s.aggregate_from = a  # a statistic running on from the sentence before
             previous_aggregate = s.aggregate_from == a
             cut = s.aggregate_from if s.aggregate_from is not None else b
-            if _RECALL.search(text, a, cut):
+            if recall and _RECALL.search(text, a, cut):
                 # "In March a substation was hit, the official recalled": background, not news
                 s.victims = [v for v in s.victims if v.mention.start >= cut]
                 s.weapons, s.attack = [], False
-            found = _drop_denial_dates(text, a, cut, found)
+            if denial:
+                found = _drop_denial_dates(text, a, cut, found)
             quoted = _quoted(text, a, b)
             if quoted and not found and not here:
                 # "Ambulances are hit almost every week," a researcher said: a generic quote
@@ -164,6 +174,13 @@ class RuleExtractor(Extractor):
         return parts, aggregates
 
 
+def _within(places: list[PlaceHit], starts: list[int], a: int, b: int) -> list[PlaceHit]:
+    """The places starting in ``[a, b)``, in order (``starts``: their sorted starts, or empty)."""
+    if not starts:
+        return [h for h in places if a <= h.start < b]
+    return places[bisect_left(starts, a) : bisect_left(starts, b)]
+
+
 # Verbs of recalling an earlier event: the sentence is background to the news item.
 _RECALL = re.compile(
     r"\b(?:recalled|recalling|reminded|напомнил[аи]?|напомнив|нагадав|нагадала|нагадали|нагадавши)\b",
@@ -174,12 +191,19 @@ _SUPERSEDED = re.compile(
     r"ранее сообщалось|ранее сообщали|первоначально сообщалось|раніше повідомлялося|раніше повідомляли|"
     r"спочатку повідомлялося)\b",
     re.IGNORECASE)
+# The same without word boundaries: a document-wide pre-test that can only match more.
+_RECALL_ANYWHERE = re.compile(_RECALL.pattern.replace(r"\b", ""), re.IGNORECASE)
+_SUPERSEDED_ANYWHERE = re.compile(_SUPERSEDED.pattern.replace(r"\b", ""), re.IGNORECASE)
 # "X denied on Thursday that ...", "Міноборони у вівторок заперечило повідомлення про ...": a date
 # before the clause of a denial is the date of the denial, not of the event denied.
 _DENIAL = re.compile(
     r"(?P<gap>[^.;:]*?\b(?:denied|denies|rejected|опроверг(?:ло|ла|ли)?|отрицает|заперечи(?:ло|ла|ли|в)|спростува(?:ло|ла|ли|в))\b"
     r"[^.;:]{0,40}?)\b(?:that|что|що|reports|сообщения|повідомлення)\b",
     re.IGNORECASE)
+
+# Every denial above contains one of these stems: without any, no sentence needs the search.
+_DENIAL_WORD = re.compile(r"denied|denies|rejected|опроверг|отрицает|заперечи|спростува",
+                          re.IGNORECASE)
 
 
 def _drop_denial_dates(text: str, start: int, end: int,

@@ -68,11 +68,15 @@ def find_places(
     """
     gaz = Gazetteer.load()
     mentions = gaz.find(text, lang)
-    chosen = mentions if wanted is None else [
-        m for m in mentions if any(a <= m.start < b for a, b in wanted)
-    ]
+    if wanted is None:
+        chosen, context = mentions, []
+    else:
+        inside = [any(a <= m.start < b for a, b in wanted) for m in mentions]
+        chosen = [m for m, keep in zip(mentions, inside, strict=True) if keep]
+        # the mentions are distinct (no two share a start), so "not chosen" is "not inside"
+        context = [m for m, keep in zip(mentions, inside, strict=True) if not keep]
     out = []
-    for r in resolve_mentions(chosen, [m for m in mentions if m not in chosen]):
+    for r in resolve_mentions(chosen, context):
         if r.entry is None:
             continue
         if _noise(r.mention.text, lang):

@@ -89,15 +89,17 @@ class Sentence:
 def match(tokens: list[Token], lex: Lexicon) -> list[Mention]:
     """Longest lexicon phrases, left to right, not overlapping."""
     out: list[Mention] = []
+    by_first = lex.by_first
     i, n = 0, len(tokens)
     while i < n:
         best: tuple[int, tuple[str, ...]] | None = None
         for key in tokens[i].keys:
-            for phrase, kinds in lex.by_first.get(key, ()):
+            for phrase, kinds in by_first.get(key, ()):
                 size = len(phrase)
                 if best is not None and size < best[0]:
                     break
-                if i + size <= n and all(tokens[i + k].keys & phrase[k] for k in range(1, size)):
+                if i + size <= n and (size == 1 or all(
+                        not tokens[i + k].keys.isdisjoint(phrase[k]) for k in range(1, size))):
                     if best is None or size > best[0]:
                         best = (size, kinds)
                     elif size == best[0]:
@@ -133,12 +135,13 @@ def analyse(text: str, start: int, end: int, tokens: list[Token], lex: Lexicon, 
     if agg:
         s.aggregate_from = _aggregate_start(start + agg.start(), tokens, clauses)
     for m in mentions:
-        if m.has("attack") or m.has("weapon:"):
+        kind = m.index.get  # ``m.has``, bound once: this loop sees every mention
+        weapon = kind("weapon:")
+        if kind("attack") or weapon:
             s.attack = True
-        weapon = m.has("weapon:")
         if weapon:
             s.weapons.append((m.start, weapon.split(":", 1)[1]))
-        org = m.has("org:")
+        org = kind("org:")
         if org:
             s.orgs.append((m.i, org.split(":", 1)[1]))
     earlier = [(start + e.start(), start + e.end()) for e in cues.EARLIER[lang].finditer(low)]
@@ -271,6 +274,8 @@ def _orphan_numbers(s: Sentence, text: str, clauses: list[int], lang: str,
     """Counts whose victim noun is left out: "two rescuers were killed and three others
     injured", "погибли двое, еще трое ранены", "двоє загинули, ще троє — поранені", and
     partitives "с тремя медиками, двое из них ранены". Each takes the nearest victim before it."""
+    if not s.victims or all(not kind or kind == "harm:damaged" for _, kind in harms):
+        return  # every orphan needs an earlier victim and a harm to people: skip the token walk
     covered = {k for m in s.mentions for k in range(m.i, m.j) if m.has("victim:") or m.has("person")}
     tokens = s.tokens
     for k, tok in enumerate(tokens):

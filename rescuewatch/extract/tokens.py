@@ -98,15 +98,22 @@ def cyr_key(word: str) -> str:
 
 def tokenize(text: str, start: int, end: int, lang: str, prefixes: frozenset[str]) -> list[Token]:
     """The tokens of ``text[start:end]``; offsets index ``text``."""
-    out = []
-    for m in _WORD.finditer(text, start, end):
+    # one loop per language, with the lookups bound outside it: this runs for every word
+    out: list[Token] = []
+    append = out.append
+    words = _WORD.finditer(text, start, end)
+    if lang == "en":
+        en_token = _en_token
+        for m in words:
+            surf = m.group()
+            keys, plural = en_token(surf)
+            append(Token(m.start(), m.end(), surf, keys, plural))
+        return out
+    cyr_token = _cyr_token
+    for m in words:
         surf = m.group()
-        if lang == "en":
-            keys, plural = _en_token(surf)
-            out.append(Token(m.start(), m.end(), surf, keys, plural))
-            continue
-        keys, plural = _cyr_token(surf, lang, prefixes)
-        out.append(Token(m.start(), m.end(), surf, keys, plural))
+        keys, plural = cyr_token(surf, lang, prefixes)
+        append(Token(m.start(), m.end(), surf, keys, plural))
     return out
 
 

@@ -64,6 +64,19 @@ def _strip_latin_mark(c: str) -> str:
     return c
 
 
+class _FoldTable(dict[int, str]):
+    """A ``str.translate`` table filled on demand from :func:`fold_char`: one C-level pass
+    over the text instead of a Python call per character."""
+
+    def __missing__(self, code: int) -> str:
+        piece = fold_char(chr(code))
+        self[code] = piece
+        return piece
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def normalize(text: str) -> tuple[str, list[int] | None]:
     """Normalise text for matching, with an offset map when lengths differ.
 
@@ -78,10 +91,10 @@ def normalize(text: str) -> tuple[str, list[int] | None]:
         The normalised text and, if it is not one character per original character, the
         original offset of every normalised character (plus one final entry for the end).
     """
-    pieces = [fold_char(ch) for ch in text]
-    norm = "".join(pieces)
+    norm = text.translate(_FOLD_TABLE)
     if len(norm) == len(text):
         return norm, None
+    pieces = [_FOLD_TABLE[ord(ch)] for ch in text]
     offsets: list[int] = []
     for i, piece in enumerate(pieces):
         offsets.extend([i] * len(piece))
