@@ -83,7 +83,7 @@ def value(keys: frozenset[str], surface: str, lang: str) -> int | None:
     low = surface.lower().replace("’", "'").replace("ʼ", "'")
     if low in words:
         return words[low]
-    for key in keys:
+    for key in sorted(keys):  # sorted: set order varies with the hash seed
         if key in words:
             return words[key]
     if lang == "en" and "-" in low:  # twenty-five

@@ -456,7 +456,8 @@ def _aggregate(text: str, part: Part, lang: str, doc_orgs: list[str]) -> Claim |
     cats = {v.category for v in part.victims if not v.category.startswith("?")}
     # a running total often names its organisation in another sentence ("the society said")
     orgs = {v.org for v in part.victims if v.org} | {o for _, o in part.s.orgs}
-    fallback = max(set(doc_orgs), key=doc_orgs.count) if doc_orgs else None
+    # the most named organisation; a tie goes to the one named first (never to set order)
+    fallback = max(dict.fromkeys(doc_orgs), key=doc_orgs.count) if doc_orgs else None
     totals: dict[str, dict[str, int]] = {}
     damaged: dict[str, int] = {}
     for v in part.victims:

@@ -93,7 +93,7 @@ def match(tokens: list[Token], lex: Lexicon) -> list[Mention]:
     i, n = 0, len(tokens)
     while i < n:
         best: tuple[int, tuple[str, ...]] | None = None
-        for key in tokens[i].keys:
+        for key in sorted(tokens[i].keys):  # sorted: set order varies with the hash seed
             for phrase, kinds in by_first.get(key, ()):
                 size = len(phrase)
                 if best is not None and size < best[0]:
