@@ -691,3 +691,16 @@ def parsed(cells: Sequence[Cell], index: int | None, column: str,
         return parse(cells[index])
     except ValueError as exc:
         raise RowError(str(exc), column) from None
+
+
+def parse_point(lat: Cell, lon: Cell) -> tuple[float | None, float | None]:
+    """Latitude and longitude of a row, each checked; a bad one is a :class:`RowError`."""
+    try:
+        y = parse_coordinate(lat, 90.0, "latitude")
+    except ValueError as exc:
+        raise RowError(str(exc), "latitude") from None
+    try:
+        x = parse_coordinate(lon, 180.0, "longitude")
+    except ValueError as exc:
+        raise RowError(str(exc), "longitude") from None
+    return y, x

@@ -33,9 +33,9 @@ from rescuewatch.ingest.tables import (
     TableReader,
     TextPicker,
     country_code,
-    parse_coordinate,
     parse_count,
     parse_date,
+    parse_point,
 )
 from rescuewatch.model import Claim, DateSpan, Perpetrator, Place, Source, trusted_place
 
@@ -144,14 +144,7 @@ class _Builder:
         return span
 
     def _place(self, cells: list[Cell], values: list[str | None]) -> Place:
-        try:
-            lat = parse_coordinate(cells[self.lat], 90.0, "latitude")
-        except ValueError as exc:
-            raise RowError(str(exc), "latitude") from None
-        try:
-            lon = parse_coordinate(cells[self.lon], 180.0, "longitude")
-        except ValueError as exc:
-            raise RowError(str(exc), "longitude") from None
+        lat, lon = parse_point(cells[self.lat], cells[self.lon])
         where = values[self.where]
         key = (values[self.iso3], values[self.country])
         country = self._countries.get(key, "")
