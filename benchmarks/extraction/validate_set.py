@@ -21,6 +21,8 @@ from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
+from rescuewatch.model import DATE_PRECISIONS, VICTIM_CATEGORIES, WEAPONS
+
 HERE = Path(__file__).resolve().parent
 
 LANGS = ("en", "ru", "uk")
@@ -37,31 +39,12 @@ SOURCE_KINDS = {
     "government",
     "military",
 }
-CATEGORIES = (
-    "ambulance",
-    "medic",
-    "health_worker",
-    "health_facility",
-    "patient",
-    "firefighter",
-    "rescuer",
-    "aid_worker",
-)
+CATEGORIES = VICTIM_CATEGORIES
 OBJECT_CATEGORIES = {
     "ambulance",
     "health_facility",
 }  # things, not people: counts are null, may carry "damaged"
-WEAPONS = (
-    "drone",
-    "artillery",
-    "missile",
-    "airstrike",
-    "small_arms",
-    "mine_ied",
-    "other",
-    "unknown",
-)
-PRECISIONS = {"day", "week", "month", "year"}
+PRECISIONS = set(DATE_PRECISIONS)
 # Party codes: ISO-2 for a state's forces in an inter-state conflict, <ISO2>-<SHORT> for
 # non-state groups and for both sides of a civil war (see README "Party codes").
 PARTIES = {

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from rescuewatch.cli.common import db_option, json_option, make_progress, open_store, print_json
+from rescuewatch.model import VICTIM_CATEGORIES
 
 FORMATS = [
     "auto", "text", "html", "telegram", "acled", "ucdp", "insecurity-insight", "who-ssa",
@@ -173,8 +174,7 @@ def verify(db: str | None, as_json: bool) -> None:
               help="Only rows starting on or after this date (YYYY-MM-DD).")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Only rows starting on or before this date (YYYY-MM-DD).")
-@click.option("--category", type=click.Choice(["ambulance", "medic", "health_worker",
-              "health_facility", "patient", "firefighter", "rescuer", "aid_worker"]),
+@click.option("--category", type=click.Choice(VICTIM_CATEGORIES),
               default=None, help="Only rows with this victim category.")
 @db_option
 def export(fmt: str, level: str, output: str, protected_only: bool, country: str | None,
