@@ -148,7 +148,7 @@ def run_one(path: str, db: str, fmt: str, profile: bool) -> dict[str, float]:
 
         prof = cProfile.Profile()
         report = prof.runcall(ingest, store, [path], fmt=fmt, ctx=ReadContext())
-        pstats.Stats(prof, stream=sys.stderr).sort_stats("tottime").print_stats(25)
+        pstats.Stats(prof, stream=sys.stderr).sort_stats(os.environ.get("BENCH_SORT", "tottime")).print_stats(int(os.environ.get("BENCH_TOP", "25")))
     else:
         report = ingest(store, [path], fmt=fmt, ctx=ReadContext())
     seconds = time.perf_counter() - t0

@@ -21,23 +21,32 @@ the province is known.
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import repeat
 from typing import Any
 
 from rescuewatch.ingest.base import register
 from rescuewatch.ingest.tables import (
     READER_VERSION,
     Cell,
+    ChunkBuilder,
     RowError,
     Table,
     TableReader,
     TextPicker,
     country_code,
+    parse_coordinate,
     parse_count,
     parse_date,
     parse_point,
 )
-from rescuewatch.ingest.victims import victims_from_text, weapon_from_text
+from rescuewatch.ingest.victims import (
+    UNCOUNTED,
+    categories_in_text,
+    victims_from_text,
+    weapon_from_text,
+)
 from rescuewatch.model import Claim, DateSpan, Perpetrator, Place, Source, trusted_place
+from rescuewatch.store.claims import CLAIM_COLUMNS, day_text, original_arrays, victim_tuples
 
 TIME_PRECISION = {"1": "day", "2": "week", "3": "month"}
 GEO_PRECISION = {"1": "city", "2": "district", "3": "admin1"}
@@ -81,6 +90,10 @@ class AcledReader(TableReader):
 
     def row_builder(self, table: Table) -> Callable[[list[Cell]], Claim]:
         return _Builder(table).claim
+
+    def chunk_builder(self, table: Table, build: Callable[[list[Cell]], Claim]) -> ChunkBuilder | None:
+        owner = getattr(build, "__self__", None)
+        return owner.rows if isinstance(owner, _Builder) else None
 
 
 def layout(table: Table) -> str:
@@ -142,6 +155,7 @@ class _Builder:
         self.version = f"{READER_VERSION}/{self.layout}"
         self._countries: dict[tuple[str | None, ...], str | None] = {}
         self._dates: dict[tuple[Cell, str | None], DateSpan] = {}
+        self._date_rows: dict[tuple[Cell, str | None], tuple[str | None, ...]] = {}
         self._perpetrators: dict[str | None, Perpetrator] = {}
 
     def claim(self, cells: list[Cell]) -> Claim:
@@ -168,6 +182,66 @@ class _Builder:
             description=notes,
             original=self.table.original(cells),
         )
+
+    def rows(self, chunk: list[list[Cell]], first_id: int, document_id: int,
+             ) -> tuple[tuple[str, ...], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        """The SQLite rows :meth:`claim` and the store would give for ``chunk``, computed a
+        column at a time (a :data:`~rescuewatch.ingest.tables.ChunkBuilder`).
+
+        Values that repeat down a column (dates, countries) are worked out once per distinct
+        value. Any bad value raises, and the chunk is then read row by row (which names it).
+        """
+        n = len(chunk)
+        cells = list(zip(*chunk, strict=False))
+        values = [[c.strip() or None for c in cells[p]] for p in self.pick.columns]  # type: ignore[union-attr]
+        values.append([None] * n)  # what a column the file lacks reads (slot -1)
+        event_type, sub_event, notes = (values[self.event_type], values[self.sub_event],
+                                        values[self.notes])
+        known = self._date_rows
+        dates = [known.get(k) or self._date_row(k)
+                 for k in zip(cells[self.date], values[self.time_prec], strict=True)]
+        countries = [self._country(k) for k in
+                     zip(values[self.iso3], values[self.iso], values[self.country], strict=True)]
+        # victims and weapon of each row together: the notes' stem scan is shared (victims.py)
+        found = list(map(_harm, event_type, sub_event, notes))
+        categories = [f[0] for f in found]
+        ids = range(first_id, first_id + n)
+        victims = [row for cid, cats in zip(ids, categories, strict=False) if cats
+                   for row in victim_tuples([UNCOUNTED[c] for c in cats], cid)]
+        columns: dict[str, Any] = {
+            "id": ids, "document_id": repeat(document_id), "row_ref": values[self.row_id],
+            "extractor": repeat("acled"), "extractor_version": repeat(self.version),
+            "is_aggregate": repeat(0), "protected": [int(bool(c)) for c in categories],
+            "categories": [",".join(sorted(c)) if c else None for c in categories],
+            "date_start": [d[0] for d in dates], "date_end": [d[1] for d in dates],
+            "date_precision": [d[2] for d in dates],
+            "place_text": values[self.location], "place_name": values[self.location],
+            "country": countries, "admin1": values[self.admin1],
+            "lat": [parse_coordinate(c, 90.0, "latitude") for c in cells[self.lat]],
+            "lon": [parse_coordinate(c, 180.0, "longitude") for c in cells[self.lon]],
+            "place_precision": [GEO_PRECISION.get(g or "") for g in values[self.geo_prec]],
+            "weapon": [f[1] for f in found],
+            "perpetrator_text": values[self.actor1],
+            **({} if self.fatalities is None else
+               {"killed": [parse_count(c) for c in cells[self.fatalities]]}),
+            "event_type": [f"{e}: {s}" if e and s else e for e, s in zip(event_type, sub_event, strict=False)],
+            "description": notes, "original": original_arrays(chunk),
+        }
+        names = tuple(name for name in CLAIM_COLUMNS if name in columns)
+        return names, list(zip(*(columns[name] for name in names), strict=False)), victims
+
+    def _date_row(self, key: tuple[Cell, str | None]) -> tuple[str | None, str | None, str | None]:
+        span = self._date(*key)
+        found = self._date_rows[key] = (day_text(span.start), day_text(span.end), span.precision)
+        _bound(self._date_rows)
+        return found
+
+    def _country(self, key: tuple[str | None, ...]) -> str | None:
+        country = self._countries.get(key, "")
+        if country == "":
+            country = self._countries[key] = country_code(*key)
+            _bound(self._countries)
+        return country
 
     def _date(self, cell: Cell, precision: str | None) -> DateSpan:
         key = (cell, precision)
@@ -211,6 +285,13 @@ def _bound(cache: dict[Any, Any], limit: int = 100_000) -> None:
     """Keep a per-file cache from growing with the file (memory stays flat)."""
     if len(cache) > limit:
         cache.clear()
+
+
+def _harm(event_type: str | None, sub_event: str | None, notes: str | None,
+          ) -> tuple[list[str], str | None]:
+    """The protected categories and the weapon of one row, as :meth:`_Builder.claim` finds them."""
+    categories = [] if event_type in NOT_ATTACKS else categories_in_text(notes)
+    return categories, _weapon(sub_event or event_type, notes)
 
 
 def _weapon(kind: str | None, notes: str | None) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, ClassVar
@@ -99,6 +99,11 @@ class Parcel:
     language: str | None = None
     media_type: str | None = None
     text: str | None = None
+    #: ``(first claim id, document id) -> batches of SQLite rows`` built without ``Claim``
+    #: objects (large datasets; see :mod:`rescuewatch.ingest.chunks`), the same rows that
+    #: ``claims`` gives, whose originals are stored as values under ``original_keys``.
+    row_batches: Callable[[int, int], Generator[Any, None, None]] | None = None
+    original_keys: tuple[str, ...] | None = None
 
     @classmethod
     def of_bytes(cls, data: bytes, **kwargs: Any) -> Parcel:

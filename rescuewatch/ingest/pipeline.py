@@ -179,7 +179,7 @@ def ingest(
 
 def ingest_input(store: Store, item: InputFile, fmt: str, ctx: ReadContext) -> InputReport:
     """Read one input and write it in a single transaction."""
-    with store.transaction() as conn:
+    with store.transaction(bulk=item.size >= PARALLEL_MIN_BYTES) as conn:
         if store.document_id(conn, item.sha256) is not None:
             return InputReport(item.origin, fmt, "duplicate", duplicates=1, sha256=item.sha256)
         reader = choose_reader(item, fmt)
@@ -225,10 +225,15 @@ def _write_parcel(
     )
     if conn.dialect.name != "sqlite":
         return add_claims(conn, document_id, parcel.claims, on_batch=ctx.on_rows)
-    # the first claim is read here, before any fork: its original's keys are the document's
-    keys, claims = with_document_keys(parcel.claims)
-    set_original_keys(conn, document_id, keys)
-    batches = sqlite_batches(claims, next_claim_id(conn), document_id, keys)
+    batches: Generator[RowBatch, None, None]
+    if parcel.row_batches is not None:
+        set_original_keys(conn, document_id, parcel.original_keys)
+        batches = parcel.row_batches(next_claim_id(conn), document_id)
+    else:
+        # the first claim is read here, before any fork: its original's keys are the document's
+        keys, claims = with_document_keys(parcel.claims)
+        set_original_keys(conn, document_id, keys)
+        batches = sqlite_batches(claims, next_claim_id(conn), document_id, keys)
     if bulk and item.size >= PARALLEL_MIN_BYTES and worker_enabled() and can_fork():
         batches = _in_worker(batches, ctx)
     written = 0

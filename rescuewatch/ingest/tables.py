@@ -20,7 +20,7 @@ import functools
 import io
 import re
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -386,7 +386,8 @@ class Table:
         self._index: dict[str, int] = {}
         for i, name in enumerate(self.columns):
             self._index.setdefault(norm_name(name), i)
-        self._plain = all(self.columns)
+        #: every column named: a CSV row's original is then a plain zip of names and cells
+        self.plain = all(self.columns)
 
     def index(self, *names: str) -> int | None:
         """The position of the first column found under any of ``names`` (synonyms)."""
@@ -407,7 +408,7 @@ class Table:
 
     def original(self, cells: Sequence[Cell]) -> dict[str, Any]:
         """Every value of a row under its column name, unknown columns included."""
-        if self.kind == "csv" and self._plain:  # text cells, every column named: the fast path
+        if self.kind == "csv" and self.plain:  # text cells, every column named: the fast path
             return dict(zip(self.columns, cells, strict=False))
         return {name: cell_json(cells[i]) if i < len(cells) else None
                 for i, name in enumerate(self.columns) if name}
@@ -624,6 +625,9 @@ class TableReader(Reader):
             raise InputError("empty file", path=item.origin, row=1)
         table = open_table(item, ctx)
         build = self.row_builder(table)  # checks the header before anything is written
+        fast = self.chunk_builder(table, build) if table.kind == "csv" and table.plain else None
+        from rescuewatch.ingest.chunks import chunked_batches  # it builds on this module
+
         yield Parcel(
             source=self.source,
             sha256=item.sha256,
@@ -632,32 +636,62 @@ class TableReader(Reader):
             format=self.name,
             origin=item.origin,
             claims=self._claims(table, build, ctx),
+            row_batches=None if fast is None else functools.partial(
+                chunked_batches, table, build, fast, ctx),
+            original_keys=None if fast is None else tuple(table.columns),
             title=f"{self.title}: {item.name}",
             media_type="text/csv" if table.kind == "csv" else
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
 
+    def chunk_builder(self, table: Table, build: Callable[[list[Cell]], Claim]) -> ChunkBuilder | None:
+        """A column-wise builder of SQLite row tuples for whole chunks of rows, or ``None``.
+
+        Readers of large datasets may offer one (see :mod:`rescuewatch.ingest.chunks`); it must
+        give exactly the rows that ``build`` and the store's row building give, and raise
+        :class:`RowError` or ``ValueError`` for any chunk it cannot take whole.
+        """
+        return None
+
     def _claims(self, table: Table, build: Callable[[list[Cell]], Claim],
                 ctx: ReadContext) -> Iterator[Claim]:
-        width = len(table.columns)
         rows = 0
-        for number, cells in table.rows:
-            try:
-                if len(cells) != width:
-                    cells = _fit(cells, width, table, number)
-                claim = build(cells)
-            except RowError as exc:
-                ctx.bad_row(InputError(exc.message, path=table.origin, row=number,
-                                       field=exc.column))
-                continue
-            except InputError as exc:
-                ctx.bad_row(exc)
-                continue
+        for claim in claims_of_rows(table.rows, table, build, ctx):
             rows += 1
             yield claim
         if rows == 0 and not ctx.skipped:
-            raise InputError("no data rows after the header", path=table.origin,
-                             row=table.header_row + 1)
+            raise no_rows(table)
+
+
+#: ``(cells of each row, first claim id, document id) -> (claims columns, claim rows, victim
+#: rows)``, the claim rows holding those columns in that order.
+ChunkBuilder = Callable[[list[list[Cell]], int, int],
+                        tuple[tuple[str, ...], list[tuple[Any, ...]], list[tuple[Any, ...]]]]
+
+
+def no_rows(table: Table) -> InputError:
+    return InputError("no data rows after the header", path=table.origin,
+                      row=table.header_row + 1)
+
+
+def claims_of_rows(rows: Iterable[tuple[int, list[Cell]]], table: Table,
+                   build: Callable[[list[Cell]], Claim], ctx: ReadContext) -> Iterator[Claim]:
+    """The claims of numbered rows; a bad row is raised or, with ``--skip-bad-rows``,
+    recorded with its file, row and column and left out."""
+    width = len(table.columns)
+    for number, cells in rows:
+        try:
+            if len(cells) != width:
+                cells = _fit(cells, width, table, number)
+            claim = build(cells)
+        except RowError as exc:
+            ctx.bad_row(InputError(exc.message, path=table.origin, row=number,
+                                   field=exc.column))
+            continue
+        except InputError as exc:
+            ctx.bad_row(exc)
+            continue
+        yield claim
 
 
 class RowError(Exception):

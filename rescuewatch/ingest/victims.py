@@ -186,11 +186,11 @@ def _categories_cleaned(text: str, hits: Set[str]) -> list[str]:
 def victims_from_text(text: str | None, known: Iterable[str] = ()) -> list[Victim]:
     """Victims without counts for the categories ``text`` names and ``known`` does not hold."""
     have = set(known)
-    return [_UNCOUNTED[c] for c in categories_in_text(text) if c not in have]
+    return [UNCOUNTED[c] for c in categories_in_text(text) if c not in have]
 
 
 #: One victim without counts per category: immutable, so every claim can share it.
-_UNCOUNTED: dict[str, Victim] = {c: Victim(c) for c in VICTIM_CATEGORIES}
+UNCOUNTED: dict[str, Victim] = {c: Victim(c) for c in VICTIM_CATEGORIES}
 
 
 _PROFESSION_MEDIC = re.compile(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+import re
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from itertools import chain, islice
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
@@ -69,6 +71,23 @@ class OriginalEncoder:
 
 
 _COMPACT = (",", ":")
+
+
+def original_arrays(rows: Iterable[Sequence[str]]) -> list[str]:
+    """What :class:`OriginalEncoder` with the document's keys stores for rows of text cells
+    (a CSV file's rows, whose originals are their cells under the header's names)."""
+    out = []
+    for row in rows:
+        inner = '","'.join(row)
+        # most rows hold nothing JSON escapes: then quoting each cell is the whole encoding
+        out.append('["' + inner + '"]' if _JSON_ESCAPED.search(inner) is None else
+                   "[" + ",".join(map(encode_basestring, row)) + "]")
+    return out
+
+
+#: What JSON text escapes (``json.dumps`` with ``ensure_ascii=False``): quote, backslash and
+#: control characters.
+_JSON_ESCAPED = re.compile(r'[\x00-\x1f\\"]')
 
 
 def _template(keys: tuple[Any, ...]) -> str | None:
@@ -170,6 +189,14 @@ def _insert_sql(table: str, columns: Sequence[str]) -> str:
     return f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})"
 
 
+@functools.lru_cache(maxsize=16)
+def _claims_insert(columns: tuple[str, ...]) -> str:
+    unknown = set(columns) - set(CLAIM_COLUMNS)
+    if unknown:
+        raise ValueError(f"not claims columns: {sorted(unknown)}")
+    return _insert_sql("claims", columns)
+
+
 _SQLITE_INSERTS = (
     _insert_sql("claims", CLAIM_COLUMNS),
     _insert_sql("claim_victims", VICTIM_COLUMNS),
@@ -177,9 +204,13 @@ _SQLITE_INSERTS = (
 )
 
 
-def _day(value: dt.date | None) -> str | None:
-    # SQLAlchemy's SQLite Date type stores YYYY-MM-DD text (also for a datetime given as a date)
+def day_text(value: dt.date | None) -> str | None:
+    """A date as SQLAlchemy's SQLite ``Date`` type stores it: ``YYYY-MM-DD`` text (also for a
+    datetime given as a date)."""
     return None if value is None else value.isoformat()[:10]
+
+
+_day = day_text
 
 
 def _flag(value: bool | None) -> int | None:
@@ -213,7 +244,11 @@ def claim_values(
     )
 
 
-RowBatch = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]
+#: Claim rows, victim rows, evidence rows, and the claims columns the claim rows hold
+#: (``None``: all of :data:`CLAIM_COLUMNS`; a builder may leave out columns that are null in
+#: every row of a batch, which saves SQLite binding them).
+RowBatch = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]],
+                 tuple[str, ...] | None]
 
 
 def sqlite_batches(
@@ -238,11 +273,11 @@ def sqlite_batches(
             claim.document_id = document_id
             rows.append(claim_values(claim, next_id, document_id, encode))
             if claim.victims:
-                victims.extend(_victim_tuples(claim.victims, next_id))
+                victims.extend(victim_tuples(claim.victims, next_id))
             if claim.evidence:
                 spans.extend((next_id, e.start, e.end, e.text, e.field) for e in claim.evidence)
             next_id += 1
-        yield rows, victims, spans
+        yield rows, victims, spans, None
 
 
 def insert_batch(conn: Connection, batch: RowBatch) -> int:
@@ -250,10 +285,11 @@ def insert_batch(conn: Connection, batch: RowBatch) -> int:
 
     The driver connection is the one under ``conn``, so the rows join its open transaction.
     """
-    rows, victims, spans = batch
+    rows, victims, spans, columns = batch
+    inserts = _SQLITE_INSERTS if columns is None else (_claims_insert(columns), *_SQLITE_INSERTS[1:])
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
-        for sql, values in zip(_SQLITE_INSERTS, (rows, victims, spans), strict=True):
+        for sql, values in zip(inserts, (rows, victims, spans), strict=True):
             if values:
                 cursor.executemany(sql, values)
     finally:
@@ -329,7 +365,7 @@ def add_claims_portable(
 _VICTIM_TUPLE_COLUMNS = ("claim_id", "category", "killed", "injured", "affected", "harm")
 
 
-def _victim_tuples(victims: list[Victim], claim_id: int) -> list[tuple[Any, ...]]:
+def victim_tuples(victims: list[Victim], claim_id: int) -> list[tuple[Any, ...]]:
     """The rows of :func:`_victim_rows` as tuples in :data:`VICTIM_COLUMNS` order, built
     without a dict per row (the SQLite bulk path)."""
     if VICTIM_COLUMNS != _VICTIM_TUPLE_COLUMNS:  # the table changed: take the general path

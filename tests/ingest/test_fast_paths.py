@@ -16,7 +16,7 @@ import pytest
 from rescuewatch.ingest import victims
 from rescuewatch.ingest.tables import TextPicker, texts
 from rescuewatch.model import WEAPONS, Claim, Place, Victim, trusted_place
-from rescuewatch.store.claims import VICTIM_COLUMNS, _victim_rows, _victim_tuples
+from rescuewatch.store.claims import VICTIM_COLUMNS, _victim_rows, victim_tuples
 
 PHRASES = [
     "On 3 May 2022, shelling hit a hospital in the town;", "the wounded were taken to hospital",
@@ -90,12 +90,12 @@ def test_place_constructor_still_checks() -> None:
         Place(precision="street")
 
 
-def test_victim_tuples_equal_victim_rows() -> None:
+def testvictim_tuples_equal_victim_rows() -> None:
     claim = Claim(victims=[Victim("medic", 1, None), Victim("ambulance"),
                            Victim("medic", 2, 3, 1, "detained"), Victim("medic", harm="kidnapped"),
                            Victim("health_facility", affected=2)])
     rows = [tuple(r[c] for c in VICTIM_COLUMNS) for r in _victim_rows(claim, 7)]
-    assert _victim_tuples(claim.victims, 7) == rows
+    assert victim_tuples(claim.victims, 7) == rows
 
 
 def test_text_picker_equals_texts() -> None:
