@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from itertools import repeat
 from typing import Any
 
 from rescuewatch.errors import InputError
@@ -28,16 +29,19 @@ from rescuewatch.ingest.base import register
 from rescuewatch.ingest.tables import (
     READER_VERSION,
     Cell,
+    ChunkBuilder,
     RowError,
     Table,
     TableReader,
     TextPicker,
     country_code,
+    parse_coordinate,
     parse_count,
     parse_date,
     parse_point,
 )
 from rescuewatch.model import Claim, DateSpan, Perpetrator, Place, Source, trusted_place
+from rescuewatch.store.claims import CLAIM_COLUMNS, day_text, original_arrays
 
 DATE_PRECISION = {"1": "day", "2": "week", "3": "week", "4": "month", "5": "year"}
 PLACE_PRECISION = {"1": "exact", "2": "near", "3": "admin2", "4": "admin1", "5": "admin1",
@@ -66,6 +70,10 @@ class UcdpReader(TableReader):
 
     def row_builder(self, table: Table) -> Callable[[list[Cell]], Claim]:
         return _Builder(table).claim
+
+    def chunk_builder(self, table: Table, build: Callable[[list[Cell]], Claim]) -> ChunkBuilder | None:
+        owner = getattr(build, "__self__", None)
+        return owner.rows if isinstance(owner, _Builder) else None
 
 
 class _Builder:
@@ -101,6 +109,7 @@ class _Builder:
         self.version = f"{READER_VERSION}/ged{len(table.columns)}"
         self._countries: dict[tuple[str | None, ...], str | None] = {}
         self._dates: dict[tuple[Cell, Cell, str | None], DateSpan] = {}
+        self._span_rows: dict[tuple[Cell, Cell, str | None], tuple[str | None, ...]] = {}
         self._perpetrators: dict[tuple[str | None, ...], Perpetrator] = {}
 
     def claim(self, cells: list[Cell]) -> Claim:
@@ -110,11 +119,7 @@ class _Builder:
             killed = parse_count(cells[self.best])
         except ValueError as exc:
             raise RowError(str(exc), "best") from None
-        sides = (values[self.side_a], values[self.side_b], violence)
-        perpetrator = self._perpetrators.get(sides)
-        if perpetrator is None:
-            perpetrator = self._perpetrators[sides] = Perpetrator(_sides(*sides), None)
-            _bound(self._perpetrators)
+        perpetrator = self._perpetrator((values[self.side_a], values[self.side_b], violence))
         return Claim(
             date=self._span(cells, values[self.date_prec]),
             place=self._place(cells, values),
@@ -128,13 +133,72 @@ class _Builder:
             original=self.table.original(cells),
         )
 
+    def rows(self, chunk: list[list[Cell]], first_id: int, document_id: int,
+             ) -> tuple[tuple[str, ...], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        """The SQLite rows :meth:`claim` and the store would give for ``chunk``, a column at a
+        time (see :mod:`rescuewatch.ingest.chunks`); any bad value raises."""
+        n = len(chunk)
+        cells = list(zip(*chunk, strict=True))
+        values = [[c.strip() or None for c in cells[p]] for p in self.pick.columns]  # type: ignore[union-attr]
+        values.append([None] * n)  # what a column the file lacks reads (slot -1)
+        known = self._span_rows
+        spans = [known.get(k) or self._span_row(k) for k in
+                 zip(cells[self.start], cells[self.end], values[self.date_prec], strict=True)]
+        violence = values[self.violence]
+        columns: dict[str, Any] = {
+            "id": range(first_id, first_id + n), "document_id": repeat(document_id),
+            "row_ref": values[self.id], "extractor": repeat("ucdp"),
+            "extractor_version": repeat(self.version), "is_aggregate": repeat(0),
+            "protected": repeat(0),
+            "date_start": [d[0] for d in spans], "date_end": [d[1] for d in spans],
+            "date_precision": [d[2] for d in spans],
+            "place_text": values[self.where], "place_name": values[self.where],
+            "country": [self._country(k) for k in
+                        zip(values[self.iso3], values[self.country], strict=True)],
+            "admin1": values[self.adm1],
+            "lat": [parse_coordinate(c, 90.0, "latitude") for c in cells[self.lat]],
+            "lon": [parse_coordinate(c, 180.0, "longitude") for c in cells[self.lon]],
+            "place_precision": [PLACE_PRECISION.get(w or "") for w in values[self.where_prec]],
+            "perpetrator_text": [self._perpetrator(k).text for k in
+                                 zip(values[self.side_a], values[self.side_b], violence,
+                                     strict=True)],
+            "killed": [parse_count(c) for c in cells[self.best]],
+            "event_type": [VIOLENCE_TYPES.get(v or "", v) for v in violence],
+            "description": values[self.headline], "original": original_arrays(chunk),
+        }
+        names = tuple(name for name in CLAIM_COLUMNS if name in columns)
+        return names, list(zip(*(columns[name] for name in names), strict=False)), []
+
+    def _span_row(self, key: tuple[Cell, Cell, str | None]) -> tuple[str | None, ...]:
+        span = self._span_of(*key)
+        found = self._span_rows[key] = (day_text(span.start), day_text(span.end), span.precision)
+        _bound(self._span_rows)
+        return found
+
+    def _country(self, key: tuple[str | None, ...]) -> str | None:
+        country = self._countries.get(key, "")
+        if country == "":  # a handful of countries per file: look each up once
+            country = self._countries[key] = country_code(*key)
+            _bound(self._countries)
+        return country
+
+    def _perpetrator(self, sides: tuple[str | None, ...]) -> Perpetrator:
+        perpetrator = self._perpetrators.get(sides)
+        if perpetrator is None:
+            perpetrator = self._perpetrators[sides] = Perpetrator(_sides(*sides), None)
+            _bound(self._perpetrators)
+        return perpetrator
+
     def _span(self, cells: list[Cell], precision: str | None) -> DateSpan:
-        key = (cells[self.start], cells[self.end], precision)
+        return self._span_of(cells[self.start], cells[self.end], precision)
+
+    def _span_of(self, start_cell: Cell, end_cell: Cell, precision: str | None) -> DateSpan:
+        key = (start_cell, end_cell, precision)
         found = self._dates.get(key)
         if found is not None:
             return found
-        start = _date(cells[self.start], "date_start")
-        end = _date(cells[self.end], "date_end")
+        start = _date(start_cell, "date_start")
+        end = _date(end_cell, "date_end")
         if start is not None and end is not None and end < start:
             raise RowError(f"ends ({end}) before it starts ({start})", "date_end")
         span = DateSpan(start, end or start, DATE_PRECISION.get(precision or "")) \
@@ -146,11 +210,7 @@ class _Builder:
     def _place(self, cells: list[Cell], values: list[str | None]) -> Place:
         lat, lon = parse_point(cells[self.lat], cells[self.lon])
         where = values[self.where]
-        key = (values[self.iso3], values[self.country])
-        country = self._countries.get(key, "")
-        if country == "":
-            country = self._countries[key] = country_code(*key)
-            _bound(self._countries)
+        country = self._country((values[self.iso3], values[self.country]))
         # coordinates range-checked above, precision from PLACE_PRECISION: Place's checks hold
         return trusted_place(where, where, country, values[self.adm1], lat, lon,
                              PLACE_PRECISION.get(values[self.where_prec] or ""))

@@ -217,3 +217,33 @@ def test_a_bulk_ingest_uses_a_rollback_journal_only_when_alone(
         assert store.count("claims") == 12 + 6
     finally:
         store.dispose()
+
+
+UCDP_FILES = ["ucdp_ged191_syria_2016-01_2019-11.csv.gz", "ucdp_ged_hdx_ukraine_2014-2021_conflict_data_ukr.csv"]
+
+
+@pytest.mark.parametrize("name", UCDP_FILES)
+def test_real_ucdp_rows_are_the_same_both_ways(tmp_path: Path, shared_data: Path, name: str,
+                                               fast_chunks: list[bool]) -> None:
+    (slow, _), (fast, _) = both_paths(shared_data / name, tmp_path)
+    assert len(fast[0]) > 1000 and all(fast_chunks)  # the HDX copy's HXL row is no obstacle
+    assert fast == slow
+
+
+def test_a_bad_ucdp_row_falls_back_to_the_row_path(tmp_path: Path, shared_data: Path,
+                                                   fast_chunks: list[bool]) -> None:
+    source = shared_data / "ucdp_ged_hdx_ukraine_2014-2021_conflict_data_ukr.csv"
+    lines = source.read_text(encoding="utf-8").splitlines()
+    header = next(csv.reader([lines[0]]))
+    row = next(csv.reader([lines[40]]))
+    row[header.index("date_end")] = "2001-01-01"  # ends before it starts
+    out = tmp_path / "ucdp_bad.csv"
+    buffer = [lines[0], *lines[1:40]]
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        handle.write("\n".join(buffer) + "\n")
+        csv.writer(handle, lineterminator="\n").writerow(row)
+        handle.write("\n".join(lines[41:]) + "\n")
+    (slow, slow_skipped), (fast, fast_skipped) = both_paths(out, tmp_path, skip=True)
+    assert fast == slow and fast_skipped == slow_skipped
+    assert [(s["row"], s["field"]) for s in fast_skipped] == [("41", "date_end")]
+    assert fast_chunks[0] is False and all(fast_chunks[1:])
