@@ -46,7 +46,7 @@ from rescuewatch.ingest.victims import (
     weapon_from_text,
 )
 from rescuewatch.model import Claim, DateSpan, Perpetrator, Place, Source, trusted_place
-from rescuewatch.store.claims import CLAIM_COLUMNS, day_text, original_arrays, victim_tuples
+from rescuewatch.store.claims import day_text, original_arrays, rows_of_columns, victim_tuples
 
 TIME_PRECISION = {"1": "day", "2": "week", "3": "month"}
 GEO_PRECISION = {"1": "city", "2": "district", "3": "admin1"}
@@ -192,9 +192,8 @@ class _Builder:
         value. Any bad value raises, and the chunk is then read row by row (which names it).
         """
         n = len(chunk)
-        cells = list(zip(*chunk, strict=False))
-        values = [[c.strip() or None for c in cells[p]] for p in self.pick.columns]  # type: ignore[union-attr]
-        values.append([None] * n)  # what a column the file lacks reads (slot -1)
+        cells = list(zip(*chunk, strict=True))
+        values = self.pick.columns_of(cells, n)
         event_type, sub_event, notes = (values[self.event_type], values[self.sub_event],
                                         values[self.notes])
         known = self._date_rows
@@ -227,8 +226,7 @@ class _Builder:
             "event_type": [f"{e}: {s}" if e and s else e for e, s in zip(event_type, sub_event, strict=False)],
             "description": notes, "original": original_arrays(chunk),
         }
-        names = tuple(name for name in CLAIM_COLUMNS if name in columns)
-        return names, list(zip(*(columns[name] for name in names), strict=False)), victims
+        return (*rows_of_columns(columns), victims)
 
     def _date_row(self, key: tuple[Cell, str | None]) -> tuple[str | None, str | None, str | None]:
         span = self._date(*key)
@@ -238,7 +236,7 @@ class _Builder:
 
     def _country(self, key: tuple[str | None, ...]) -> str | None:
         country = self._countries.get(key, "")
-        if country == "":
+        if country == "":  # a handful of countries per file: look each up once
             country = self._countries[key] = country_code(*key)
             _bound(self._countries)
         return country
@@ -261,11 +259,7 @@ class _Builder:
     def _place(self, cells: list[Cell], values: list[str | None]) -> Place:
         lat, lon = parse_point(cells[self.lat], cells[self.lon])
         location = values[self.location]
-        key = (values[self.iso3], values[self.iso], values[self.country])
-        country = self._countries.get(key, "")
-        if country == "":  # a handful of countries per file: look each up once
-            country = self._countries[key] = country_code(*key)
-            _bound(self._countries)
+        country = self._country((values[self.iso3], values[self.iso], values[self.country]))
         # the coordinates are range-checked above and the precision comes from GEO_PRECISION,
         # so the checks of Place(...) cannot fail here
         return trusted_place(location, location, country, values[self.admin1], lat, lon,

@@ -131,6 +131,13 @@ class TextPicker:
         out.append(None)
         return out
 
+    def columns_of(self, cells: Sequence[Sequence[str]], n: int) -> list[list[str | None]]:
+        """:meth:`__call__` for a chunk of CSV rows given as columns (``cells[position]``):
+        the stripped values of each column read, then ``n`` ``None`` for slot ``-1``."""
+        out: list[list[str | None]] = [[c.strip() or None for c in cells[p]] for p in self.columns]
+        out.append([None] * n)
+        return out
+
 
 def is_hashtag_row(cells: Sequence[Cell]) -> bool:
     """Whether a row is an HXL hashtag row: every non-empty cell starts with ``#``."""

@@ -41,7 +41,7 @@ from rescuewatch.ingest.tables import (
     parse_point,
 )
 from rescuewatch.model import Claim, DateSpan, Perpetrator, Place, Source, trusted_place
-from rescuewatch.store.claims import CLAIM_COLUMNS, day_text, original_arrays
+from rescuewatch.store.claims import day_text, original_arrays, rows_of_columns
 
 DATE_PRECISION = {"1": "day", "2": "week", "3": "week", "4": "month", "5": "year"}
 PLACE_PRECISION = {"1": "exact", "2": "near", "3": "admin2", "4": "admin1", "5": "admin1",
@@ -139,8 +139,7 @@ class _Builder:
         time (see :mod:`rescuewatch.ingest.chunks`); any bad value raises."""
         n = len(chunk)
         cells = list(zip(*chunk, strict=True))
-        values = [[c.strip() or None for c in cells[p]] for p in self.pick.columns]  # type: ignore[union-attr]
-        values.append([None] * n)  # what a column the file lacks reads (slot -1)
+        values = self.pick.columns_of(cells, n)
         known = self._span_rows
         spans = [known.get(k) or self._span_row(k) for k in
                  zip(cells[self.start], cells[self.end], values[self.date_prec], strict=True)]
@@ -166,8 +165,7 @@ class _Builder:
             "event_type": [VIOLENCE_TYPES.get(v or "", v) for v in violence],
             "description": values[self.headline], "original": original_arrays(chunk),
         }
-        names = tuple(name for name in CLAIM_COLUMNS if name in columns)
-        return names, list(zip(*(columns[name] for name in names), strict=False)), []
+        return (*rows_of_columns(columns), [])
 
     def _span_row(self, key: tuple[Cell, Cell, str | None]) -> tuple[str | None, ...]:
         span = self._span_of(*key)

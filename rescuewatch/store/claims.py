@@ -217,6 +217,13 @@ def _flag(value: bool | None) -> int | None:
     return None if value is None else int(value)
 
 
+def rows_of_columns(columns: dict[str, Any]) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
+    """Claim rows from a chunk's values by claims column (lists, or ``itertools.repeat`` for
+    a constant): the columns given, in :data:`CLAIM_COLUMNS` order, and one tuple per row."""
+    names = tuple(name for name in CLAIM_COLUMNS if name in columns)
+    return names, list(zip(*(columns[name] for name in names), strict=False))
+
+
 def claim_values(
     claim: Claim, claim_id: int, document_id: int, encode: OriginalEncoder
 ) -> tuple[Any, ...]:
