@@ -19,6 +19,7 @@ Each pair thus comes from exactly one slab, and the union over slabs is the all-
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -27,8 +28,8 @@ from scipy.spatial import cKDTree
 
 from rescuewatch.link.features import NO_DAY, REGION_ADMIN1, REGION_COUNTRY, Features, xyz
 
-__all__ = ["MAX_SPAN_DAYS", "GAP_DAYS", "Slab", "blockable", "candidate_pairs", "slab_pairs",
-           "slabs", "xyz"]
+__all__ = ["MAX_SPAN_DAYS", "GAP_DAYS", "KM_PER_DEG", "Slab", "blockable", "candidate_pairs",
+           "diagonal_km", "slab_pairs", "slabs", "xyz"]
 
 MAX_SPAN_DAYS = 62
 GAP_DAYS = 1  # reports of one event often differ by a day (night-time strikes, time zones)
@@ -38,6 +39,13 @@ FINE_KM = 10.0
 DAY_KM = 1000.0
 SLAB_CLAIMS = 120_000
 INDEX = np.int32
+KM_PER_DEG = 111.32
+
+
+def diagonal_km(lat_min: float, lat_max: float, lon_min: float, lon_max: float) -> float:
+    """Diagonal of a latitude/longitude box in km (flat-Earth: boxes span a few km at most)."""
+    cos = math.cos(math.radians(0.5 * (lat_min + lat_max)))
+    return KM_PER_DEG * math.hypot(lat_max - lat_min, (lon_max - lon_min) * cos)
 
 
 @dataclass(frozen=True)

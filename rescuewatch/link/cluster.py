@@ -30,11 +30,11 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from rescuewatch.link.blocking import GAP_DAYS
+from rescuewatch.link.attach import attach_alone
+from rescuewatch.link.blocking import GAP_DAYS, KM_PER_DEG, diagonal_km
 from rescuewatch.link.features import Features
 from rescuewatch.link.parallel import ordered_map, workers_for
 
-KM_PER_DEG = 111.32
 #: Score assumed for a pair of claims that blocking never paired (far apart or unrelated).
 UNSCORED = -3.0
 EDGE_FLOOR = 0.0
@@ -117,11 +117,9 @@ class _Clusters:
         lat_min = min(self.lat_min[ra], self.lat_min[rb])
         if lat_min == math.inf:
             return True
-        lat_max = max(self.lat_max[ra], self.lat_max[rb])
-        lon_span = max(self.lon_max[ra], self.lon_max[rb]) - min(self.lon_min[ra], self.lon_min[rb])
-        lat_span = lat_max - lat_min
-        cos = math.cos(math.radians(0.5 * (lat_min + lat_max)))
-        diag = KM_PER_DEG * math.hypot(lat_span, lon_span * cos)
+        diag = diagonal_km(lat_min, max(self.lat_max[ra], self.lat_max[rb]),
+                           min(self.lon_min[ra], self.lon_min[rb]),
+                           max(self.lon_max[ra], self.lon_max[rb]))
         return diag <= 2.0 * max(self.tol[ra], self.tol[rb]) + 1e-9
 
     def _forbidden(self, ra: int, rb: int) -> bool:
@@ -236,6 +234,7 @@ def cluster(
     cannot_link: Iterable[tuple[int, int]] = (),
     fixed: np.ndarray | None = None,
     average: float | None = None,
+    attach: tuple[float, float] | None = None,
 ) -> np.ndarray:
     """Cluster label (a claim index) of every claim.
 
@@ -257,6 +256,9 @@ def cluster(
     average
         The mean score two clusters of several claims must reach to merge (default
         ``threshold``).
+    attach
+        ``(bar, margin)`` for the second pass of :mod:`rescuewatch.link.attach`, which lets a
+        claim left alone join the one incident it clearly matches; ``None`` skips it.
 
     Notes
     -----
@@ -268,6 +270,18 @@ def cluster(
     fixed = np.full(f.n, -1, dtype=np.int64) if fixed is None else fixed
     must = np.array(list(must_link), dtype=np.int64).reshape(-1, 2)
     cannot = np.array(list(cannot_link), dtype=np.int64).reshape(-1, 2)
+    labels = _cluster(f, pairs, scores, threshold, must, cannot, fixed,
+                      threshold if average is None else average)
+    if attach is None:
+        return labels
+    return attach_alone(f, pairs, scores, labels, bar=attach[0], margin=attach[1],
+                        unscored=UNSCORED, floor=EDGE_FLOOR, fixed=fixed, cannot=cannot)
+
+
+def _cluster(f: Features, pairs: np.ndarray, scores: np.ndarray, threshold: float,
+             must: np.ndarray, cannot: np.ndarray, fixed: np.ndarray,
+             mean: float) -> np.ndarray:
+    """The constrained clustering proper (see :func:`cluster`)."""
     keep = scores >= threshold
     accepted = pairs[keep].astype(np.int64)
     acc_scores = scores[keep]
@@ -288,7 +302,6 @@ def cluster(
     if not hard[ca].any() and not must.size and not groups.size:
         return parent
     accepted, acc_scores = accepted[~simple], acc_scores[~simple]
-    mean = threshold if average is None else average
     # Components are independent: split them in two halves of about equal work for two cores.
     workers = workers_for(f.n)
     share = _shares(comp[accepted[:, 0]], sizes.size, workers)

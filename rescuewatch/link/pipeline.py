@@ -182,7 +182,8 @@ def _link_full(store: Store, conn: Connection, w: Weights, stage: Progress) -> d
     must += _same_event_rows(f)
     pairs, scores, n_pairs = _scored(f, None, w, _stored_texts(all_texts, f), stage)
     stage("clustering")
-    labels = cluster(f, pairs, scores, w.threshold, average=w.average, must_link=must, cannot_link=cannot)
+    labels = cluster(f, pairs, scores, w.threshold, average=w.average, must_link=must, cannot_link=cannot,
+                     attach=(w.attach, w.attach_margin))
     del pairs, scores
     stage("writing incidents")
     table = incident_rows(f, labels, np.arange(f.n), _source_keys(conn))
@@ -271,7 +272,7 @@ def _link_incremental(store: Store, conn: Connection, w: Weights,
     pairs, scores, n_pairs = _scored(f, focus, w, _queried_texts(conn, f), stage)
     stage("clustering")
     labels = cluster(f, pairs, scores, w.threshold, average=w.average, must_link=must, cannot_link=cannot,
-                     fixed=f.incident)
+                     fixed=f.incident, attach=(w.attach, w.attach_margin))
     touched_labels = np.unique(labels[focus])
     members = np.flatnonzero(np.isin(labels, touched_labels))
     table = incident_rows(f, labels, members, _source_keys(conn))
