@@ -71,3 +71,13 @@ def test_python_example_in_the_readme_runs(monkeypatch: pytest.MonkeyPatch, tmp_
     exec(compile(snippet, "README.md", "exec"), namespace)  # the README's own code, not input
     assert len(namespace["events"]) > 0
     assert namespace["knox"].to_json()["n"] > 0
+
+
+def test_every_linking_weight_is_documented() -> None:
+    import dataclasses
+
+    from rescuewatch.link.score import Weights
+
+    doc = (ROOT / "docs" / "linking.md").read_text(encoding="utf-8")
+    missing = [f.name for f in dataclasses.fields(Weights) if f"`{f.name}`" not in doc]
+    assert not missing, f"docs/linking.md does not explain {missing}"

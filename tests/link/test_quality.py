@@ -22,5 +22,5 @@ def test_generated_reports_link_close_to_truth(shared_data: Path, tmp_path: Path
     finally:
         sys.path.pop(0)
     result = evaluate.run(400, 3, str(tmp_path / "q.db"))
-    assert result["pairwise_f1"] >= 0.93
-    assert result["bcubed_f1"] >= 0.96
+    assert result["pairwise_f1"] >= 0.97  # 0.980 now; 0.965 before the fitted weights
+    assert result["bcubed_f1"] >= 0.98
