@@ -18,7 +18,8 @@ def link(full: bool, db: str | None, as_json: bool) -> None:
 
     Claims from different documents, datasets and languages that agree in time and place
     (within their precision), victims, counts, weapon and wording become one incident. New
-    claims attach to existing incidents; analysts' merges, splits and rejections are kept.
+    claims attach to existing incidents (and may regroup unreviewed ones nearby); analysts'
+    merges, splits and rejections are kept.
 
     \b
     Examples:

@@ -8,7 +8,8 @@ merged cluster still satisfies complete-linkage bounds:
 - space: the bounding box of the members' points spans at most twice the widest tolerance;
 - one country;
 - no two claims of one document (a document's rows are distinct events);
-- no analyst's cannot-link between the two sides; no two existing incidents (incremental mode).
+- no analyst's cannot-link between the two sides; no two fixed incidents (in incremental
+  mode, the reviewed ones).
 
 and, when either cluster already holds several claims, average linkage: the mean score over
 all pairs across the two (a pair never scored, or scored below :data:`EDGE_FLOOR`, counts as
@@ -251,8 +252,8 @@ def cluster(
         Analysts' decisions as index pairs: must-links are applied first and unconditionally;
         cannot-links are never crossed.
     fixed
-        Per claim, the existing incident it belongs to (-1 for none): claims of one incident start
-        together, and two existing incidents are never merged.
+        Per claim, the stored incident it is kept in (-1 for a claim free to move): claims of
+        one incident start together, and two such incidents are never merged.
     average
         The mean score two clusters of several claims must reach to merge (default
         ``threshold``).

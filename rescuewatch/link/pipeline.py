@@ -2,10 +2,11 @@
 
 A first run (or ``full=True``) links every non-aggregate claim and keeps incident ids stable
 across relinks by giving each new cluster the id of the old incident it shares most claims
-with. Later runs attach only the new claims (``incident_id IS NULL``): they load just the
-claims within the new claims' time window, never merge two existing incidents, and leave every
-incident that gained nothing untouched. Analysts' decisions (must-link, cannot-link,
-rejected claims) are applied on every run.
+with. Later runs link only the new claims (``incident_id IS NULL``): they load just the
+claims within the new claims' time window, regroup the unreviewed incidents holding a claim
+near a new one (the new claims may bridge two reports that looked apart), never change or
+merge reviewed incidents, and leave every other incident untouched. Analysts' decisions
+(must-link, cannot-link, rejected claims, reviewed incidents) are applied on every run.
 
 A full link of a million claims streams the claims' features and texts once, blocks and scores
 one time slab at a time (keeping only pairs that can matter), clusters each connected
@@ -261,6 +262,8 @@ def _link_incremental(store: Store, conn: Connection, w: Weights,
         chunks.append(fresh)
     f = feat.build(chunks)
     rejected, must, cannot = _decisions(conn, f)
+    # An incident holding a rejected claim is an analyst's decision: it is not regrouped.
+    decided = set(f.incident[rejected].tolist()) - {-1}
     live = np.flatnonzero(~rejected)
     index_map = np.full(f.n, -1, dtype=np.int64)
     index_map[live] = np.arange(live.size)
@@ -268,37 +271,94 @@ def _link_incremental(store: Store, conn: Connection, w: Weights,
     must = [(int(index_map[a]), int(index_map[b])) for a, b in must if index_map[a] >= 0 and index_map[b] >= 0]
     cannot = [(int(index_map[a]), int(index_map[b])) for a, b in cannot if index_map[a] >= 0 and index_map[b] >= 0]
     must += _same_event_rows(f)
-    focus = f.incident < 0
-    pairs, scores, n_pairs = _scored(f, focus, w, _queried_texts(conn, f), stage)
+    new = f.incident < 0
+    loose = _loose_neighbours(conn, f, new, decided)
+    fixed = np.where(loose, -1, f.incident)
+    pairs, scores, n_pairs = _scored(f, new | loose, w, _queried_texts(conn, f), stage)
     stage("clustering")
     labels = cluster(f, pairs, scores, w.threshold, average=w.average, must_link=must, cannot_link=cannot,
-                     fixed=f.incident, attach=(w.attach, w.attach_margin))
-    touched_labels = np.unique(labels[focus])
-    members = np.flatnonzero(np.isin(labels, touched_labels))
-    table = incident_rows(f, labels, members, _source_keys(conn))
-    next_id = db.next_incident_id(conn)
-    created: list[tuple[Any, ...]] = []
-    updated: list[tuple[Any, ...]] = []
-    assignments: list[tuple[int, int | None]] = []
-    for g in np.argsort(table.first_rank, kind="stable").tolist():
-        idx = table.members(g)
-        olds = set(f.incident[idx].tolist()) - {-1}
-        if olds:
-            inc_id = min(olds)
-            updated.extend(table.values([inc_id], [g]))
-        else:
-            inc_id = next_id
-            next_id += 1
-            created.extend(table.values([inc_id], [g]))
-        for i in idx[f.incident[idx] < 0].tolist():
-            assignments.append((int(f.ids[i]), inc_id))
-    db.insert_incident_values(conn, created)
-    db.assign_claims(conn, assignments)
-    db.update_incident_values(conn, updated)
-    return {"mode": "incremental", "claims": int(focus.sum()), "candidate_pairs": n_pairs,
-            "incidents": len(table), "new_incidents": len(created),
-            "updated_incidents": len(updated), "claims_assigned": len(assignments),
+                     fixed=fixed, attach=(w.attach, w.attach_margin))
+    stage("writing incidents")
+    touched = np.unique(labels[new | loose])
+    table = incident_rows(f, labels, np.flatnonzero(np.isin(labels, touched)), _source_keys(conn))
+    changes = _incremental_changes(f, fixed, table, db.next_incident_id(conn))
+    db.insert_incident_values(conn, changes["created"])
+    db.assign_claims(conn, changes["assignments"])
+    db.update_incident_values(conn, changes["updated"])
+    db.delete_incidents(conn, changes["removed"])
+    return {"mode": "incremental", "claims": int(new.sum()), "candidate_pairs": n_pairs,
+            "incidents": len(table), "new_incidents": len(changes["created"]),
+            "updated_incidents": len(changes["updated"]),
+            "removed_incidents": len(changes["removed"]),
+            "claims_assigned": len(changes["assignments"]),
             "rejected_claims": int(rejected.sum())}
+
+
+def _loose_neighbours(conn: Connection, f: feat.Features, new: np.ndarray,
+                      decided: set[int]) -> np.ndarray:
+    """Claims of the unreviewed incidents that hold a claim near a new claim.
+
+    Those incidents record no analyst's decision, and the new claims may bring the evidence
+    that regroups them (two reports that looked apart, now bridged by a third): their claims
+    are linked again together with the new ones, so a store built run by run ends up close to
+    one linked at once. Reviewed or locked incidents stay as they are.
+    """
+    near = np.zeros(f.n, dtype=bool)
+    for cut in slabs(f):
+        near[slab_pairs(f, cut, new).ravel()] = True
+    near &= ~new
+    if not near.any():
+        return near
+    touched = db.open_incidents(conn, np.unique(f.incident[near]).tolist()) - decided
+    return np.isin(f.incident, np.fromiter(touched, dtype=np.int64, count=len(touched)))
+
+
+def _incremental_changes(f: feat.Features, fixed: np.ndarray, table: IncidentTable,
+                         next_id: int) -> dict[str, list[Any]]:
+    """Incident rows to create and update, claims to assign and emptied incidents to drop.
+
+    A group keeps the id of the reviewed incident it contains (there is at most one); the other
+    groups take the id of the stored incident they share most claims with, each id used once
+    (ties to the group with the lowest-ranked claim), or a new id.
+    """
+    ids = _group_ids(f, fixed, table)
+    fresh = np.flatnonzero(ids < 0)
+    fresh = fresh[np.argsort(table.first_rank[fresh], kind="stable")]
+    ids[fresh] = np.arange(next_id, next_id + fresh.size)
+    out: dict[str, list[Any]] = {"created": [], "updated": [], "assignments": [], "removed": []}
+    old_ids: set[int] = set()
+    for g, inc_id in enumerate(ids.tolist()):
+        idx = table.members(g)
+        old_ids.update(set(f.incident[idx].tolist()) - {-1})
+        key = "created" if g in set(fresh.tolist()) else "updated"
+        out[key].extend(table.values([inc_id], [g]))
+        moved = idx[f.incident[idx] != inc_id]
+        out["assignments"].extend(zip(f.ids[moved].tolist(), [inc_id] * moved.size, strict=True))
+    out["removed"] = sorted(old_ids - set(ids.tolist()))
+    return out
+
+
+def _group_ids(f: feat.Features, fixed: np.ndarray, table: IncidentTable) -> np.ndarray:
+    """Stored incident id each group keeps (-1 where it needs a new one)."""
+    ids = np.full(len(table), -1, dtype=np.int64)
+    group = table.group_of_members()
+    members = table.order
+    for g, inc in zip(group.tolist(), fixed[members].tolist(), strict=True):
+        if inc >= 0:
+            ids[g] = inc
+    taken = set(ids[ids >= 0].tolist())
+    old = f.incident[members]
+    keep = (old >= 0) & (ids[group] < 0) & ~np.isin(old, list(taken))
+    if keep.any():
+        pairs, counts = np.unique(np.column_stack((group[keep], old[keep])), axis=0,
+                                  return_counts=True)
+        first = table.first_rank
+        for k in np.lexsort((first[pairs[:, 0]], pairs[:, 1], -counts)).tolist():
+            g, old_id = int(pairs[k, 0]), int(pairs[k, 1])
+            if ids[g] < 0 and old_id not in taken:
+                ids[g] = old_id
+                taken.add(old_id)
+    return ids
 
 
 def _source_keys(conn: Connection) -> dict[int, str]:

@@ -445,6 +445,20 @@ def set_certainties(conn: Connection, rows: Sequence[tuple[str, str, int]]) -> N
         conn.exec_driver_sql(sql, part)
 
 
+def open_incidents(conn: Connection, incident_ids: Sequence[int]) -> set[int]:
+    """Those of ``incident_ids`` that no analyst has reviewed or locked.
+
+    Such an incident records no decision yet, so a later linking run may regroup its claims.
+    """
+    i = s.incidents.c
+    out: set[int] = set()
+    for part in _chunks(sorted(set(incident_ids)), 900):
+        out.update(int(r) for r in conn.execute(select(i.id).where(
+            i.id.in_(part), i.review_status == "unreviewed",
+            i.certainty_locked.is_not(True))).scalars())
+    return out
+
+
 def claim_incidents(conn: Connection, claim_ids: Sequence[int]) -> dict[int, int | None]:
     c = s.claims.c
     out: dict[int, int | None] = {}

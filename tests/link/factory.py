@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib
+import sys
+from pathlib import Path
+from types import ModuleType
 from typing import Any
+
+import pytest
 
 from rescuewatch.model import Claim, DateSpan, Perpetrator, Place, Source, Victim
 from rescuewatch.store import Store
@@ -49,3 +55,14 @@ def claim(day: str, *, lat: float | None = 48.0, lon: float | None = 37.8,
         perpetrator=Perpetrator(perpetrator_text, party), description=description,
         reported_certainty=reported_certainty, row_ref=row_ref, is_aggregate=aggregate, **extra,
     )
+
+
+def linking_benchmark(shared_data: Path, module: str) -> ModuleType:
+    """A module of benchmarks/linking (``evaluate``, ``generate``); skips without UCDP Syria."""
+    if not (shared_data / "ucdp_ged191_syria_2016-01_2019-11.csv.gz").exists():
+        pytest.skip("UCDP Syria file absent")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks" / "linking"))
+    try:
+        return importlib.import_module(module)
+    finally:
+        sys.path.pop(0)
