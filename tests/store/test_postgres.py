@@ -38,3 +38,21 @@ def test_migrations_and_claims_work_on_postgresql(pg_store: Store) -> None:
     assert [r["status"] for r in pg_store.verify()] == ["ok"]
     (claim, _), = list(iter_claims(pg_store))
     assert claim.victims == [Victim("rescuer", killed=1)]
+
+
+def test_linking_and_regrouping_run_on_postgresql() -> None:
+    from rescuewatch.link.pipeline import link_store
+    from tests.link.test_incremental import A, B, D, add, groups
+
+    with temporary_postgres() as url:
+        store = Store.open(url)
+        try:
+            add(store, "a", A)
+            add(store, "d", D)
+            assert link_store(store)["incidents"] == 2
+            add(store, "b", B)
+            summary = link_store(store)
+            assert summary["mode"] == "incremental" and summary["removed_incidents"] == 1
+            assert len(set(groups(store).values())) == 1
+        finally:
+            store.dispose()
