@@ -42,18 +42,11 @@ def defuse(value: Any) -> Any:
 
 
 def _cell(value: Any) -> str:
-    kind = type(value)
-    if kind is str:
+    # Text is defused for spreadsheets; numbers, null and the rest are written as the native
+    # export writes them (a number such as -1.5 must not gain a quote).
+    if type(value) is str:
         return defuse(value)  # type: ignore[no-any-return]
-    if kind is int:
-        return str(value)
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value)
-    return str(defuse(value))
+    return native.to_cell(value)
 
 
 def write_table(rows: Iterable[Mapping[str, Any]], out: TextIO, columns: list[str],
