@@ -36,10 +36,12 @@ def link(full: bool, db: str | None, as_json: bool) -> None:
     if as_json:
         print_json(summary)
         return
+    removed = summary.get("removed_incidents", 0)
     click.echo(
         f"{summary['mode']} linking: {summary['claims']} claim(s), "
         f"{summary['new_incidents']} new and {summary['updated_incidents']} updated incident(s), "
-        f"{summary['claims_assigned']} claim(s) assigned in {summary['seconds']} s"
+        + (f"{removed} emptied incident(s) removed, " if removed else "")
+        + f"{summary['claims_assigned']} claim(s) assigned in {summary['seconds']} s"
     )
 
 

@@ -67,7 +67,9 @@ def run(paths: tuple[str, ...], fmt: str, skip_bad_rows: bool, published: dt.dat
     if isinstance(link, dict):
         click.echo(
             f"linked {link.get('claims', 0)} claim(s) into {link.get('incidents', 0)} incident(s) "
-            f"({link.get('new_incidents', 0)} new, {link.get('updated_incidents', 0)} updated)"
+            f"({link.get('new_incidents', 0)} new, {link.get('updated_incidents', 0)} updated"
+            + (f", {link['removed_incidents']} emptied and removed"
+               if link.get("removed_incidents") else "") + ")"
         )
     assess = summary.get("assess")
     if isinstance(assess, dict):

@@ -11,6 +11,7 @@ from rescuewatch.model import Claim, Source
 from rescuewatch.store import Store
 from rescuewatch.store import incidents as db
 from rescuewatch.store import schema as s
+from tests.conftest import Invoker
 from tests.link.factory import add_document, claim, linking_benchmark
 
 # Claim A names two medics killed at a point in Town; D gives six medics and firefighters dead
@@ -93,3 +94,13 @@ def test_linking_run_by_run_matches_linking_at_once(shared_data: Path, tmp_path:
     at_once, run_by_run = results
     assert run_by_run["pairwise_f1"] >= at_once["pairwise_f1"] - 0.01
     assert run_by_run["bcubed_f1"] >= at_once["bcubed_f1"] - 0.005
+
+
+def test_the_link_command_reports_removed_incidents(rw: Invoker, store: Store) -> None:
+    add(store, "a", A)
+    add(store, "d", D)
+    rw("link")
+    add(store, "b", B)
+    result = rw("link")
+    assert result.exit_code == 0
+    assert "1 emptied incident(s) removed" in result.output
