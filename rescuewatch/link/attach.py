@@ -131,7 +131,7 @@ class _State:
         for a, b in cannot.tolist():
             self.forbid.setdefault(a, set()).add(b)
             self.forbid.setdefault(b, set()).add(a)
-        self.edges = _edges_of(pairs, scores, floor, set(movers.tolist()))
+        self.edges = _edges_of(pairs, scores, floor, movers, f.n)
         self.joined: set[int] = set()  # lone claims another claim has joined
 
     def members(self, label: int) -> list[int]:
@@ -178,20 +178,18 @@ class _State:
             self.joined.add(group[0])
 
 
-def _edges_of(pairs: np.ndarray, scores: np.ndarray, floor: float,
-              movers: set[int]) -> dict[int, dict[int, float]]:
+def _edges_of(pairs: np.ndarray, scores: np.ndarray, floor: float, movers: np.ndarray,
+              n: int) -> dict[int, dict[int, float]]:
     """Kept edges of the claims that may move, as ``{claim: {other: score}}``."""
-    if not movers:
-        return {}
-    keep = scores >= floor
-    mover = np.zeros(int(pairs.max()) + 1 if pairs.size else 0, dtype=bool)
-    mover[list(movers)] = True
-    keep &= mover[pairs[:, 0]] | mover[pairs[:, 1]]
+    mover = np.zeros(n, dtype=bool)
+    mover[movers] = True
+    keep = (scores >= floor) & (mover[pairs[:, 0]] | mover[pairs[:, 1]])
     out: dict[int, dict[int, float]] = {}
+    moves = mover.tolist()  # Python bools: single lookups in the loop are faster than NumPy's
     for (a, b), s in zip(pairs[keep].tolist(), scores[keep].tolist(), strict=True):
-        if a in movers:
+        if moves[a]:
             out.setdefault(a, {})[b] = s
-        if b in movers:
+        if moves[b]:
             out.setdefault(b, {})[a] = s
     return out
 

@@ -216,22 +216,30 @@ def _link_full(store: Store, conn: Connection, w: Weights, stage: Progress) -> d
 
 
 def _stable_ids(conn: Connection, f: feat.Features, table: IncidentTable,
-                exclude: set[int]) -> np.ndarray:
-    """Give each cluster the old incident id it overlaps most, each old id used once."""
+                exclude: set[int], kept: np.ndarray | None = None) -> np.ndarray:
+    """Give each cluster the old incident id it overlaps most, each old id used once.
+
+    With ``kept`` (per claim, the stored incident it must stay in, -1 for none), a cluster
+    holding such a claim keeps that incident's id before any other is handed out.
+    """
     ids = np.full(len(table), -1, dtype=np.int64)
     first = table.first_rank
-    if (f.incident >= 0).any():
+    if kept is not None or (f.incident >= 0).any():
         group = table.group_of_members()
+        if kept is not None:
+            mine = kept[table.order]
+            ids[group[mine >= 0]] = mine[mine >= 0]
+        taken = set(ids[ids >= 0].tolist())
         old = f.incident[table.order]
-        keep = (old >= 0) & ~np.isin(old, list(exclude))
-        pairs, counts = np.unique(np.column_stack((group[keep], old[keep])), axis=0,
-                                  return_counts=True)
-        taken: set[int] = set()
-        for k in np.lexsort((first[pairs[:, 0]], pairs[:, 1], -counts)).tolist():
-            n, old_id = int(pairs[k, 0]), int(pairs[k, 1])
-            if ids[n] < 0 and old_id not in taken:
-                ids[n] = old_id
-                taken.add(old_id)
+        keep = (old >= 0) & (ids[group] < 0) & ~np.isin(old, list(exclude | taken))
+        if keep.any():
+            pairs, counts = np.unique(np.column_stack((group[keep], old[keep])), axis=0,
+                                      return_counts=True)
+            for k in np.lexsort((first[pairs[:, 0]], pairs[:, 1], -counts)).tolist():
+                n, old_id = int(pairs[k, 0]), int(pairs[k, 1])
+                if ids[n] < 0 and old_id not in taken:
+                    ids[n] = old_id
+                    taken.add(old_id)
     next_id = db.next_incident_id(conn)
     # New ids in the order-independent rank of each cluster's first claim.
     fresh = np.flatnonzero(ids < 0)
@@ -281,7 +289,7 @@ def _link_incremental(store: Store, conn: Connection, w: Weights,
     stage("writing incidents")
     touched = np.unique(labels[new | loose])
     table = incident_rows(f, labels, np.flatnonzero(np.isin(labels, touched)), _source_keys(conn))
-    changes = _incremental_changes(f, fixed, table, db.next_incident_id(conn))
+    changes = _incremental_changes(f, table, _stable_ids(conn, f, table, set(), kept=fixed))
     db.insert_incident_values(conn, changes["created"])
     db.assign_claims(conn, changes["assignments"])
     db.update_incident_values(conn, changes["updated"])
@@ -313,52 +321,21 @@ def _loose_neighbours(conn: Connection, f: feat.Features, new: np.ndarray,
     return np.isin(f.incident, np.fromiter(touched, dtype=np.int64, count=len(touched)))
 
 
-def _incremental_changes(f: feat.Features, fixed: np.ndarray, table: IncidentTable,
-                         next_id: int) -> dict[str, list[Any]]:
-    """Incident rows to create and update, claims to assign and emptied incidents to drop.
-
-    A group keeps the id of the reviewed incident it contains (there is at most one); the other
-    groups take the id of the stored incident they share most claims with, each id used once
-    (ties to the group with the lowest-ranked claim), or a new id.
-    """
-    ids = _group_ids(f, fixed, table)
-    fresh = np.flatnonzero(ids < 0)
-    fresh = fresh[np.argsort(table.first_rank[fresh], kind="stable")]
-    ids[fresh] = np.arange(next_id, next_id + fresh.size)
+def _incremental_changes(f: feat.Features, table: IncidentTable,
+                         ids: np.ndarray) -> dict[str, list[Any]]:
+    """Incident rows to create and update, claims to assign and emptied incidents to drop,
+    given each group's incident id (see :func:`_stable_ids`)."""
+    stored = set(f.incident[f.incident >= 0].tolist())
     out: dict[str, list[Any]] = {"created": [], "updated": [], "assignments": [], "removed": []}
     old_ids: set[int] = set()
     for g, inc_id in enumerate(ids.tolist()):
         idx = table.members(g)
         old_ids.update(set(f.incident[idx].tolist()) - {-1})
-        key = "created" if g in set(fresh.tolist()) else "updated"
-        out[key].extend(table.values([inc_id], [g]))
+        out["updated" if inc_id in stored else "created"].extend(table.values([inc_id], [g]))
         moved = idx[f.incident[idx] != inc_id]
         out["assignments"].extend(zip(f.ids[moved].tolist(), [inc_id] * moved.size, strict=True))
     out["removed"] = sorted(old_ids - set(ids.tolist()))
     return out
-
-
-def _group_ids(f: feat.Features, fixed: np.ndarray, table: IncidentTable) -> np.ndarray:
-    """Stored incident id each group keeps (-1 where it needs a new one)."""
-    ids = np.full(len(table), -1, dtype=np.int64)
-    group = table.group_of_members()
-    members = table.order
-    for g, inc in zip(group.tolist(), fixed[members].tolist(), strict=True):
-        if inc >= 0:
-            ids[g] = inc
-    taken = set(ids[ids >= 0].tolist())
-    old = f.incident[members]
-    keep = (old >= 0) & (ids[group] < 0) & ~np.isin(old, list(taken))
-    if keep.any():
-        pairs, counts = np.unique(np.column_stack((group[keep], old[keep])), axis=0,
-                                  return_counts=True)
-        first = table.first_rank
-        for k in np.lexsort((first[pairs[:, 0]], pairs[:, 1], -counts)).tolist():
-            g, old_id = int(pairs[k, 0]), int(pairs[k, 1])
-            if ids[g] < 0 and old_id not in taken:
-                ids[g] = old_id
-                taken.add(old_id)
-    return ids
 
 
 def _source_keys(conn: Connection) -> dict[int, str]:

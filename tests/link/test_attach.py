@@ -1,4 +1,5 @@
-"""The attaching pass: lone claims join the one incident they clearly match, within the bounds."""
+"""The attaching pass: lone claims join the one incident they clearly match, within the bounds
+(and the evidence terms it scores with are those listed in TERMS)."""
 
 from __future__ import annotations
 
@@ -103,3 +104,10 @@ def test_two_lone_claims_that_match_each_other_pair_up(store: Store) -> None:
     f = features(store, [[claim("2024-03-05")] for _ in range(2)])
     out = run(f, [0, 1], {(0, 1): 1.5})
     assert same(out, 0, 1)
+
+
+def test_the_evidence_terms_are_the_ones_listed(store: Store) -> None:
+    from rescuewatch.link.score import TERMS, evidence
+
+    f = features(store, [[claim("2024-03-05")] for _ in range(2)])
+    assert tuple(evidence(f, np.array([0]), np.array([1]))) == TERMS
