@@ -185,7 +185,7 @@ def run_rows(path: str, fmt: str) -> dict[str, float]:
             keys, claims = with_document_keys(parcel.claims)
             batches = sqlite_batches(claims, 1, 1, keys)
         for batch in batches:
-            rows += len(batch[0])
+            rows += len(batch[0]) if isinstance(batch[0], list) else len(batch[0][0])
     cpu = _cpu() - cpu0
     gc.set_threshold(*gc_threshold)
     return {"rows": rows, "cpu_seconds": cpu, "us_per_row": cpu / rows * 1e6}

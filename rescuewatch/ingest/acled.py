@@ -25,10 +25,12 @@ from itertools import repeat
 from typing import Any
 
 from rescuewatch.ingest.base import register
+from rescuewatch.ingest.column_scan import scan_notes
 from rescuewatch.ingest.tables import (
     READER_VERSION,
     Cell,
     ChunkBuilder,
+    ChunkRows,
     RowError,
     Table,
     TableReader,
@@ -39,12 +41,7 @@ from rescuewatch.ingest.tables import (
     parse_date,
     parse_point,
 )
-from rescuewatch.ingest.victims import (
-    UNCOUNTED,
-    categories_in_text,
-    victims_from_text,
-    weapon_from_text,
-)
+from rescuewatch.ingest.victims import UNCOUNTED, victims_from_text, weapon_from_text
 from rescuewatch.model import Claim, DateSpan, Perpetrator, Place, Source, trusted_place
 from rescuewatch.store.claims import day_text, original_arrays, rows_of_columns, victim_tuples
 
@@ -184,7 +181,7 @@ class _Builder:
         )
 
     def rows(self, chunk: list[list[Cell]], first_id: int, document_id: int,
-             ) -> tuple[tuple[str, ...], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+             ) -> ChunkRows:
         """The SQLite rows :meth:`claim` and the store would give for ``chunk``, computed a
         column at a time (a :data:`~rescuewatch.ingest.tables.ChunkBuilder`).
 
@@ -201,9 +198,8 @@ class _Builder:
                  for k in zip(cells[self.date], values[self.time_prec], strict=True)]
         countries = [self._country(k) for k in
                      zip(values[self.iso3], values[self.iso], values[self.country], strict=True)]
-        # victims and weapon of each row together: the notes' stem scan is shared (victims.py)
-        found = list(map(_harm, event_type, sub_event, notes))
-        categories = [f[0] for f in found]
+        in_notes, weapons = scan_notes(notes)
+        categories = [[] if e in NOT_ATTACKS else c for e, c in zip(event_type, in_notes, strict=True)]
         ids = range(first_id, first_id + n)
         victims = [row for cid, cats in zip(ids, categories, strict=False) if cats
                    for row in victim_tuples([UNCOUNTED[c] for c in cats], cid)]
@@ -219,7 +215,8 @@ class _Builder:
             "lat": [parse_coordinate(c, 90.0, "latitude") for c in cells[self.lat]],
             "lon": [parse_coordinate(c, 180.0, "longitude") for c in cells[self.lon]],
             "place_precision": [GEO_PRECISION.get(g or "") for g in values[self.geo_prec]],
-            "weapon": [f[1] for f in found],
+            "weapon": [_weapon_given(s or e, w)
+                       for e, s, w in zip(event_type, sub_event, weapons, strict=True)],
             "perpetrator_text": values[self.actor1],
             **({} if self.fatalities is None else
                {"killed": [parse_count(c) for c in cells[self.fatalities]]}),
@@ -281,24 +278,30 @@ def _bound(cache: dict[Any, Any], limit: int = 100_000) -> None:
         cache.clear()
 
 
-def _harm(event_type: str | None, sub_event: str | None, notes: str | None,
-          ) -> tuple[list[str], str | None]:
-    """The protected categories and the weapon of one row, as :meth:`_Builder.claim` finds them."""
-    categories = [] if event_type in NOT_ATTACKS else categories_in_text(notes)
-    return categories, _weapon(sub_event or event_type, notes)
-
-
 def _weapon(kind: str | None, notes: str | None) -> str | None:
     """The weapon from ACLED's (sub-)event type, refined by the notes where the type is broad."""
+    return _weapon_given(kind, weapon_from_text(notes) if _reads_notes(kind) else None)
+
+
+def _reads_notes(kind: str | None) -> bool:
+    key = (kind or "").lower()
+    return key not in SUB_EVENT_WEAPONS and key not in _NO_WEAPON_KINDS
+
+
+_NO_WEAPON_KINDS = frozenset((
+    "protests", "riots", "strategic developments", "peaceful protest", "agreement",
+    "headquarters or base established", "non-violent transfer of territory"))
+
+
+def _weapon_given(kind: str | None, in_notes: str | None) -> str | None:
+    """:func:`_weapon` given ``in_notes``, the weapon the notes name (``weapon_from_text``)."""
     key = (kind or "").lower()
     if key in SUB_EVENT_WEAPONS:
         return SUB_EVENT_WEAPONS[key]
     if key in _REFINED:
-        found = weapon_from_text(notes)
         if key == "air/drone strike":
-            return found if found in ("drone", "missile") else "airstrike"
-        return found if found in ("missile", "drone") else "artillery"
-    if key in ("protests", "riots", "strategic developments", "peaceful protest", "agreement",
-               "headquarters or base established", "non-violent transfer of territory"):
+            return in_notes if in_notes in ("drone", "missile") else "airstrike"
+        return in_notes if in_notes in ("missile", "drone") else "artillery"
+    if key in _NO_WEAPON_KINDS:
         return None
-    return weapon_from_text(notes)
+    return in_notes

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterable
 from itertools import islice
+from operator import itemgetter
 
 from rescuewatch.ingest.base import ReadContext
 from rescuewatch.ingest.tables import Cell, ChunkBuilder, RowError, Table, claims_of_rows, no_rows
@@ -43,9 +44,10 @@ def chunked_batches(
             claims = claims_of_rows(chunk, table, build, ctx)
             batches = store_claims.sqlite_batches(claims, next_id, document_id, keys)
         for batch in batches:
-            next_id += len(batch[0])
-            written += len(batch[0])
-            if batch[0]:
+            size = store_claims.batch_size(batch[0])
+            next_id += size
+            written += size
+            if size:
                 yield batch
     if written == 0 and not ctx.skipped:
         raise no_rows(table)
@@ -53,8 +55,8 @@ def chunked_batches(
 
 def _fast_batch(fast: ChunkBuilder, chunk: list[tuple[int, list[Cell]]], width: int,
                 first_id: int, document_id: int) -> RowBatch | None:
-    cells = [c for _, c in chunk]
-    if any(len(c) != width for c in cells):
+    cells = list(map(itemgetter(1), chunk))
+    if set(map(len, cells)) != {width}:
         return None
     try:
         columns, claims, victims = fast(cells, first_id, document_id)

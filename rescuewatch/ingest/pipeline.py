@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import marshal
 import multiprocessing
 import os
 import pickle
+import queue
 import tempfile
 import threading
-from collections.abc import Callable, Generator, Iterable, Iterator
-from contextlib import closing, contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,7 @@ from rescuewatch.store import Store
 from rescuewatch.store.claims import (
     RowBatch,
     add_claims,
+    deferred_indexes,
     insert_batch,
     next_claim_id,
     set_original_keys,
@@ -40,9 +43,16 @@ MAX_URL_BYTES = 50 * 1024 * 1024
 #: for 8-16 % more CPU (benchmarks/ingest/RESULTS-ingest.md); small files do not gain.
 PARALLEL_MIN_BYTES = 8 * 2**20
 WORKER_ENV = "RESCUEWATCH_INGEST_WORKER"
+#: Young-generation garbage collector threshold while rows are built and inserted.
+BULK_GC_THRESHOLD = 100_000
+#: Serialised batches the worker may hold while the parent is busy (a few MB each).
+OUTBOX_BATCHES = 2
 #: SQLite page cache during a bulk insert (KiB, as ``PRAGMA cache_size`` takes it negated):
 #: large enough that the claims indexes stay in memory instead of being spilled again and again.
 BULK_CACHE_KIB = 131072
+#: Bytes a row is taken to need when a dataset file's rows are guessed from its size: more
+#: than rows take (ACLED's ~350), so the guess is low and errs toward keeping the indexes.
+BYTES_PER_ROW = 1000
 
 
 @dataclass
@@ -205,7 +215,6 @@ def _write_parcel(
     bulk: bool = False,
 ) -> int:
     source_id = store.source_id(conn, parcel.source)
-    store.put_blob(conn, parcel.sha256, parcel.raw())
     document_id = store.add_document(
         conn,
         {
@@ -224,8 +233,9 @@ def _write_parcel(
         },
     )
     if conn.dialect.name != "sqlite":
+        store.put_blob(conn, parcel.sha256, parcel.raw())
         return add_claims(conn, document_id, parcel.claims, on_batch=ctx.on_rows)
-    batches: Generator[RowBatch, None, None]
+    batches: Iterator[RowBatch]
     if parcel.row_batches is not None:
         set_original_keys(conn, document_id, parcel.original_keys)
         batches = parcel.row_batches(next_claim_id(conn), document_id)
@@ -234,16 +244,17 @@ def _write_parcel(
         keys, claims = with_document_keys(parcel.claims)
         set_original_keys(conn, document_id, keys)
         batches = sqlite_batches(claims, next_claim_id(conn), document_id, keys)
-    if bulk and item.size >= PARALLEL_MIN_BYTES and worker_enabled() and can_fork():
-        batches = _in_worker(batches, ctx)
+    parallel = bulk and item.size >= PARALLEL_MIN_BYTES and worker_enabled() and can_fork()
     written = 0
-    # closing(): on an error here the worker stops now, not when the traceback is collected
-    with _bulk_settings(conn), closing(batches):
-        for batch in batches:
-            n = insert_batch(conn, batch)
-            written += n
-            if ctx.on_rows is not None:
-                ctx.on_rows(n)
+    source: Any = _Worker(batches, ctx) if parallel else batches  # the worker starts reading
+    with closing(source):  # on an error here the worker stops at once
+        store.put_blob(conn, parcel.sha256, parcel.raw())
+        with _bulk_settings(conn, item.size // BYTES_PER_ROW if bulk else 0):
+            for batch in source:
+                n = insert_batch(conn, batch)
+                written += n
+                if ctx.on_rows is not None:
+                    ctx.on_rows(n)
     return written
 
 
@@ -262,10 +273,11 @@ def can_fork() -> bool:
 
 
 @contextmanager
-def _bulk_settings(conn: Any) -> Iterator[None]:
-    """A larger SQLite page cache and rarer garbage collection for one bulk insert.
+def _bulk_settings(conn: Any, expected_rows: int) -> Iterator[None]:
+    """A larger SQLite page cache, rarer garbage collection and, for a dataset file of about
+    ``expected_rows`` rows, the date indexes built at the end (:func:`deferred_indexes`).
 
-    Both are restored afterwards. Neither touches durability: ``synchronous`` and the journal
+    All are restored afterwards. None touches durability: ``synchronous`` and the journal
     stay as the store set them. The young-generation GC threshold is raised because a batch
     allocates millions of objects that are all alive (no cycles to find) until it is written.
     """
@@ -273,48 +285,57 @@ def _bulk_settings(conn: Any) -> Iterator[None]:
     (cache,) = raw.execute("PRAGMA cache_size").fetchone()
     raw.execute(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
     thresholds = gc.get_threshold()
-    gc.set_threshold(max(thresholds[0], 100_000), *thresholds[1:])
+    gc.set_threshold(max(thresholds[0], BULK_GC_THRESHOLD), *thresholds[1:])
     try:
-        yield
+        if expected_rows:
+            with deferred_indexes(conn, expected_rows):
+                yield
+        else:
+            yield
     finally:
         gc.set_threshold(*thresholds)
         raw.execute(f"PRAGMA cache_size={int(cache)}")
 
 
-def _in_worker(
-    batches: Iterator[RowBatch], ctx: ReadContext
-) -> Generator[RowBatch, None, None]:
-    """``batches`` computed in a forked process, handed back in order through a pipe.
+class _Worker:
+    """Batches computed in a forked process, handed back in order through a pipe.
 
     Parsing a file and building its row tuples (pure Python) then runs on one core while this
     process writes the previous batch to SQLite on the other. Claim ids are assigned by the
     single worker in file order, so the result is the same as without it. Rows the worker
-    skips are added to ``ctx.skipped``; its errors are raised here. The worker is stopped,
-    whatever happens here (error, Ctrl-C), before this generator returns.
+    skips are added to ``ctx.skipped``; its errors are raised here. The worker starts at once
+    (so it reads while this process stores the file's bytes) and is stopped by :meth:`close`,
+    whatever happened (error, Ctrl-C).
     """
-    mp = multiprocessing.get_context("fork")
-    receive, send = mp.Pipe(duplex=False)
-    worker = mp.Process(target=_produce, args=(batches, send, receive, ctx), daemon=True)
-    worker.start()
-    send.close()
-    try:
+
+    def __init__(self, batches: Iterator[RowBatch], ctx: ReadContext) -> None:
+        mp = multiprocessing.get_context("fork")
+        self.ctx = ctx
+        self.receive, send = mp.Pipe(duplex=False)
+        self.process = mp.Process(target=_produce, args=(batches, send, self.receive, ctx),
+                                  daemon=True)
+        self.process.start()
+        send.close()
+
+    def __iter__(self) -> Iterator[RowBatch]:
         while True:
             try:
-                kind, payload, skipped = receive.recv()
+                kind, payload, skipped = _loads(self.receive.recv_bytes())
             except EOFError:
                 raise RuntimeError("the ingest worker process ended unexpectedly") from None
-            ctx.skipped.extend(skipped)
+            self.ctx.skipped.extend(skipped)
             if kind == "batch":
                 yield payload
             elif kind == "done":
                 return
             else:
                 raise _rebuild(payload)
-    finally:
-        if worker.is_alive():
-            worker.terminate()
-        worker.join()
-        receive.close()
+
+    def close(self) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+        self.receive.close()
 
 
 def _produce(batches: Iterable[RowBatch], send: Any, receive: Any, ctx: ReadContext) -> None:
@@ -322,6 +343,10 @@ def _produce(batches: Iterable[RowBatch], send: Any, receive: Any, ctx: ReadCont
     # The fork copied the pipe's reading end too; closed here, so that when the parent dies
     # (even by SIGKILL) the next send fails with BrokenPipeError instead of blocking forever.
     receive.close()
+    # what the parent had is never garbage here: keep collections from walking it again
+    gc.freeze()
+    thresholds = gc.get_threshold()
+    gc.set_threshold(max(thresholds[0], BULK_GC_THRESHOLD), *thresholds[1:])  # see _bulk_settings
     seen = len(ctx.skipped)
 
     def new_skipped() -> list[dict[str, Any]]:
@@ -330,19 +355,74 @@ def _produce(batches: Iterable[RowBatch], send: Any, receive: Any, ctx: ReadCont
         seen = len(ctx.skipped)
         return fresh
 
+    outbox = _Outbox(send)
     try:
         for batch in batches:
-            send.send(("batch", batch, new_skipped()))
-        send.send(("done", None, new_skipped()))
+            outbox.put(("batch", batch, new_skipped()))
+        outbox.put(("done", None, new_skipped()))
     except BrokenPipeError:  # the parent is gone (killed, or it stopped reading)
         return
     except BaseException as exc:  # noqa: BLE001 - every error goes to the parent, Ctrl-C too
-        try:
-            send.send(("error", _portable(exc), new_skipped()))
-        except BrokenPipeError:
-            return
+        with suppress(BrokenPipeError):
+            outbox.put(("error", _portable(exc), new_skipped()))
     finally:
-        send.close()
+        outbox.close()
+
+
+class _Outbox:
+    """Messages pickled here and written to the pipe by a thread, in order.
+
+    A batch is megabytes and the pipe holds 64 KiB: written from the worker's own thread, the
+    worker would wait while the parent inserts the previous batch, instead of building the
+    next one. The writing thread waits instead (the write releases the GIL); at most
+    :data:`OUTBOX_BATCHES` pickled batches wait with it, so memory stays flat.
+    """
+
+    def __init__(self, send: Any) -> None:
+        self.send = send
+        self.queue: queue.Queue[bytes | None] = queue.Queue(maxsize=OUTBOX_BATCHES)
+        self.broken = False
+        self.thread = threading.Thread(target=self._write, daemon=True)
+        self.thread.start()
+
+    def put(self, message: tuple[str, Any, list[dict[str, Any]]]) -> None:
+        data = _dumps(message)
+        while not self.broken:
+            with suppress(queue.Full):
+                self.queue.put(data, timeout=0.5)
+                return
+        raise BrokenPipeError
+
+    def _write(self) -> None:
+        while (data := self.queue.get()) is not None:
+            try:
+                self.send.send_bytes(data)
+            except OSError:  # the parent is gone: stop, and let put() say so
+                self.broken = True
+                return
+
+    def close(self) -> None:
+        """Wait until everything put is written (or the pipe broke), then close the pipe."""
+        while self.thread.is_alive():
+            with suppress(queue.Full):
+                self.queue.put(None, timeout=0.5)
+                break
+        self.thread.join()
+        self.send.close()
+
+
+def _dumps(message: Any) -> bytes:
+    """``message`` as bytes: marshal when it holds only plain values (a batch of rows: about
+    twice as fast as pickle to write, a sixth faster to read), else pickle."""
+    try:
+        return b"m" + marshal.dumps(message)
+    except ValueError:
+        return b"p" + pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _loads(data: bytes) -> Any:
+    body = memoryview(data)[1:]
+    return marshal.loads(body) if data[:1] == b"m" else pickle.loads(body)
 
 
 def _portable(exc: BaseException) -> Any:

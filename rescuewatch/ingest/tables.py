@@ -22,12 +22,16 @@ import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import count
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rescuewatch.errors import InputError
 from rescuewatch.ingest.base import InputFile, Parcel, ReadContext, Reader
 from rescuewatch.model import Claim, Source
+
+if TYPE_CHECKING:
+    from rescuewatch.store.claims import ClaimColumns
 
 #: Bumped when a reader's mapping changes, so stored claims say which mapping made them.
 READER_VERSION = "1.0"
@@ -508,26 +512,23 @@ def _csv_rows(item: InputFile, encoding: str | None) -> Iterator[tuple[int, list
 
 
 def _csv_records(item: InputFile, encoding: str) -> Iterator[tuple[int, list[Cell]]]:
-    number = 0
+    numbers = count(1)
     with item.open() as raw:
         stream = io.TextIOWrapper(raw, encoding=encoding, newline="")
         reader = csv.reader(stream, strict=True)
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                raise InputError(f"malformed CSV ({exc}); the file may be truncated",
-                                 path=item.origin, row=number + 1) from exc
-            except UnicodeDecodeError as exc:
-                raise InputError(f"not valid {encoding} text", path=item.origin, row=number + 1,
-                                 hint="pass --encoding (e.g. cp1251)") from exc
-            except (OSError, EOFError, zlib.error) as exc:  # a damaged or cut gzip stream
-                raise InputError(f"cannot read: {exc}", path=item.origin, row=number + 1,
-                                 hint="the file may be truncated or damaged") from exc
-            number += 1
-            yield number, cells
+        # zip() numbers the records in C; it takes a record's number before reading the
+        # record, so after a failed read the next number is one past the failing row
+        try:
+            yield from zip(numbers, reader, strict=False)
+        except csv.Error as exc:
+            raise InputError(f"malformed CSV ({exc}); the file may be truncated",
+                             path=item.origin, row=next(numbers) - 1) from exc
+        except UnicodeDecodeError as exc:
+            raise InputError(f"not valid {encoding} text", path=item.origin,
+                             row=next(numbers) - 1, hint="pass --encoding (e.g. cp1251)") from exc
+        except (OSError, EOFError, zlib.error) as exc:  # a damaged or cut gzip stream
+            raise InputError(f"cannot read: {exc}", path=item.origin, row=next(numbers) - 1,
+                             hint="the file may be truncated or damaged") from exc
 
 
 def _workbook(item: InputFile) -> Any:
@@ -670,10 +671,10 @@ class TableReader(Reader):
             raise no_rows(table)
 
 
-#: ``(cells of each row, first claim id, document id) -> (claims columns, claim rows, victim
-#: rows)``, the claim rows holding those columns in that order.
-ChunkBuilder = Callable[[list[list[Cell]], int, int],
-                        tuple[tuple[str, ...], list[tuple[Any, ...]], list[tuple[Any, ...]]]]
+#: ``(cells of each row, first claim id, document id) -> (claims columns, claim rows as
+#: ClaimColumns, victim rows)``, the claim rows holding those columns in that order.
+ChunkRows = tuple[tuple[str, ...], "ClaimColumns", list[tuple[Any, ...]]]
+ChunkBuilder = Callable[[list[list[Cell]], int, int], ChunkRows]
 
 
 def no_rows(table: Table) -> InputError:

@@ -30,6 +30,7 @@ from rescuewatch.ingest.tables import (
     READER_VERSION,
     Cell,
     ChunkBuilder,
+    ChunkRows,
     RowError,
     Table,
     TableReader,
@@ -134,7 +135,7 @@ class _Builder:
         )
 
     def rows(self, chunk: list[list[Cell]], first_id: int, document_id: int,
-             ) -> tuple[tuple[str, ...], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+             ) -> ChunkRows:
         """The SQLite rows :meth:`claim` and the store would give for ``chunk``, a column at a
         time (see :mod:`rescuewatch.ingest.chunks`); any bad value raises."""
         n = len(chunk)

@@ -308,9 +308,14 @@ def weapon_from_text(text: str | None, *, label: bool = False) -> str | None:
     hits: Set[str] = (_ascii_hits(text) if text.isascii()
                       else _stem_hits(_WEAPON_STEMS_AC, text.lower()))
     found = [weapon for weapon, pattern in _WEAPON_RES if weapon in hits and pattern.search(text)]
+    if not found and label:
+        return "unknown" if _UNKNOWN_WEAPON.search(text) else "other"
+    return weapon_of_kinds(found)
+
+
+def weapon_of_kinds(found: list[str]) -> str | None:
+    """The weapon of a text whose weapon patterns ``found`` match (in :data:`_WEAPON_RES` order)."""
     if not found:
-        if label:
-            return "unknown" if _UNKNOWN_WEAPON.search(text) else "other"
         return None
     if "drone" in found:
         return "drone"

@@ -1,7 +1,7 @@
 """The bulk ingest paths give the same store as the portable one.
 
 SQLite takes claims as driver-level tuples (``store.claims.sqlite_batches`` / ``insert_batch``)
-and large dataset files are parsed in a forked worker (``ingest.pipeline._in_worker``);
+and large dataset files are parsed in a forked worker (``ingest.pipeline._Worker``);
 PostgreSQL takes the SQLAlchemy Core path (``add_claims_portable``). These tests check that the
 rows stored are identical whichever path wrote them, that ``Claim.original`` reads back as it
 went in, and that errors and skipped rows from the worker behave as without it (one line naming
@@ -157,7 +157,7 @@ def test_original_encoder_follows_changing_keys() -> None:
 def counted_worker(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Send every dataset, however small, through the worker, and count that it was used."""
     used: list[int] = []
-    real = pipeline._in_worker
+    real = pipeline._Worker
 
     def counting(batches: Any, ctx: ReadContext) -> Any:
         used.append(1)
@@ -165,7 +165,7 @@ def counted_worker(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setenv(pipeline.WORKER_ENV, "1")
-    monkeypatch.setattr(pipeline, "_in_worker", counting)
+    monkeypatch.setattr(pipeline, "_Worker", counting)
     monkeypatch.setattr(sc, "BATCH", 7)  # several batches even for a small fixture
     if not pipeline.can_fork():
         pytest.skip("no fork here (or other threads are running)")
@@ -254,10 +254,48 @@ def test_bulk_settings_are_restored(tmp_path: Path) -> None:
         raw = conn.connection.driver_connection
         assert raw is not None
         cache = raw.execute("PRAGMA cache_size").fetchone()
-        with pipeline._bulk_settings(conn):
+        with pipeline._bulk_settings(conn, 0):
             assert raw.execute("PRAGMA cache_size").fetchone() == (-pipeline.BULK_CACHE_KIB,)
+            assert claims_indexes(raw) >= set(sc.DEFERRED_INDEXES)
         assert raw.execute("PRAGMA cache_size").fetchone() == cache
     assert gc.get_threshold() == thresholds
+    store.dispose()
+
+
+def claims_indexes(raw: Any) -> set[str]:
+    return {name for (name,) in raw.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'claims'")}
+
+
+def test_date_indexes_are_built_after_a_bulk_insert_into_a_small_store(tmp_path: Path) -> None:
+    store = Store.open(f"sqlite:///{tmp_path / 'store.db'}")
+    with store.transaction(bulk=True) as conn:
+        raw = conn.connection.driver_connection
+        before = claims_indexes(raw)
+        assert raw.execute("PRAGMA foreign_keys").fetchone() == (0,)  # off for a bulk insert
+        with pipeline._bulk_settings(conn, 1000):
+            assert claims_indexes(raw) == before - set(sc.DEFERRED_INDEXES)
+        assert claims_indexes(raw) == before
+    # an error inside: not built again, but the transaction's rollback restores them
+    with pytest.raises(ZeroDivisionError), store.transaction(bulk=True) as conn, \
+            pipeline._bulk_settings(conn, 1000):
+        1 / 0  # noqa: B018
+    with store.transaction() as conn:
+        raw = conn.connection.driver_connection
+        assert claims_indexes(raw) == before
+        assert raw.execute("PRAGMA foreign_keys").fetchone() == (1,)
+    store.dispose()
+
+
+def test_date_indexes_are_kept_up_when_the_store_is_larger_than_the_file(tmp_path: Path) -> None:
+    store = Store.open(f"sqlite:///{tmp_path / 'store.db'}")
+    pipeline.ingest(store, [str(FIXTURES / "acled_current.csv")])
+    with store.transaction() as conn:
+        raw = conn.connection.driver_connection
+        before = claims_indexes(raw)
+        existing = raw.execute("SELECT count(*) FROM claims").fetchone()[0]
+        with pipeline._bulk_settings(conn, existing - 1):
+            assert claims_indexes(raw) == before
     store.dispose()
 
 

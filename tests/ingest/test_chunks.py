@@ -95,8 +95,8 @@ def full_rows(batch: Any) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
     if columns is None:
         return list(rows), list(victims)
     where = {name: i for i, name in enumerate(columns)}
-    return ([tuple(r[where[c]] if c in where else None for c in sc.CLAIM_COLUMNS) for r in rows],
-            list(victims))
+    return ([tuple(r[where[c]] if c in where else None for c in sc.CLAIM_COLUMNS)
+             for r in sc.row_tuples(rows)], list(victims))
 
 
 def both_paths(path: Path, tmp_path: Path, skip: bool = False) -> tuple[Any, Any]:
