@@ -35,8 +35,9 @@ from rescuewatch.ingest.tables import (
     Table,
     TableReader,
     TextPicker,
+    coordinates,
     country_code,
-    parse_coordinate,
+    counts,
     parse_count,
     parse_date,
     parse_point,
@@ -196,6 +197,7 @@ class _Builder:
         known = self._date_rows
         dates = [known.get(k) or self._date_row(k)
                  for k in zip(cells[self.date], values[self.time_prec], strict=True)]
+        starts, ends, precisions = zip(*dates, strict=True)
         countries = [self._country(k) for k in
                      zip(values[self.iso3], values[self.iso], values[self.country], strict=True)]
         in_notes, weapons = scan_notes(notes)
@@ -208,18 +210,17 @@ class _Builder:
             "extractor": repeat("acled"), "extractor_version": repeat(self.version),
             "is_aggregate": repeat(0), "protected": [int(bool(c)) for c in categories],
             "categories": [",".join(sorted(c)) if c else None for c in categories],
-            "date_start": [d[0] for d in dates], "date_end": [d[1] for d in dates],
-            "date_precision": [d[2] for d in dates],
+            "date_start": starts, "date_end": ends, "date_precision": precisions,
             "place_text": values[self.location], "place_name": values[self.location],
             "country": countries, "admin1": values[self.admin1],
-            "lat": [parse_coordinate(c, 90.0, "latitude") for c in cells[self.lat]],
-            "lon": [parse_coordinate(c, 180.0, "longitude") for c in cells[self.lon]],
+            "lat": coordinates(cells[self.lat], 90.0, "latitude"),
+            "lon": coordinates(cells[self.lon], 180.0, "longitude"),
             "place_precision": [GEO_PRECISION.get(g or "") for g in values[self.geo_prec]],
             "weapon": [_weapon_given(s or e, w)
                        for e, s, w in zip(event_type, sub_event, weapons, strict=True)],
             "perpetrator_text": values[self.actor1],
             **({} if self.fatalities is None else
-               {"killed": [parse_count(c) for c in cells[self.fatalities]]}),
+               {"killed": counts(cells[self.fatalities])}),
             "event_type": [f"{e}: {s}" if e and s else e for e, s in zip(event_type, sub_event, strict=False)],
             "description": notes, "original": original_arrays(chunk),
         }

@@ -138,7 +138,11 @@ class TextPicker:
     def columns_of(self, cells: Sequence[Sequence[str]], n: int) -> list[list[str | None]]:
         """:meth:`__call__` for a chunk of CSV rows given as columns (``cells[position]``):
         the stripped values of each column read, then ``n`` ``None`` for slot ``-1``."""
-        out: list[list[str | None]] = [[c.strip() or None for c in cells[p]] for p in self.columns]
+        out: list[list[str | None]] = []
+        for p in self.columns:
+            stripped: list[str | None] = list(map(str.strip, cells[p]))
+            # most columns have no blank cell: then the C-level strip is all there is to do
+            out.append([c or None for c in stripped] if "" in stripped else stripped)
         out.append([None] * n)
         return out
 
@@ -267,6 +271,27 @@ def parse_float(value: Cell) -> float | None:
         return float(raw.replace(",", ".") if raw.count(",") == 1 and "." not in raw else raw)
     except ValueError:
         raise ValueError(f"not a number: {raw[:40]!r}") from None
+
+
+def coordinates(column: Sequence[str], limit: float, name: str) -> list[float | None]:
+    """:func:`parse_coordinate` of each text cell of a column."""
+    try:  # the common case, every cell a plain decimal: float() in C, then one range check
+        numbers = list(map(float, column))
+    except ValueError:
+        return [parse_coordinate(c, limit, name) for c in column]
+    import numpy as np
+
+    if numbers and not bool(np.all(np.abs(np.array(numbers)) <= limit)):  # NaN fails too
+        return [parse_coordinate(c, limit, name) for c in column]  # raises, naming the value
+    return numbers  # type: ignore[return-value]
+
+
+def counts(column: Sequence[str]) -> list[int | None]:
+    """:func:`parse_count` of each text cell of a column."""
+    joined = "".join(column)
+    if all(column) and joined.isascii() and joined.isdigit():  # every cell plain digits
+        return list(map(int, column))
+    return [parse_count(c) for c in column]
 
 
 def parse_coordinate(value: Cell, limit: float, name: str) -> float | None:

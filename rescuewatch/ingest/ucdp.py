@@ -35,8 +35,9 @@ from rescuewatch.ingest.tables import (
     Table,
     TableReader,
     TextPicker,
+    coordinates,
     country_code,
-    parse_coordinate,
+    counts,
     parse_count,
     parse_date,
     parse_point,
@@ -156,13 +157,13 @@ class _Builder:
             "country": [self._country(k) for k in
                         zip(values[self.iso3], values[self.country], strict=True)],
             "admin1": values[self.adm1],
-            "lat": [parse_coordinate(c, 90.0, "latitude") for c in cells[self.lat]],
-            "lon": [parse_coordinate(c, 180.0, "longitude") for c in cells[self.lon]],
+            "lat": coordinates(cells[self.lat], 90.0, "latitude"),
+            "lon": coordinates(cells[self.lon], 180.0, "longitude"),
             "place_precision": [PLACE_PRECISION.get(w or "") for w in values[self.where_prec]],
             "perpetrator_text": [self._perpetrator(k).text for k in
                                  zip(values[self.side_a], values[self.side_b], violence,
                                      strict=True)],
-            "killed": [parse_count(c) for c in cells[self.best]],
+            "killed": counts(cells[self.best]),
             "event_type": [VIOLENCE_TYPES.get(v or "", v) for v in violence],
             "description": values[self.headline], "original": original_arrays(chunk),
         }

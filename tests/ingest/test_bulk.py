@@ -143,6 +143,15 @@ def test_original_encoder_is_compact_json(original: dict[Any, Any] | None) -> No
         assert json.loads(text) == json.loads(json.dumps(original, default=str))
 
 
+@pytest.mark.parametrize("row", [
+    ["a", "b", "c"], [""], ["", ""], ['a","b', "c"], ['"', '""'], ["back\\slash", "x"],
+    ["tab\t", "new\nline"], ["\x00", "\x1f", "\x7f"], ["Київ", "\u2028", "\xa0", "\ud800"],
+])
+def test_original_arrays_are_compact_json(row: list[str]) -> None:
+    (text,) = sc.original_arrays([row])
+    assert text == json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+
+
 def test_original_encoder_follows_changing_keys() -> None:
     encode = sc.OriginalEncoder()
     rows = [{"a": "1", "b": "2"}, {"b": "2", "a": "1"}, {"a": "1"}, {"a": "1", "b": "2"}]

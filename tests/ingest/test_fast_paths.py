@@ -10,11 +10,19 @@ random splices of them.
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pytest
 
 from rescuewatch.ingest import victims
-from rescuewatch.ingest.tables import TextPicker, texts
+from rescuewatch.ingest.tables import (
+    TextPicker,
+    coordinates,
+    counts,
+    parse_coordinate,
+    parse_count,
+    texts,
+)
 from rescuewatch.model import WEAPONS, Claim, Place, Victim, trusted_place
 from rescuewatch.store.claims import VICTIM_COLUMNS, _victim_rows, victim_tuples
 
@@ -108,3 +116,47 @@ def test_text_picker_equals_texts() -> None:
     got, full = pick(workbook_row), texts(workbook_row)
     for position in (3, -1, 0, 2):
         assert got[pick.slot[position]] == full[position]
+
+
+def test_text_picker_columns_equal_rows() -> None:
+    rows = [["  a ", "", "x"], ["b", " ", "y"], ["c", "d", "z"]]
+    pick = TextPicker([0, 1, 2])
+    columns = pick.columns_of(list(zip(*rows, strict=True)), len(rows))
+    assert [list(r) for r in zip(*columns, strict=True)] == [pick(r) for r in rows]
+
+
+COORDINATES = ["12.5", " 12.5 ", "-0", "1_0", "1e1", "90", "-90", "0.0001", "12,5", "", "nan",
+               "inf", "-inf", "90.0001", "abc", "٣٫٥", "+45"]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_coordinates_of_a_column_equal_each_cell(seed: int) -> None:
+    rng = random.Random(seed)
+    plain = ["12.5", "-33.25", "0", "89.9999"]
+    column = rng.choices(plain, k=50) + ([rng.choice(COORDINATES)] if seed else [])
+    rng.shuffle(column)
+    try:
+        expected: Any = [parse_coordinate(c, 90.0, "latitude") for c in column]
+    except ValueError as exc:
+        expected = str(exc)
+    try:
+        got: Any = coordinates(column, 90.0, "latitude")
+    except ValueError as exc:
+        got = str(exc)
+    assert got == expected
+
+
+@pytest.mark.parametrize("odd", ["", "0", "007", "+5", " 5", "5 ", "٥", "1_000", "-1", "2.0",
+                                 "unknown", "n/a", "³"])
+def test_counts_of_a_column_equal_each_cell(odd: str) -> None:
+    column = ["1", "12", "0", odd, "3"]
+    try:
+        expected: Any = [parse_count(c) for c in column]
+    except ValueError as exc:
+        expected = str(exc)
+    try:
+        got: Any = counts(column)
+    except ValueError as exc:
+        got = str(exc)
+    assert got == expected
+    assert counts(["1", "12", "0"]) == [1, 12, 0]
