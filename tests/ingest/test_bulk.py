@@ -456,3 +456,28 @@ def _alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return state != "Z"  # a zombie has exited (its parent, the killed ingest, cannot reap it)
+
+
+def test_constant_columns_are_stored_as_bound_values(tmp_path: Path) -> None:
+    """Constants written into the INSERT statement store what binding them stores."""
+    store = Store.open(f"sqlite:///{tmp_path / 'store.db'}")
+    long_text = "x" * 150
+    columns = ("id", "document_id", "row_ref", "extractor", "extractor_version", "place_text",
+               "description", "lat", "killed")
+    with store.transaction() as conn:
+        document = add_document(store, conn)
+        constant: sc.RowBatch = (
+            ([1, 2], (document,), ["a", "b"], ("O'Brien; DROP TABLE claims; --",), ("1.0",),
+             (long_text,), (None,), (12.5,), [0, 3]), [], [], columns)
+        bound: sc.RowBatch = ([(3, document, "a", "O'Brien; DROP TABLE claims; --", "1.0",
+                                long_text, None, 12.5, 0),
+                               (4, document, "b", "O'Brien; DROP TABLE claims; --", "1.0",
+                                long_text, None, 12.5, 3)], [], [], columns)
+        assert sc.insert_batch(conn, constant) == 2
+        assert sc.insert_batch(conn, bound) == 2
+        raw = conn.connection.driver_connection
+        stored = raw.execute(f"SELECT {', '.join(columns[1:])}, typeof(document_id), "
+                             "typeof(extractor) FROM claims ORDER BY id").fetchall()
+    assert stored[0] == stored[2] and stored[1] == stored[3]
+    assert stored[0][2] == "O'Brien; DROP TABLE claims; --" and stored[0][-2:] == ("integer", "text")
+    store.dispose()
