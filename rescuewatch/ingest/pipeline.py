@@ -284,8 +284,7 @@ def _bulk_settings(conn: Any, expected_rows: int) -> Iterator[None]:
     raw = conn.connection.driver_connection
     (cache,) = raw.execute("PRAGMA cache_size").fetchone()
     raw.execute(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
-    thresholds = gc.get_threshold()
-    gc.set_threshold(max(thresholds[0], BULK_GC_THRESHOLD), *thresholds[1:])
+    thresholds = _rarer_collections()
     try:
         if expected_rows:
             with deferred_indexes(conn, expected_rows):
@@ -295,6 +294,13 @@ def _bulk_settings(conn: Any, expected_rows: int) -> Iterator[None]:
     finally:
         gc.set_threshold(*thresholds)
         raw.execute(f"PRAGMA cache_size={int(cache)}")
+
+
+def _rarer_collections() -> tuple[int, ...]:
+    """Raise the young-generation GC threshold (see :func:`_bulk_settings`); the old ones."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(max(thresholds[0], BULK_GC_THRESHOLD), *thresholds[1:])
+    return thresholds
 
 
 class _Worker:
@@ -345,8 +351,7 @@ def _produce(batches: Iterable[RowBatch], send: Any, receive: Any, ctx: ReadCont
     receive.close()
     # what the parent had is never garbage here: keep collections from walking it again
     gc.freeze()
-    thresholds = gc.get_threshold()
-    gc.set_threshold(max(thresholds[0], BULK_GC_THRESHOLD), *thresholds[1:])  # see _bulk_settings
+    _rarer_collections()
     seen = len(ctx.skipped)
 
     def new_skipped() -> list[dict[str, Any]]:
@@ -370,12 +375,12 @@ def _produce(batches: Iterable[RowBatch], send: Any, receive: Any, ctx: ReadCont
 
 
 class _Outbox:
-    """Messages pickled here and written to the pipe by a thread, in order.
+    """Messages serialised here and written to the pipe by a thread, in order.
 
     A batch is megabytes and the pipe holds 64 KiB: written from the worker's own thread, the
     worker would wait while the parent inserts the previous batch, instead of building the
     next one. The writing thread waits instead (the write releases the GIL); at most
-    :data:`OUTBOX_BATCHES` pickled batches wait with it, so memory stays flat.
+    :data:`OUTBOX_BATCHES` serialised batches wait with it, so memory stays flat.
     """
 
     def __init__(self, send: Any) -> None:

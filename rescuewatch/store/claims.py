@@ -276,8 +276,8 @@ def claim_values(
 
 
 #: Claim rows a column at a time, as a chunk builder gives them: per column a list (one value
-#: a row) or a 1-tuple (one value for every row). Cheaper than row tuples to
-#: send to another process, they become rows only as SQLite takes them (:func:`row_tuples`).
+#: a row) or a 1-tuple (one value for every row). Cheaper than row tuples to send to another
+#: process, they become rows only as SQLite takes them (:func:`row_tuples`).
 ClaimColumns = tuple[list[Any] | tuple[Any], ...]
 #: Claim rows (one tuple a row, or :data:`ClaimColumns`), victim rows, evidence rows, and the
 #: claims columns the claim rows hold (``None``: all of :data:`CLAIM_COLUMNS`; a builder may
