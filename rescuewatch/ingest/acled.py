@@ -285,6 +285,7 @@ def _weapon(kind: str | None, notes: str | None) -> str | None:
 
 
 def _reads_notes(kind: str | None) -> bool:
+    """Whether the notes can change the weapon of this (sub-)event type."""
     key = (kind or "").lower()
     return key not in SUB_EVENT_WEAPONS and key not in _NO_WEAPON_KINDS
 
@@ -297,12 +298,10 @@ _NO_WEAPON_KINDS = frozenset((
 def _weapon_given(kind: str | None, in_notes: str | None) -> str | None:
     """:func:`_weapon` given ``in_notes``, the weapon the notes name (``weapon_from_text``)."""
     key = (kind or "").lower()
-    if key in SUB_EVENT_WEAPONS:
-        return SUB_EVENT_WEAPONS[key]
+    if not _reads_notes(key):  # a fixed weapon, or none at all
+        return SUB_EVENT_WEAPONS.get(key)
     if key in _REFINED:
         if key == "air/drone strike":
             return in_notes if in_notes in ("drone", "missile") else "airstrike"
         return in_notes if in_notes in ("missile", "drone") else "artillery"
-    if key in _NO_WEAPON_KINDS:
-        return None
     return in_notes

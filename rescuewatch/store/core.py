@@ -53,9 +53,8 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def _rollback_journal(conn: Connection) -> bool:
+def _rollback_journal(raw: Any) -> bool:
     """Switch an idle SQLite connection to a rollback journal if no other has the file open."""
-    raw: Any = conn.connection.driver_connection
     raw.execute("PRAGMA busy_timeout=0")  # another connection open: keep WAL, do not wait
     try:
         (mode,) = raw.execute("PRAGMA journal_mode=DELETE").fetchone()
@@ -66,8 +65,22 @@ def _rollback_journal(conn: Connection) -> bool:
     return str(mode).lower() == "delete"
 
 
-def _write_ahead_log(conn: Connection) -> None:
-    raw: Any = conn.connection.driver_connection
+def _end_bulk(raw: Any, journal: bool) -> None:
+    """Foreign keys checked again and, after a rollback journal, the write-ahead log back.
+
+    Done on the driver's connection itself: after an interrupted commit SQLAlchemy's wrapper
+    refuses any use (which would hide the interruption behind its own error), and this
+    connection goes back to the pool, where it must check foreign keys again.
+    """
+    with contextlib.suppress(sqlite3.Error):
+        if raw.in_transaction:  # the rollback itself was interrupted; the pragma needs none open
+            raw.rollback()
+        raw.execute("PRAGMA foreign_keys=ON")
+    if journal:
+        _write_ahead_log(raw)
+
+
+def _write_ahead_log(raw: Any) -> None:
     # a reader that opened the file meanwhile blocks the switch; its own connect sets WAL
     with contextlib.suppress(sqlite3.OperationalError):
         raw.execute("PRAGMA journal_mode=WAL")
@@ -166,10 +179,11 @@ class Store:
         numbered by the ingest itself.
         """
         with self.engine.connect() as conn:
-            bulk = bulk and self.dialect == "sqlite"
-            journal = _rollback_journal(conn) if bulk else False
-            if bulk:  # takes effect only outside a transaction, hence here
-                conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+            raw: Any = (conn.connection.driver_connection
+                        if bulk and self.dialect == "sqlite" else None)
+            journal = raw is not None and _rollback_journal(raw)
+            if raw is not None:  # takes effect only outside a transaction, hence here
+                raw.execute("PRAGMA foreign_keys=OFF")
             try:
                 trans = conn.begin()
                 try:
@@ -179,10 +193,8 @@ class Store:
                     raise
                 trans.commit()
             finally:
-                if bulk:
-                    conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
-                if journal:
-                    _write_ahead_log(conn)
+                if raw is not None:
+                    _end_bulk(raw, journal)
 
     def dispose(self) -> None:
         self.engine.dispose()
