@@ -21,6 +21,7 @@ the province is known.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from itertools import repeat
 from typing import Any
 
@@ -295,6 +296,7 @@ _NO_WEAPON_KINDS = frozenset((
     "headquarters or base established", "non-violent transfer of territory"))
 
 
+@lru_cache(maxsize=4096)  # a few (type, weapon named) pairs repeat down a whole file
 def _weapon_given(kind: str | None, in_notes: str | None) -> str | None:
     """:func:`_weapon` given ``in_notes``, the weapon the notes name (``weapon_from_text``)."""
     key = (kind or "").lower()

@@ -282,9 +282,12 @@ def test_date_indexes_are_built_after_a_bulk_insert_into_a_small_store(tmp_path:
         raw = conn.connection.driver_connection
         before = claims_indexes(raw)
         assert raw.execute("PRAGMA foreign_keys").fetchone() == (0,)  # off for a bulk insert
+        settings = raw.execute("PRAGMA threads").fetchone(), raw.execute("PRAGMA cache_size").fetchone()
         with pipeline._bulk_settings(conn, 1000):
             assert claims_indexes(raw) == before - set(sc.DEFERRED_INDEXES)
         assert claims_indexes(raw) == before
+        assert (raw.execute("PRAGMA threads").fetchone(),
+                raw.execute("PRAGMA cache_size").fetchone()) == settings
     # an error inside: not built again, but the transaction's rollback restores them
     with pytest.raises(ZeroDivisionError), store.transaction(bulk=True) as conn, \
             pipeline._bulk_settings(conn, 1000):
@@ -293,6 +296,34 @@ def test_date_indexes_are_built_after_a_bulk_insert_into_a_small_store(tmp_path:
         raw = conn.connection.driver_connection
         assert claims_indexes(raw) == before
         assert raw.execute("PRAGMA foreign_keys").fetchone() == (1,)
+    store.dispose()
+
+
+def test_deferred_indexes_are_sorted_on_several_threads_and_settings_restored(
+        tmp_path: Path) -> None:
+    store = Store.open(f"sqlite:///{tmp_path / 'store.db'}")
+    with store.transaction() as conn:
+        raw = conn.connection.driver_connection
+        raw.execute("PRAGMA threads=0")
+        raw.execute("PRAGMA cache_size=-1000")
+        with pytest.raises(ZeroDivisionError), sc._parallel_sort(raw):
+            assert raw.execute("PRAGMA threads").fetchone() == (min(4, os.cpu_count() or 1),)
+            assert raw.execute("PRAGMA cache_size").fetchone() == (-sc.SORT_CACHE_KIB,)
+            1 / 0  # noqa: B018
+        assert raw.execute("PRAGMA threads").fetchone() == (0,)
+        assert raw.execute("PRAGMA cache_size").fetchone() == (-1000,)
+    store.dispose()
+    # indexes sorted that way are sound and answer in date order
+    store = Store.open(f"sqlite:///{tmp_path / 'bulk.db'}")
+    pipeline.ingest(store, [str(FIXTURES / "acled_current.csv")])
+    with store.transaction() as conn:
+        raw = conn.connection.driver_connection
+        assert raw.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        by_index = raw.execute("SELECT id FROM claims INDEXED BY ix_claims_date_start "
+                               "WHERE date_start IS NOT NULL ORDER BY date_start, id").fetchall()
+        by_table = raw.execute("SELECT id FROM claims NOT INDEXED "
+                               "WHERE date_start IS NOT NULL ORDER BY date_start, id").fetchall()
+        assert by_index == by_table and by_index
     store.dispose()
 
 
