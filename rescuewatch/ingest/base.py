@@ -63,6 +63,16 @@ class InputFile:
     def name(self) -> str:
         return self.path.name
 
+    @property
+    def content_size(self) -> int:
+        """About how many bytes :meth:`open` gives: for gzip, the size its trailer records
+        (modulo 4 GiB, of the last member only, so never taken below the file's own size)."""
+        if self.head[:2] != b"\x1f\x8b" or self.size < 18:  # 18: the smallest gzip file
+            return self.size
+        with self.path.open("rb") as fh:
+            fh.seek(-4, 2)
+            return max(self.size, int.from_bytes(fh.read(4), "little"))
+
     def open(self) -> BinaryIO:
         """The raw bytes, decompressed when the file is gzip."""
         if self.head[:2] == b"\x1f\x8b":

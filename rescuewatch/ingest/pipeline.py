@@ -37,8 +37,9 @@ from rescuewatch.store.claims import (
 )
 
 MAX_URL_BYTES = 50 * 1024 * 1024
-#: Dataset files at least this large are parsed in a worker process while this one inserts
-#: (SQLite only, where ``fork`` is available; ``RESCUEWATCH_INGEST_WORKER=0`` turns it off).
+#: Dataset files at least this large (uncompressed: :attr:`InputFile.content_size`) are
+#: parsed in a worker process while this one inserts, in a bulk transaction (SQLite only,
+#: where ``fork`` is available; ``RESCUEWATCH_INGEST_WORKER=0`` turns the worker off).
 #: On the 2-core benchmark machine it cut wall time by 15-19 % at 100,000 and 1,000,000 rows
 #: for 8-16 % more CPU (benchmarks/ingest/RESULTS-ingest.md); small files do not gain.
 PARALLEL_MIN_BYTES = 8 * 2**20
@@ -189,7 +190,7 @@ def ingest(
 
 def ingest_input(store: Store, item: InputFile, fmt: str, ctx: ReadContext) -> InputReport:
     """Read one input and write it in a single transaction."""
-    with store.transaction(bulk=item.size >= PARALLEL_MIN_BYTES) as conn:
+    with store.transaction(bulk=item.content_size >= PARALLEL_MIN_BYTES) as conn:
         if store.document_id(conn, item.sha256) is not None:
             return InputReport(item.origin, fmt, "duplicate", duplicates=1, sha256=item.sha256)
         reader = choose_reader(item, fmt)
@@ -244,12 +245,12 @@ def _write_parcel(
         keys, claims = with_document_keys(parcel.claims)
         set_original_keys(conn, document_id, keys)
         batches = sqlite_batches(claims, next_claim_id(conn), document_id, keys)
-    parallel = bulk and item.size >= PARALLEL_MIN_BYTES and worker_enabled() and can_fork()
+    parallel = bulk and item.content_size >= PARALLEL_MIN_BYTES and worker_enabled() and can_fork()
     written = 0
     source: Any = _Worker(batches, ctx) if parallel else batches  # the worker starts reading
     with closing(source):  # on an error here the worker stops at once
         store.put_blob(conn, parcel.sha256, parcel.raw())
-        with _bulk_settings(conn, item.size // BYTES_PER_ROW if bulk else 0):
+        with _bulk_settings(conn, item.content_size // BYTES_PER_ROW if bulk else 0):
             for batch in source:
                 n = insert_batch(conn, batch)
                 written += n

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import gzip
 import hashlib
 import json
 import os
@@ -28,7 +29,7 @@ import pytest
 
 from rescuewatch.errors import InputError
 from rescuewatch.ingest import pipeline
-from rescuewatch.ingest.base import ReadContext
+from rescuewatch.ingest.base import InputFile, ReadContext
 from rescuewatch.model import Claim, DateSpan, Evidence, Perpetrator, Place, Source, Victim
 from rescuewatch.store import Store
 from rescuewatch.store import claims as sc
@@ -254,6 +255,31 @@ def test_worker_records_skipped_rows(tmp_path: Path, counted_worker: list[int]) 
     skipped = dump(url)["skipped_rows"]
     assert [(r[2][1], r[3][1]) for r in skipped] == [("13", "latitude")]
     assert counted_worker == [1]
+
+
+def test_a_gzip_file_is_sized_by_its_content(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = (FIXTURES / "acled_current.csv").read_bytes()
+    packed = tmp_path / "acled.csv.gz"
+    header, rows = text.split(b"\n", 1)
+    packed.write_bytes(gzip.compress(header + b"\n" + rows * 3))  # repeats compress well
+    item = InputFile.from_path(packed)
+    assert item.size < len(text) and item.content_size == len(header) + 1 + 3 * len(rows)
+    plain = InputFile.from_path(FIXTURES / "acled_current.csv")
+    assert plain.content_size == plain.size == len(text)
+    # the worker and the bulk transaction follow the content's size, not the file's
+    used: list[int] = []
+    real = pipeline._Worker
+    monkeypatch.setattr(pipeline, "_Worker", lambda *a: used.append(1) or real(*a))
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", item.size + 1)
+    monkeypatch.setenv(pipeline.WORKER_ENV, "1")
+    if not pipeline.can_fork():
+        pytest.skip("no fork here (or other threads are running)")
+    store = Store.open(f"sqlite:///{tmp_path / 'store.db'}")
+    report = pipeline.ingest(store, [str(packed)])
+    assert used == [1]
+    assert report.claims == 3 * pipeline.ingest(store, [str(FIXTURES / "acled_current.csv")]).claims
+    store.dispose()
 
 
 def test_bulk_settings_are_restored(tmp_path: Path) -> None:
