@@ -146,6 +146,23 @@ def test_coordinates_of_a_column_equal_each_cell(seed: int) -> None:
     assert got == expected
 
 
+@pytest.mark.parametrize("odd", COORDINATES)
+@pytest.mark.parametrize("where", [0, 2, 4])
+def test_an_odd_coordinate_anywhere_in_a_column_is_read_as_alone(odd: str, where: int) -> None:
+    # NaN hides from min and max depending on where it stands; the column check must not
+    column = ["12.5", "-33.25", "89.9999", "0", "1"]
+    column[where] = odd
+    try:
+        expected: Any = [parse_coordinate(c, 90.0, "latitude") for c in column]
+    except ValueError as exc:
+        expected = str(exc)
+    try:
+        got: Any = coordinates(column, 90.0, "latitude")
+    except ValueError as exc:
+        got = str(exc)
+    assert got == expected
+
+
 @pytest.mark.parametrize("odd", ["", "0", "007", "+5", " 5", "5 ", "٥", "1_000", "-1", "2.0",
                                  "unknown", "n/a", "³"])
 def test_counts_of_a_column_equal_each_cell(odd: str) -> None:
