@@ -129,20 +129,25 @@ COORDINATES = ["12.5", " 12.5 ", "-0", "1_0", "1e1", "90", "-90", "0.0001", "12,
                "inf", "-inf", "90.0001", "abc", "٣٫٥", "+45"]
 
 
+def coordinates_both_ways(column: list[str]) -> tuple[Any, Any]:
+    """The column read at once and cell by cell (a value, or the error's message)."""
+    out: list[Any] = []
+    for read in (lambda: coordinates(column, 90.0, "latitude"),
+                 lambda: [parse_coordinate(c, 90.0, "latitude") for c in column]):
+        try:
+            out.append(read())
+        except ValueError as exc:
+            out.append(str(exc))
+    return out[0], out[1]
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_coordinates_of_a_column_equal_each_cell(seed: int) -> None:
     rng = random.Random(seed)
     plain = ["12.5", "-33.25", "0", "89.9999"]
     column = rng.choices(plain, k=50) + ([rng.choice(COORDINATES)] if seed else [])
     rng.shuffle(column)
-    try:
-        expected: Any = [parse_coordinate(c, 90.0, "latitude") for c in column]
-    except ValueError as exc:
-        expected = str(exc)
-    try:
-        got: Any = coordinates(column, 90.0, "latitude")
-    except ValueError as exc:
-        got = str(exc)
+    got, expected = coordinates_both_ways(column)
     assert got == expected
 
 
@@ -152,14 +157,7 @@ def test_an_odd_coordinate_anywhere_in_a_column_is_read_as_alone(odd: str, where
     # NaN hides from min and max depending on where it stands; the column check must not
     column = ["12.5", "-33.25", "89.9999", "0", "1"]
     column[where] = odd
-    try:
-        expected: Any = [parse_coordinate(c, 90.0, "latitude") for c in column]
-    except ValueError as exc:
-        expected = str(exc)
-    try:
-        got: Any = coordinates(column, 90.0, "latitude")
-    except ValueError as exc:
-        got = str(exc)
+    got, expected = coordinates_both_ways(column)
     assert got == expected
 
 
