@@ -390,8 +390,8 @@ SORT_CACHE_KIB = 8192
 @contextmanager
 def _parallel_sort(raw: Any) -> Iterator[None]:
     """Let ``CREATE INDEX`` sort on several cores (``PRAGMA threads``, with a small page
-    cache). On 2 cores this built the two date indexes of a million claims in ~2.0 s instead
-    of ~3.2 s (benchmarks/ingest/RESULTS-ingest.md, sixth round)."""
+    cache). On 2 cores this halved the time to build the two date indexes of a million
+    claims, 2.2-2.6 s to 1.2-1.3 s (benchmarks/ingest/RESULTS-ingest.md, sixth round)."""
     (threads,) = raw.execute("PRAGMA threads").fetchone()
     (cache,) = raw.execute("PRAGMA cache_size").fetchone()
     raw.execute(f"PRAGMA threads={min(4, os.cpu_count() or 1)}")
