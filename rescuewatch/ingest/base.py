@@ -12,6 +12,7 @@ import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, BinaryIO, ClassVar
 
@@ -63,7 +64,7 @@ class InputFile:
     def name(self) -> str:
         return self.path.name
 
-    @property
+    @cached_property
     def content_size(self) -> int:
         """About how many bytes :meth:`open` gives: for gzip, the size its trailer records
         (modulo 4 GiB, of the last member only, so never taken below the file's own size)."""
