@@ -33,6 +33,7 @@ from rescuewatch.store.claims import (
     next_claim_id,
     set_original_keys,
     sqlite_batches,
+    sqlite_pragmas,
     with_document_keys,
 )
 
@@ -282,19 +283,16 @@ def _bulk_settings(conn: Any, expected_rows: int) -> Iterator[None]:
     stay as the store set them. The young-generation GC threshold is raised because a batch
     allocates millions of objects that are all alive (no cycles to find) until it is written.
     """
-    raw = conn.connection.driver_connection
-    (cache,) = raw.execute("PRAGMA cache_size").fetchone()
-    raw.execute(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
-    thresholds = _rarer_collections()
-    try:
-        if expected_rows:
-            with deferred_indexes(conn, expected_rows):
+    with sqlite_pragmas(conn.connection.driver_connection, cache_size=-BULK_CACHE_KIB):
+        thresholds = _rarer_collections()
+        try:
+            if expected_rows:
+                with deferred_indexes(conn, expected_rows):
+                    yield
+            else:
                 yield
-        else:
-            yield
-    finally:
-        gc.set_threshold(*thresholds)
-        raw.execute(f"PRAGMA cache_size={int(cache)}")
+        finally:
+            gc.set_threshold(*thresholds)
 
 
 def _rarer_collections() -> tuple[int, ...]:

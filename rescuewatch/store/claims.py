@@ -7,7 +7,7 @@ import functools
 import json
 import os
 from collections.abc import Generator, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from itertools import chain, islice, repeat
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
@@ -387,20 +387,25 @@ def deferred_indexes(conn: Connection, expected_rows: int) -> Iterator[None]:
 SORT_CACHE_KIB = 8192
 
 
-@contextmanager
-def _parallel_sort(raw: Any) -> Iterator[None]:
+def _parallel_sort(raw: Any) -> AbstractContextManager[None]:
     """Let ``CREATE INDEX`` sort on several cores (``PRAGMA threads``, with a small page
     cache). On 2 cores this halved the time to build the two date indexes of a million
     claims, 2.2-2.6 s to 1.2-1.3 s (benchmarks/ingest/RESULTS-ingest.md, sixth round)."""
-    (threads,) = raw.execute("PRAGMA threads").fetchone()
-    (cache,) = raw.execute("PRAGMA cache_size").fetchone()
-    raw.execute(f"PRAGMA threads={min(4, os.cpu_count() or 1)}")
-    raw.execute(f"PRAGMA cache_size=-{SORT_CACHE_KIB}")
+    return sqlite_pragmas(raw, threads=min(4, os.cpu_count() or 1), cache_size=-SORT_CACHE_KIB)
+
+
+@contextmanager
+def sqlite_pragmas(raw: Any, **settings: int) -> Iterator[None]:
+    """Set integer pragmas of the SQLite connection ``raw`` (names as in the code, never
+    from input), and put back the values they had when the block ends, however it ends."""
+    old = {name: int(raw.execute(f"PRAGMA {name}").fetchone()[0]) for name in settings}
+    for name, value in settings.items():
+        raw.execute(f"PRAGMA {name}={int(value)}")
     try:
         yield
     finally:
-        raw.execute(f"PRAGMA cache_size={int(cache)}")
-        raw.execute(f"PRAGMA threads={int(threads)}")
+        for name, value in old.items():
+            raw.execute(f"PRAGMA {name}={value}")
 
 
 def add_claims(
