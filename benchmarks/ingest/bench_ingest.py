@@ -6,8 +6,8 @@ Measures, each in a fresh process and a fresh store (so that peak RSS is that ru
 - generated ACLED-layout CSVs (31 columns, invented rows, fixed seed, two note mixes) of
   100,000 and 1,000,000 rows: rows per second, and peak RSS against size (flat means streaming).
 
-Each input is ingested with the default pipeline (files of 8 MB or more, uncompressed, are parsed in a forked
-worker process while the main process inserts) and, with ``--serial``, again with
+Each input is ingested with the default pipeline (files of 8 MB or more, uncompressed, are
+parsed in a forked worker process while the main process inserts) and, with ``--serial``, again with
 ``RESCUEWATCH_INGEST_WORKER=0`` (one process). CPU time is that of the ingest process plus its worker
 (``getrusage``), and peak RSS is given for both: the machine may be shared, and wall-clock
 figures then vary.
