@@ -17,18 +17,17 @@ import codecs
 import csv
 import datetime as dt
 import functools
-import io
 import math
 import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import count
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rescuewatch.errors import InputError
 from rescuewatch.ingest.base import InputFile, Parcel, ReadContext, Reader
+from rescuewatch.ingest.csv_records import CsvRecords
 from rescuewatch.model import Claim, Source
 
 if TYPE_CHECKING:
@@ -419,6 +418,8 @@ class Table:
     rows: Iterator[tuple[int, list[Cell]]]
     hashtags: list[str] = field(default_factory=list)
     sheet: str | None = None
+    #: a CSV file's records, which :attr:`rows` reads (for passing over rows unparsed)
+    records: CsvRecords | None = None
 
     def __post_init__(self) -> None:
         self._index: dict[str, int] = {}
@@ -464,10 +465,12 @@ def open_table(item: InputFile, ctx: ReadContext | None = None) -> Table:
     encoding = ctx.encoding if ctx else None
     if is_workbook(item):
         data_sheet = _first_sheet(_workbook(item))
-        raw_rows, kind, sheet = _xlsx_rows(item, data_sheet), "xlsx", str(data_sheet.name)
-    else:
-        raw_rows, kind, sheet = _csv_rows(item, encoding), "csv", None
-    return _with_header(item.origin, kind, sheet, raw_rows)
+        return _with_header(item.origin, "xlsx", str(data_sheet.name),
+                            _xlsx_rows(item, data_sheet))
+    records = _csv_records(item, encoding)
+    table = _with_header(item.origin, "csv", None, records.rows())
+    table.records = records
+    return table
 
 
 def _with_header(origin: str, kind: str, sheet: str | None,
@@ -511,16 +514,23 @@ def _data_rows(raw_rows: Iterator[tuple[int, list[Cell]]],
         first = cells[0] if cells else None
         # Only rows whose first cell is empty or starts with "#" can be blank or hashtag rows;
         # checking that one cell keeps the common path fast.
-        if not first or (isinstance(first, str) and (first[:1] == "#" or not first.strip())):
-            if is_blank(cells):
-                continue
-            if is_hashtag_row(cells):
-                hashtags[:] = [str(c or "").strip() for c in cells]
-                continue
-        yield number, cells
+        maybe_not_data = not first or (isinstance(first, str) and (first[:1] == "#"
+                                                                   or not first.strip()))
+        if not maybe_not_data or is_data_row(cells, hashtags):
+            yield number, cells
 
 
-def _csv_rows(item: InputFile, encoding: str | None) -> Iterator[tuple[int, list[Cell]]]:
+def is_data_row(cells: Sequence[Cell], hashtags: list[str]) -> bool:
+    """Whether a row is data: neither blank nor a hashtag row (which replaces ``hashtags``)."""
+    if is_blank(cells):
+        return False
+    if is_hashtag_row(cells):
+        hashtags[:] = [str(c or "").strip() for c in cells]
+        return False
+    return True
+
+
+def _csv_records(item: InputFile, encoding: str | None) -> CsvRecords:
     csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL))
     try:
         sample = item.sample()
@@ -535,27 +545,7 @@ def _csv_rows(item: InputFile, encoding: str | None) -> Iterator[tuple[int, list
                          hint="try --encoding utf-8 or cp1251") from None
     if b"\x00" in sample and not chosen.startswith("utf-16"):
         raise InputError("binary data, not a CSV file", path=item.origin, row=1)
-    return _csv_records(item, chosen)
-
-
-def _csv_records(item: InputFile, encoding: str) -> Iterator[tuple[int, list[Cell]]]:
-    numbers = count(1)
-    with item.open() as raw:
-        stream = io.TextIOWrapper(raw, encoding=encoding, newline="")
-        reader = csv.reader(stream, strict=True)
-        # zip() numbers the records in C; it takes a record's number before reading the
-        # record, so after a failed read the next number is one past the failing row
-        try:
-            yield from zip(numbers, reader, strict=False)
-        except csv.Error as exc:
-            raise InputError(f"malformed CSV ({exc}); the file may be truncated",
-                             path=item.origin, row=next(numbers) - 1) from exc
-        except UnicodeDecodeError as exc:
-            raise InputError(f"not valid {encoding} text", path=item.origin,
-                             row=next(numbers) - 1, hint="pass --encoding (e.g. cp1251)") from exc
-        except (OSError, EOFError, zlib.error) as exc:  # a damaged or cut gzip stream
-            raise InputError(f"cannot read: {exc}", path=item.origin, row=next(numbers) - 1,
-                             hint="the file may be truncated or damaged") from exc
+    return CsvRecords(item, chosen)
 
 
 def _workbook(item: InputFile) -> Any:
