@@ -115,6 +115,9 @@ class Parcel:
     #: ``claims`` gives, whose originals are stored as values under ``original_keys``.
     row_batches: Callable[[int, int], Generator[Any, None, None]] | None = None
     original_keys: tuple[str, ...] | None = None
+    #: ``(first claim id, document id, (i, n)) -> the i-th of n shares of row_batches``, read
+    #: from the input opened anew (so that worker processes each read with their own file).
+    shared_batches: Callable[[int, int, tuple[int, int]], Generator[Any, None, None]] | None = None
 
     @classmethod
     def of_bytes(cls, data: bytes, **kwargs: Any) -> Parcel:

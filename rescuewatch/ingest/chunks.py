@@ -7,50 +7,130 @@ countries, precisions, actors) or is a plain conversion, so a reader may also of
 same tuples at once. Any chunk the builder cannot take whole (a bad value, a short row) goes
 through the per-row path instead, so errors, skipped rows and their row numbers are exactly
 those of that path; ``tests/ingest/test_chunks.py`` checks that both paths store the same rows.
+
+Several worker processes can share a CSV file's chunks (``share``): each parses and builds
+its own chunks only (every n-th) and passes over the others without parsing them
+(:meth:`~rescuewatch.ingest.csv_records.CsvRecords.skip`), counting their rows, so that row
+numbers and claim ids are those of one reader without any exchange between the workers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterable
+from dataclasses import dataclass
+from functools import partial
 from itertools import islice
 from operator import itemgetter
 
 from rescuewatch.ingest.base import ReadContext
-from rescuewatch.ingest.tables import Cell, ChunkBuilder, RowError, Table, claims_of_rows, no_rows
+from rescuewatch.ingest.tables import (
+    Cell,
+    ChunkBuilder,
+    RowError,
+    Table,
+    claims_of_rows,
+    is_data_row,
+    no_rows,
+)
 from rescuewatch.model import Claim
 from rescuewatch.store import claims as store_claims
 from rescuewatch.store.claims import RowBatch
 
+#: ``(i, n)``: the i-th of n workers sharing a file's chunks (see :func:`chunked_batches`).
+Share = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class ChunkMark:
+    """Where a shared chunk starts (``kind`` "start") or ends ("end"): lines read so far
+    (:attr:`~rescuewatch.ingest.csv_records.CsvRecords.position`)."""
+
+    kind: str
+    position: int
+
 
 def chunked_batches(
     table: Table, build: Callable[[list[Cell]], Claim], fast: ChunkBuilder, ctx: ReadContext,
-    first_id: int, document_id: int,
-) -> Generator[RowBatch, None, None]:
+    first_id: int, document_id: int, share: Share | None = None,
+) -> Generator[RowBatch | ChunkMark, None, None]:
     """Batches of (claim, victim, evidence) rows for the data rows of ``table``.
 
     Ids run from ``first_id`` in file order over the rows kept, as in
     :func:`~rescuewatch.store.claims.sqlite_batches`. ``fast`` builds each chunk whose rows all
     have the header's width; ``build`` (the reader's per-row builder) takes any other chunk.
+
+    With ``share`` (``(i, n)``, a CSV table), only chunks ``i``, ``i + n``, ... are read and
+    built, each between a start and an end :class:`ChunkMark`; the others are skipped
+    unparsed. The one who takes the batches checks that each chunk starts where the one before
+    ended (a skip can go astray in a file with bare quotes). Ids then follow from the rows
+    read, not the rows kept: that holds only when no row is skipped as bad (a bad row stops
+    the ingest), so shares are refused with ``--skip-bad-rows``.
     """
-    width = len(table.columns)
-    keys = tuple(table.columns)
-    next_id, written = first_id, 0
-    rows = iter(table.rows)
-    while chunk := list(islice(rows, store_claims.BATCH)):
-        fast_batch = _fast_batch(fast, chunk, width, next_id, document_id)
-        if fast_batch is not None:
-            batches: Iterable[RowBatch] = (fast_batch,)
-        else:
-            claims = claims_of_rows(chunk, table, build, ctx)
-            batches = store_claims.sqlite_batches(claims, next_id, document_id, keys)
-        for batch in batches:
-            size = store_claims.batch_size(batch[0])
-            next_id += size
-            written += size
-            if size:
-                yield batch
+    if share is not None and (ctx.skip_bad_rows or table.records is None
+                              or not 0 <= share[0] < share[1]):
+        raise ValueError(f"cannot share the chunks of {table.origin} as {share} "
+                         "(a CSV file, not while skipping bad rows)")
+    if share is None:
+        written = yield from _built(table, build, fast, ctx, first_id, document_id)
+    else:
+        written = yield from _shared(table, build, fast, ctx, first_id, document_id, share)
     if written == 0 and not ctx.skipped:
         raise no_rows(table)
+
+
+def _built(table: Table, build: Callable[[list[Cell]], Claim], fast: ChunkBuilder,
+           ctx: ReadContext, first_id: int, document_id: int,
+           ) -> Generator[RowBatch, None, int]:
+    """Every chunk's batches; the number of rows written."""
+    next_id = first_id
+    rows = iter(table.rows)
+    while chunk := list(islice(rows, store_claims.BATCH)):
+        next_id = yield from _chunk(table, build, fast, ctx, chunk, next_id, document_id)
+    return next_id - first_id
+
+
+def _shared(table: Table, build: Callable[[list[Cell]], Claim], fast: ChunkBuilder,
+            ctx: ReadContext, first_id: int, document_id: int, share: Share,
+            ) -> Generator[RowBatch | ChunkMark, None, int]:
+    """The batches of this share's chunks, each between its marks; the rows counted."""
+    records = table.records
+    assert records is not None
+    mine, workers = share
+    is_data = partial(is_data_row, hashtags=table.hashtags)
+    next_id, rows, number = first_id, iter(table.rows), 0
+    while True:
+        if number % workers != mine:
+            passed = records.skip(store_claims.BATCH, is_data)
+            if not passed:
+                break
+            next_id += passed
+        else:
+            yield ChunkMark("start", records.position)
+            if not (chunk := list(islice(rows, store_claims.BATCH))):
+                break
+            next_id = yield from _chunk(table, build, fast, ctx, chunk, next_id, document_id)
+            yield ChunkMark("end", records.position)
+        number += 1
+    return next_id - first_id
+
+
+def _chunk(table: Table, build: Callable[[list[Cell]], Claim], fast: ChunkBuilder,
+           ctx: ReadContext, chunk: list[tuple[int, list[Cell]]], first_id: int,
+           document_id: int) -> Generator[RowBatch, None, int]:
+    """The batches of one chunk; the id after its last row."""
+    next_id = first_id
+    fast_batch = _fast_batch(fast, chunk, len(table.columns), first_id, document_id)
+    if fast_batch is not None:
+        batches: Iterable[RowBatch] = (fast_batch,)
+    else:
+        claims = claims_of_rows(chunk, table, build, ctx)
+        batches = store_claims.sqlite_batches(claims, first_id, document_id, tuple(table.columns))
+    for batch in batches:
+        size = store_claims.batch_size(batch[0])
+        next_id += size
+        if size:
+            yield batch
+    return next_id
 
 
 def _fast_batch(fast: ChunkBuilder, chunk: list[tuple[int, list[Cell]]], width: int,

@@ -18,11 +18,13 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from rescuewatch.errors import InputError, RescuewatchError
 from rescuewatch.ingest.base import InputFile, Parcel, ReadContext, choose_reader
+from rescuewatch.ingest.chunks import ChunkMark
 from rescuewatch.ingest.tables import TableReader
 from rescuewatch.store import Store
 from rescuewatch.store.claims import (
@@ -45,6 +47,12 @@ MAX_URL_BYTES = 50 * 1024 * 1024
 #: for 8-16 % more CPU (benchmarks/ingest/RESULTS-ingest.md); small files do not gain.
 PARALLEL_MIN_BYTES = 8 * 2**20
 WORKER_ENV = "RESCUEWATCH_INGEST_WORKER"
+#: Parsing workers by default, when the reader can share a file's chunks among several (see
+#: :mod:`rescuewatch.ingest.chunks`) and there are as many cores. Each reads the whole file,
+#: so more of them mostly add CPU time: two took about a tenth off the wall time on 2 cores
+#: (benchmarks/ingest/RESULTS-ingest.md, seventh round).
+WORKERS = 2
+MAX_WORKERS = 8
 #: Young-generation garbage collector threshold while rows are built and inserted.
 BULK_GC_THRESHOLD = 100_000
 #: Serialised batches the worker may hold while the parent is busy (a few MB each).
@@ -190,7 +198,35 @@ def ingest(
 
 
 def ingest_input(store: Store, item: InputFile, fmt: str, ctx: ReadContext) -> InputReport:
-    """Read one input and write it in a single transaction."""
+    """Read one input and write it in a single transaction.
+
+    A file whose chunks the workers could not share (:class:`UnevenShares`: bare quotes
+    inside unquoted cells) is rolled back and read again by one worker; the rows reported to
+    ``ctx.on_rows`` meanwhile are taken back.
+    """
+    report = ctx.on_rows
+    written = 0
+
+    def counting(rows: int) -> None:
+        nonlocal written
+        written += rows
+        if report is not None:
+            report(rows)
+
+    ctx.on_rows = counting
+    try:
+        return _ingest_input(store, item, fmt, ctx, share=True)
+    except UnevenShares:
+        if report is not None and written:
+            report(-written)
+        ctx.skipped = []
+        return _ingest_input(store, item, fmt, ctx, share=False)
+    finally:
+        ctx.on_rows = report
+
+
+def _ingest_input(store: Store, item: InputFile, fmt: str, ctx: ReadContext,
+                  share: bool) -> InputReport:
     with store.transaction(bulk=item.content_size >= PARALLEL_MIN_BYTES) as conn:
         if store.document_id(conn, item.sha256) is not None:
             return InputReport(item.origin, fmt, "duplicate", duplicates=1, sha256=item.sha256)
@@ -202,7 +238,7 @@ def ingest_input(store: Store, item: InputFile, fmt: str, ctx: ReadContext) -> I
             if store.document_id(conn, parcel.sha256) is not None:
                 result.duplicates += 1
                 continue
-            result.claims += _write_parcel(store, conn, parcel, run_id, item, ctx, bulk)
+            result.claims += _write_parcel(store, conn, parcel, run_id, item, ctx, bulk, share)
             result.documents += 1
         store.record_skipped(conn, run_id, ctx.skipped)
         result.skipped_rows = len(ctx.skipped)
@@ -214,7 +250,7 @@ def ingest_input(store: Store, item: InputFile, fmt: str, ctx: ReadContext) -> I
 
 def _write_parcel(
     store: Store, conn: Any, parcel: Parcel, run_id: int, item: InputFile, ctx: ReadContext,
-    bulk: bool = False,
+    bulk: bool = False, share: bool = True,
 ) -> int:
     source_id = store.source_id(conn, parcel.source)
     document_id = store.add_document(
@@ -238,18 +274,20 @@ def _write_parcel(
         store.put_blob(conn, parcel.sha256, parcel.raw())
         return add_claims(conn, document_id, parcel.claims, on_batch=ctx.on_rows)
     batches: Iterator[RowBatch]
+    first_id = next_claim_id(conn)
     if parcel.row_batches is not None:
         set_original_keys(conn, document_id, parcel.original_keys)
-        batches = parcel.row_batches(next_claim_id(conn), document_id)
+        batches = parcel.row_batches(first_id, document_id)
     else:
         # the first claim is read here, before any fork: its original's keys are the document's
         keys, claims = with_document_keys(parcel.claims)
         set_original_keys(conn, document_id, keys)
-        batches = sqlite_batches(claims, next_claim_id(conn), document_id, keys)
-    parallel = bulk and item.content_size >= PARALLEL_MIN_BYTES and worker_enabled() and can_fork()
+        batches = sqlite_batches(claims, first_id, document_id, keys)
+    workers = worker_count() if bulk and item.content_size >= PARALLEL_MIN_BYTES and can_fork() else 0
+    source: Any = _parsed_by(workers if share else min(workers, 1), parcel, batches, ctx,
+                             first_id, document_id)
     written = 0
-    source: Any = _Worker(batches, ctx) if parallel else batches  # the worker starts reading
-    with closing(source):  # on an error here the worker stops at once
+    with closing(source):  # the workers have started reading; on an error here they stop
         store.put_blob(conn, parcel.sha256, parcel.raw())
         with _bulk_settings(conn, item.content_size // BYTES_PER_ROW if bulk else 0):
             for batch in source:
@@ -260,12 +298,31 @@ def _write_parcel(
     return written
 
 
+def _parsed_by(workers: int, parcel: Parcel, batches: Iterator[RowBatch], ctx: ReadContext,
+               first_id: int, document_id: int) -> Iterator[RowBatch] | _Workers:
+    """``batches``, or the same batches from ``workers`` worker processes: several when the
+    parcel's chunks can be shared (never while skipping bad rows: see
+    :func:`~rescuewatch.ingest.chunks.chunked_batches`), else one."""
+    shared = parcel.shared_batches
+    if workers > 1 and shared is not None and not ctx.skip_bad_rows:
+        return _Workers([partial(shared, first_id, document_id, (i, workers))
+                         for i in range(workers)], ctx)
+    return _Workers([lambda: batches], ctx) if workers else batches
+
+
 # --- bulk inserts into SQLite -----------------------------------------------------------------
 
 
-def worker_enabled() -> bool:
-    """Whether the parsing worker may be used (unless ``RESCUEWATCH_INGEST_WORKER=0``)."""
-    return os.environ.get(WORKER_ENV, "").strip().lower() not in ("0", "false", "no", "off")
+def worker_count() -> int:
+    """How many parsing workers a large dataset file gets: ``RESCUEWATCH_INGEST_WORKER`` as a
+    number (``0``: none, up to :data:`MAX_WORKERS`), else :data:`WORKERS` where there are as
+    many cores, else one."""
+    setting = os.environ.get(WORKER_ENV, "").strip().lower()
+    if setting in ("0", "false", "no", "off"):
+        return 0
+    if setting.isdigit():
+        return min(int(setting), MAX_WORKERS)
+    return WORKERS if (os.cpu_count() or 1) >= WORKERS else 1
 
 
 def can_fork() -> bool:
@@ -302,52 +359,78 @@ def _rarer_collections() -> tuple[int, ...]:
     return thresholds
 
 
-class _Worker:
-    """Batches computed in a forked process, handed back in order through a pipe.
+class UnevenShares(RuntimeError):
+    """Workers sharing a file disagree on where a chunk starts: the file has to be read by
+    one (see :func:`rescuewatch.ingest.chunks.chunked_batches`)."""
 
-    Parsing a file and building its row tuples (pure Python) then runs on one core while this
-    process writes the previous batch to SQLite on the other. Claim ids are assigned by the
-    single worker in file order, so the result is the same as without it. Rows the worker
-    skips are added to ``ctx.skipped``; its errors are raised here. The worker starts at once
-    (so it reads while this process stores the file's bytes) and is stopped by :meth:`close`,
-    whatever happened (error, Ctrl-C).
+
+class _Workers:
+    """Batches computed in forked processes, handed back in order through a pipe each.
+
+    Parsing a file and building its row tuples (pure Python) then runs on other cores while
+    this process writes the previous batch to SQLite. ``sources`` are called in the workers,
+    one each, and give their batches: a single source gives all of them (claim ids assigned
+    in file order by that one worker), several give chunks in turn, each between two
+    :class:`~rescuewatch.ingest.chunks.ChunkMark` (``chunked_batches`` with a share); a chunk
+    that does not start where the last one ended raises :class:`UnevenShares`. Either way
+    the result is the same as without workers. Rows the workers skip are added to
+    ``ctx.skipped``; their errors are raised here, the first in file order. The workers start
+    at once (so they read while this process stores the file's bytes) and are stopped by
+    :meth:`close`, whatever happened (error, Ctrl-C).
     """
 
-    def __init__(self, batches: Iterator[RowBatch], ctx: ReadContext) -> None:
+    def __init__(self, sources: list[Callable[[], Iterable[RowBatch | ChunkMark]]],
+                 ctx: ReadContext) -> None:
         mp = multiprocessing.get_context("fork")
         self.ctx = ctx
-        self.receive, send = mp.Pipe(duplex=False)
-        self.process = mp.Process(target=_produce, args=(batches, send, self.receive, ctx),
-                                  daemon=True)
-        self.process.start()
-        send.close()
+        self.receives: list[Any] = []
+        self.processes: list[Any] = []
+        for source in sources:
+            receive, send = mp.Pipe(duplex=False)
+            self.receives.append(receive)
+            # each worker gets the reading ends open so far, its own and its elders', to close
+            self.processes.append(mp.Process(target=_produce, daemon=True,
+                                             args=(source, send, list(self.receives), ctx)))
+            self.processes[-1].start()
+            send.close()
 
     def __iter__(self) -> Iterator[RowBatch]:
+        turn, ended = 0, None
         while True:
             try:
-                kind, payload, skipped = _loads(self.receive.recv_bytes())
+                data = self.receives[turn % len(self.receives)].recv_bytes()
             except EOFError:
-                raise RuntimeError("the ingest worker process ended unexpectedly") from None
+                raise RuntimeError("an ingest worker process ended unexpectedly") from None
+            kind, payload, skipped = _loads(data)
             self.ctx.skipped.extend(skipped)
             if kind == "batch":
                 yield payload
+            elif kind == "start":  # a shared chunk: it must start where the last one ended
+                if ended is not None and payload != ended:
+                    raise UnevenShares(f"a chunk starts at line {payload}, not {ended}")
+            elif kind == "end":  # the next chunk is the next worker's
+                turn, ended = turn + 1, payload
             elif kind == "done":
                 return
             else:
                 raise _rebuild(payload)
 
     def close(self) -> None:
-        if self.process.is_alive():
-            self.process.terminate()
-        self.process.join()
-        self.receive.close()
+        for process in self.processes:
+            if process.is_alive():
+                process.terminate()
+        for process, receive in zip(self.processes, self.receives, strict=True):
+            process.join()
+            receive.close()
 
 
-def _produce(batches: Iterable[RowBatch], send: Any, receive: Any, ctx: ReadContext) -> None:
-    """The worker: send each batch with the rows skipped while it was read."""
-    # The fork copied the pipe's reading end too; closed here, so that when the parent dies
+def _produce(source: Callable[[], Iterable[RowBatch | ChunkMark]], send: Any,
+             receives: list[Any], ctx: ReadContext) -> None:
+    """A worker: send each batch of ``source()`` with the rows skipped while it was read."""
+    # The fork copied the pipes' reading ends too; closed here, so that when the parent dies
     # (even by SIGKILL) the next send fails with BrokenPipeError instead of blocking forever.
-    receive.close()
+    for receive in receives:
+        receive.close()
     # what the parent had is never garbage here: keep collections from walking it again
     gc.freeze()
     _rarer_collections()
@@ -361,8 +444,11 @@ def _produce(batches: Iterable[RowBatch], send: Any, receive: Any, ctx: ReadCont
 
     outbox = _Outbox(send)
     try:
-        for batch in batches:
-            outbox.put(("batch", batch, new_skipped()))
+        for batch in source():
+            if isinstance(batch, ChunkMark):
+                outbox.put((batch.kind, batch.position, new_skipped()))
+            else:
+                outbox.put(("batch", batch, new_skipped()))
         outbox.put(("done", None, new_skipped()))
     except BrokenPipeError:  # the parent is gone (killed, or it stopped reading)
         return

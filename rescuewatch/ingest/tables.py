@@ -20,7 +20,7 @@ import functools
 import math
 import re
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -664,10 +664,25 @@ class TableReader(Reader):
             row_batches=None if fast is None else functools.partial(
                 chunked_batches, table, build, fast, ctx),
             original_keys=None if fast is None else tuple(table.columns),
+            shared_batches=None if fast is None else functools.partial(
+                self._shared_batches, item, ctx),
             title=f"{self.title}: {item.name}",
             media_type="text/csv" if table.kind == "csv" else
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
+
+    def _shared_batches(self, item: InputFile, ctx: ReadContext, first_id: int,
+                        document_id: int, share: tuple[int, int]) -> Generator[Any, None, None]:
+        """One share of ``item``'s row batches (see :mod:`rescuewatch.ingest.chunks`), read
+        through a file of its own."""
+        from rescuewatch.ingest.chunks import chunked_batches
+
+        table = open_table(item, ctx)
+        build = self.row_builder(table)
+        fast = self.chunk_builder(table, build)
+        if fast is None:
+            raise ValueError(f"{self.name} builds no chunks of {item.origin}")
+        return chunked_batches(table, build, fast, ctx, first_id, document_id, share)
 
     def chunk_builder(self, table: Table, build: Callable[[list[Cell]], Claim]) -> ChunkBuilder | None:
         """A column-wise builder of SQLite row tuples for whole chunks of rows, or ``None``.

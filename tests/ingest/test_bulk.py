@@ -1,7 +1,7 @@
 """The bulk ingest paths give the same store as the portable one.
 
 SQLite takes claims as driver-level tuples (``store.claims.sqlite_batches`` / ``insert_batch``)
-and large dataset files are parsed in a forked worker (``ingest.pipeline._Worker``);
+and large dataset files are parsed in forked workers (``ingest.pipeline._Workers``);
 PostgreSQL takes the SQLAlchemy Core path (``add_claims_portable``). These tests check that the
 rows stored are identical whichever path wrote them, that ``Claim.original`` reads back as it
 went in, and that errors and skipped rows from the worker behave as without it (one line naming
@@ -163,23 +163,29 @@ def test_original_encoder_follows_changing_keys() -> None:
 # --- the worker process ------------------------------------------------------------------------
 
 
-@pytest.fixture
-def counted_worker(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Send every dataset, however small, through the worker, and count that it was used."""
-    used: list[int] = []
-    real = pipeline._Worker
-
-    def counting(batches: Any, ctx: ReadContext) -> Any:
-        used.append(1)
-        return real(batches, ctx)
-
-    monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setenv(pipeline.WORKER_ENV, "1")
-    monkeypatch.setattr(pipeline, "_Worker", counting)
-    monkeypatch.setattr(sc, "BATCH", 7)  # several batches even for a small fixture
+def through_workers(monkeypatch: pytest.MonkeyPatch, batch: int) -> list[int]:
+    """Send every dataset, however small, to worker processes in chunks of ``batch`` rows;
+    the list that gets the number of workers of each input that used them."""
     if not pipeline.can_fork():
         pytest.skip("no fork here (or other threads are running)")
+    used: list[int] = []
+    real = pipeline._Workers
+
+    def counting(sources: list[Any], ctx: ReadContext) -> Any:
+        used.append(len(sources))
+        return real(sources, ctx)
+
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(pipeline, "_Workers", counting)
+    monkeypatch.setattr(sc, "BATCH", batch)
     return used
+
+
+@pytest.fixture
+def counted_worker(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Every dataset through one worker, in several batches even for a small fixture."""
+    monkeypatch.setenv(pipeline.WORKER_ENV, "1")
+    return through_workers(monkeypatch, 7)
 
 
 def ingest_into(url: str, paths: list[Path], ctx: ReadContext | None = None) -> Any:
@@ -216,9 +222,9 @@ def test_worker_can_be_switched_off(
     monkeypatch.setenv(pipeline.WORKER_ENV, "0")
     ingest_into(f"sqlite:///{tmp_path / 'store.db'}", [FIXTURES / "acled_current.csv"])
     assert counted_worker == []
-    monkeypatch.delenv(pipeline.WORKER_ENV)  # on unless switched off
+    monkeypatch.delenv(pipeline.WORKER_ENV)  # on unless switched off: two where two cores
     ingest_into(f"sqlite:///{tmp_path / 'store.db'}", [FIXTURES / "acled_legacy.csv"])
-    assert counted_worker == [1]
+    assert counted_worker == [pipeline.WORKERS if (os.cpu_count() or 1) >= 2 else 1]
 
 
 def acled_with_bad_row(tmp_path: Path, row: int) -> Path:
@@ -269,8 +275,8 @@ def test_a_gzip_file_is_sized_by_its_content(
     assert plain.content_size == plain.size == len(text)
     # the worker and the bulk transaction follow the content's size, not the file's
     used: list[int] = []
-    real = pipeline._Worker
-    monkeypatch.setattr(pipeline, "_Worker", lambda *a: used.append(1) or real(*a))
+    real = pipeline._Workers
+    monkeypatch.setattr(pipeline, "_Workers", lambda *a: used.append(1) or real(*a))
     monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", item.size + 1)
     monkeypatch.setenv(pipeline.WORKER_ENV, "1")
     if not pipeline.can_fork():
@@ -466,13 +472,15 @@ def big_acled(tmp_path: Path, min_bytes: int) -> Path:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
-def test_interrupting_a_worker_ingest_leaves_the_store_unchanged(tmp_path: Path, how: int) -> None:
+@pytest.mark.parametrize(("how", "workers"), [
+    (signal.SIGINT, "1"), (signal.SIGKILL, "1"), (signal.SIGINT, "2"), (signal.SIGKILL, "2")])
+def test_interrupting_a_worker_ingest_leaves_the_store_unchanged(
+        tmp_path: Path, how: int, workers: str) -> None:
     url = f"sqlite:///{tmp_path / 'store.db'}"
     ingest_into(url, [FIXTURES / "who_ssa_export.csv"])
     before = dump(url)
     big = big_acled(tmp_path, pipeline.PARALLEL_MIN_BYTES + (40 << 20))
-    env = {**os.environ, pipeline.WORKER_ENV: "1"}
+    env = {**os.environ, pipeline.WORKER_ENV: workers}
     proc = subprocess.Popen(
         [sys.executable, "-m", "rescuewatch", "ingest", "--db", url, str(big)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
@@ -489,7 +497,7 @@ def test_interrupting_a_worker_ingest_leaves_the_store_unchanged(tmp_path: Path,
         time.sleep(0.05)
     assert proc.poll() is None, "the ingest finished before it could be interrupted"
     children = _children(proc.pid)
-    assert children, "no worker process was started"
+    assert len(children) == int(workers), "the workers were not started"
     proc.send_signal(how)
     proc.wait(timeout=60)
     assert proc.returncode != 0
