@@ -7,15 +7,17 @@ Measures, each in a fresh process and a fresh store (so that peak RSS is that ru
   100,000 and 1,000,000 rows: rows per second, and peak RSS against size (flat means streaming).
 
 Each input is ingested with the default pipeline (files of 8 MB or more, uncompressed, are
-parsed in a forked worker process while the main process inserts) and, with ``--serial``, again with
-``RESCUEWATCH_INGEST_WORKER=0`` (one process). CPU time is that of the ingest process plus its worker
-(``getrusage``), and peak RSS is given for both: the machine may be shared, and wall-clock
-figures then vary.
+parsed in forked worker processes, two on two cores or more, while the main process inserts)
+and, with ``--serial``, again with ``RESCUEWATCH_INGEST_WORKER=0`` (one process). CPU time is
+that of the ingest process plus its workers (``getrusage``). Memory is given as the peak RSS of
+the main process and of the largest worker, and as the peak of the summed PSS of all of them
+(sampled every 50 ms from /proc): forked workers share pages, which RSS counts in each process
+and PSS divides among them. The machine may be shared, and wall-clock figures then vary.
 
 Usage::
 
     python benchmarks/ingest/bench_ingest.py                 # everything, prints a table
-    python benchmarks/ingest/bench_ingest.py --serial        # also without the parsing worker
+    python benchmarks/ingest/bench_ingest.py --serial        # also without parsing workers
     python benchmarks/ingest/bench_ingest.py --rows 200000 --profile   # where time goes
     python benchmarks/ingest/bench_ingest.py --code /path/to/other/checkout   # compare code
     python benchmarks/ingest/bench_ingest.py --no-db --rows 200000   # Python part only
@@ -201,6 +203,29 @@ def _cpu(*whose: int) -> float:
     return total
 
 
+def tree_pss_mb(pid: int) -> float:
+    """Proportional set size (MB) of process ``pid`` and its descendants (Linux; else 0).
+
+    Forked workers share the pages of their parent and of libraries with it and with each
+    other: summing each one's peak RSS counts those pages again, while PSS divides each page
+    among the processes that map it, so the sum is the memory the tree really holds.
+    """
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending.extend(int(c) for c in (task / "children").read_text().split())
+        except OSError:  # gone, or not Linux
+            continue
+        for line in rollup.splitlines():
+            if line.startswith("Pss:"):
+                total += int(line.split()[1]) / 1024
+    return total
+
+
 def measure(path: Path, fmt: str, workdir: Path, profile: bool = False, worker: bool = True,
             code: Path = ROOT) -> dict[str, float]:
     db = workdir / f"bench-{path.stem}.db"
@@ -210,10 +235,20 @@ def measure(path: Path, fmt: str, workdir: Path, profile: bool = False, worker: 
            "--code", str(code)]
     if profile:
         cmd.append("--profile")
-    env = {**os.environ, "RESCUEWATCH_INGEST_WORKER": "1" if worker else "0"}
-    out = subprocess.run(cmd, check=True, capture_output=not profile, text=True, cwd=ROOT,
-                         env=env)
-    result = json.loads(out.stdout.strip().splitlines()[-1]) if out.stdout else {}
+    env = {**os.environ}
+    if not worker:
+        env["RESCUEWATCH_INGEST_WORKER"] = "0"
+    with subprocess.Popen(cmd, stdout=None if profile else subprocess.PIPE, text=True, cwd=ROOT,
+                          env=env) as proc:
+        peak_pss = 0.0
+        while proc.poll() is None:
+            peak_pss = max(peak_pss, tree_pss_mb(proc.pid))
+            time.sleep(0.05)
+        stdout = proc.stdout.read() if proc.stdout else ""
+    if proc.returncode:
+        raise SystemExit(f"the ingest of {path} failed (exit {proc.returncode})")
+    result = json.loads(stdout.strip().splitlines()[-1]) if stdout else {}
+    result["tree_pss_mb"] = peak_pss
     result["db_mb"] = db.stat().st_size / 2**20 if db.exists() else 0.0
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
@@ -230,7 +265,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true",
                         help="profile one ingest of the first size (cProfile, to stderr)")
     parser.add_argument("--serial", action="store_true",
-                        help="also measure without the parsing worker (RESCUEWATCH_INGEST_WORKER=0)")
+                        help="also measure without parsing workers (RESCUEWATCH_INGEST_WORKER=0)")
     parser.add_argument("--mix", choices=MIXES, nargs="*", default=list(MIXES),
                         help="note mixes of the generated files (profile uses the first)")
     parser.add_argument("--no-db", action="store_true",
@@ -255,9 +290,10 @@ def main() -> None:
             generate(path, args.rows[0], mix=args.mix[0])
             measure(path, "acled", work, profile=True, worker=False, code=args.code)
             return
-        print("| input | pipeline | rows | wall s | rows/s (wall) | CPU s (main + worker) | rows/CPU-s "
-              "| peak RSS main + worker (MB) | store (MB) | load avg |")
-        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        print("| input | pipeline | rows | wall s | rows/s (wall) | CPU s (main + workers) "
+              "| rows/CPU-s | peak RSS main, largest worker (MB) | peak PSS, all processes (MB) "
+              "| store (MB) | load avg |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         inputs: list[tuple[str, Path, str]] = []
         if UCDP.exists():
             inputs.append(("UCDP GED Syria (real, .csv.gz)", UCDP, "ucdp"))
@@ -273,8 +309,9 @@ def main() -> None:
                       f"{r['seconds']:.1f} | {r['rows_per_s']:,.0f} | {r['cpu_seconds']:.1f} "
                       f"({r['cpu_seconds'] - r['worker_cpu_seconds']:.1f} + "
                       f"{r['worker_cpu_seconds']:.1f}) | "
-                      f"{r['rows_per_cpu_s']:,.0f} | {r['peak_rss_mb']:.0f} + "
-                      f"{r['worker_rss_mb']:.0f} | {r['db_mb']:,.0f} | {r['load']:.1f} |",
+                      f"{r['rows_per_cpu_s']:,.0f} | {r['peak_rss_mb']:.0f}, "
+                      f"{r['worker_rss_mb']:.0f} | {r['tree_pss_mb']:.0f} | {r['db_mb']:,.0f} | "
+                      f"{r['load']:.1f} |",
                       flush=True)
 
 

@@ -8,6 +8,10 @@ Usage::
 
     python benchmarks/ingest/compare_dump.py /tmp/before            # this checkout vs another
     python benchmarks/ingest/compare_dump.py /tmp/before --rows 100000
+    python benchmarks/ingest/compare_dump.py . --workers 2    # 2 parsing workers vs none
+
+Both run without parsing workers (``RESCUEWATCH_INGEST_WORKER=0``) unless ``--workers`` gives
+this checkout's setting.
 """
 
 from __future__ import annotations
@@ -54,6 +58,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("other", nargs="?", help="root of the other code version")
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--workers", default="0",
+                        help="RESCUEWATCH_INGEST_WORKER for this checkout's runs (default 0)")
     parser.add_argument("--one", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -71,13 +77,13 @@ def main() -> None:
             inputs.append((f"acled {args.rows:,} {mix}", path, "acled"))
         for label, path, fmt in inputs:
             results: list[dict[str, list[object]]] = []
-            for code in (str(ROOT), args.other):
+            for code, workers in ((str(ROOT), args.workers), (args.other, "0")):
                 db = Path(tmp) / f"dump-{len(results)}.db"
                 for suffix in ("", "-wal", "-shm"):
                     Path(f"{db}{suffix}").unlink(missing_ok=True)
                 out = subprocess.run([sys.executable, __file__, "--one", code, str(path), fmt,
                                       str(db)], check=True, capture_output=True, text=True,
-                                     cwd=tmp, env={"RESCUEWATCH_INGEST_WORKER": "0",
+                                     cwd=tmp, env={"RESCUEWATCH_INGEST_WORKER": workers,
                                                    "PATH": "/usr/bin:/bin"})
                 results.append(json.loads(out.stdout.strip().splitlines()[-1]))
             ok = results[0] == results[1]

@@ -48,9 +48,10 @@ MAX_URL_BYTES = 50 * 1024 * 1024
 PARALLEL_MIN_BYTES = 8 * 2**20
 WORKER_ENV = "RESCUEWATCH_INGEST_WORKER"
 #: Parsing workers by default, when the reader can share a file's chunks among several (see
-#: :mod:`rescuewatch.ingest.chunks`) and there are as many cores. Each reads the whole file,
-#: so more of them mostly add CPU time: two took about a tenth off the wall time on 2 cores
-#: (benchmarks/ingest/RESULTS-ingest.md, seventh round).
+#: :mod:`rescuewatch.ingest.chunks`) and there are as many cores. On 2 cores, two instead of
+#: one took a million ACLED rows from ~21.6 s to 16.5-21.2 s (typically ~18 s) and 100,000
+#: from ~2.8 s to 2.2-2.6 s (benchmarks/ingest/RESULTS-ingest.md, seventh round); with the
+#: main process inserting, more would share the same two cores.
 WORKERS = 2
 MAX_WORKERS = 8
 #: Young-generation garbage collector threshold while rows are built and inserted.
