@@ -514,9 +514,8 @@ def _data_rows(raw_rows: Iterator[tuple[int, list[Cell]]],
         first = cells[0] if cells else None
         # Only rows whose first cell is empty or starts with "#" can be blank or hashtag rows;
         # checking that one cell keeps the common path fast.
-        maybe_not_data = not first or (isinstance(first, str) and (first[:1] == "#"
-                                                                   or not first.strip()))
-        if not maybe_not_data or is_data_row(cells, hashtags):
+        special = not first or (isinstance(first, str) and (first[:1] == "#" or not first.strip()))
+        if not special or is_data_row(cells, hashtags):
             yield number, cells
 
 

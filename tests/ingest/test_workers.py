@@ -9,6 +9,7 @@ depend on what was skipped).
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +86,18 @@ def test_the_first_bad_row_in_file_order_is_reported(
     assert workers == [1, 2]  # the WHO file has no chunk builder: one worker reads it
 
 
+def errors_alone_and_shared(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                            path: Path) -> tuple[InputError, InputError]:
+    """The errors ingesting ``path`` gives without workers and with two."""
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    with pytest.raises(InputError) as alone:
+        serial(monkeypatch, url, [path])
+    monkeypatch.setenv(pipeline.WORKER_ENV, "2")
+    with pytest.raises(InputError) as shared:
+        ingest_into(url, [path])
+    return alone.value, shared.value
+
+
 def test_a_malformed_csv_is_reported_at_the_same_row(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: list[int]
 ) -> None:
@@ -92,13 +105,8 @@ def test_a_malformed_csv_is_reported_at_the_same_row(
     lines[8] = lines[8].replace(",", ',"x"y,', 1)  # a quoted cell with text after its quote
     path = tmp_path / "malformed.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    url = f"sqlite:///{tmp_path / 'store.db'}"
-    with pytest.raises(InputError) as alone:
-        serial(monkeypatch, url, [path])
-    monkeypatch.setenv(pipeline.WORKER_ENV, "2")
-    with pytest.raises(InputError) as shared:
-        ingest_into(url, [path])
-    assert str(shared.value) == str(alone.value) and shared.value.row == 9
+    alone, shared = errors_alone_and_shared(monkeypatch, tmp_path, path)
+    assert str(shared) == str(alone) and shared.row == 9
     assert workers == [2]
 
 
@@ -118,6 +126,31 @@ def test_a_file_the_workers_cannot_share_is_read_again_by_one(
     assert serial(monkeypatch, serial_url, [odd]).to_json() == report.to_json()
     assert dump(url) == dump(serial_url)
     assert sum(("str", 'Hill 5" north') in row for row in dump(url)["claims"]) == 1
+
+
+def truncated(tmp_path: Path, how: str) -> Path:
+    """The ACLED fixture cut inside a quoted cell, between cells, or gzipped and cut."""
+    data = (FIXTURES / "acled_current.csv").read_bytes()
+    if how == "gzip":
+        header, rows = data.split(b"\n", 1)
+        packed = gzip.compress(header + b"\n" + rows * 20)
+        path = tmp_path / "cut.csv.gz"
+        path.write_bytes(packed[: len(packed) // 2])
+        return path
+    end = data.rindex(b"Shelling hit a market") + 10 if how == "quoted" else \
+        data.rindex(b",Invented source")
+    path = tmp_path / "cut.csv"
+    path.write_bytes(data[:end])
+    return path
+
+
+@pytest.mark.parametrize("how", ["quoted", "between cells", "gzip"])
+def test_a_truncated_file_gets_the_error_it_gets_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: list[int], how: str
+) -> None:
+    alone, shared = errors_alone_and_shared(monkeypatch, tmp_path, truncated(tmp_path, how))
+    assert "truncated" in str(alone) and str(shared) == str(alone)
+    assert workers == [2]
 
 
 def test_skipping_bad_rows_takes_one_worker(
