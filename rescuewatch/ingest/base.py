@@ -22,6 +22,7 @@ from rescuewatch.errors import InputError
 from rescuewatch.model import Claim, Source
 
 HEAD_BYTES = 64 * 1024
+GZIP_MAGIC = b"\x1f\x8b"
 READ_CHUNK = 1 << 20
 
 
@@ -66,11 +67,16 @@ class InputFile:
     def name(self) -> str:
         return self.path.name
 
+    @property
+    def is_gzip(self) -> bool:
+        """Whether the bytes are a gzip stream (by their magic number, not the name)."""
+        return self.head[:2] == GZIP_MAGIC
+
     @cached_property
     def content_size(self) -> int:
         """About how many bytes :meth:`open` gives: for gzip, the size its trailer records
         (modulo 4 GiB, of the last member only, so never taken below the file's own size)."""
-        if self.head[:2] != b"\x1f\x8b" or self.size < 18:  # 18: the smallest gzip file
+        if not self.is_gzip or self.size < 18:  # 18: the smallest gzip file
             return self.size
         with self.path.open("rb") as fh:
             fh.seek(-4, 2)
@@ -78,7 +84,7 @@ class InputFile:
 
     def open(self) -> BinaryIO:
         """The raw bytes, decompressed when the file is gzip."""
-        if self.head[:2] == b"\x1f\x8b":
+        if self.is_gzip:
             import gzip
 
             return gzip.open(self.path, "rb")  # type: ignore[return-value]
@@ -100,7 +106,7 @@ class InputFile:
             with self.open() as fh:
                 return fh.read(HEAD_BYTES)
         except (EOFError, zlib.error, OSError):
-            if self.head[:2] != b"\x1f\x8b":
+            if not self.is_gzip:
                 raise
         with self.path.open("rb") as fh:  # the gzip module gives nothing of a cut stream
             packed = fh.read(HEAD_BYTES * 16)

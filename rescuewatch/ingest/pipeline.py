@@ -41,10 +41,11 @@ from rescuewatch.store.claims import (
 
 MAX_URL_BYTES = 50 * 1024 * 1024
 #: Dataset files at least this large (uncompressed: :attr:`InputFile.content_size`) are
-#: parsed in a worker process while this one inserts, in a bulk transaction (SQLite only,
-#: where ``fork`` is available; ``RESCUEWATCH_INGEST_WORKER=0`` turns the worker off).
-#: On the 2-core benchmark machine it cut wall time by 15-19 % at 100,000 and 1,000,000 rows
-#: for 8-16 % more CPU (benchmarks/ingest/RESULTS-ingest.md); small files do not gain.
+#: parsed in worker processes (:func:`worker_count`) while this one inserts, in a bulk
+#: transaction (SQLite only, where ``fork`` is available; ``RESCUEWATCH_INGEST_WORKER=0``
+#: turns the workers off). On the 2-core benchmark machine one worker cut wall time by
+#: 15-19 % at 100,000 and 1,000,000 rows for 8-16 % more CPU
+#: (benchmarks/ingest/RESULTS-ingest.md); small files do not gain.
 PARALLEL_MIN_BYTES = 8 * 2**20
 WORKER_ENV = "RESCUEWATCH_INGEST_WORKER"
 #: Parsing workers by default, when the reader can share a file's chunks among several (see
