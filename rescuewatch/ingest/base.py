@@ -14,7 +14,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, BinaryIO, ClassVar
 
@@ -204,7 +204,11 @@ def readers() -> dict[str, type[Reader]]:
     return dict(_READERS)
 
 
+@cache
 def _load_builtin() -> None:
+    """Import the built-in readers and load the plugins, once a process: scanning the
+    installed distributions for entry points takes several milliseconds, paid again for
+    every input of a folder otherwise."""
     import importlib
     from importlib.metadata import entry_points
 
