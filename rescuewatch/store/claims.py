@@ -76,23 +76,45 @@ _COMPACT = (",", ":")
 
 def original_arrays(rows: Iterable[Sequence[str]]) -> list[str]:
     """What :class:`OriginalEncoder` with the document's keys stores for rows of text cells
-    (a CSV file's rows, whose originals are their cells under the header's names)."""
+    (a CSV file's rows, whose originals are their cells under the header's names).
+
+    A row is encoded one of three ways, all giving what ``json.dumps`` gives: cells holding
+    nothing JSON escapes are only quoted; cells whose only such character is the double quote
+    (a UCDP file has one in every row) are escaped in one pass over the joined row; anything
+    else is escaped cell by cell. Which of the first two to try first follows the row before,
+    since rows of one file tend to be alike.
+    """
     out = []
+    quotes = False
     for row in rows:
-        inner = '","'.join(row)
-        # Most rows hold nothing JSON escapes (quote, backslash, control characters; with
-        # ensure_ascii=False nothing else): then quoting each cell is the whole encoding. In
-        # UTF-8 those are single bytes no other character contains, so the row is plain when
-        # deleting them removes only the separators' quotes (one C pass).
-        raw = inner.encode("utf-8", "surrogatepass")
-        plain = len(raw) - len(raw.translate(None, _JSON_ESCAPED)) == 2 * len(row) - 2
-        out.append(f'["{inner}"]' if plain else "[" + ",".join(map(encode_basestring, row)) + "]")
+        if not quotes:
+            inner = '","'.join(row)
+            if _escapes(inner) == 2 * len(row) - 2:  # only the separators' quotes
+                out.append(f'["{inner}"]')
+                continue
+        # NUL separates the cells: were it in a cell, it would be counted below
+        joined = "\x00".join(row)
+        quotes = '"' in joined
+        if _escapes(joined, _CONTROL_OR_BACKSLASH) == len(row) - 1:
+            out.append('["' + joined.replace('"', '\\"').replace("\x00", '","') + '"]')
+        else:
+            out.append("[" + ",".join(map(encode_basestring, row)) + "]")
     return out
+
+
+def _escapes(text: str, escaped: bytes | None = None) -> int:
+    """How many characters of ``text`` are among ``escaped`` (by default, all that JSON
+    escapes). In UTF-8 those are single bytes no other character contains, so deleting them
+    from the encoded text counts them in one C pass."""
+    raw = text.encode("utf-8", "surrogatepass")
+    return len(raw) - len(raw.translate(None, _JSON_ESCAPED if escaped is None else escaped))
 
 
 #: The bytes of what JSON text escapes (with ensure_ascii=False): control characters, quote,
 #: backslash.
 _JSON_ESCAPED = bytes(range(32)) + b'"\\'
+#: The same without the quote.
+_CONTROL_OR_BACKSLASH = bytes(range(32)) + b"\\"
 
 
 def _template(keys: tuple[Any, ...]) -> str | None:

@@ -153,6 +153,16 @@ def test_original_arrays_are_compact_json(row: list[str]) -> None:
     assert text == json.dumps(row, ensure_ascii=False, separators=(",", ":"))
 
 
+def test_original_arrays_of_mixed_rows_in_any_order() -> None:
+    # the encoding tried first follows the row before: every kind must follow every other
+    kinds = [["a", "b"], ['say "x"', "c"], ["tab\t", '"q"'], ["back\\slash", '"'],
+             ['a"\x00b', "c"], ["\x00", ""], [], ["Київ", '"Київ"']]
+    rows = [row for first in kinds for second in kinds for row in (first, second)]
+    for order in (rows, rows[::-1]):
+        assert sc.original_arrays(order) == [
+            json.dumps(row, ensure_ascii=False, separators=(",", ":")) for row in order]
+
+
 def test_original_encoder_follows_changing_keys() -> None:
     encode = sc.OriginalEncoder()
     rows = [{"a": "1", "b": "2"}, {"b": "2", "a": "1"}, {"a": "1"}, {"a": "1", "b": "2"}]
