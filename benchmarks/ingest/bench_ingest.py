@@ -28,12 +28,18 @@ name protected people or objects (about what real ACLED exports of armed conflic
 ``stress``, where every note template is drawn alike and ~43 % do (the mix of the earlier
 measurements, which works the victim matching hardest).
 
+Before measuring, the measured package is compiled to bytecode (as ``pip install`` does), so
+that no run compiles modules from source: some machines set ``PYTHONDONTWRITEBYTECODE``, and
+there every run would otherwise pay it. With ``--repeat N`` each input is ingested N times
+(the pipelines alternating) and the run with the median speed is shown, with the range.
+
 Generated files go to a temporary folder and are deleted afterwards.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import csv
 import datetime as dt
 import gc
@@ -41,6 +47,7 @@ import json
 import os
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -272,6 +279,8 @@ def main() -> None:
                         help="only read and build row tuples (no SQLite): CPU µs per row")
     parser.add_argument("--code", type=Path, default=ROOT,
                         help="checkout whose rescuewatch package is measured (default: this one)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="ingest each input this many times; show the median run")
     args = parser.parse_args()
     if args.one:
         sys.path.insert(0, str(args.code))
@@ -280,6 +289,7 @@ def main() -> None:
         else:
             print(json.dumps(run_one(args.one, args.db, args.format, args.profile)))
         return
+    compileall.compile_dir(args.code / "rescuewatch", quiet=1)
     if args.no_db:
         rows_only(args)
         return
@@ -290,10 +300,10 @@ def main() -> None:
             generate(path, args.rows[0], mix=args.mix[0])
             measure(path, "acled", work, profile=True, worker=False, code=args.code)
             return
-        print("| input | pipeline | rows | wall s | rows/s (wall) | CPU s (main + workers) "
-              "| rows/CPU-s | peak RSS main, largest worker (MB) | peak PSS, all processes (MB) "
-              "| store (MB) | load avg |")
-        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        print("| input | pipeline | rows | wall s | rows/s (wall) | rows/s, all runs "
+              "| CPU s (main + workers) | rows/CPU-s | peak RSS main, largest worker (MB) "
+              "| peak PSS, all processes (MB) | store (MB) | load avg |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         inputs: list[tuple[str, Path, str]] = []
         if UCDP.exists():
             inputs.append(("UCDP GED Syria (real, .csv.gz)", UCDP, "ucdp"))
@@ -302,17 +312,29 @@ def main() -> None:
                 path = work / f"acled_{n}_{mix}.csv"
                 generate(path, n, mix=mix)
                 inputs.append((f"ACLED layout, generated {n:,}, {mix}", path, "acled"))
+        pipelines = (True, False) if args.serial else (True,)
         for label, path, fmt in inputs:
-            for worker in (True, False) if args.serial else (True,):
-                r = measure(path, fmt, work, worker=worker, code=args.code)
-                print(f"| {label} | {'default' if worker else 'serial'} | {r['rows']:,} | "
-                      f"{r['seconds']:.1f} | {r['rows_per_s']:,.0f} | {r['cpu_seconds']:.1f} "
-                      f"({r['cpu_seconds'] - r['worker_cpu_seconds']:.1f} + "
-                      f"{r['worker_cpu_seconds']:.1f}) | "
-                      f"{r['rows_per_cpu_s']:,.0f} | {r['peak_rss_mb']:.0f}, "
-                      f"{r['worker_rss_mb']:.0f} | {r['tree_pss_mb']:.0f} | {r['db_mb']:,.0f} | "
-                      f"{r['load']:.1f} |",
+            runs: dict[bool, list[dict[str, float]]] = {worker: [] for worker in pipelines}
+            for _ in range(args.repeat):
+                for worker in pipelines:
+                    runs[worker].append(measure(path, fmt, work, worker=worker, code=args.code))
+            for worker in pipelines:
+                print(table_row(label, "default" if worker else "serial", runs[worker]),
                       flush=True)
+
+
+def table_row(label: str, pipeline: str, runs: list[dict[str, float]]) -> str:
+    """The results table's row for the median of ``runs`` (by rows/s), with their range."""
+    speeds = sorted(r["rows_per_s"] for r in runs)
+    median = statistics.median_low(speeds)
+    r = next(r for r in runs if r["rows_per_s"] == median)
+    spread = f"{speeds[0]:,.0f}-{speeds[-1]:,.0f} ({len(runs)})" if len(runs) > 1 else "(1)"
+    return (f"| {label} | {pipeline} | {r['rows']:,} | {r['seconds']:.2f} | "
+            f"{r['rows_per_s']:,.0f} | {spread} | {r['cpu_seconds']:.1f} "
+            f"({r['cpu_seconds'] - r['worker_cpu_seconds']:.1f} + "
+            f"{r['worker_cpu_seconds']:.1f}) | {r['rows_per_cpu_s']:,.0f} | "
+            f"{r['peak_rss_mb']:.0f}, {r['worker_rss_mb']:.0f} | {r['tree_pss_mb']:.0f} | "
+            f"{r['db_mb']:,.0f} | {r['load']:.1f} |")
 
 
 def rows_only(args: argparse.Namespace) -> None:
