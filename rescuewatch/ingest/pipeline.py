@@ -38,6 +38,7 @@ from rescuewatch.store.claims import (
     sqlite_pragmas,
     with_document_keys,
 )
+from rescuewatch.store.writeback import early_writeback
 
 MAX_URL_BYTES = 50 * 1024 * 1024
 #: Dataset files at least this large (uncompressed: :attr:`InputFile.content_size`) are
@@ -335,14 +336,17 @@ def can_fork() -> bool:
 
 @contextmanager
 def _bulk_settings(conn: Any, expected_rows: int) -> Iterator[None]:
-    """A larger SQLite page cache, rarer garbage collection and, for a dataset file of about
+    """A larger SQLite page cache, rarer garbage collection, the file flushed to disk as it
+    is written (:func:`~rescuewatch.store.writeback.early_writeback`; entered here, after the
+    workers were forked, as it runs a thread) and, for a dataset file of about
     ``expected_rows`` rows, the date indexes built at the end (:func:`deferred_indexes`).
 
     All are restored afterwards. None touches durability: ``synchronous`` and the journal
     stay as the store set them. The young-generation GC threshold is raised because a batch
     allocates millions of objects that are all alive (no cycles to find) until it is written.
     """
-    with sqlite_pragmas(conn.connection.driver_connection, cache_size=-BULK_CACHE_KIB):
+    with sqlite_pragmas(conn.connection.driver_connection, cache_size=-BULK_CACHE_KIB), \
+            early_writeback(conn):
         thresholds = _rarer_collections()
         try:
             if expected_rows:
