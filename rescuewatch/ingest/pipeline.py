@@ -16,7 +16,7 @@ import queue
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import closing, contextmanager, suppress
+from contextlib import closing, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -63,6 +63,9 @@ OUTBOX_BATCHES = 2
 #: SQLite page cache during a bulk insert (KiB, as ``PRAGMA cache_size`` takes it negated):
 #: large enough that the claims indexes stay in memory instead of being spilled again and again.
 BULK_CACHE_KIB = 131072
+#: The same when every insert appends (the date indexes deferred): enough for the pages
+#: being filled; the rest are written out early (see :func:`_bulk_settings`).
+APPEND_CACHE_KIB = 8192
 #: Bytes a row is taken to need when a dataset file's rows are guessed from its size: more
 #: than rows take (ACLED's ~350), so the guess is low and errs toward keeping the indexes.
 BYTES_PER_ROW = 1000
@@ -336,26 +339,28 @@ def can_fork() -> bool:
 
 @contextmanager
 def _bulk_settings(conn: Any, expected_rows: int) -> Iterator[None]:
-    """A larger SQLite page cache, rarer garbage collection, the file flushed to disk as it
-    is written (:func:`~rescuewatch.store.writeback.early_writeback`; entered here, after the
-    workers were forked, as it runs a thread) and, for a dataset file of about
-    ``expected_rows`` rows, the date indexes built at the end (:func:`deferred_indexes`).
+    """Rarer garbage collection, for a dataset file of about ``expected_rows`` rows the date
+    indexes built at the end (:func:`deferred_indexes`), a SQLite page cache to suit, and the
+    file flushed to disk as it is written (:func:`~rescuewatch.store.writeback.early_writeback`;
+    entered here, after the workers were forked, as it runs a thread).
 
-    All are restored afterwards. None touches durability: ``synchronous`` and the journal
-    stay as the store set them. The young-generation GC threshold is raised because a batch
-    allocates millions of objects that are all alive (no cycles to find) until it is written.
+    With the date indexes deferred, every insert appends, and a small page cache lets the
+    pages written go to the file early, where they are flushed while the ingest goes on;
+    otherwise the cache is large enough to keep the indexes in memory. All is restored
+    afterwards. None touches durability: ``synchronous`` and the journal stay as the store
+    set them. The young-generation GC threshold is raised because a batch allocates millions
+    of objects that are all alive (no cycles to find) until it is written.
     """
-    with sqlite_pragmas(conn.connection.driver_connection, cache_size=-BULK_CACHE_KIB), \
-            early_writeback(conn):
-        thresholds = _rarer_collections()
-        try:
-            if expected_rows:
-                with deferred_indexes(conn, expected_rows):
-                    yield
-            else:
-                yield
-        finally:
-            gc.set_threshold(*thresholds)
+    thresholds = _rarer_collections()
+    try:
+        with early_writeback(conn), \
+                (deferred_indexes(conn, expected_rows) if expected_rows
+                 else nullcontext(False)) as deferred, \
+                sqlite_pragmas(conn.connection.driver_connection,
+                               cache_size=-(APPEND_CACHE_KIB if deferred else BULK_CACHE_KIB)):
+            yield
+    finally:
+        gc.set_threshold(*thresholds)
 
 
 def _rarer_collections() -> tuple[int, ...]:

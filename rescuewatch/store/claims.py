@@ -379,9 +379,9 @@ DEFERRED_INDEXES = ("ix_claims_date_start", "ix_claims_country_date")
 
 
 @contextmanager
-def deferred_indexes(conn: Connection, expected_rows: int) -> Iterator[None]:
+def deferred_indexes(conn: Connection, expected_rows: int) -> Iterator[bool]:
     """Drop the :data:`DEFERRED_INDEXES` for a bulk insert of about ``expected_rows`` claims
-    (SQLite), and create them again when it ends without an error.
+    (SQLite), and create them again when it ends without an error; gives whether it did.
 
     Only done when the store holds no more claims than are coming: rebuilding reads every
     claim, and into a larger store the row-by-row upkeep costs less. The drop is part of the
@@ -397,7 +397,7 @@ def deferred_indexes(conn: Connection, expected_rows: int) -> Iterator[None]:
         raw.execute("BEGIN")
     for name, _ in found:
         raw.execute(f'DROP INDEX "{name}"')
-    yield
+    yield bool(found)
     if found:
         with _parallel_sort(raw):
             for _, sql in found:

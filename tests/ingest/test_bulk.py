@@ -327,6 +327,8 @@ def test_date_indexes_are_built_after_a_bulk_insert_into_a_small_store(tmp_path:
         settings = raw.execute("PRAGMA threads").fetchone(), raw.execute("PRAGMA cache_size").fetchone()
         with pipeline._bulk_settings(conn, 1000):
             assert claims_indexes(raw) == before - set(sc.DEFERRED_INDEXES)
+            # every insert appends: a small page cache, so that pages go to the file early
+            assert raw.execute("PRAGMA cache_size").fetchone() == (-pipeline.APPEND_CACHE_KIB,)
         assert claims_indexes(raw) == before
         assert (raw.execute("PRAGMA threads").fetchone(),
                 raw.execute("PRAGMA cache_size").fetchone()) == settings
@@ -378,6 +380,8 @@ def test_date_indexes_are_kept_up_when_the_store_is_larger_than_the_file(tmp_pat
         existing = raw.execute("SELECT count(*) FROM claims").fetchone()[0]
         with pipeline._bulk_settings(conn, existing - 1):
             assert claims_indexes(raw) == before
+            # inserts land all over the date indexes: the cache keeps them in memory
+            assert raw.execute("PRAGMA cache_size").fetchone() == (-pipeline.BULK_CACHE_KIB,)
     store.dispose()
 
 
