@@ -339,10 +339,11 @@ def can_fork() -> bool:
 
 @contextmanager
 def _bulk_settings(conn: Any, expected_rows: int) -> Iterator[None]:
-    """Rarer garbage collection, for a dataset file of about ``expected_rows`` rows the date
-    indexes built at the end (:func:`deferred_indexes`), a SQLite page cache to suit, and the
-    file flushed to disk as it is written (:func:`~rescuewatch.store.writeback.early_writeback`;
-    entered here, after the workers were forked, as it runs a thread).
+    """Rarer garbage collection and, for a dataset file of about ``expected_rows`` rows, the
+    date indexes built at the end (:func:`deferred_indexes`), a SQLite page cache to suit, and
+    the file flushed to disk as it is written
+    (:func:`~rescuewatch.store.writeback.early_writeback`; entered here, after the workers
+    were forked, as it runs a thread).
 
     With the date indexes deferred, every insert appends, and a small page cache lets the
     pages written go to the file early, where they are flushed while the ingest goes on;
@@ -351,13 +352,13 @@ def _bulk_settings(conn: Any, expected_rows: int) -> Iterator[None]:
     set them. The young-generation GC threshold is raised because a batch allocates millions
     of objects that are all alive (no cycles to find) until it is written.
     """
+    raw = conn.connection.driver_connection
+    deferring = deferred_indexes(conn, expected_rows) if expected_rows else nullcontext(False)
+    flushing = early_writeback(conn) if expected_rows else nullcontext()
     thresholds = _rarer_collections()
     try:
-        with early_writeback(conn), \
-                (deferred_indexes(conn, expected_rows) if expected_rows
-                 else nullcontext(False)) as deferred, \
-                sqlite_pragmas(conn.connection.driver_connection,
-                               cache_size=-(APPEND_CACHE_KIB if deferred else BULK_CACHE_KIB)):
+        with flushing, deferring as deferred, \
+                sqlite_pragmas(raw, cache_size=-(APPEND_CACHE_KIB if deferred else BULK_CACHE_KIB)):
             yield
     finally:
         gc.set_threshold(*thresholds)

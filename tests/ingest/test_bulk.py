@@ -20,6 +20,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -307,10 +308,15 @@ def test_bulk_settings_are_restored(tmp_path: Path) -> None:
         cache = raw.execute("PRAGMA cache_size").fetchone()
         with pipeline._bulk_settings(conn, 0):
             assert raw.execute("PRAGMA cache_size").fetchone() == (-pipeline.BULK_CACHE_KIB,)
+            assert writeback_threads() == 0  # not a dataset file: nothing to flush early
             assert claims_indexes(raw) >= set(sc.DEFERRED_INDEXES)
         assert raw.execute("PRAGMA cache_size").fetchone() == cache
     assert gc.get_threshold() == thresholds
     store.dispose()
+
+
+def writeback_threads() -> int:
+    return sum(t.name == "rescuewatch-writeback" for t in threading.enumerate())
 
 
 def claims_indexes(raw: Any) -> set[str]:
@@ -329,6 +335,8 @@ def test_date_indexes_are_built_after_a_bulk_insert_into_a_small_store(tmp_path:
             assert claims_indexes(raw) == before - set(sc.DEFERRED_INDEXES)
             # every insert appends: a small page cache, so that pages go to the file early
             assert raw.execute("PRAGMA cache_size").fetchone() == (-pipeline.APPEND_CACHE_KIB,)
+            assert writeback_threads() == (1 if os.path.isdir("/proc/self/fd") else 0)
+        assert writeback_threads() == 0
         assert claims_indexes(raw) == before
         assert (raw.execute("PRAGMA threads").fetchone(),
                 raw.execute("PRAGMA cache_size").fetchone()) == settings
