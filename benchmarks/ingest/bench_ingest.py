@@ -304,14 +304,7 @@ def main() -> None:
               "| CPU s (main + workers) | rows/CPU-s | peak RSS main, largest worker (MB) "
               "| peak PSS, all processes (MB) | store (MB) | load avg |")
         print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-        inputs: list[tuple[str, Path, str]] = []
-        if UCDP.exists():
-            inputs.append(("UCDP GED Syria (real, .csv.gz)", UCDP, "ucdp"))
-        for n in args.rows:
-            for mix in args.mix:
-                path = work / f"acled_{n}_{mix}.csv"
-                generate(path, n, mix=mix)
-                inputs.append((f"ACLED layout, generated {n:,}, {mix}", path, "acled"))
+        inputs = bench_inputs(args, work)
         pipelines = (True, False) if args.serial else (True,)
         for label, path, fmt in inputs:
             runs: dict[bool, list[dict[str, float]]] = {worker: [] for worker in pipelines}
@@ -321,6 +314,20 @@ def main() -> None:
             for worker in pipelines:
                 print(table_row(label, "default" if worker else "serial", runs[worker]),
                       flush=True)
+
+
+def bench_inputs(args: argparse.Namespace, folder: Path) -> list[tuple[str, Path, str]]:
+    """The inputs to measure (label, path, format): the UCDP file when present, and the
+    generated ACLED files of ``args.rows`` and ``args.mix``, written into ``folder``."""
+    inputs: list[tuple[str, Path, str]] = []
+    if UCDP.exists():
+        inputs.append(("UCDP GED Syria (real, .csv.gz)", UCDP, "ucdp"))
+    for n in args.rows:
+        for mix in args.mix:
+            path = folder / f"acled_{n}_{mix}.csv"
+            generate(path, n, mix=mix)
+            inputs.append((f"ACLED layout, generated {n:,}, {mix}", path, "acled"))
+    return inputs
 
 
 def table_row(label: str, pipeline: str, runs: list[dict[str, float]]) -> str:
@@ -343,15 +350,7 @@ def rows_only(args: argparse.Namespace) -> None:
     print("| input | rows | CPU s | CPU µs/row | load avg |")
     print("|---|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory(prefix="rw-bench-") as tmp:
-        inputs: list[tuple[str, Path, str]] = []
-        if UCDP.exists():
-            inputs.append(("UCDP GED Syria (real, .csv.gz)", UCDP, "ucdp"))
-        for n in args.rows:
-            for mix in args.mix:
-                path = Path(tmp) / f"acled_{n}_{mix}.csv"
-                generate(path, n, mix=mix)
-                inputs.append((f"ACLED layout, generated {n:,}, {mix}", path, "acled"))
-        for label, path, fmt in inputs:
+        for label, path, fmt in bench_inputs(args, Path(tmp)):
             cmd = [sys.executable, __file__, "--one", str(path), "--format", fmt, "--no-db",
                    "--code", str(args.code)]
             out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT)

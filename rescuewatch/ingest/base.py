@@ -24,6 +24,9 @@ from rescuewatch.model import Claim, Source
 HEAD_BYTES = 64 * 1024
 GZIP_MAGIC = b"\x1f\x8b"
 READ_CHUNK = 1 << 20
+#: ``(i, n)``: the i-th of n workers sharing a file's chunks (see
+#: :func:`rescuewatch.ingest.chunks.chunked_batches`).
+Share = tuple[int, int]
 
 
 @dataclass
@@ -138,7 +141,7 @@ class Parcel:
     original_keys: tuple[str, ...] | None = None
     #: ``(first claim id, document id, (i, n)) -> the i-th of n shares of row_batches``, read
     #: from the input opened anew (so that worker processes each read with their own file).
-    shared_batches: Callable[[int, int, tuple[int, int]], Generator[Any, None, None]] | None = None
+    shared_batches: Callable[[int, int, Share], Generator[Any, None, None]] | None = None
 
     @classmethod
     def of_bytes(cls, data: bytes, **kwargs: Any) -> Parcel:

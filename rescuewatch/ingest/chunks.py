@@ -22,7 +22,7 @@ from functools import partial
 from itertools import islice
 from operator import itemgetter
 
-from rescuewatch.ingest.base import ReadContext
+from rescuewatch.ingest.base import ReadContext, Share
 from rescuewatch.ingest.tables import (
     Cell,
     ChunkBuilder,
@@ -35,9 +35,6 @@ from rescuewatch.ingest.tables import (
 from rescuewatch.model import Claim
 from rescuewatch.store import claims as store_claims
 from rescuewatch.store.claims import RowBatch
-
-#: ``(i, n)``: the i-th of n workers sharing a file's chunks (see :func:`chunked_batches`).
-Share = tuple[int, int]
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rescuewatch.errors import InputError
-from rescuewatch.ingest.base import InputFile, Parcel, ReadContext, Reader
+from rescuewatch.ingest.base import InputFile, Parcel, ReadContext, Reader, Share
 from rescuewatch.ingest.csv_records import CsvRecords
 from rescuewatch.model import Claim, Source
 
@@ -671,7 +671,7 @@ class TableReader(Reader):
         )
 
     def _shared_batches(self, item: InputFile, ctx: ReadContext, first_id: int,
-                        document_id: int, share: tuple[int, int]) -> Generator[Any, None, None]:
+                        document_id: int, share: Share) -> Generator[Any, None, None]:
         """One share of ``item``'s row batches (see :mod:`rescuewatch.ingest.chunks`), read
         through a file of its own."""
         from rescuewatch.ingest.chunks import chunked_batches
