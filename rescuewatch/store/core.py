@@ -31,6 +31,11 @@ DEFAULT_URL = "sqlite:///rescuewatch.db"
 CHUNK = 1 << 20  # blob chunk size: large enough to be cheap, small enough to stream
 #: How long a SQLite connection waits for another's lock before giving up.
 BUSY_TIMEOUT_MS = 30000
+#: Page size of a new SQLite store (bytes). A claim row with its original values is about
+#: 1.3 KB, three to a default 4 KB page; with 16 KB pages SQLite splits and writes a quarter as
+#: many pages, and a bulk ingest took about a tenth less CPU (benchmarks/ingest). SQLite
+#: ignores the setting for a store that already exists: it keeps the page size it was made with.
+PAGE_SIZE = 16384
 
 
 def resolve_url(url: str | None) -> str:
@@ -46,6 +51,7 @@ def resolve_url(url: str | None) -> str:
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA page_size={PAGE_SIZE}")  # before WAL, which fixes it in a new file
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")

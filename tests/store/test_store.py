@@ -46,6 +46,21 @@ def test_sqlite_store_runs_in_wal_mode(store: Store) -> None:
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
 
 
+def test_a_new_store_has_large_pages_and_an_old_one_keeps_its_own(tmp_path: Path) -> None:
+    old = tmp_path / "old.db"
+    with sqlite3.connect(old) as conn:  # a store made before stores had 16 KB pages
+        conn.execute("PRAGMA page_size=4096")
+        conn.execute("CREATE TABLE kept (x)")
+    conn.close()
+    for path, size in ((tmp_path / "new.db", 16384), (old, 4096)):
+        store = Store.open(f"sqlite:///{path}")
+        with store.engine.connect() as conn:
+            assert conn.execute(text("PRAGMA page_size")).scalar() == size
+            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        store.dispose()
+    assert Store.open(f"sqlite:///{old}").count("claims") == 0  # migrated in place
+
+
 def test_reopening_a_store_keeps_its_data(db_url: str) -> None:
     first = Store.open(db_url)
     put_document(first, b"kept")
