@@ -27,8 +27,8 @@ MIN_TEXTS = 256
 #: Any category term, or a word a "said ..." phrase may end inside (after which removing the
 #: phrase can reveal a term): a text matching neither names no protected category.
 _MAYBE_PROTECTED = (r"\b(?:" + "|".join(t for terms in victims._TERMS.values() for t in terms)
-                    + r")\b|" + victims._MIDWORD.pattern)
-_WEAPON_KINDS = tuple(weapon for weapon, _ in victims._WEAPON_RES)
+                    + r")\b|" + victims._MIDWORD_SOURCE)
+_WEAPON_KINDS = tuple(weapon for weapon, _ in victims._WEAPON_SOURCES)
 
 
 def scan_notes(texts: Sequence[str | None]) -> tuple[list[list[str]], list[str | None]]:
@@ -41,8 +41,8 @@ def scan_notes(texts: Sequence[str | None]) -> tuple[list[list[str]], list[str |
     column = pa.array(texts, type=pa.string())
     plain = _flags(column, None)
     maybe = (_flags(column, _MAYBE_PROTECTED) | ~plain).tolist()
-    kinds = sum((_flags(column, pattern.pattern).astype("int64") << bit
-                 for bit, (_, pattern) in enumerate(victims._WEAPON_RES)), start=0)
+    kinds = sum((_flags(column, pattern).astype("int64") << bit
+                 for bit, (_, pattern) in enumerate(victims._WEAPON_SOURCES)), start=0)
     categories = [victims.categories_in_text(t) if m else [] for t, m in zip(texts, maybe, strict=True)]
     weapons = [_weapon(k) if p else victims.weapon_from_text(t)
                for t, k, p in zip(texts, kinds.tolist(), plain.tolist(), strict=True)]

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Set
-from typing import Any
+from functools import cache
+from typing import Any, NamedTuple
 
 from rescuewatch.model import VICTIM_CATEGORIES, Victim
 
@@ -65,7 +66,7 @@ _TERMS: dict[str, tuple[str, ...]] = {
 
 #: Phrases that name a protected category without saying it was affected: patients brought to
 #: a hospital, a hospital or medics quoted as the source of a casualty count.
-_NOT_HARM = re.compile(
+_NOT_HARM_SOURCE = (
     r"\b(?:taken|rushed|brought|transferred|transported|evacuated|admitted|sent|moved|"
     r"referred|carried|airlifted|succumbed|died|dying|treated|treatment|receiving care)"
     r"(?: \w+){0,3} (?:to|in|at|by) (?:an? |the |nearby |local |several |two |a nearby )?"
@@ -78,13 +79,12 @@ _NOT_HARM = re.compile(
     r"(?:sources?|officials?|authorities|ministry|spokesm[ae]n|spokesperson|director|chief)\b"
     r"(?: (?:said|says|reported|stated|told))?"
     r"|\b(?:doctors without borders|physicians for human rights|ministry of health|"
-    r"health ministry|medecins sans frontieres)\b",
-    re.IGNORECASE,
+    r"health ministry|medecins sans frontieres)\b"
 )
 
-_CATEGORY_RES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (category, re.compile(r"\b(?:" + "|".join(terms) + r")\b", re.IGNORECASE))
-    for category, terms in _TERMS.items()
+#: category -> pattern (text, compiled by :func:`patterns`), in vocabulary order.
+_CATEGORY_SOURCES: tuple[tuple[str, str], ...] = tuple(
+    (category, r"\b(?:" + "|".join(terms) + r")\b") for category, terms in _TERMS.items()
 )
 #: Lower-case fragments at least one of which every term of a category contains. Most rows
 #: name no protected category; a few substring tests settle that far faster than the patterns.
@@ -102,7 +102,7 @@ _STEMS: dict[str, tuple[str, ...]] = {
                    "deminer"),
 }
 
-assert {c for c, _ in _CATEGORY_RES} <= set(VICTIM_CATEGORIES) and set(_STEMS) == set(_TERMS)
+assert {c for c, _ in _CATEGORY_SOURCES} <= set(VICTIM_CATEGORIES) and set(_STEMS) == set(_TERMS)
 
 
 def _automaton(stems: dict[str, tuple[str, ...]]) -> Any:
@@ -121,9 +121,9 @@ def _automaton(stems: dict[str, tuple[str, ...]]) -> Any:
     return automaton
 
 
-#: Lower-case fragments at least one of which every match of :data:`_NOT_HARM` contains (a
+#: Lower-case fragments at least one of which every match of :data:`_NOT_HARM_SOURCE` contains (a
 #: verb of its first branch, a word of its second, the second word of its third, or a name
-#: of its fourth). An ASCII text holding none of them is left as it is by ``_NOT_HARM.sub``.
+#: of its fourth). An ASCII text holding none of them is left as it is by ``patterns().not_harm.sub``.
 _NOT_HARM_STEMS = (
     "taken", "rushed", "brought", "transferred", "transported", "evacuated", "admitted", "sent",
     "moved", "referred", "carried", "airlifted", "succumbed", "died", "dying", "treated",
@@ -132,10 +132,10 @@ _NOT_HARM_STEMS = (
     "spokesperson", "director", "chief", "doctors without borders", "physicians for human rights",
     "medecins sans frontieres",
 )
-#: The only words after which a ``_NOT_HARM`` match can end inside a word ("hospital sources
+#: The only words after which a ``not_harm`` match can end inside a word ("hospital sources
 #: reported" in "... reportedly"): then the text after the removed phrase starts mid-word.
 _MIDWORD_STEMS = ("said", "says", "reported", "stated", "told")
-_MIDWORD = re.compile(r"(?:said|says|reported|stated|told)\w", re.IGNORECASE)
+_MIDWORD_SOURCE = r"(?:said|says|reported|stated|told)\w"
 _NOT_HARM_KEY, _MIDWORD_KEY = " not_harm", " midword"  # cannot clash with a category name
 
 _CATEGORY_STEMS = _automaton(_STEMS)
@@ -161,25 +161,27 @@ def categories_in_text(text: str | None) -> list[str]:
     hits = _ascii_hits(text)
     if hits.isdisjoint(_CATEGORY_KEYS):
         return []
-    # Removing _NOT_HARM phrases (word to word, replaced by a space) cannot create a match that
-    # the text itself lacks, unless a removed phrase ends inside a word (_MIDWORD). So a text
+    # Removing not-harm phrases (word to word, replaced by a space) cannot create a match that
+    # the text itself lacks, unless a removed phrase ends inside a word (``midword``). So a text
     # matching no category pattern as it stands gives none, without the costly substitution.
-    if _MIDWORD_KEY in hits and _MIDWORD.search(text):
+    compiled = patterns()
+    if _MIDWORD_KEY in hits and compiled.midword.search(text):
         return _categories_cleaned(text, hits)
-    found = [(category, pattern) for category, pattern in _CATEGORY_RES
+    found = [(category, pattern) for category, pattern in compiled.categories
              if category in hits and pattern.search(text)]
     if not found:
         return []
     if _NOT_HARM_KEY not in hits:  # nothing to remove: the text is its own cleaned form
         return [category for category, _ in found]
-    cleaned = _NOT_HARM.sub(" ", text)
+    cleaned = compiled.not_harm.sub(" ", text)
     return [category for category, pattern in found if pattern.search(cleaned)]
 
 
 def _categories_cleaned(text: str, hits: Set[str]) -> list[str]:
-    """The categories among ``hits`` whose pattern matches ``text`` without _NOT_HARM phrases."""
-    cleaned = _NOT_HARM.sub(" ", text)
-    return [category for category, pattern in _CATEGORY_RES
+    """The categories among ``hits`` whose pattern matches ``text`` without not-harm phrases."""
+    compiled = patterns()
+    cleaned = compiled.not_harm.sub(" ", text)
+    return [category for category, pattern in compiled.categories
             if category in hits and pattern.search(cleaned)]
 
 
@@ -193,8 +195,8 @@ def victims_from_text(text: str | None, known: Iterable[str] = ()) -> list[Victi
 UNCOUNTED: dict[str, Victim] = {c: Victim(c) for c in VICTIM_CATEGORIES}
 
 
-_PROFESSION_MEDIC = re.compile(
-    r"para ?medic|ambulance|\bmedics?\b|emergency medical|first responder|\bEMT\b", re.IGNORECASE
+_PROFESSION_MEDIC_SOURCE = (
+    r"para ?medic|ambulance|\bmedics?\b|emergency medical|first responder|\bEMT\b"
 )
 
 
@@ -204,7 +206,7 @@ def profession_category(professions: str | None) -> str:
     if not professions:
         return "health_worker"
     parts = [p.strip() for p in re.split(r"[,;/]", professions) if p.strip()]
-    if parts and all(_PROFESSION_MEDIC.search(_uncamel(p)) for p in parts):
+    if parts and all(patterns().profession_medic.search(_uncamel(p)) for p in parts):
         return "medic"
     return "health_worker"
 
@@ -216,11 +218,9 @@ def _uncamel(text: str) -> str:
 
 # --- weapons --------------------------------------------------------------------------------
 
-#: weapon -> pattern, most specific platform first: "Aerial Bomb: Drone" and "Firearm: Drone"
-#: are drone attacks, "Aerial Bomb: Missile" a missile.
-_WEAPON_RES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (weapon, re.compile(pattern, re.IGNORECASE))
-    for weapon, pattern in (
+#: weapon -> pattern (text, compiled by :func:`patterns`), most specific platform first:
+#: "Aerial Bomb: Drone" and "Firearm: Drone" are drone attacks, "Aerial Bomb: Missile" a missile.
+_WEAPON_SOURCES: tuple[tuple[str, str], ...] = (
         ("drone", r"\b(?:drones?|UAVs?|unmanned aerial|quadcopters?|loitering munitions?|"
                   r"kamikaze drones?|shaheds?|geran|lancet)\b"),
         ("missile", r"\b(?:missiles?|ballistic|cruise missiles?|iskander|kalibr|tochka|"
@@ -237,7 +237,6 @@ _WEAPON_RES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("other", r"\b(?:arson|knife|knives|machetes?|daggers?|stones?|sticks|fist|blunt|"
                   r"grenades?|tasers?|liquid|unarmed|set (?:on )?fire|setting fire|chemical|"
                   r"beaten|beating|unspecified explosive|other weapons?|explosives?)\b"),
-    )
 )
 #: Lower-case fragments that every term of a weapon pattern contains (a cheap pre-test).
 _WEAPON_STEMS: dict[str, tuple[str, ...]] = {
@@ -266,7 +265,7 @@ _ASCII_WEAPON_STEMS: dict[str, tuple[str, ...]] = {
     "other": tuple(f for f in _WEAPON_STEMS["other"] if f != "fire")
     + ("set fire", "set on fire", "setting fire"),
 }
-#: For ASCII text: the category stems, the _NOT_HARM guards and the weapon stems in one
+#: For ASCII text: the category stems, the not-harm guards and the weapon stems in one
 #: automaton, so that notes read both for victims and for the weapon are scanned once.
 _ASCII_STEMS_AC = _automaton(
     {**_STEMS, _NOT_HARM_KEY: _NOT_HARM_STEMS, _MIDWORD_KEY: _MIDWORD_STEMS,
@@ -286,9 +285,37 @@ def _ascii_hits(text: str) -> frozenset[str]:
     hits = frozenset(_stem_hits(_ASCII_STEMS_AC, text.lower()))
     _last_scan = (text, hits)
     return hits
-_NO_WEAPON = re.compile(r"\bnot applicable\b|\bno direct violence\b|^unarmed(?: perpetrator)?$", re.IGNORECASE)
-_UNKNOWN_WEAPON = re.compile(r"\bno information\b|\bunknown\b|\bunspecified$|\bnot known\b",
-                             re.IGNORECASE)
+_NO_WEAPON_SOURCE = r"\bnot applicable\b|\bno direct violence\b|^unarmed(?: perpetrator)?$"
+_UNKNOWN_WEAPON_SOURCE = r"\bno information\b|\bunknown\b|\bunspecified$|\bnot known\b"
+
+
+class Patterns(NamedTuple):
+    """This module's regular expressions, compiled (all case-insensitive)."""
+
+    not_harm: re.Pattern[str]
+    midword: re.Pattern[str]
+    categories: tuple[tuple[str, re.Pattern[str]], ...]
+    weapons: tuple[tuple[str, re.Pattern[str]], ...]
+    no_weapon: re.Pattern[str]
+    unknown_weapon: re.Pattern[str]
+    profession_medic: re.Pattern[str]
+
+
+@cache
+def patterns() -> Patterns:
+    """The patterns, compiled on first use: every dataset ingest imports this module (to
+    choose a reader), and compiling them all takes about 10 ms, which an input that has no
+    free text to read (a UCDP file) need not pay."""
+    def compiled(source: str) -> re.Pattern[str]:
+        return re.compile(source, re.IGNORECASE)
+
+    return Patterns(
+        compiled(_NOT_HARM_SOURCE), compiled(_MIDWORD_SOURCE),
+        tuple((category, compiled(source)) for category, source in _CATEGORY_SOURCES),
+        tuple((weapon, compiled(source)) for weapon, source in _WEAPON_SOURCES),
+        compiled(_NO_WEAPON_SOURCE), compiled(_UNKNOWN_WEAPON_SOURCE),
+        compiled(_PROFESSION_MEDIC_SOURCE),
+    )
 
 
 def weapon_from_text(text: str | None, *, label: bool = False) -> str | None:
@@ -303,18 +330,20 @@ def weapon_from_text(text: str | None, *, label: bool = False) -> str | None:
     """
     if not text:
         return None
-    if label and _NO_WEAPON.search(text):
+    compiled = patterns()
+    if label and compiled.no_weapon.search(text):
         return None
     hits: Set[str] = (_ascii_hits(text) if text.isascii()
                       else _stem_hits(_WEAPON_STEMS_AC, text.lower()))
-    found = [weapon for weapon, pattern in _WEAPON_RES if weapon in hits and pattern.search(text)]
+    found = [weapon for weapon, pattern in compiled.weapons
+             if weapon in hits and pattern.search(text)]
     if not found and label:
-        return "unknown" if _UNKNOWN_WEAPON.search(text) else "other"
+        return "unknown" if compiled.unknown_weapon.search(text) else "other"
     return weapon_of_kinds(found)
 
 
 def weapon_of_kinds(found: list[str]) -> str | None:
-    """The weapon of a text whose weapon patterns ``found`` match (in :data:`_WEAPON_RES` order)."""
+    """The weapon of a text whose weapon patterns ``found`` match (in :data:`_WEAPON_SOURCES` order)."""
     if not found:
         return None
     if "drone" in found:

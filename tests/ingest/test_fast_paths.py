@@ -51,12 +51,12 @@ def _texts(n: int = 3000) -> list[str]:
 
 
 def _categories_plain(text: str) -> list[str]:
-    cleaned = victims._NOT_HARM.sub(" ", text)
-    return [c for c, pattern in victims._CATEGORY_RES if pattern.search(cleaned)]
+    cleaned = victims.patterns().not_harm.sub(" ", text)
+    return [c for c, pattern in victims.patterns().categories if pattern.search(cleaned)]
 
 
 def _weapons_plain(text: str) -> list[str]:
-    return [w for w, pattern in victims._WEAPON_RES if pattern.search(text)]
+    return [w for w, pattern in victims.patterns().weapons if pattern.search(text)]
 
 
 def test_categories_match_the_plain_definition() -> None:
