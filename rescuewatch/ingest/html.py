@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from html.parser import HTMLParser
 
 from rescuewatch.errors import InputError
 from rescuewatch.ingest.base import InputFile, Parcel, ReadContext, Reader, register
@@ -20,64 +19,16 @@ MAX_HTML_BYTES = 20 * 1024 * 1024
 _CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([\w-]+)", re.IGNORECASE)
 
 
-class _Visible(HTMLParser):
-    """Visible text, title and a publication date from ``<meta>`` (the fallback parser)."""
-
-    SKIP = {"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "svg"}
-    BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "article", "section", "tr"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.title = ""
-        self.date: str | None = None
-        self._skip = 0
-        self._in_title = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.SKIP:
-            self._skip += 1
-        elif tag == "title":
-            self._in_title = True
-        elif tag == "meta":
-            a = dict(attrs)
-            key = (a.get("property") or a.get("name") or a.get("itemprop") or "").lower()
-            if key in ("article:published_time", "date", "pubdate", "datepublished", "dc.date") and a.get("content"):
-                self.date = self.date or a["content"]
-        if tag in self.BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.SKIP and self._skip:
-            self._skip -= 1
-        elif tag == "title":
-            self._in_title = False
-        if tag in self.BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if self._in_title:
-            self.title += data
-        elif not self._skip:
-            self.parts.append(data)
-
-
-def _plain(html: str) -> tuple[str, str | None, str | None]:
-    parser = _Visible()
-    parser.feed(html)
-    text = re.sub(r"[ \t]+", " ", "".join(parser.parts))
-    text = re.sub(r"\s*\n\s*", "\n\n", text).strip()
-    return text, parser.title.strip() or None, parser.date
-
-
 def _main_text(html: str) -> tuple[str, str | None, str | None]:
+    from rescuewatch.ingest.html_plain import plain_text  # only for pages (its parser: ~6 ms)
+
     try:
         import trafilatura
     except ImportError:  # trafilatura 2 needs lxml_html_clean; keep working without it
-        return _plain(html)
+        return plain_text(html)
     doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
     if doc is None:
-        return _plain(html)
+        return plain_text(html)
     text = getattr(doc, "text", None) or ""
     return text, getattr(doc, "title", None), getattr(doc, "date", None)
 
