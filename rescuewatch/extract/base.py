@@ -62,11 +62,10 @@ def register(cls: type[Extractor]) -> type[Extractor]:
 
 def extractors() -> dict[str, type[Extractor]]:
     """Every known extractor: the built-in one and those of the entry point group."""
-    from importlib.metadata import entry_points
-
     import rescuewatch.extract.pipeline  # noqa: F401  (registers the default)
+    from rescuewatch.plugins import entry_points_of
 
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
+    for ep in entry_points_of(ENTRY_POINT_GROUP):
         if ep.name not in _EXTRACTORS:
             register(ep.load())
     return dict(_EXTRACTORS)

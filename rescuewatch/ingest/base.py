@@ -213,7 +213,8 @@ def _load_builtin() -> None:
     installed distributions for entry points takes several milliseconds, paid again for
     every input of a folder otherwise."""
     import importlib
-    from importlib.metadata import entry_points
+
+    from rescuewatch.plugins import entry_points_of
 
     for module in BUILTIN_MODULES:
         try:
@@ -221,7 +222,7 @@ def _load_builtin() -> None:
         except ModuleNotFoundError as exc:  # a reader still being written is not fatal
             if exc.name != module:
                 raise
-    for ep in entry_points(group="rescuewatch.readers"):
+    for ep in entry_points_of("rescuewatch.readers"):
         register(ep.load())
 
 
