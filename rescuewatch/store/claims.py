@@ -12,6 +12,7 @@ from itertools import chain, islice, repeat
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, Select, and_, func, insert, select, text, update
 
 from rescuewatch.errors import StoreError
@@ -74,47 +75,20 @@ class OriginalEncoder:
 _COMPACT = (",", ":")
 
 
-def original_arrays(rows: Iterable[Sequence[str]]) -> list[str]:
+def original_arrays(rows: Sequence[Sequence[str]]) -> list[str]:
     """What :class:`OriginalEncoder` with the document's keys stores for rows of text cells
     (a CSV file's rows, whose originals are their cells under the header's names).
 
-    A row is encoded one of three ways, all giving what ``json.dumps`` gives: cells holding
-    nothing JSON escapes are only quoted; cells whose only such character is the double quote
-    (a UCDP file has one in every row) are escaped in one pass over the joined row; anything
-    else is escaped cell by cell. Which of the first two to try first follows the row before,
-    since rows of one file tend to be alike.
+    orjson writes exactly what ``json.dumps`` (compact, ``ensure_ascii=False``) writes for a
+    list of strings, five times as fast on a UCDP row (1.5 against 8 µs, quotes in every
+    row); it refuses a lone surrogate, which UTF-8 cannot hold, and a chunk holding one is
+    encoded by ``json`` instead.
     """
-    out = []
-    quotes = False
-    for row in rows:
-        if not quotes:
-            inner = '","'.join(row)
-            if _escapes(inner) == 2 * len(row) - 2:  # only the separators' quotes
-                out.append(f'["{inner}"]')
-                continue
-        # NUL separates the cells: were it in a cell, it would be counted below
-        joined = "\x00".join(row)
-        quotes = '"' in joined
-        if _escapes(joined, _CONTROL_OR_BACKSLASH) == len(row) - 1:
-            out.append('["' + joined.replace('"', '\\"').replace("\x00", '","') + '"]')
-        else:
-            out.append("[" + ",".join(map(encode_basestring, row)) + "]")
-    return out
-
-
-def _escapes(text: str, escaped: bytes | None = None) -> int:
-    """How many characters of ``text`` are among ``escaped`` (by default, all that JSON
-    escapes). In UTF-8 those are single bytes no other character contains, so deleting them
-    from the encoded text counts them in one C pass."""
-    raw = text.encode("utf-8", "surrogatepass")
-    return len(raw) - len(raw.translate(None, _JSON_ESCAPED if escaped is None else escaped))
-
-
-#: The bytes of what JSON text escapes (with ensure_ascii=False): control characters, quote,
-#: backslash.
-_JSON_ESCAPED = bytes(range(32)) + b'"\\'
-#: The same without the quote.
-_CONTROL_OR_BACKSLASH = bytes(range(32)) + b"\\"
+    dumps = orjson.dumps
+    try:
+        return [dumps(row).decode() for row in rows]
+    except TypeError:
+        return [json.dumps(row, ensure_ascii=False, separators=_COMPACT) for row in rows]
 
 
 def _template(keys: tuple[Any, ...]) -> str | None:
