@@ -121,9 +121,10 @@ def _automaton(stems: dict[str, tuple[str, ...]]) -> Any:
     return automaton
 
 
-#: Lower-case fragments at least one of which every match of :data:`_NOT_HARM_SOURCE` contains (a
-#: verb of its first branch, a word of its second, the second word of its third, or a name
-#: of its fourth). An ASCII text holding none of them is left as it is by ``patterns().not_harm.sub``.
+#: Lower-case fragments at least one of which every match of :data:`_NOT_HARM_SOURCE`
+#: contains (a verb of its first branch, a word of its second, the second word of its third,
+#: or a name of its fourth). An ASCII text holding none of them is left as it is by
+#: ``patterns().not_harm.sub``.
 _NOT_HARM_STEMS = (
     "taken", "rushed", "brought", "transferred", "transported", "evacuated", "admitted", "sent",
     "moved", "referred", "carried", "airlifted", "succumbed", "died", "dying", "treated",
@@ -221,22 +222,22 @@ def _uncamel(text: str) -> str:
 #: weapon -> pattern (text, compiled by :func:`patterns`), most specific platform first:
 #: "Aerial Bomb: Drone" and "Firearm: Drone" are drone attacks, "Aerial Bomb: Missile" a missile.
 _WEAPON_SOURCES: tuple[tuple[str, str], ...] = (
-        ("drone", r"\b(?:drones?|UAVs?|unmanned aerial|quadcopters?|loitering munitions?|"
-                  r"kamikaze drones?|shaheds?|geran|lancet)\b"),
-        ("missile", r"\b(?:missiles?|ballistic|cruise missiles?|iskander|kalibr|tochka|"
-                    r"guided rockets?)\b"),
-        ("airstrike", r"\b(?:air ?strikes?|air raids?|aerial (?:bomb(?:s|ing)?|attacks?|strikes?)|"
-                      r"planes?|aircraft|warplanes?|jets?|helicopters?|barrel bombs?|glide bombs?|"
-                      r"bomb(?:ed|ing)? from the air|air/drone strike)\b"),
-        ("artillery", r"\b(?:artillery|shell(?:s|ing|ed)?|mortars?|rockets?|MLRS|grads?|"
-                      r"multiple rocket|howitzers?|tank fire|heavy weapons?)\b"),
-        ("mine_ied", r"\b(?:(?:land)?mines?|IEDs?|improvised explosive|explosive devices?|"
-                     r"car bombs?|VBIEDs?|booby[- ]trap(?:s|ped)?|landmine|remote explosive)\b"),
-        ("small_arms", r"\b(?:fire ?arms?|guns?|gunfire|gunmen|rifles?|bullets?|snipers?|shot|"
-                       r"shooting|RPGs?|machine ?guns?|individual weapons?|small arms)\b"),
-        ("other", r"\b(?:arson|knife|knives|machetes?|daggers?|stones?|sticks|fist|blunt|"
-                  r"grenades?|tasers?|liquid|unarmed|set (?:on )?fire|setting fire|chemical|"
-                  r"beaten|beating|unspecified explosive|other weapons?|explosives?)\b"),
+    ("drone", r"\b(?:drones?|UAVs?|unmanned aerial|quadcopters?|loitering munitions?|"
+              r"kamikaze drones?|shaheds?|geran|lancet)\b"),
+    ("missile", r"\b(?:missiles?|ballistic|cruise missiles?|iskander|kalibr|tochka|"
+                r"guided rockets?)\b"),
+    ("airstrike", r"\b(?:air ?strikes?|air raids?|aerial (?:bomb(?:s|ing)?|attacks?|strikes?)|"
+                  r"planes?|aircraft|warplanes?|jets?|helicopters?|barrel bombs?|glide bombs?|"
+                  r"bomb(?:ed|ing)? from the air|air/drone strike)\b"),
+    ("artillery", r"\b(?:artillery|shell(?:s|ing|ed)?|mortars?|rockets?|MLRS|grads?|"
+                  r"multiple rocket|howitzers?|tank fire|heavy weapons?)\b"),
+    ("mine_ied", r"\b(?:(?:land)?mines?|IEDs?|improvised explosive|explosive devices?|"
+                 r"car bombs?|VBIEDs?|booby[- ]trap(?:s|ped)?|landmine|remote explosive)\b"),
+    ("small_arms", r"\b(?:fire ?arms?|guns?|gunfire|gunmen|rifles?|bullets?|snipers?|shot|"
+                   r"shooting|RPGs?|machine ?guns?|individual weapons?|small arms)\b"),
+    ("other", r"\b(?:arson|knife|knives|machetes?|daggers?|stones?|sticks|fist|blunt|"
+              r"grenades?|tasers?|liquid|unarmed|set (?:on )?fire|setting fire|chemical|"
+              r"beaten|beating|unspecified explosive|other weapons?|explosives?)\b"),
 )
 #: Lower-case fragments that every term of a weapon pattern contains (a cheap pre-test).
 _WEAPON_STEMS: dict[str, tuple[str, ...]] = {
@@ -285,6 +286,8 @@ def _ascii_hits(text: str) -> frozenset[str]:
     hits = frozenset(_stem_hits(_ASCII_STEMS_AC, text.lower()))
     _last_scan = (text, hits)
     return hits
+
+
 _NO_WEAPON_SOURCE = r"\bnot applicable\b|\bno direct violence\b|^unarmed(?: perpetrator)?$"
 _UNKNOWN_WEAPON_SOURCE = r"\bno information\b|\bunknown\b|\bunspecified$|\bnot known\b"
 
