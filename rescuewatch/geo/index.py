@@ -145,7 +145,7 @@ def load_or_build(path: Path | None = None, rebuild: bool = False) -> Index:
                 return index
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
             pass
-    _tell(f"building the offline gazetteer index once (about 30 s){f' into {path}' if path else ''}")
+    _tell(f"building the offline gazetteer index once (30-60 s){f' into {path}' if path else ''}")
     index = build_index()
     if path is not None:
         save_index(index, path)
