@@ -648,8 +648,7 @@ class TableReader(Reader):
         if item.size == 0:
             raise InputError("empty file", path=item.origin, row=1)
         table = open_table(item, ctx)
-        build = self.row_builder(table)  # checks the header before anything is written
-        fast = self.chunk_builder(table, build) if table.kind == "csv" and table.plain else None
+        build, fast = self._builders(table)
         from rescuewatch.ingest.chunks import chunked_batches  # it builds on this module
 
         yield Parcel(
@@ -677,11 +676,17 @@ class TableReader(Reader):
         from rescuewatch.ingest.chunks import chunked_batches
 
         table = open_table(item, ctx)
-        build = self.row_builder(table)
-        fast = self.chunk_builder(table, build)
+        build, fast = self._builders(table)
         if fast is None:
             raise ValueError(f"{self.name} builds no chunks of {item.origin}")
         return chunked_batches(table, build, fast, ctx, first_id, document_id, share)
+
+    def _builders(self, table: Table) -> tuple[Callable[[list[Cell]], Claim], ChunkBuilder | None]:
+        """The row builder of ``table`` (which checks its header) and, for a plain CSV file,
+        the chunk builder if this reader has one."""
+        build = self.row_builder(table)
+        fast = self.chunk_builder(table, build) if table.kind == "csv" and table.plain else None
+        return build, fast
 
     def chunk_builder(self, table: Table, build: Callable[[list[Cell]], Claim]) -> ChunkBuilder | None:
         """A column-wise builder of SQLite row tuples for whole chunks of rows, or ``None``.
