@@ -26,6 +26,8 @@ from sqlalchemy import Connection
 
 #: Seconds between two flushes.
 WRITEBACK_EVERY = 0.1
+#: The flushing thread's name (it shows in ``threading.enumerate()``).
+THREAD_NAME = "rescuewatch-writeback"
 _FD_DIR = "/proc/self/fd"
 
 
@@ -45,7 +47,7 @@ def early_writeback(conn: Connection, every: float = WRITEBACK_EVERY) -> Iterato
         return
     stop = threading.Event()
     flusher = threading.Thread(target=_flush, args=(descriptors, stop, every),
-                               name="rescuewatch-writeback", daemon=True)
+                               name=THREAD_NAME, daemon=True)
     flusher.start()
     try:
         yield

@@ -34,6 +34,7 @@ from rescuewatch.ingest.base import InputFile, ReadContext
 from rescuewatch.model import Claim, DateSpan, Evidence, Perpetrator, Place, Source, Victim
 from rescuewatch.store import Store
 from rescuewatch.store import claims as sc
+from rescuewatch.store.writeback import THREAD_NAME
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ingest"
 TABLES = ("claims", "claim_victims", "evidence", "documents", "skipped_rows")
@@ -316,7 +317,7 @@ def test_bulk_settings_are_restored(tmp_path: Path) -> None:
 
 
 def writeback_threads() -> int:
-    return sum(t.name == "rescuewatch-writeback" for t in threading.enumerate())
+    return sum(t.name == THREAD_NAME for t in threading.enumerate())
 
 
 def claims_indexes(raw: Any) -> set[str]:

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import text
 
 from rescuewatch.store import Store
-from rescuewatch.store.writeback import early_writeback, sqlite_descriptors
+from rescuewatch.store.writeback import THREAD_NAME, early_writeback, sqlite_descriptors
 
 pytestmark = pytest.mark.skipif(not os.path.isdir("/proc/self/fd"),
                                 reason="needs /proc/self/fd (Linux)")
@@ -31,7 +31,7 @@ except sqlite3.OperationalError as exc:
 
 
 def _writers() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name == "rescuewatch-writeback"]
+    return [t for t in threading.enumerate() if t.name == THREAD_NAME]
 
 
 def test_descriptors_are_sqlites_own(tmp_path: Path) -> None:
