@@ -304,7 +304,7 @@ def main() -> None:
               "| CPU s (main + workers) | rows/CPU-s | peak RSS main, largest worker (MB) "
               "| peak PSS, all processes (MB) | store (MB) | load avg |")
         print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-        inputs = bench_inputs(args, work)
+        inputs = bench_inputs(args.rows, args.mix, work)
         pipelines = (True, False) if args.serial else (True,)
         for label, path, fmt in inputs:
             runs: dict[bool, list[dict[str, float]]] = {worker: [] for worker in pipelines}
@@ -316,14 +316,15 @@ def main() -> None:
                       flush=True)
 
 
-def bench_inputs(args: argparse.Namespace, folder: Path) -> list[tuple[str, Path, str]]:
+def bench_inputs(rows: list[int], mixes: list[str], folder: Path) -> list[tuple[str, Path, str]]:
     """The inputs to measure (label, path, format): the UCDP file when present, and the
-    generated ACLED files of ``args.rows`` and ``args.mix``, written into ``folder``."""
+    generated ACLED files of each size in ``rows`` and each of ``mixes``, written into
+    ``folder``."""
     inputs: list[tuple[str, Path, str]] = []
     if UCDP.exists():
         inputs.append(("UCDP GED Syria (real, .csv.gz)", UCDP, "ucdp"))
-    for n in args.rows:
-        for mix in args.mix:
+    for n in rows:
+        for mix in mixes:
             path = folder / f"acled_{n}_{mix}.csv"
             generate(path, n, mix=mix)
             inputs.append((f"ACLED layout, generated {n:,}, {mix}", path, "acled"))
@@ -350,7 +351,7 @@ def rows_only(args: argparse.Namespace) -> None:
     print("| input | rows | CPU s | CPU µs/row | load avg |")
     print("|---|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory(prefix="rw-bench-") as tmp:
-        for label, path, fmt in bench_inputs(args, Path(tmp)):
+        for label, path, fmt in bench_inputs(args.rows, args.mix, Path(tmp)):
             cmd = [sys.executable, __file__, "--one", str(path), "--format", fmt, "--no-db",
                    "--code", str(args.code)]
             out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT)

@@ -70,12 +70,7 @@ def main() -> None:
 
     same = True
     with tempfile.TemporaryDirectory(prefix="rw-dump-") as tmp:
-        inputs = [("ucdp", bench.UCDP, "ucdp")] if bench.UCDP.exists() else []
-        for mix in bench.MIXES:
-            path = Path(tmp) / f"acled_{mix}.csv"
-            bench.generate(path, args.rows, mix=mix)
-            inputs.append((f"acled {args.rows:,} {mix}", path, "acled"))
-        for label, path, fmt in inputs:
+        for label, path, fmt in bench.bench_inputs([args.rows], list(bench.MIXES), Path(tmp)):
             results: list[dict[str, list[object]]] = []
             for code, workers in ((str(ROOT), args.workers), (args.other, "0")):
                 db = Path(tmp) / f"dump-{len(results)}.db"
