@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -71,6 +73,8 @@ def test_non_ascii_and_null_texts_take_the_per_text_path() -> None:
         None, "", "plain shelling of a road",
         # Python's \\b knows non-ASCII letters and RE2's does not: no weapon here for Python
         "éshelling of the village", "Горлівкаshelling", "a dronéé", "ñmissile strike",
+        # a lone surrogate (UTF-8 cannot encode it) goes to arrow as a null
+        "an ambulance shelled \ud800 by a drone", "\udcff",
     ]
     assert_same(texts)
 
@@ -96,3 +100,14 @@ def test_small_columns_do_not_need_pyarrow(monkeypatch: pytest.MonkeyPatch) -> N
     texts: list[str | None] = ["an ambulance was shelled"] * (column_scan.MIN_TEXTS - 1)
     monkeypatch.setattr(column_scan, "_flags", None)  # would fail if called
     assert column_scan.scan_notes(texts) == per_text(texts)
+
+
+def test_the_column_path_does_not_import_pandas() -> None:
+    # pyarrow imports pandas on its first conversion of Python objects: 0.5-0.7 s in every
+    # parsing worker, for nothing
+    script = ("import sys; from rescuewatch.ingest.column_scan import scan_notes, MIN_TEXTS; "
+              "out = scan_notes(['an ambulance hit by a drone', None, 'x'] * MIN_TEXTS); "
+              "assert out[0][0] == ['ambulance'] and out[1][0] == 'drone', out; "
+              "print('pandas' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "False"
