@@ -420,6 +420,9 @@ class Table:
     sheet: str | None = None
     #: a CSV file's records, which :attr:`rows` reads (for passing over rows unparsed)
     records: CsvRecords | None = None
+    #: the records after the header, blank and hashtag rows among them, which :attr:`rows`
+    #: filters (:func:`~rescuewatch.ingest.chunks.data_chunk` reads a chunk at a time)
+    raw: Iterator[tuple[int, list[Cell]]] = field(default_factory=lambda: iter(()))
 
     def __post_init__(self) -> None:
         self._index: dict[str, int] = {}
@@ -491,7 +494,7 @@ def _with_header(origin: str, kind: str, sheet: str | None,
                          hint="the file holds no data")
     columns = _unique_names(header)
     return Table(origin, kind, columns, header_row, _data_rows(raw_rows, hashtags),
-                 hashtags, sheet)
+                 hashtags, sheet, raw=raw_rows)
 
 
 def _unique_names(header: Sequence[Cell]) -> list[str]:
@@ -511,12 +514,16 @@ def _unique_names(header: Sequence[Cell]) -> list[str]:
 def _data_rows(raw_rows: Iterator[tuple[int, list[Cell]]],
                hashtags: list[str]) -> Iterator[tuple[int, list[Cell]]]:
     for number, cells in raw_rows:
-        first = cells[0] if cells else None
-        # Only rows whose first cell is empty or starts with "#" can be blank or hashtag rows;
-        # checking that one cell keeps the common path fast.
-        special = not first or (isinstance(first, str) and (first[:1] == "#" or not first.strip()))
-        if not special or is_data_row(cells, hashtags):
+        if keeps(cells, hashtags):
             yield number, cells
+
+
+def keeps(cells: Sequence[Cell], hashtags: list[str]) -> bool:
+    """:func:`is_data_row`, asked only of a row whose first cell is empty or starts with "#"
+    (only such a row can be blank or hashtags): checking one cell keeps the common path fast."""
+    first = cells[0] if cells else None
+    special = not first or (isinstance(first, str) and (first[:1] == "#" or not first.strip()))
+    return not special or is_data_row(cells, hashtags)
 
 
 def is_data_row(cells: Sequence[Cell], hashtags: list[str]) -> bool:

@@ -247,3 +247,28 @@ def test_a_bad_ucdp_row_falls_back_to_the_row_path(tmp_path: Path, shared_data: 
     assert fast == slow and fast_skipped == slow_skipped
     assert [(s["row"], s["field"]) for s in fast_skipped] == [("41", "date_end")]
     assert fast_chunks[0] is False and all(fast_chunks[1:])
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 7, 50])
+def test_data_chunks_leave_out_the_rows_that_table_rows_leaves_out(tmp_path: Path, size: int) -> None:
+    # blank and hashtag rows inside the data, a first cell that is empty, padded or starts
+    # with "#" (a hashtag row only if every cell is a hashtag or empty)
+    lines = ["event_id,place,notes", "#x,#loc,#description", "A1,Kyiv,one", "", " ,,",
+             ",Donetsk,empty first cell", " B2,Sumy,padded first cell", "#7,Lviv,not hashtags",
+             "C3,Odesa,four", "#a,#b,", "D4,Kharkiv,five", ",,", "E5,Dnipro,six", "#z,,"]
+    path = tmp_path / "rows.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def table() -> Any:
+        from rescuewatch.ingest.tables import open_table
+        return open_table(pipeline.open_input(str(path), tmp_path))
+
+    expected_table = table()
+    expected = list(expected_table.rows)
+    got_table, got = table(), []
+    while chunk := chunks.data_chunk(got_table, size):
+        assert len(chunk) == size or len(got) + len(chunk) == len(expected)
+        got += chunk
+    assert got == expected
+    assert [n for n, _ in got] == [3, 6, 7, 8, 9, 11, 13]
+    assert got_table.hashtags == expected_table.hashtags == ["#z", "", ""]
