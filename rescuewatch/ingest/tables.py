@@ -519,8 +519,9 @@ def _data_rows(raw_rows: Iterator[tuple[int, list[Cell]]],
 
 
 def keeps(cells: Sequence[Cell], hashtags: list[str]) -> bool:
-    """:func:`is_data_row`, asked only of a row whose first cell is empty or starts with "#"
-    (only such a row can be blank or hashtags): checking one cell keeps the common path fast."""
+    """:func:`is_data_row`, asked only of a row whose first cell is empty, blank or starts
+    with "#" (only such a row can be blank or hashtags): one cell checked keeps the common path
+    fast."""
     first = cells[0] if cells else None
     special = not first or (isinstance(first, str) and (first[:1] == "#" or not first.strip()))
     return not special or is_data_row(cells, hashtags)
