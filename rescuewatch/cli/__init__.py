@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("rescuewatch.cli.store_cmds:export", "Write claims or incidents as HXL CSV, GeoJSON, ACLED CSV, ..."),
     "stats": ("rescuewatch.cli.store_cmds:stats", "Count sources, documents, claims and incidents."),
     "verify": ("rescuewatch.cli.store_cmds:verify", "Re-hash every stored document and report mismatches."),
+    "skipped": ("rescuewatch.cli.runs_cmds:skipped", "List the rows --skip-bad-rows left out, with why."),
     "serve": ("rescuewatch.cli.web_cmds:serve", "Run the web app and API."),
     "run": ("rescuewatch.cli.run_cmd:run", "Run the whole main job on its inputs."),
 }

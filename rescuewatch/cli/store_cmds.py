@@ -95,7 +95,7 @@ def ingest(paths: tuple[str, ...], fmt: str, skip_bad_rows: bool, published: dt.
         if item.duplicates:
             line += f", {item.duplicates} duplicate document(s) skipped"
         if item.skipped_rows:
-            line += f", {item.skipped_rows} bad row(s) skipped (see `rescuewatch stats --json`)"
+            line += f", {item.skipped_rows} bad row(s) skipped (see `rescuewatch skipped`)"
         click.echo(line)
 
 

@@ -165,6 +165,9 @@ class ReadContext:
     def bad_row(self, error: InputError) -> None:
         """Raise ``error``, or record it and go on when bad rows are to be skipped."""
         if not self.skip_bad_rows:
+            if error.hint is None and error.row is not None:
+                error.hint = ("correct it, or pass --skip-bad-rows to import the other rows "
+                              "and record this one")
             raise error
         self.skipped.append(
             {

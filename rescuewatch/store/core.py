@@ -290,6 +290,18 @@ class Store:
         if rows:
             conn.execute(insert(s.skipped_rows), [{"run_id": run_id, **r} for r in rows])
 
+    def skipped_rows(self, *, run_id: int | None = None, limit: int = 200) -> list[dict[str, Any]]:
+        """The rows left out by ``--skip-bad-rows``, newest run first and in file order within
+        a run, each with its run's start time and format."""
+        k, r = s.skipped_rows.c, s.ingest_runs.c
+        query = (select(k.run_id, r.started_at, r.format, k.origin, k.row, k.field, k.reason)
+                 .join_from(s.skipped_rows, s.ingest_runs, k.run_id == r.id)
+                 .order_by(k.run_id.desc(), k.id).limit(limit))
+        if run_id is not None:
+            query = query.where(k.run_id == run_id)
+        with self.engine.connect() as conn:
+            return [dict(row) for row in conn.execute(query).mappings()]
+
     def audit(
         self,
         conn: Connection,

@@ -207,3 +207,20 @@ def test_skip_bad_rows_records_each_reason(rw: Invoker, db_url: str, tmp_path: P
                                                 ("9", "fatalities")]
     assert all(r[0] == str(path) for r in skipped)
     assert "impossible date" in skipped[0][3] and "999" in skipped[1][3]
+    # and the user sees them, newest run first, in file order
+    listed = rw("skipped")
+    assert listed.exit_code == 0, listed.output
+    lines = listed.output.splitlines()
+    assert len(lines) == 3 and all(line.startswith("run 1 (") for line in lines)
+    assert [line.split(": ", 1)[1].split(":")[0] for line in lines] == [
+        f"{path}, row 4, column 'event_date'", f"{path}, row 7, column 'latitude'",
+        f"{path}, row 9, column 'fatalities'"]
+    as_json = json.loads(rw("skipped", "--json", "--run", "1").output)
+    assert [(r["row"], r["field"], r["format"]) for r in as_json] == [
+        ("4", "event_date", "acled"), ("7", "latitude", "acled"), ("9", "fatalities", "acled")]
+    assert rw("skipped", "--run", "2").output.strip() == "no skipped rows in run 2"
+
+
+def test_a_bad_row_says_how_to_skip_it(filled: Invoker, db_url: str, tmp_path: Path) -> None:
+    line = refused(filled, db_url, str(acled_with(tmp_path, 4, "event_date", "2023-02-30")))
+    assert "row 4, column 'event_date'" in line and "--skip-bad-rows" in line

@@ -1,0 +1,40 @@
+"""``rescuewatch skipped``: the rows an ingest with ``--skip-bad-rows`` left out, and why."""
+
+from __future__ import annotations
+
+import click
+
+from rescuewatch.cli.common import db_option, json_option, open_store, print_json
+
+
+@click.command()
+@click.option("--run", "run_id", type=int, default=None,
+              help="Only the rows of this ingest run (the number shown in the list).")
+@click.option("--limit", type=click.IntRange(1, 1_000_000), default=200, show_default=True)
+@db_option
+@json_option
+def skipped(run_id: int | None, limit: int, db: str | None, as_json: bool) -> None:
+    """List the rows that ingests with --skip-bad-rows left out: file, row, column and reason.
+
+    Newest run first; within a run, in file order.
+
+    \b
+    Examples:
+      rescuewatch skipped
+      rescuewatch skipped --run 3 --json
+    """
+    rows = open_store(db, create=False).skipped_rows(run_id=run_id, limit=limit)
+    if as_json:
+        for row in rows:
+            row["started_at"] = row["started_at"].isoformat(timespec="seconds")
+        print_json(rows)
+        return
+    if not rows:
+        click.echo("no skipped rows" + (f" in run {run_id}" if run_id is not None else ""))
+        return
+    for row in rows:
+        where = ", ".join(part for part in (
+            row["origin"], row["row"] and f"row {row['row']}",
+            row["field"] and f"column {row['field']!r}") if part)
+        click.echo(f"run {row['run_id']} ({row['started_at']:%Y-%m-%d %H:%M}): {where}: "
+                   f"{row['reason']}")
