@@ -190,17 +190,36 @@ def ingest(
     ctx: ReadContext | None = None,
     on_input: Callable[[str], None] | None = None,
 ) -> IngestReport:
-    """Ingest every input in ``origins`` into ``store``, one transaction per input."""
+    """Ingest every input in ``origins`` into ``store``, one transaction per input.
+
+    A bad input stops the run; the inputs before it stay stored, and its error says so.
+    """
     report = IngestReport()
     ctx = ctx or ReadContext()
+    inputs = expand(origins)
     with tempfile.TemporaryDirectory(prefix="rescuewatch-") as tmp:
-        for origin in expand(origins):
+        for number, origin in enumerate(inputs):
             if on_input is not None:
                 on_input(origin)
             ctx.skipped = []
-            item = open_input(origin, Path(tmp))
-            report.inputs.append(ingest_input(store, item, fmt, ctx))
+            try:
+                item = open_input(origin, Path(tmp))
+                report.inputs.append(ingest_input(store, item, fmt, ctx))
+            except RescuewatchError as exc:
+                _say_what_was_stored(exc, number, len(inputs) - number - 1)
+                raise
     return report
+
+
+def _say_what_was_stored(error: RescuewatchError, before: int, after: int) -> None:
+    """Add to ``error``'s hint which other inputs of the run were stored and which not read."""
+    if not before and not after:
+        return
+    parts = [f"the {before} input(s) before it were stored"] if before else []
+    if after:
+        parts.append(f"the {after} after it were not read")
+    note = " and ".join(parts) + "; run it again once fixed: stored inputs are skipped"
+    error.hint = f"{error.hint}; {note}" if error.hint else note
 
 
 def ingest_input(store: Store, item: InputFile, fmt: str, ctx: ReadContext) -> InputReport:

@@ -224,3 +224,19 @@ def test_skip_bad_rows_records_each_reason(rw: Invoker, db_url: str, tmp_path: P
 def test_a_bad_row_says_how_to_skip_it(filled: Invoker, db_url: str, tmp_path: Path) -> None:
     line = refused(filled, db_url, str(acled_with(tmp_path, 4, "event_date", "2023-02-30")))
     assert "row 4, column 'event_date'" in line and "--skip-bad-rows" in line
+
+
+def test_a_bad_file_in_a_folder_says_what_was_stored(rw: Invoker, db_url: str,
+                                                     tmp_path: Path) -> None:
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    (folder / "a_good.csv").write_bytes((HERE / "who_ssa_export.csv").read_bytes())
+    acled_with(tmp_path, 4, "latitude", "999", name="inputs/b_bad.csv")
+    (folder / "c_good.csv").write_bytes((HERE / "acled_api.csv").read_bytes())
+    result = rw("ingest", str(folder))
+    assert result.exit_code == 2
+    line = result.output.strip()
+    assert "b_bad.csv, row 4, column 'latitude'" in line and "\n" not in line
+    assert "the 1 input(s) before it were stored and the 1 after it were not read" in line
+    stats = json.loads(rw("stats", "--json").output)
+    assert stats["documents"] == 1 and set(stats["by_format"]) == {"who-ssa"}
