@@ -7,6 +7,7 @@ row, streamed; a Telegram export is one parcel per message. Readers never touch 
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import hashlib
 import zlib
@@ -22,6 +23,8 @@ from rescuewatch.errors import InputError
 from rescuewatch.model import Claim, Source
 
 HEAD_BYTES = 64 * 1024
+#: deflate's largest expansion (a run of one byte value): 1032 to 1
+MAX_DEFLATE_RATIO = 1032
 GZIP_MAGIC = b"\x1f\x8b"
 READ_CHUNK = 1 << 20
 #: ``(i, n)``: the i-th of n workers sharing a file's chunks (see
@@ -78,12 +81,14 @@ class InputFile:
     @cached_property
     def content_size(self) -> int:
         """About how many bytes :meth:`open` gives: for gzip, the size its trailer records
-        (modulo 4 GiB, of the last member only, so never taken below the file's own size)."""
+        (modulo 4 GiB, of the last member only, so never taken below the file's own size, nor
+        above what deflate can expand it to: the trailer of a cut file is any four bytes)."""
         if not self.is_gzip or self.size < 18:  # 18: the smallest gzip file
             return self.size
         with self.path.open("rb") as fh:
             fh.seek(-4, 2)
-            return max(self.size, int.from_bytes(fh.read(4), "little"))
+            recorded = int.from_bytes(fh.read(4), "little")
+        return max(self.size, min(recorded, self.size * MAX_DEFLATE_RATIO))
 
     def open(self) -> BinaryIO:
         """The raw bytes, decompressed when the file is gzip."""
@@ -245,14 +250,13 @@ BUILTIN_MODULES: tuple[str, ...] = (
 def choose_reader(item: InputFile, fmt: str = "auto") -> Reader:
     """The reader for ``item``: the one named by ``fmt``, else the most confident sniffer."""
     known = readers()
+    _refuse_blank(item)
     if fmt != "auto":
         if fmt not in known:
             raise InputError(
                 f"unknown format {fmt!r}", path=item.origin, hint=f"choose from {', '.join(sorted(known))}"
             )
         return known[fmt]()
-    if item.size == 0:
-        raise InputError("empty file", path=item.origin)
     scored = sorted(((cls().sniff(item), name) for name, cls in known.items()), reverse=True)
     if not scored or scored[0][0] <= 0:
         raise InputError(
@@ -261,3 +265,14 @@ def choose_reader(item: InputFile, fmt: str = "auto") -> Reader:
             hint=f"pass --format, one of {', '.join(sorted(known))}",
         )
     return known[scored[0][1]]()
+
+
+def _refuse_blank(item: InputFile) -> None:
+    """An empty file, or one of white space only (a byte-order mark aside), holds nothing
+    to read, whatever format is asked for."""
+    if item.size == 0:
+        raise InputError("empty file", path=item.origin, hint="the file holds no data")
+    sample = item.sample()
+    if len(sample) < HEAD_BYTES and not sample.removeprefix(codecs.BOM_UTF8).strip():
+        what = "empty or damaged gzip file" if item.is_gzip else "empty file (only white space)"
+        raise InputError(what, path=item.origin, hint="the file holds no data")

@@ -131,6 +131,9 @@ def expand(origins: list[str]) -> list[str]:
                 if p.is_file() and not _is_folder_note(p.name)
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
+            if not files:
+                raise InputError("the folder holds no files to read", path=origin,
+                                 hint="hidden files and notes such as README are passed over")
             out.extend(str(p) for p in files)
         elif path.exists():
             out.append(origin)

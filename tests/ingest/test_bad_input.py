@@ -68,6 +68,33 @@ def test_empty_file(filled: Invoker, db_url: str, tmp_path: Path, fmt: str) -> N
     assert "empty.csv" in line and "empty" in line
 
 
+@pytest.mark.parametrize("fmt", ["auto", "text", "html", "telegram", "acled"])
+@pytest.mark.parametrize("content", [b"", b"  \n\t\r\n", b"\xef\xbb\xbf\n"], ids=["empty", "blank", "bom"])
+def test_an_empty_or_blank_file_is_refused_whatever_the_format(
+        filled: Invoker, db_url: str, tmp_path: Path, fmt: str, content: bytes) -> None:
+    path = tmp_path / "nothing.txt"
+    path.write_bytes(content)
+    line = refused(filled, db_url, "--format", fmt, str(path))
+    assert line.startswith(f"Error: {path}: empty file")
+
+
+def test_an_empty_gzip_file_is_refused(filled: Invoker, db_url: str, tmp_path: Path) -> None:
+    import gzip
+
+    path = tmp_path / "nothing.csv.gz"
+    path.write_bytes(gzip.compress(b""))
+    line = refused(filled, db_url, str(path))
+    assert "nothing.csv.gz: empty or damaged gzip file" in line
+
+
+def test_an_empty_folder_is_refused(filled: Invoker, db_url: str, tmp_path: Path) -> None:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "README.md").write_text("notes about the data\n", encoding="utf-8")
+    line = refused(filled, db_url, str(folder))
+    assert "inbox: the folder holds no files to read" in line
+
+
 def test_header_only_file(filled: Invoker, db_url: str, tmp_path: Path) -> None:
     path = tmp_path / "header.csv"
     path.write_text(ACLED.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
