@@ -11,10 +11,15 @@ odd number of quotes has been seen, which is how the csv module reads well-forme
 file that breaks that rule (a bare quote inside an unquoted cell) can make a skip end
 elsewhere than the parse would; :attr:`CsvRecords.position` (lines read) lets the caller see
 that and read such a file in one piece instead.
+
+The text encoding is detected from the first bytes (:func:`detect_encoding`); a byte that the
+encoding cannot decode is named with its line (:func:`bad_byte`), not the row the reader had
+reached (the decoder reads ahead).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import zlib
@@ -36,9 +41,12 @@ _MAYBE_NOT_DATA = frozenset(',#"\r\n')
 class CsvRecords:
     """The records of ``item`` decoded as ``encoding``, read once, in file order."""
 
-    def __init__(self, item: InputFile, encoding: str) -> None:
+    def __init__(self, item: InputFile, encoding: str, given: bool = False) -> None:
+        self.item = item
         self.origin = item.origin
         self.encoding = encoding
+        #: whether the user chose the encoding (--encoding) rather than detection
+        self.given = given
         self.stream = io.TextIOWrapper(item.open(), encoding=encoding, newline="")
         self.reader = csv.reader(self.stream, strict=True)
         self.numbers = count(1)
@@ -104,13 +112,39 @@ class CsvRecords:
             raise InputError(f"malformed CSV ({exc}); the file may be truncated",
                              path=self.origin, row=next(self.numbers) - 1) from exc
         except UnicodeDecodeError as exc:
-            raise InputError(f"not valid {self.encoding} text", path=self.origin,
-                             row=next(self.numbers) - 1,
-                             hint="pass --encoding (e.g. cp1251)") from exc
+            # the decoder reads ahead of the csv reader: find the line of the byte itself
+            line, byte = bad_byte(self.item, self.encoding)
+            raise InputError(f"not valid {self.encoding} text (byte 0x{byte:02x})",
+                             path=self.origin, row=line, hint=self._encoding_hint()) from exc
         except (OSError, EOFError, zlib.error) as exc:  # a damaged or cut gzip stream
             raise InputError(f"cannot read: {exc}", path=self.origin,
                              row=next(self.numbers) - 1,
                              hint="the file may be truncated or damaged") from exc
+
+
+    def _encoding_hint(self) -> str:
+        if self.given:
+            return f"check --encoding: the file is not in {self.encoding}"
+        if self.encoding.startswith("utf-8"):
+            return "the file is UTF-8 with a damaged byte: repair it, or pass --encoding"
+        return "pass --encoding with the file's encoding (e.g. cp1251)"
+
+
+def bad_byte(item: InputFile, encoding: str) -> tuple[int, int]:
+    """The line (from 1) of the first byte of ``item`` that ``encoding`` cannot decode, and
+    the byte; ``(0, 0)`` if every byte decodes."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    lines = 1
+    with item.open() as stream:
+        while chunk := stream.read(1 << 20):
+            held = decoder.getstate()[0]  # the start of a character cut by the last chunk
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                at = max(exc.start - len(held), 0)
+                return lines + chunk.count(b"\n", 0, at), chunk[at]
+            lines += chunk.count(b"\n")
+    return 0, 0
 
 
 def _maybe_not_data(record: str) -> bool:
@@ -126,3 +160,43 @@ def _parsed(record: str) -> list[str]:
         return next(csv.reader([record], strict=True), [])
     except csv.Error:
         return ["?"]
+
+
+# --- encodings -------------------------------------------------------------------------------
+
+
+def detect_encoding(sample: bytes, given: str | None = None) -> str:
+    """The text encoding of a CSV: ``given``, else a BOM, else UTF-8, else a legacy code page.
+
+    A sample that is not valid UTF-8 is Windows-1251 when its non-ASCII bytes come in runs
+    (Cyrillic words), Windows-1252 when they sit alone between ASCII letters (accents).
+    """
+    if given:
+        return given
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        sample.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(sample) - 3 and exc.reason == "unexpected end of data":
+            return "utf-8"  # the sample cut a character in two
+    if _mostly_utf8(sample):
+        return "utf-8"  # with a damaged byte, which the reader will name
+    high = [i for i, b in enumerate(sample) if b >= 0x80]
+    paired = sum(
+        1 for i in high
+        if (i > 0 and sample[i - 1] >= 0x80) or (i + 1 < len(sample) and sample[i + 1] >= 0x80)
+    )
+    return "cp1251" if paired > len(high) / 2 else "cp1252"
+
+
+def _mostly_utf8(sample: bytes) -> bool:
+    """Whether more characters of ``sample`` decode as UTF-8 multi-byte sequences than fail:
+    text in a legacy code page seldom makes a valid sequence by chance (a Cyrillic letter in
+    Windows-1251 followed by another is no UTF-8 continuation byte)."""
+    text = sample.decode("utf-8", errors="replace")
+    damaged = text.count("\ufffd")
+    return sum(1 for c in text if c > "\x7f") - damaged > damaged

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from rescuewatch.errors import InputError
 from rescuewatch.ingest.base import InputFile, Parcel, ReadContext, Reader, Share
-from rescuewatch.ingest.csv_records import CsvRecords
+from rescuewatch.ingest.csv_records import CsvRecords, detect_encoding
 from rescuewatch.model import Claim, Source
 
 if TYPE_CHECKING:
@@ -41,35 +41,6 @@ XLSX_MAGIC = b"PK\x03\x04"
 XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 
 Cell = Any  # str from CSV; str, float, int, bool, date, datetime or time from XLSX
-
-
-# --- encodings -------------------------------------------------------------------------------
-
-
-def detect_encoding(sample: bytes, given: str | None = None) -> str:
-    """The text encoding of a CSV: ``given``, else a BOM, else UTF-8, else a legacy code page.
-
-    A sample that is not valid UTF-8 is Windows-1251 when its non-ASCII bytes come in runs
-    (Cyrillic words), Windows-1252 when they sit alone between ASCII letters (accents).
-    """
-    if given:
-        return given
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    try:
-        sample.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(sample) - 3 and exc.reason == "unexpected end of data":
-            return "utf-8"  # the sample cut a character in two
-    high = [i for i, b in enumerate(sample) if b >= 0x80]
-    paired = sum(
-        1 for i in high
-        if (i > 0 and sample[i - 1] >= 0x80) or (i + 1 < len(sample) and sample[i + 1] >= 0x80)
-    )
-    return "cp1251" if paired > len(high) / 2 else "cp1252"
 
 
 # --- cells ------------------------------------------------------------------------------------
@@ -552,7 +523,7 @@ def _csv_records(item: InputFile, encoding: str | None) -> CsvRecords:
                          hint="try --encoding utf-8 or cp1251") from None
     if b"\x00" in sample and not chosen.startswith("utf-16"):
         raise InputError("binary data, not a CSV file", path=item.origin, row=1)
-    return CsvRecords(item, chosen)
+    return CsvRecords(item, chosen, given=bool(encoding))
 
 
 def _workbook(item: InputFile) -> Any:

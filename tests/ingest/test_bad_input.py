@@ -199,6 +199,38 @@ def test_cp1251_file_loads(rw: Invoker, tmp_path: Path) -> None:
     assert {"Харків", "Белгород"} <= names
 
 
+def test_a_damaged_byte_in_utf8_text_is_named_with_its_line(
+        filled: Invoker, db_url: str, tmp_path: Path) -> None:
+    lines = ACLED.read_text(encoding="utf-8").replace("Kharkiv", "Харків").splitlines(True)
+    data = b"".join(line.encode() for line in lines)
+    at = data.index(lines[8].encode()) + 10  # on line 9
+    path = tmp_path / "stray.csv"
+    path.write_bytes(data[:at] + b"\xff" + data[at:])
+    line = refused(filled, db_url, str(path))
+    assert "stray.csv, row 9: not valid utf-8 text (byte 0xff)" in line
+    assert "UTF-8 with a damaged byte" in line
+
+
+def test_a_legacy_byte_far_into_the_file_is_named_with_its_line(
+        filled: Invoker, db_url: str, tmp_path: Path) -> None:
+    header, *rows = ACLED.read_text(encoding="utf-8").splitlines(True)
+    ascii_rows = [r for r in rows if r.isascii()]
+    body = [ascii_rows[i % len(ascii_rows)] for i in range(2000)]  # far past the sniffed head
+    body[1500] = body[1500].replace("Invented source", "Джерело")
+    path = tmp_path / "late.csv"
+    path.write_bytes(header.encode() + "".join(body).encode("cp1251"))
+    line = refused(filled, db_url, str(path))
+    assert "late.csv, row 1502: not valid utf-8 text" in line
+
+
+def test_the_wrong_encoding_given_is_named(filled: Invoker, db_url: str, tmp_path: Path) -> None:
+    text = ACLED.read_text(encoding="utf-8").replace("Kharkiv", "Ирпінь")  # И is D0 98 in UTF-8
+    path = tmp_path / "utf8.csv"
+    path.write_bytes(text.encode())
+    line = refused(filled, db_url, "--encoding", "cp1251", str(path))
+    assert "not valid cp1251 text (byte 0x98)" in line and "check --encoding" in line
+
+
 def test_bom_file_loads(rw: Invoker, tmp_path: Path) -> None:
     path = tmp_path / "bom.csv"
     path.write_bytes(b"\xef\xbb\xbf" + ACLED.read_bytes())

@@ -84,6 +84,11 @@ def test_encoding_detection() -> None:
     assert detect_encoding(b"\xef\xbb\xbfa,b") == "utf-8-sig"
     assert detect_encoding("Київ".encode()) == "utf-8"
     assert detect_encoding("Київ".encode()[:-1]) == "utf-8"  # a character cut by the sample
+    # UTF-8 with a damaged byte stays UTF-8 (the reader names the byte), a legacy code page
+    # with a few letters that happen to form UTF-8 stays legacy
+    assert detect_encoding("Київ, Харків; ".encode() * 5 + b"\xff") == "utf-8"
+    assert detect_encoding("Ёлка Ђак Ѓ; Харків, Белгород".encode("cp1251")) == "cp1251"
+    assert detect_encoding("Café Zürich".encode("cp1252")) == "cp1252"
 
 
 def test_hashtag_rows_first_second_and_last(tmp_path: Path) -> None:
