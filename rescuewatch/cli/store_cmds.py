@@ -122,11 +122,12 @@ def stats(db: str | None, as_json: bool) -> None:
         f"{data['incidents']} incidents"
     )
     for fmt, counts in data["by_format"].items():
-        click.echo(f"  {fmt:<20} {counts['documents']:>6} documents {counts['claims']:>9} claims")
+        click.echo(f"  {fmt:<20} {counts['documents']:>6} documents {counts['claims']:>9} claims "
+                   f"{counts['incidents']:>9} incidents")
     for cat, counts in data["by_category"].items():
         click.echo(
             f"  {cat:<20} {counts['claims']:>6} claims {counts['killed']:>7} killed "
-            f"{counts['injured']:>7} injured"
+            f"{counts['injured']:>7} injured {counts['incidents']:>7} incidents"
         )
 
 

@@ -670,15 +670,19 @@ def stats(store: Store) -> dict[str, Any]:
         def total(table: Any) -> int:
             return int(conn.execute(select(func.count()).select_from(table)).scalar() or 0)
 
+        # an incident counts under every format and category one of its claims has
+        incidents = func.count(func.distinct(s.claims.c.incident_id))
         by_format = conn.execute(
             select(s.documents.c.format, func.count(func.distinct(s.documents.c.id)),
-                   func.count(s.claims.c.id))
+                   func.count(s.claims.c.id), incidents)
             .select_from(s.documents.outerjoin(s.claims, s.claims.c.document_id == s.documents.c.id))
             .group_by(s.documents.c.format).order_by(s.documents.c.format)
         ).all()
         by_category = conn.execute(
             select(s.claim_victims.c.category, func.count(),
-                   func.sum(s.claim_victims.c.killed), func.sum(s.claim_victims.c.injured))
+                   func.sum(s.claim_victims.c.killed), func.sum(s.claim_victims.c.injured),
+                   incidents)
+            .select_from(s.claim_victims.join(s.claims, s.claims.c.id == s.claim_victims.c.claim_id))
             .group_by(s.claim_victims.c.category).order_by(s.claim_victims.c.category)
         ).all()
         return {
@@ -693,9 +697,10 @@ def stats(store: Store) -> dict[str, Any]:
             ).scalar() or 0),
             "incidents": total(s.incidents),
             "skipped_rows": total(s.skipped_rows),
-            "by_format": {f: {"documents": d, "claims": c} for f, d, c in by_format},
+            "by_format": {f: {"documents": d, "claims": c, "incidents": i}
+                          for f, d, c, i in by_format},
             "by_category": {
-                c: {"claims": n, "killed": int(k or 0), "injured": int(i or 0)}
-                for c, n, k, i in by_category
+                c: {"claims": n, "killed": int(k or 0), "injured": int(i or 0), "incidents": m}
+                for c, n, k, i, m in by_category
             },
         }

@@ -94,3 +94,24 @@ def test_sources_commands_round_trip(rw, tmp_path: Path) -> None:
     assert listed[0]["affiliation"] == "UA"
     shown = json.loads(rw("sources", "show", "tass.ru", "--json").output)
     assert shown["default_registry"]["affiliation"] == "RU"
+
+
+def test_stats_count_incidents_by_format_and_category(rw, db_url: str) -> None:
+    seed(db_url)
+    st = Store.open(db_url)
+    add_document(st, Source("t.me/y", "t.me/y"), [claim("2024-03-05", killed=2, categories=(
+        "medic", "ambulance"))], label="4")
+    st.dispose()
+    before = json.loads(rw("stats", "--json").output)
+    assert before["by_format"]["text"] == {"documents": 4, "claims": 4, "incidents": 0}
+    assert rw("link").exit_code == 0
+    after = json.loads(rw("stats", "--json").output)
+    assert after["incidents"] == 2
+    # the three claims on 5 March are one incident, the one in June another
+    assert after["by_format"]["text"] == {"documents": 4, "claims": 4, "incidents": 2}
+    assert after["by_category"]["medic"]["claims"] == 4
+    assert after["by_category"]["medic"]["incidents"] == 2
+    assert after["by_category"]["ambulance"] == {"claims": 1, "killed": 0, "injured": 0,
+                                                 "incidents": 1}
+    text = rw("stats").output
+    assert "2 incidents" in text.splitlines()[1]

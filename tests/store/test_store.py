@@ -134,7 +134,8 @@ def test_claims_round_trip_through_the_store(store: Store) -> None:
     assert back.original == {"note": "test"}
     assert extra["source_key"] == "test-source"
     counts = stats(store)
-    assert counts["by_category"]["medic"] == {"claims": 1, "killed": 2, "injured": 0}
+    assert counts["by_category"]["medic"] == {"claims": 1, "killed": 2, "injured": 0,
+                                              "incidents": 0}  # not linked yet
     assert counts["protected_claims"] == 1
 
 
