@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -72,9 +72,43 @@ def _batches(records: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]
 
 
 def write_parquet(records: Iterable[dict[str, Any]], path: Path, schema: pa.Schema) -> int:
-    """Write native records (see :mod:`rescuewatch.export.native`) to ``path``; returns the count."""
+    """Write native records (see :mod:`rescuewatch.export.native`) to ``path``; returns the count.
+
+    ``path`` may be a pipe or a device (``/dev/null``) as well as a regular file.
+    """
+    if path.is_file():
+        return _write(records, str(path), schema)
+    with path.open("wb") as raw:
+        return _write(records, _Unseekable(raw), schema)
+
+
+class _Unseekable:
+    """A pipe or device for pyarrow, which asks for the write position (``lseek`` fails there)."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self.raw = raw
+        self.position = 0
+        self.closed = False
+
+    def write(self, data: bytes) -> int:
+        self.raw.write(data)
+        self.position += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self.position
+
+    def flush(self) -> None:
+        self.raw.flush()
+
+    def close(self) -> None:
+        self.raw.flush()
+        self.closed = True
+
+
+def _write(records: Iterable[dict[str, Any]], where: str | _Unseekable, schema: pa.Schema) -> int:
     count = 0
-    with pq.ParquetWriter(str(path), schema, compression="zstd") as writer:
+    with pq.ParquetWriter(where, schema, compression="zstd") as writer:
         for batch in _batches(records):
             rows = [_prepare(r, schema) for r in batch]
             table = pa.Table.from_pylist(rows, schema=schema)

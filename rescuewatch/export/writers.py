@@ -2,7 +2,7 @@
 
 Rows are read from the store in batches and written as they come, so an export of millions of
 claims runs in constant memory. A file is written beside its target and renamed into place
-only when complete: a failed export never leaves a truncated file that looks finished.
+only when complete (see :mod:`rescuewatch.export.outputs`).
 
 Every text cell of the HXL and ACLED CSV exports is *defused* against spreadsheet formula
 injection: a value starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a
@@ -13,18 +13,13 @@ spreadsheet (or import it as text).
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import io
-import os
-import sys
-import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from pathlib import Path
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TextIO
 
 from rescuewatch.errors import InputError
 from rescuewatch.export import acled, geojson, hxl, native
+from rescuewatch.export.outputs import file_output, text_output
 from rescuewatch.export.records import flat_claim, flat_incident
 from rescuewatch.store.core import Store
 from rescuewatch.store.exports import ExportFilter, iter_export_claims, iter_export_incidents
@@ -59,47 +54,6 @@ def write_table(rows: Iterable[Mapping[str, Any]], out: TextIO, columns: list[st
         writer.writerow([_cell(row.get(c)) for c in columns])
         count += 1
     return count
-
-
-# --- outputs ---------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def text_output(output: str) -> Iterator[TextIO]:
-    """A UTF-8 text stream to ``output`` ("-" is standard output); files appear when complete."""
-    if output == "-":
-        buffer = getattr(sys.stdout, "buffer", None)
-        if buffer is None:  # a stream without bytes underneath (rare): write text directly
-            yield sys.stdout
-            sys.stdout.flush()
-            return
-        sys.stdout.flush()
-        stream = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=False)
-        try:
-            yield stream
-        finally:
-            stream.flush()
-            stream.detach()
-        return
-    with _file_output(output) as tmp, tmp.open("w", encoding="utf-8", newline="") as stream:
-        yield stream
-
-
-@contextlib.contextmanager
-def _file_output(output: str) -> Iterator[Path]:
-    target = Path(output)
-    if target.is_dir():
-        raise InputError("is a folder, not a file", path=output, field="--output")
-    if not target.parent.exists():
-        raise InputError("the folder does not exist", path=output, field="--output")
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        yield tmp
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 # --- formats ---------------------------------------------------------------------------------
@@ -152,7 +106,7 @@ def _write_parquet(store: Store, output: str, level: str, flt: ExportFilter) -> 
     if output == "-":
         raise InputError("Parquet is binary and needs a file", field="--output",
                          hint="pass -o FILE.parquet")
-    with _file_output(output) as tmp:
+    with file_output(output) as tmp:
         if level == "claims":
             records: Iterable[dict[str, Any]] = (
                 native.claim_record(c, e) for c, e in iter_export_claims(store, flt))

@@ -1,0 +1,122 @@
+"""Where an export is written: standard output, a regular file, or a device or pipe.
+
+A regular file is written beside its target and renamed into place only when complete, so a
+failed export never leaves a truncated file that looks finished. A symlink is followed: the
+file it points to is replaced and the link stays. A path that exists but is not a regular file
+(``/dev/null``, a named pipe ...) cannot be replaced by renaming and is written in place. A new
+file gets the usual mode (0666 less the umask); a replaced file keeps its mode.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import io
+import os
+import secrets
+import stat
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+from rescuewatch.errors import InputError
+
+_WRITABLE_HINT = "give -o a file in a folder you can write to"
+
+
+@contextlib.contextmanager
+def text_output(output: str) -> Iterator[TextIO]:
+    """A UTF-8 text stream to ``output`` ("-" is standard output)."""
+    if output == "-":
+        with _stdout() as stream:
+            yield stream
+        return
+    with file_output(output) as path, path.open("w", encoding="utf-8", newline="") as stream:
+        yield stream
+
+
+@contextlib.contextmanager
+def _stdout() -> Iterator[TextIO]:
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a stream without bytes underneath (rare): write text directly
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    sys.stdout.flush()
+    stream = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=False)
+    try:
+        yield stream
+    finally:
+        stream.flush()
+        stream.detach()
+
+
+@contextlib.contextmanager
+def file_output(output: str) -> Iterator[Path]:
+    """The path to write the export of ``output`` to: a temporary file or ``output`` itself.
+
+    Any ``OSError`` while writing (no such folder, permission denied, disk full ...) becomes a
+    one-line :class:`InputError` naming ``output``. Reading the store raises SQLAlchemy's own
+    errors, never a bare ``OSError``, so an ``OSError`` here is the output's.
+    """
+    try:
+        target = _target(output)
+        if target.exists() and not target.is_file():
+            yield target
+            return
+        with _replacing(target) as tmp:
+            yield tmp
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise InputError(f"cannot write the export: {reason}", path=output,
+                         hint=_WRITABLE_HINT) from exc
+
+
+def _target(output: str) -> Path:
+    # realpath follows every symlink, so the temporary file lands beside the file that will
+    # be replaced (a rename replaces a link itself, not what it points to).
+    target = Path(os.path.realpath(output))
+    if target.is_dir():
+        raise InputError("is a folder, not a file", path=output,
+                         hint="give -o a file name inside it")
+    if not target.parent.exists():
+        raise InputError(f"the folder {target.parent} does not exist", path=output,
+                         hint="create it first, or give -o a path in an existing folder")
+    return target
+
+
+@contextlib.contextmanager
+def _replacing(target: Path) -> Iterator[Path]:
+    mode = _mode(target)
+    tmp = _create_beside(target)
+    try:
+        yield tmp
+        if mode is not None:
+            os.chmod(tmp, mode)  # only now: a read-only mode would stop the writer opening it
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _mode(path: Path) -> int | None:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        return None
+
+
+def _create_beside(target: Path) -> Path:
+    """A new empty file next to ``target``.
+
+    Created with mode 0666 so the umask applies as for any new file (``mkstemp`` would give
+    0600); ``O_EXCL`` makes the name ours alone.
+    """
+    for _ in range(10):
+        tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.part")
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            continue
+        return tmp
+    raise FileExistsError(errno.EEXIST, "no free temporary file name", str(target.parent))

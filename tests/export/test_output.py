@@ -1,0 +1,148 @@
+"""Where an export goes: symlinks, devices and pipes, file modes, and unwritable paths."""
+
+from __future__ import annotations
+
+import os
+import stat
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.export.factory import build_sample_store
+
+HEADER = "rescuewatch_schema,"
+
+
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+# --- what is replaced, and what is written through ------------------------------------------
+
+
+def test_symlink_is_followed_and_its_target_replaced(rw, store, tmp_path: Path) -> None:
+    build_sample_store(store)
+    real = tmp_path / "data" / "claims.csv"
+    real.parent.mkdir()
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    assert rw("export", "--format", "csv", "-o", str(link)).exit_code == 0
+    assert link.is_symlink() and link.resolve() == real
+    assert real.read_text(encoding="utf-8").startswith(HEADER)
+    assert not [p for p in real.parent.iterdir() if p.name.endswith(".part")]
+
+
+def test_dangling_symlink_creates_its_target(rw, store, tmp_path: Path) -> None:
+    link = tmp_path / "link.csv"
+    link.symlink_to(tmp_path / "target.csv")
+    assert rw("export", "--format", "csv", "-o", str(link)).exit_code == 0
+    assert link.is_symlink() and (tmp_path / "target.csv").read_text("utf-8").startswith(HEADER)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_fifo_is_written_in_place(rw, store, tmp_path: Path, fmt: str) -> None:
+    build_sample_store(store)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    result = rw("export", "--format", fmt, "-o", str(fifo))
+    reader.join(timeout=10)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    expected = HEADER.encode() if fmt == "csv" else b"PAR1"
+    assert received and received[0].startswith(expected)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".pipe")] == []
+
+
+@pytest.mark.parametrize("fmt", ["hxl-csv", "parquet"])
+def test_dev_null_is_written_through(rw, store, fmt: str) -> None:
+    build_sample_store(store)
+    result = rw("export", "--format", fmt, "-o", os.devnull)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+# --- file modes ------------------------------------------------------------------------------
+
+
+def test_new_file_gets_the_usual_mode(rw, store, tmp_path: Path, umask_022: None) -> None:
+    out = tmp_path / "new.csv"
+    assert rw("export", "--format", "csv", "-o", str(out)).exit_code == 0
+    assert _mode(out) == 0o644
+    parquet = tmp_path / "new.parquet"
+    assert rw("export", "--format", "parquet", "-o", str(parquet)).exit_code == 0
+    assert _mode(parquet) == 0o644
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o444])
+def test_replaced_file_keeps_its_mode(rw, store, tmp_path: Path, umask_022: None,
+                                      mode: int) -> None:
+    out = tmp_path / "old.csv"
+    out.write_text("old", encoding="utf-8")
+    out.chmod(mode)
+    assert rw("export", "--format", "csv", "-o", str(out)).exit_code == 0
+    assert _mode(out) == mode and out.read_text(encoding="utf-8").startswith(HEADER)
+
+
+# --- paths that cannot be written ------------------------------------------------------------
+
+
+def _fails_in_one_line(rw, output: str, *words: str) -> str:
+    result = rw("export", "--format", "csv", "-o", output)
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and output in lines[0]
+    assert "column" not in lines[0]  # not the wording of a bad input row
+    for word in words:
+        assert word in lines[0]
+    return lines[0]
+
+
+def test_file_used_as_folder_is_one_line(rw, store, tmp_path: Path) -> None:
+    (tmp_path / "report.html").write_text("<html>", encoding="utf-8")
+    _fails_in_one_line(rw, str(tmp_path / "report.html" / "x.csv"), "Not a directory")
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc")
+def test_unwritable_special_folder_is_one_line(rw, store) -> None:
+    _fails_in_one_line(rw, "/proc/x.csv", "cannot write")
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
+                    reason="root may write in any folder")
+def test_folder_without_write_permission_is_one_line(rw, store, tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    try:
+        _fails_in_one_line(rw, str(locked / "x.csv"), "Permission denied")
+    finally:
+        locked.chmod(0o700)
+
+
+def test_missing_folder_reads_naturally(rw, store, tmp_path: Path) -> None:
+    _fails_in_one_line(rw, str(tmp_path / "missing" / "x.csv"), "does not exist")
+
+
+
+def test_permission_denied_is_one_line_even_as_root(rw, store, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from rescuewatch.export import outputs
+
+    def refuse(target: Path) -> Path:
+        raise PermissionError(13, "Permission denied", str(target.parent / ".x.part"))
+
+    monkeypatch.setattr(outputs, "_create_beside", refuse)
+    line = _fails_in_one_line(rw, str(tmp_path / "x.csv"), "Permission denied")
+    assert ".part" not in line  # the user's path is named, not the temporary file's
