@@ -59,6 +59,11 @@ def write_table(rows: Iterable[Mapping[str, Any]], out: TextIO, columns: list[st
 # --- formats ---------------------------------------------------------------------------------
 
 
+def _unknown_format(fmt: str) -> InputError:
+    return InputError(f"unknown export format {fmt!r} for --format",
+                      hint=f"choose from {', '.join(FORMATS)}")
+
+
 def _claim_writer(fmt: str) -> Callable[[Iterable[tuple[Any, Mapping[str, Any]]], TextIO], int]:
     if fmt == "csv":
         return lambda rows, out: native.write_csv(
@@ -76,8 +81,7 @@ def _claim_writer(fmt: str) -> Callable[[Iterable[tuple[Any, Mapping[str, Any]]]
         cols = list(acled.COLUMNS)
         return lambda rows, out: write_table(
             (acled.claim_row(c, e) for c, e in rows), out, cols, [cols])
-    raise InputError(f"unknown export format {fmt!r}", field="--format",
-                     hint=f"choose from {', '.join(FORMATS)}")
+    raise _unknown_format(fmt)
 
 
 def _incident_writer(fmt: str) -> Callable[[Iterable[Mapping[str, Any]], TextIO], int]:
@@ -96,16 +100,15 @@ def _incident_writer(fmt: str) -> Callable[[Iterable[Mapping[str, Any]], TextIO]
     if fmt == "acled-csv":
         cols = list(acled.COLUMNS)
         return lambda rows, out: write_table((acled.incident_row(r) for r in rows), out, cols, [cols])
-    raise InputError(f"unknown export format {fmt!r}", field="--format",
-                     hint=f"choose from {', '.join(FORMATS)}")
+    raise _unknown_format(fmt)
 
 
 def _write_parquet(store: Store, output: str, level: str, flt: ExportFilter) -> int:
     from rescuewatch.export import parquet
 
     if output == "-":
-        raise InputError("Parquet is binary and needs a file", field="--output",
-                         hint="pass -o FILE.parquet")
+        raise InputError("--output is required for parquet: it is binary and not written to "
+                         "the terminal", hint="pass -o FILE.parquet")
     with file_output(output) as tmp:
         if level == "claims":
             records: Iterable[dict[str, Any]] = (
@@ -140,10 +143,10 @@ def write(store: Store, fmt: str, output: str, *, level: str = "claims",
         The number of rows (claims, incidents or features) written.
     """
     if level not in LEVELS:
-        raise InputError(f"unknown level {level!r}", field="--level", hint="claims or incidents")
+        raise InputError(f"unknown level {level!r} for --level",
+                         hint="choose claims or incidents")
     if fmt not in FORMATS:
-        raise InputError(f"unknown export format {fmt!r}", field="--format",
-                         hint=f"choose from {', '.join(FORMATS)}")
+        raise _unknown_format(fmt)
     base = flt or ExportFilter()
     flt = ExportFilter(protected_only=protected_only or base.protected_only, country=base.country,
                        since=base.since, until=base.until, category=base.category)

@@ -198,7 +198,24 @@ def test_parquet_claims_have_victims_as_list_of_structs(rw, store: Store, tmp_pa
 
 def test_parquet_needs_a_file(rw, store: Store) -> None:
     result = rw("export", "--format", "parquet")
-    assert result.exit_code != 0 and "needs a file" in result.output
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        "Error: --output is required for parquet: it is binary and not written to the "
+        "terminal (pass -o FILE.parquet)")
+
+
+@pytest.mark.parametrize(("fmt", "level", "message"), [
+    ("xlsx", "claims", "unknown export format 'xlsx' for --format (choose from hxl-csv, "),
+    ("csv", "events", "unknown level 'events' for --level (choose claims or incidents)"),
+])
+def test_bad_format_or_level_reads_naturally(store: Store, fmt: str, level: str,
+                                             message: str) -> None:
+    from rescuewatch.errors import InputError
+    from rescuewatch.export import write_export
+
+    with pytest.raises(InputError) as caught:
+        write_export(store, fmt, "-", level=level)
+    assert str(caught.value).startswith(message) and "column" not in str(caught.value)
 
 
 # --- incidents ---------------------------------------------------------------------------------
