@@ -31,7 +31,8 @@ class RescuewatchError(Exception):
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.field:
-            where.append(f"column {self.field!r}")
+            # a command-line option is named as typed; "column" is for fields of input rows
+            where.append(self.field if self.field.startswith("-") else f"column {self.field!r}")
         text = (", ".join(where) + ": " if where else "") + self.message
         if self.hint:
             text += f" ({self.hint})"
