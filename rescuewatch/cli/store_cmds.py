@@ -196,8 +196,19 @@ def export(fmt: str, level: str, output: str, protected_only: bool, country: str
     from rescuewatch.export import write_export
 
     store = open_store(db, create=False)
+    left_out = 0
+
+    def count_left_out(claim: Any) -> None:
+        nonlocal left_out
+        left_out += 1
+
     count = write_export(store, fmt, output, level=level, protected_only=protected_only,
                          country=country, since=since.date() if since else None,
-                         until=until.date() if until else None, category=category)
+                         until=until.date() if until else None, category=category,
+                         on_left_out=count_left_out)
     if output != "-":
         click.echo(f"wrote {count} {level} to {output}", err=True)
+    if left_out:
+        # say so: a reader comparing row counts with another format would otherwise wonder
+        click.echo(f"left out {left_out} aggregate claim{'s' if left_out > 1 else ''} "
+                   f"({fmt} has one row per event; the other formats keep them)", err=True)

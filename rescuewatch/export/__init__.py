@@ -8,13 +8,18 @@ Columns of every format are listed in docs/exports.md.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rescuewatch.model import Claim
 
 
 def write_export(store: Any, fmt: str, output: str, *, level: str = "claims",
                  protected_only: bool = False, country: str | None = None,
                  since: dt.date | None = None, until: dt.date | None = None,
-                 category: str | None = None) -> int:
+                 category: str | None = None,
+                 on_left_out: Callable[[Claim], None] | None = None) -> int:
     """Write the store's claims or incidents to ``output`` in ``fmt``; returns the row count.
 
     Parameters
@@ -31,9 +36,12 @@ def write_export(store: Any, fmt: str, output: str, *, level: str = "claims",
         Only rows about protected people or objects.
     country, since, until, category
         Optional filters: ISO-2 country, first and last start date (inclusive), victim category.
+    on_left_out
+        Called with each claim the format leaves out (aggregate statements in ``acled-csv``).
     """
     from rescuewatch.export.writers import write
     from rescuewatch.store.exports import ExportFilter
 
     flt = ExportFilter(country=country, since=since, until=until, category=category)
-    return write(store, fmt, output, level=level, protected_only=protected_only, flt=flt)
+    return write(store, fmt, output, level=level, protected_only=protected_only, flt=flt,
+                 on_left_out=on_left_out)

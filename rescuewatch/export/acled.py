@@ -12,13 +12,16 @@ of ACLED's coding, documented column by column in docs/exports.md:
 
 Columns rescuewatch does not model (``inter1``, ``interaction``, ``admin2`` ...) are empty, except
 for claims that came from an ACLED file, which keep ACLED's original values.
+
+Aggregate statements ("11 medical workers killed since the start of the year") are left out
+(:func:`events_only`): an ACLED row is one event, and tools sum ``fatalities`` over rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from rescuewatch.export.records import perpetrators_text, victims_summary
@@ -92,6 +95,16 @@ def _notes(description: str | None, victims: str | None, perpetrator: str | None
     if perpetrator:
         parts.append(f"Perpetrator as alleged by {source or 'the source'}: {perpetrator}.")
     return " ".join(parts) or None
+
+
+def events_only(rows: Iterable[tuple[Claim, Mapping[str, Any]]],
+                on_left_out: Callable[[Claim], None]) -> Iterator[tuple[Claim, Mapping[str, Any]]]:
+    """The claims of ``rows`` that are events; ``on_left_out`` is called with each aggregate."""
+    for claim, extra in rows:
+        if claim.is_aggregate:
+            on_left_out(claim)
+        else:
+            yield claim, extra
 
 
 def claim_row(claim: Claim, extra: Mapping[str, Any]) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from rescuewatch.errors import InputError
 from rescuewatch.export import acled, geojson, hxl, native
 from rescuewatch.export.outputs import file_output, text_output
 from rescuewatch.export.records import flat_claim, flat_incident
+from rescuewatch.model import Claim
 from rescuewatch.store.core import Store
 from rescuewatch.store.exports import ExportFilter, iter_export_claims, iter_export_incidents
 
@@ -64,7 +65,8 @@ def _unknown_format(fmt: str) -> InputError:
                       hint=f"choose from {', '.join(FORMATS)}")
 
 
-def _claim_writer(fmt: str) -> Callable[[Iterable[tuple[Any, Mapping[str, Any]]], TextIO], int]:
+def _claim_writer(fmt: str, on_left_out: Callable[[Claim], None],
+                  ) -> Callable[[Iterable[tuple[Claim, Mapping[str, Any]]], TextIO], int]:
     if fmt == "csv":
         return lambda rows, out: native.write_csv(
             (native.claim_record(c, e) for c, e in rows), out, native.CLAIM_COLUMNS)
@@ -80,7 +82,8 @@ def _claim_writer(fmt: str) -> Callable[[Iterable[tuple[Any, Mapping[str, Any]]]
     if fmt == "acled-csv":
         cols = list(acled.COLUMNS)
         return lambda rows, out: write_table(
-            (acled.claim_row(c, e) for c, e in rows), out, cols, [cols])
+            (acled.claim_row(c, e) for c, e in acled.events_only(rows, on_left_out)), out, cols,
+            [cols])
     raise _unknown_format(fmt)
 
 
@@ -119,7 +122,8 @@ def _write_parquet(store: Store, output: str, level: str, flt: ExportFilter) -> 
 
 
 def write(store: Store, fmt: str, output: str, *, level: str = "claims",
-          protected_only: bool = False, flt: ExportFilter | None = None) -> int:
+          protected_only: bool = False, flt: ExportFilter | None = None,
+          on_left_out: Callable[[Claim], None] | None = None) -> int:
     """Export claims or incidents of ``store`` to ``output`` ("-" = stdout) in ``fmt``.
 
     Parameters
@@ -136,6 +140,9 @@ def write(store: Store, fmt: str, output: str, *, level: str = "claims",
         Only claims (incidents) about protected people or objects.
     flt
         Further filters (country, dates, victim category); ``protected_only`` is added to it.
+    on_left_out
+        Called with each claim the format leaves out: ``acled-csv`` has no place for aggregate
+        statements, which are not events.
 
     Returns
     -------
@@ -154,5 +161,6 @@ def write(store: Store, fmt: str, output: str, *, level: str = "claims",
         return _write_parquet(store, output, level, flt)
     with text_output(output) as out:
         if level == "claims":
-            return _claim_writer(fmt)(iter_export_claims(store, flt), out)
+            writer = _claim_writer(fmt, on_left_out or (lambda claim: None))
+            return writer(iter_export_claims(store, flt), out)
         return _incident_writer(fmt)(iter_export_incidents(store, flt), out)

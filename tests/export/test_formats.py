@@ -161,6 +161,22 @@ def test_acled_layout_and_mapping(rw, store: Store, tmp_path: Path) -> None:
     assert unknown["event_type"] == "Violence against civilians" and unknown["latitude"] == ""
 
 
+def test_acled_leaves_out_aggregate_statements(rw, store: Store, tmp_path: Path) -> None:
+    build_sample_store(store)
+    out = tmp_path / "acled.csv"
+    result = rw("export", "--format", "acled-csv", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    ids = [r[0] for r in read_csv(out)[1:]]
+    assert ids == ["RW-C1", "RW-C2", "RW-C4", "RW-C5"]  # RW-C3: "+19 aid workers killed since 2022"
+    assert "wrote 4 claims" in result.stderr
+    assert "left out 1 aggregate claim " in result.stderr
+    to_stdout = rw("export", "--format", "acled-csv")
+    assert "left out 1 aggregate claim " in to_stdout.stderr
+    assert "left out" not in to_stdout.stdout and len(read_csv(out)) == 5
+    other = rw("export", "--format", "hxl-csv", "-o", str(tmp_path / "hxl.csv"))
+    assert "left out" not in other.stderr  # every other format keeps them, flagged
+
+
 def test_acled_reader_reads_our_acled_csv(rw, store: Store, tmp_path: Path) -> None:
     pytest.importorskip("rescuewatch.ingest.acled", reason="the ACLED reader is not built yet")
     build_sample_store(store)
