@@ -4,12 +4,26 @@ Hashtags come from the HXL core dictionary (https://hxlstandard.org); attributes
 and the few that HXL does not define (``+perp``, ``+alleged``, ``+claim``) follow the practice
 of Insecurity Insight's HDX releases. Columns whose values are not dates or numbers stay off
 ``#date`` and ``#affected``, so libhxl's default schema (which types those tags) accepts the
-file. See docs/exports.md for the column list.
+file. Text is written on one line (:func:`one_line`), which that schema also asks for. See
+docs/exports.md for the column list.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from rescuewatch.model import VICTIM_CATEGORIES
+
+
+def one_line(row: Mapping[str, Any]) -> dict[str, Any]:
+    """``row`` with every run of whitespace in its texts (line breaks too) made one space.
+
+    libhxl's default schema warns on a line break, a double space or a space at either end of
+    a cell ("Found extra whitespace"); certainty rationales are several lines, and source texts
+    keep their double spaces. The other formats keep texts exactly.
+    """
+    return {k: " ".join(v.split()) if isinstance(v, str) else v for k, v in row.items()}
 
 _COUNT_TITLES = {"killed": "killed", "injured": "injured", "affected": "other harm (count)"}
 

@@ -75,7 +75,8 @@ def _claim_writer(fmt: str, on_left_out: Callable[[Claim], None],
     if fmt == "hxl-csv":
         names = list(hxl.CLAIM_TAGS)
         heads = [[hxl.CLAIM_TAGS[n][0] for n in names], [hxl.CLAIM_TAGS[n][1] for n in names]]
-        return lambda rows, out: write_table((flat_claim(c, e) for c, e in rows), out, names, heads)
+        return lambda rows, out: write_table(
+            (hxl.one_line(flat_claim(c, e)) for c, e in rows), out, names, heads)
     if fmt == "geojson":
         return lambda rows, out: geojson.write_features(
             (flat_claim(c, e) for c, e in rows), out, "claim_id")
@@ -96,7 +97,8 @@ def _incident_writer(fmt: str) -> Callable[[Iterable[Mapping[str, Any]], TextIO]
     if fmt == "hxl-csv":
         names = list(hxl.INCIDENT_TAGS)
         heads = [[hxl.INCIDENT_TAGS[n][0] for n in names], [hxl.INCIDENT_TAGS[n][1] for n in names]]
-        return lambda rows, out: write_table((flat_incident(r) for r in rows), out, names, heads)
+        return lambda rows, out: write_table(
+            (hxl.one_line(flat_incident(r)) for r in rows), out, names, heads)
     if fmt == "geojson":
         return lambda rows, out: geojson.write_features(
             (flat_incident(r) for r in rows), out, "incident_id")
