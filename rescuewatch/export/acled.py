@@ -4,7 +4,8 @@ The layout lets tools built for ACLED exports read rescuewatch data. It is an *a
 of ACLED's coding, documented column by column in docs/exports.md:
 
 - ``event_type`` / ``sub_event_type``: a claim read from an ACLED file keeps ACLED's own values;
-  any other claim is mapped from its weapon (:data:`WEAPON_EVENT_TYPES`).
+  any other claim is mapped from its weapon (:data:`WEAPON_EVENT_TYPES`), or without one from
+  UCDP's type of violence (:data:`EVENT_TYPE_EVENTS`).
 - ``actor1`` is the perpetrator **as alleged by** the claim's source (named in ``source``),
   never an established fact; incidents list every alleged perpetrator with its sources.
 - ``fatalities`` is empty when no number is known (ACLED would write 0; rescuewatch never
@@ -48,6 +49,14 @@ WEAPON_EVENT_TYPES: dict[str | None, tuple[str, str, str]] = {
 }
 #: Other, unknown or missing weapons: an attack on people who are protected as civilians.
 DEFAULT_EVENT_TYPE = ("Political violence", "Violence against civilians", "Attack")
+#: A claim with no weapon, from a dataset whose event type says who fought whom (UCDP's type
+#: of violence): fighting between armed parties is a battle, not an attack on civilians.
+BATTLE = ("Political violence", "Battles", "Armed clash")
+EVENT_TYPE_EVENTS: dict[str, tuple[str, str, str]] = {
+    "state-based conflict": BATTLE,
+    "non-state conflict": BATTLE,
+    "one-sided violence": DEFAULT_EVENT_TYPE,
+}
 
 TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3}
 GEO_PRECISION = {
@@ -111,7 +120,8 @@ def claim_row(claim: Claim, extra: Mapping[str, Any]) -> dict[str, Any]:
     """One claim in ACLED's columns."""
     acled = _from_acled(claim, extra)
     row: dict[str, Any] = {c: acled.get(c) for c in COLUMNS}
-    disorder, event_type, sub_event = WEAPON_EVENT_TYPES.get(claim.weapon, DEFAULT_EVENT_TYPE)
+    disorder, event_type, sub_event = WEAPON_EVENT_TYPES.get(
+        claim.weapon, EVENT_TYPE_EVENTS.get((claim.event_type or "").lower(), DEFAULT_EVENT_TYPE))
     if acled:
         event_type = acled.get("event_type") or claim.event_type or event_type
         sub_event = acled.get("sub_event_type") or sub_event

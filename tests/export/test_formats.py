@@ -329,3 +329,22 @@ def test_export_file_appears_complete(rw, store: Store, tmp_path: Path) -> None:
     assert rw("export", "--format", "csv", "-o", str(out)).exit_code == 0
     assert out.read_text(encoding="utf-8").startswith("rescuewatch_schema,")
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
+@pytest.mark.parametrize(("event_type", "weapon", "expected"), [
+    ("state-based conflict", None, ("Battles", "Armed clash")),
+    ("non-state conflict", None, ("Battles", "Armed clash")),
+    ("one-sided violence", None, ("Violence against civilians", "Attack")),
+    ("state-based conflict", "artillery", ("Explosions/Remote violence",
+                                           "Shelling/artillery/missile attack")),
+    (None, None, ("Violence against civilians", "Attack")),
+])
+def test_acled_event_type_of_a_ucdp_claim(event_type: str | None, weapon: str | None,
+                                          expected: tuple[str, str]) -> None:
+    from rescuewatch.export.acled import claim_row
+    from rescuewatch.model import Claim
+
+    row = claim_row(Claim(event_type=event_type, weapon=weapon, row_ref="1", extractor="ucdp"),
+                    {"source_key": "ucdp"})
+    assert (row["event_type"], row["sub_event_type"]) == expected
+    assert row["disorder_type"] == "Political violence"
