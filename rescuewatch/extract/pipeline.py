@@ -285,6 +285,14 @@ def _is_context(seg: Segment) -> bool:
     )
 
 
+def _event_end(sentence: Sentence) -> int:
+    """Where a sentence's report of an event ends: where a statistic in it begins, if one
+    does (a sentence that is all statistic gives no event text, and no evidence span)."""
+    if sentence.aggregate_from is None:
+        return sentence.end
+    return min(sentence.end, sentence.aggregate_from)
+
+
 def _claim(text: str, seg: Segment, date: dates_mod.DateHit | None, lead_party: PartyRef | None,
            lead_place: PlaceHit | None, lang: str, summary: set[int] | None = None) -> Claim:
     place_hit = _place_of(seg)
@@ -302,9 +310,8 @@ def _claim(text: str, seg: Segment, date: dates_mod.DateHit | None, lead_party: 
     weapon = _weapon_of(seg, summary or set())
     victims = _victims(seg)
     repeat = any(p.s.repeat and not p.s.negative for p in seg.parts)
-    evidence = [Evidence(p.s.start, min(p.s.end, p.s.aggregate_from or p.s.end),
-                         text[p.s.start : min(p.s.end, p.s.aggregate_from or p.s.end)], "sentence")
-                for p in seg.parts]
+    evidence = [Evidence(p.s.start, end, text[p.s.start : end], "sentence")
+                for p in seg.parts if (end := _event_end(p.s)) > p.s.start]
     claim = Claim(
         date=date.span if date and date.span else DateSpan(),
         place=place,

@@ -104,6 +104,28 @@ def test_evidence_spans_are_exact(extract: Extract) -> None:
             assert text[ev.start : ev.end] == ev.text
 
 
+def test_a_statistic_sentence_gives_no_empty_evidence(extract: Extract) -> None:
+    # the last sentence is all statistic: it may join the claim, but as no empty span
+    text = ("An ambulance crew came under artillery fire in Donetsk on Friday, killing a "
+            "paramedic. Officials blamed the other side. Since the start of the year 11 medical "
+            "workers have been killed in the region.")
+    claims = extract(text, "2015-01-31", "en")
+    assert claims
+    for claim in claims:
+        assert claim.evidence
+        for ev in claim.evidence:
+            assert ev.end > ev.start and ev.text.strip() and text[ev.start : ev.end] == ev.text
+
+
+def test_the_example_reports_have_no_empty_evidence(extract: Extract) -> None:
+    from tests.conftest import ROOT
+
+    for path in sorted((ROOT / "examples").rglob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        for claim in extract(text, None, None):
+            assert all(ev.text.strip() for ev in claim.evidence), path.name
+
+
 def test_language_is_detected(extract: Extract) -> None:
     from rescuewatch.extract.language import detect
 
