@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, func, insert, inspect, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError
 
 from rescuewatch.errors import IntegrityError, StoreError
 from rescuewatch.model import Source
@@ -92,6 +92,25 @@ def _write_ahead_log(raw: Any) -> None:
         raw.execute("PRAGMA journal_mode=WAL")
 
 
+def _check_sqlite_file(path: Path, create: bool) -> None:
+    if not create and not path.exists():
+        raise StoreError(
+            f"no store at {path}",
+            hint="run `rescuewatch ingest` or `rescuewatch run` first, or pass --db",
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def _open_error(engine: Engine, exc: DatabaseError) -> StoreError:
+    """The one-line error for a store that cannot be opened or migrated."""
+    if type(exc.orig) is sqlite3.DatabaseError:  # no subclass: the file is no SQLite database
+        return StoreError(
+            f"{engine.url.database} is not a rescuewatch store",
+            hint=f"SQLite: {exc.orig}; give --db a rescuewatch store, or a new file name to start one",
+        )
+    return StoreError(f"cannot open or migrate the store: {exc.orig}")
+
+
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
@@ -124,13 +143,7 @@ class Store:
         if parsed.get_backend_name() == "sqlite":
             db = parsed.database
             if db and db != ":memory:":
-                path = Path(db)
-                if not create and not path.exists():
-                    raise StoreError(
-                        f"no store at {path}",
-                        hint="run `rescuewatch ingest` or `rescuewatch run` first, or pass --db",
-                    )
-                path.parent.mkdir(parents=True, exist_ok=True)
+                _check_sqlite_file(Path(db), create)
         try:
             engine = create_engine(url, future=True)
         except Exception as exc:  # noqa: BLE001 - missing driver, bad options
@@ -158,8 +171,8 @@ class Store:
                     return
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, revision)
-        except OperationalError as exc:
-            raise StoreError(f"cannot open or migrate the store: {exc.orig}") from exc
+        except DatabaseError as exc:
+            raise _open_error(self.engine, exc) from exc
 
     def _at_head(self, conn: Connection) -> bool:
         from alembic.runtime.migration import MigrationContext

@@ -6,6 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from click.testing import Result
+
 from tests.conftest import Invoker
 
 
@@ -65,3 +68,27 @@ def test_folder_notes_are_passed_over_unless_named(tmp_path: Path) -> None:
     (tmp_path / "report.txt").write_text("A paramedic was injured.", encoding="utf-8")
     assert expand([str(tmp_path)]) == [str(tmp_path / "report.txt")]
     assert expand([str(tmp_path / "README.md")]) == [str(tmp_path / "README.md")]
+
+
+READING_COMMANDS = [("stats",), ("verify",), ("export", "--format", "csv")]
+
+
+def _one_line_store_error(result: Result) -> str:
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert result.exit_code == 3, result.output
+    assert len(lines) == 1, result.output
+    return lines[0]
+
+
+@pytest.mark.parametrize("args", [*READING_COMMANDS, ("ingest", "report.txt")])
+def test_a_file_that_is_not_a_database_is_a_one_line_store_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "report.txt").write_text("A paramedic was injured.", encoding="utf-8")
+    (tmp_path / "notadb.txt").write_bytes(b"hello\n")
+    line = _one_line_store_error(Invoker("notadb.txt")(*args))
+    assert "notadb.txt is not a rescuewatch store" in line and "file is not a database" in line
+    assert "--db" in line  # says how to fix it
+    assert (tmp_path / "notadb.txt").read_bytes() == b"hello\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notadb.txt", "report.txt"]

@@ -154,3 +154,12 @@ def test_sqlite_file_is_a_plain_sqlite_database(db_url: str) -> None:
     path = db_url.removeprefix("sqlite:///")
     with sqlite3.connect(path) as conn:
         assert conn.execute("select version_num from alembic_version").fetchone() is not None
+
+
+def test_a_file_that_is_not_a_database_is_a_store_error(tmp_path: Path) -> None:
+    other = tmp_path / "notes.txt"
+    other.write_bytes(b"hello\n")
+    for create in (False, True):
+        with pytest.raises(StoreError, match="is not a rescuewatch store.*file is not a database"):
+            Store.open(f"sqlite:///{other}", create=create)
+    assert other.read_bytes() == b"hello\n"
