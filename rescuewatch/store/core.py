@@ -93,11 +93,14 @@ def _write_ahead_log(raw: Any) -> None:
 
 
 def _check_sqlite_file(path: Path, create: bool) -> None:
-    if not create and not path.exists():
-        raise StoreError(
-            f"no store at {path}",
-            hint="run `rescuewatch ingest` or `rescuewatch run` first, or pass --db",
-        )
+    """Refuse a missing or empty file unless creating: SQLite would make a new store of it,
+    and a command that only reads would report on that empty store as if on the real one."""
+    if not create:
+        hint = "run `rescuewatch ingest` or `rescuewatch run` first, or pass --db"
+        if not path.exists():
+            raise StoreError(f"no store at {path}", hint=hint)
+        if path.is_file() and path.stat().st_size == 0:
+            raise StoreError(f"{path} is empty: not a rescuewatch store", hint=hint)
     path.parent.mkdir(parents=True, exist_ok=True)
 
 

@@ -92,3 +92,26 @@ def test_a_file_that_is_not_a_database_is_a_one_line_store_error(
     assert "--db" in line  # says how to fix it
     assert (tmp_path / "notadb.txt").read_bytes() == b"hello\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notadb.txt", "report.txt"]
+
+
+@pytest.mark.parametrize("args", READING_COMMANDS)
+def test_commands_reading_an_empty_file_refuse_it_and_leave_it_empty(
+    tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    zero = tmp_path / "zero.db"
+    zero.write_bytes(b"")
+    line = _one_line_store_error(Invoker(str(zero))(*args))
+    assert "zero.db is empty: not a rescuewatch store" in line and "rescuewatch ingest" in line
+    assert zero.read_bytes() == b""
+    assert [p.name for p in tmp_path.iterdir()] == ["zero.db"]
+
+
+def test_ingest_makes_a_store_of_an_empty_file_as_of_a_missing_one(tmp_path: Path) -> None:
+    zero = tmp_path / "zero.db"
+    zero.write_bytes(b"")
+    report = tmp_path / "report.txt"
+    report.write_text("A paramedic was injured.", encoding="utf-8")
+    invoker = Invoker(str(zero))
+    assert invoker("ingest", str(report)).exit_code == 0
+    result = invoker("stats", "--json")
+    assert result.exit_code == 0 and '"documents": 1' in result.output

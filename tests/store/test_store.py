@@ -156,6 +156,14 @@ def test_sqlite_file_is_a_plain_sqlite_database(db_url: str) -> None:
         assert conn.execute("select version_num from alembic_version").fetchone() is not None
 
 
+def test_an_empty_file_is_not_a_store_when_not_creating(tmp_path: Path) -> None:
+    zero = tmp_path / "zero.db"
+    zero.write_bytes(b"")
+    with pytest.raises(StoreError, match="is empty: not a rescuewatch store"):
+        Store.open(f"sqlite:///{zero}", create=False)
+    assert zero.read_bytes() == b""
+
+
 def test_a_file_that_is_not_a_database_is_a_store_error(tmp_path: Path) -> None:
     other = tmp_path / "notes.txt"
     other.write_bytes(b"hello\n")
