@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, func, insert, inspect, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError
+from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError
 
 from rescuewatch.errors import IntegrityError, StoreError
 from rescuewatch.model import Source
@@ -216,7 +216,22 @@ class Store:
                 trans.commit()
             finally:
                 if raw is not None:
-                    _end_bulk(raw, journal)
+                    self._after_bulk(conn, raw, journal)
+
+    def _after_bulk(self, conn: Connection, raw: Any, journal: bool) -> None:
+        """Undo a bulk transaction's settings, also when Ctrl-C cut a statement short.
+
+        SQLAlchemy invalidates its connection when an exit exception (Ctrl-C) interrupts a
+        statement it runs, closing the driver's connection, which rolls the transaction back.
+        Any use of that connection would then raise and hide the interruption, so the log is
+        restored by a new connection, whose connect sets WAL.
+        """
+        if not conn.invalidated:
+            _end_bulk(raw, journal)
+        elif journal:
+            # another connection holding the file blocks the switch; its own connect sets WAL
+            with contextlib.suppress(DBAPIError), self.engine.connect():
+                pass
 
     def dispose(self) -> None:
         self.engine.dispose()

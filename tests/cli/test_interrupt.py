@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from rescuewatch.model import Claim, DateSpan, Place, Victim
 from rescuewatch.store import Store
+from tests.conftest import Invoker
 from tests.export.factory import SOURCE_A, add_document, build_sample_store
 
 
@@ -80,5 +83,65 @@ def test_interrupted_ingest_leaves_the_store_unchanged(tmp_path: Path, how: int)
     reopened = Store.open(f"sqlite:///{db}", create=False)
     try:
         assert all(item["status"] == "ok" for item in reopened.verify())
+    finally:
+        reopened.dispose()
+
+
+def _ctrl_c_storing_raw_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C from now on while a statement storing raw bytes runs inside SQLAlchemy, which
+    then invalidates (closes) the driver's connection: the case that printed a traceback."""
+    from sqlalchemy.engine.default import DefaultDialect
+
+    real = DefaultDialect.do_execute
+
+    def interrupted(self: Any, cursor: Any, statement: str, *args: Any, **kwargs: Any) -> None:
+        if statement.startswith("INSERT INTO blobs"):
+            raise KeyboardInterrupt
+        real(self, cursor, statement, *args, **kwargs)
+
+    monkeypatch.setattr(DefaultDialect, "do_execute", interrupted)
+
+
+def _journal_mode(path: Path) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        return str(conn.execute("PRAGMA journal_mode").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_ctrl_c_in_a_bulk_transaction_reaches_the_caller_and_wal_comes_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "store.db"
+    store = Store.open(f"sqlite:///{db}")
+    build_sample_store(store)
+    before = _dump(db)
+    _ctrl_c_storing_raw_bytes(monkeypatch)
+    data = b"raw bytes"
+    with pytest.raises(KeyboardInterrupt), store.transaction(bulk=True) as conn:
+        store.put_blob(conn, hashlib.sha256(data).hexdigest(), [data])
+    assert _journal_mode(db) == "wal"  # before any other use of the store, which would set it
+    assert _dump(db) == before
+    assert store.count("documents") > 0  # the store is still usable
+    store.dispose()
+
+
+def test_ctrl_c_storing_a_large_file_is_the_one_line_interruption(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fixtures: Path
+) -> None:
+    from rescuewatch.ingest import pipeline
+
+    _ctrl_c_storing_raw_bytes(monkeypatch)
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", 0)  # a bulk ingest of a small file
+    monkeypatch.setenv(pipeline.WORKER_ENV, "0")
+    db = tmp_path / "store.db"
+    result = Invoker(f"sqlite:///{db}")("ingest", str(fixtures / "ingest" / "acled_current.csv"))
+    assert result.exit_code == 130
+    assert result.output.strip() == "Error: interrupted: the input being read was not stored"
+    assert _journal_mode(db) == "wal"
+    reopened = Store.open(f"sqlite:///{db}", create=False)
+    try:
+        assert reopened.count("documents") == 0 and reopened.count("blobs") == 0
     finally:
         reopened.dispose()
