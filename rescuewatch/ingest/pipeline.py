@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import pickle
 import queue
+import signal
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -419,13 +420,25 @@ class _Workers:
         self.ctx = ctx
         self.receives: list[Any] = []
         self.processes: list[Any] = []
-        for source in sources:
-            receive, send = mp.Pipe(duplex=False)
-            self.receives.append(receive)
-            # each worker gets the reading ends open so far, its own and its elders', to close
-            self.processes.append(mp.Process(target=_produce, daemon=True,
-                                             args=(source, send, list(self.receives), ctx)))
-            self.processes[-1].start()
+        try:
+            for source in sources:
+                self._start(mp, source, ctx)
+        except BaseException:  # Ctrl-C included: the workers started so far stop
+            self.close()
+            raise
+
+    def _start(self, mp: Any, source: Callable[[], Iterable[RowBatch | ChunkMark]],
+               ctx: ReadContext) -> None:
+        receive, send = mp.Pipe(duplex=False)
+        self.receives.append(receive)
+        # each worker gets the reading ends open so far, its own and its elders', to close
+        process = mp.Process(target=_produce, daemon=True,
+                             args=(source, send, list(self.receives), ctx))
+        try:
+            with _sigint_held():
+                process.start()
+                self.processes.append(process)
+        finally:
             send.close()
 
     def __iter__(self) -> Iterator[RowBatch]:
@@ -453,9 +466,25 @@ class _Workers:
         for process in self.processes:
             if process.is_alive():
                 process.terminate()
-        for process, receive in zip(self.processes, self.receives, strict=True):
+        for process in self.processes:
             process.join()
+        for receive in self.receives:
             receive.close()
+
+
+@contextmanager
+def _sigint_held() -> Iterator[None]:
+    """SIGINT held back while a worker is forked, and delivered after.
+
+    Python runs its at-fork hooks (logging's, ...) in the parent after a fork; Ctrl-C
+    landing in one is only printed as "Exception ignored" and the ingest went on to store the
+    file. Held, it raises here once the fork is over. The worker unblocks it for itself.
+    """
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a held Ctrl-C raises here
 
 
 def _produce(source: Callable[[], Iterable[RowBatch | ChunkMark]], send: Any,
@@ -478,6 +507,7 @@ def _produce(source: Callable[[], Iterable[RowBatch | ChunkMark]], send: Any,
 
     outbox = _Outbox(send)
     try:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held while forking
         for batch in source():
             if isinstance(batch, ChunkMark):
                 outbox.put((batch.kind, batch.position, new_skipped()))

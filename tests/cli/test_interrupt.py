@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import multiprocessing
+import os
 import signal
 import sqlite3
 import subprocess
@@ -143,5 +145,52 @@ def test_ctrl_c_storing_a_large_file_is_the_one_line_interruption(
     reopened = Store.open(f"sqlite:///{db}", create=False)
     try:
         assert reopened.count("documents") == 0 and reopened.count("blobs") == 0
+    finally:
+        reopened.dispose()
+
+
+class _SigintAtFork:
+    """Sends this process SIGINT from an at-fork hook, once, when armed: a Ctrl-C landing
+    while a parsing worker is forked. Python ignores (only prints) an exception raised in
+    such a hook, so an unguarded fork swallowed the Ctrl-C and the ingest went on."""
+
+    armed = False
+    registered = False
+
+    @classmethod
+    def arm(cls) -> None:
+        if not cls.registered:  # a hook cannot be removed: it stays, disarmed, for later tests
+            os.register_at_fork(after_in_parent=cls._fire)
+            cls.registered = True
+        cls.armed = True
+
+    @classmethod
+    def _fire(cls) -> None:
+        if cls.armed:
+            cls.armed = False
+            os.kill(os.getpid(), signal.SIGINT)
+
+
+def test_ctrl_c_while_a_worker_is_forked_stops_the_ingest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fixtures: Path
+) -> None:
+    from rescuewatch.ingest import pipeline
+
+    if not pipeline.can_fork():
+        pytest.skip("no fork here (or other threads are running)")
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", 0)  # a small file through a worker
+    monkeypatch.setenv(pipeline.WORKER_ENV, "1")
+    db = tmp_path / "store.db"
+    _SigintAtFork.arm()
+    try:
+        result = Invoker(f"sqlite:///{db}")("ingest", str(fixtures / "ingest" / "acled_current.csv"))
+    finally:
+        _SigintAtFork.armed = False
+    assert result.output.strip() == "Error: interrupted: the input being read was not stored"
+    assert result.exit_code == 130
+    assert multiprocessing.active_children() == []
+    reopened = Store.open(f"sqlite:///{db}", create=False)
+    try:
+        assert reopened.count("documents") == 0
     finally:
         reopened.dispose()
