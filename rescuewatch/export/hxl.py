@@ -25,6 +25,7 @@ def one_line(row: Mapping[str, Any]) -> dict[str, Any]:
     """
     return {k: " ".join(v.split()) if isinstance(v, str) else v for k, v in row.items()}
 
+
 _COUNT_TITLES = {"killed": "killed", "injured": "injured", "affected": "other harm (count)"}
 
 #: flat claim key -> (header, HXL hashtag with attributes)
