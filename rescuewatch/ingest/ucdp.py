@@ -10,6 +10,12 @@ GED names the two sides of each event, not who struck whom: for one-sided violen
 (``type_of_violence`` 3) ``side_a`` is the actor UCDP holds responsible; for state-based and
 non-state conflict both sides are recorded as the parties *alleged by UCDP* to the event.
 
+GED codes no victim type, so its claims are context events (not about protected people). The
+``source_headline`` becomes the claim's description but is not read for categories: it is the
+headline of a source article, several joined by ";", and often about something else than the
+event (in the Syria file, of 138 headlines naming a hospital, a doctor or an aid convoy, many
+tell of a convoy arriving, a body thrown from a hospital roof, or other attacks that day).
+
 Precisions follow the GED codebook. ``date_prec``: 1 the day is known, 2 within 2-6 days,
 3 the week, 4 the month (or within 8-30 days), 5 the year. ``where_prec``: 1 the exact place,
 2 within about 25 km of it, 3 the second-order administrative unit, 4 the first-order unit,
