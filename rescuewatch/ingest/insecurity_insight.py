@@ -10,7 +10,12 @@ wherever they sit: before the header, right after it, or as the last row.
 Each row becomes one claim with the ``SiND Event ID`` (the incident number) as its row id.
 Coded counts become victims: health workers (or ``medic`` when every reported profession is an
 EMS one), health facilities, health transport (``ambulance``), patients, aid workers; the
-English event description adds categories it names (without counts). The ``Reported
+English event description adds categories it names (without counts). Hospital utilities
+affected (``EnergySupplies`` ...) count as harm to the health facility. The claim's killed and
+injured are the coded totals, 0 where the row codes 0 (an attack on a building, say), unknown
+only where no column gives a number. Looting of health supplies, obstructed access and a
+``Location of Incident`` that is a health building name no category of their own: the row is
+then about protected people or objects only if another column or the description says so. The ``Reported
 Perpetrator`` is kept as alleged by the dataset, its name preferred to its category.
 
 ``Geo Precision`` ``censored`` means the publisher withheld the location on purpose: it stays
@@ -75,6 +80,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "ht_taken": ("Health Transportation Stolen/Hijacked", "Health Transportation Abducted",
                  "Health Transportation Hijacked", "Health Transport Stolen"),
     "ems": ("Attacks on Emergency Medical Services", "Attack on Emergency Medical Services"),
+    "utilities": ("Hospital Utilities Affected", "Health Facility Utilities Affected"),
     "patients_killed": ("Patients Killed",),
     "patients_injured": ("Patients Injured",),
     "aw_killed": ("Aid Workers Killed",),
@@ -189,11 +195,14 @@ class _Builder:
         description = self._text(cells, "description")
         victims = self._victims(cells)
         victims += victims_from_text(description, (v.category for v in victims))
+        killed, injured = (self._total(cells, harm) for harm in ("killed", "injured"))
         return Claim(
             date=DateSpan(day, day, (date_precision(self._text(cells, "time_precision")) or "day")
                           if day else None),
             place=self._place(cells),
             victims=victims,
+            killed=killed,
+            injured=injured,
             weapon=weapon_from_text(self._text(cells, "weapon"), label=True),
             perpetrator=Perpetrator(self._perpetrator(cells), None),
             row_ref=self._text(cells, "id"),
@@ -202,6 +211,13 @@ class _Builder:
             description=description,
             original=self.table.original(cells),
         )
+
+    def _total(self, cells: list[Cell], harm: str) -> int | None:
+        """People killed (or injured) over the coded columns; 0 when the row codes 0, as it
+        does for an attack on a building, and ``None`` only when no column gives a number."""
+        counts = [self._count(cells, f"{who}_{harm}") for who in ("hw", "aw", "patients")]
+        known = [n for n in counts if n is not None]
+        return sum(known) if known else None
 
     def _place(self, cells: list[Cell]) -> Place:
         lat = lon = None
@@ -247,6 +263,11 @@ class _Builder:
             out.append(Victim("patient", *patients))
         facility = self._objects(cells, "hf", ("destroyed", "damaged"),
                                  ("entry", "occupied", "vicinity"))
+        utilities = self._text(cells, "utilities")
+        if utilities and utilities.lower() not in _NO_INFO:  # e.g. EnergySupplies
+            harm = f"utilities affected: {utilities}"
+            facility = (facility[0], f"{facility[1]};{harm}" if facility[1] else harm) \
+                if facility else (None, harm)
         if facility:
             out.append(Victim("health_facility", None, None, *facility))
         transport = self._objects(cells, "ht", ("destroyed", "damaged", "taken"), ())

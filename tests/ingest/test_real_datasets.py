@@ -136,6 +136,12 @@ def test_insecurity_insight_health_care_censored(shared_data: Path, store: Store
                if d[ems] == "AttacksOnEmergencyMedicalServices"}
     responders = set(victims(store, "medic")) | set(victims(store, "ambulance"))
     assert flagged and flagged <= responders
+    # hospital utilities hit (EnergySupplies) are harm to the facility
+    utilities = header.index("Hospital Utilities Affected")
+    hit = {r["id"] for r, d in zip(rows, data, strict=True) if d[utilities] == "EnergySupplies"}
+    facilities = victims(store, "health_facility")
+    assert hit and hit <= set(facilities)
+    assert all("utilities affected: EnergySupplies" in facilities[i]["harm"] for i in hit)
 
 
 def test_shcc_health_care_with_hashtag_row_two(shared_data: Path, store: Store) -> None:
@@ -147,6 +153,13 @@ def test_shcc_health_care_with_hashtag_row_two(shared_data: Path, store: Store) 
     with_transport = sum(1 for d in data if (d[destroyed] or 0) > 0)
     assert len(victims(store, "ambulance")) >= with_transport > 0
     assert sum(r["protected"] for r in rows) > 0.5 * len(rows)
+    # killed is the coded number, 0 included (a building hit, nobody killed), never dropped
+    hw_killed, hw_injured = header.index("Health Workers Killed"), header.index("Health Workers Injured")
+    coded = [(d[hw_killed], d[hw_injured]) for d in data]
+    assert [(r["killed"], r["injured"]) for r in rows] == [
+        (None if k is None else int(k), None if i is None else int(i)) for k, i in coded]
+    people = set(victims(store, "health_worker")) | set(victims(store, "medic"))
+    assert sum(1 for r in rows if r["killed"] == 0 and r["id"] not in people) > 1000
 
 
 def test_kika_aid_workers_hashtags_first_and_last(shared_data: Path, store: Store) -> None:
