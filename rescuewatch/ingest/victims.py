@@ -64,14 +64,25 @@ _TERMS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+_CARE_PLACES = (r"(?:hospitals?|clinics?|medical (?:centres?|centers?|facilit(?:y|ies)|points?)|"
+                r"health (?:centres?|centers?|facilit(?:y|ies)|posts?)|ambulances?|medics?|"
+                r"paramedics?|doctors?)\b")
+
 #: Phrases that name a protected category without saying it was affected: patients brought to
 #: a hospital, a hospital or medics quoted as the source of a casualty count.
 _NOT_HARM_SOURCE = (
     r"\b(?:taken|rushed|brought|transferred|transported|evacuated|admitted|sent|moved|"
-    r"referred|carried|airlifted|succumbed|died|dying|treated|treatment|receiving care)"
+    r"referred|carried|airlifted|succumbed|died|dying|treated|treatment|receiving care|"
+    r"rushing|bringing|transferring|transporting|evacuating|carrying)"
     r"(?: \w+){0,3} (?:to|in|at|by) (?:an? |the |nearby |local |several |two |a nearby )?"
-    r"(?:\w+ ){0,2}(?:hospitals?|clinics?|medical (?:centres?|centers?|facilit(?:y|ies)|points?)|"
-    r"ambulances?|medics?|paramedics?|doctors?)\b"
+    r"(?:\w+ ){0,2}" + _CARE_PLACES +
+    # journeys: going to or coming from a hospital is no harm to it ("returned fire" is)
+    r"|\b(?:on (?:his|her|their|its|the) way|en route|return(?:ing|ed)(?! fire)|"
+    r"travell?(?:ing|ed)|walking|dropp(?:ing|ed)(?: \w+){0,3} off)"
+    r"(?: \w+){0,3} (?:to|from|at) (?:an? |the |nearby |local )?(?:\w+ ){0,2}" + _CARE_PLACES +
+    # caring for patients names them without saying they were harmed
+    r"|\b(?:treating|tending(?: to)?|caring for|attending to|visiting|meet(?:ing)?|"
+    r"provid(?:e|es|ed|ing) [\w-]+(?: [\w-]+)? (?:to|for))(?: [\w-]+){0,2} patients?\b"
     r"|\b(?:according to|citing|cited|told|quoted|reported by|said)(?: \w+){0,3} "
     r"(?:hospital|medical|health|medics?|paramedics?|doctors?|rescuers?|civil defen[cs]e|"
     r"emergency services?)\b(?: \w+){0,2}"
@@ -122,13 +133,16 @@ def _automaton(stems: dict[str, tuple[str, ...]]) -> Any:
 
 
 #: Lower-case fragments at least one of which every match of :data:`_NOT_HARM_SOURCE`
-#: contains (a verb of its first branch, a word of its second, the second word of its third,
-#: or a name of its fourth). An ASCII text holding none of them is left as it is by
+#: contains (a verb of its first branch, a journey word of its second, a verb of its third,
+#: a word of its fourth, the second word of its fifth, or a name of its sixth). An ASCII text holding none of them is left as it is by
 #: ``patterns().not_harm.sub``.
 _NOT_HARM_STEMS = (
     "taken", "rushed", "brought", "transferred", "transported", "evacuated", "admitted", "sent",
     "moved", "referred", "carried", "airlifted", "succumbed", "died", "dying", "treated",
-    "treatment", "receiving care", "according to", "citing", "cited", "told", "quoted",
+    "treatment", "receiving care", "rushing", "bringing", "transferring", "transporting",
+    "evacuating", "carrying", " way", "en route", "return", "travel", "walking", "dropp",
+    "treating", "tending", "caring", "attending", "visiting", "meet", "provid",
+    "according to", "citing", "cited", "told", "quoted",
     "reported by", "said", "source", "official", "authorities", "ministry", "spokesm",
     "spokesperson", "director", "chief", "doctors without borders", "physicians for human rights",
     "medecins sans frontieres",

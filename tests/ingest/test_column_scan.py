@@ -44,6 +44,8 @@ WORDS = [
     "said", "saidhospital", "reportedly", "toldmedics", "was killed", "were injured", "in",
     "near", "the", "a", "village", "residents", "on 3 May 2022,", ";", ".", "(", ")", "-", "/",
     "'", "\"", "air/drone strike", "Air/Drone Strike", "jets", "planes", "aircraft",
+    "on their way to", "returning from", "returned fire at", "dropping", "off at", "en route to",
+    "treating", "COVID-19", "provides oxygen to", "to meet", "transporting", "health centre",
 ]
 
 

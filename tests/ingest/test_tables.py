@@ -134,6 +134,19 @@ def test_empty_file_has_no_header(tmp_path: Path) -> None:
         ("Five people were killed, according to hospital sources.", []),
         ("Clashes between two armed groups; four fighters killed.", []),
         ("Patients were moved out after the clinic was shelled.", ["health_facility", "patient"]),
+        # journeys to or from a hospital, and caring for patients, name them unharmed
+        ("An aid worker was shot while returning from dropping a patient off at a hospital.",
+         ["aid_worker"]),
+        ("Gunmen stopped aid workers transporting a pregnant patient to a maternity clinic.",
+         ["aid_worker"]),
+        ("Two nurses were abducted on their way to the health centre.", ["health_worker"]),
+        ("Two doctors who had been treating COVID-19 patients were arrested.", ["health_worker"]),
+        ("A drone struck a clinic while doctors were treating patients.",
+         ["health_worker", "health_facility"]),
+        # ... but not harm done there
+        ("Gunmen returned fire at the ambulance, wounding a paramedic.", ["ambulance", "medic"]),
+        ("Patients were evacuated from the hospital after it was shelled.",
+         ["health_facility", "patient"]),
     ],
 )
 def test_protected_categories_from_notes(text: str, expected: list[str]) -> None:
