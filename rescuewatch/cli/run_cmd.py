@@ -26,8 +26,8 @@ def _has(module: str) -> bool:
 @db_option
 @json_option
 def run(paths: tuple[str, ...], fmt: str, skip_bad_rows: bool, published: dt.datetime | None,
-        lang: str, encoding: str | None, report_path: str, no_report: bool, seed: int,
-        db: str | None, as_json: bool) -> None:
+        lang: str, encoding: str | None, date_order: str | None, report_path: str,
+        no_report: bool, seed: int, db: str | None, as_json: bool) -> None:
     """Run the main job: ingest, extract, link, assess, analyse and report.
 
     \b
@@ -37,7 +37,8 @@ def run(paths: tuple[str, ...], fmt: str, skip_bad_rows: bool, published: dt.dat
     """
     from rescuewatch.store.claims import stats
 
-    store, report = run_ingest(db, paths, fmt, read_context(skip_bad_rows, published, lang, encoding))
+    store, report = run_ingest(db, paths, fmt, read_context(skip_bad_rows, published, lang, encoding,
+                                                            date_order))
     summary: dict[str, object] = {"ingest": report.to_json()}
     if _has("rescuewatch.link.pipeline"):
         from rescuewatch.link.pipeline import link_store

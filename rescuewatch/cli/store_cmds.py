@@ -29,6 +29,10 @@ def ingest_options(func: Any) -> Any:
                          show_default=True, help="Language of text documents."),
             click.option("--encoding", default=None,
                          help="Text encoding of the inputs when not UTF-8 (e.g. cp1251)."),
+            click.option("--date-order", type=click.Choice(["dmy", "mdy"]), default=None,
+                         help="Order of slashed dates (4/2/2023) in datasets: day or month "
+                              "first. Default: as the file's first rows show, else the "
+                              "format's usual order."),
         ]
     ):
         func = option(func)
@@ -36,7 +40,7 @@ def ingest_options(func: Any) -> Any:
 
 
 def read_context(skip_bad_rows: bool, published: dt.datetime | None, lang: str,
-                 encoding: str | None) -> Any:
+                 encoding: str | None, date_order: str | None = None) -> Any:
     from rescuewatch.ingest.base import ReadContext
 
     return ReadContext(
@@ -44,6 +48,7 @@ def read_context(skip_bad_rows: bool, published: dt.datetime | None, lang: str,
         published=published.date() if published else None,
         lang=None if lang == "auto" else lang,
         encoding=encoding,
+        date_order=date_order,
     )
 
 
@@ -71,7 +76,8 @@ def run_ingest(db: str | None, paths: tuple[str, ...], fmt: str, ctx: Any) -> An
 @db_option
 @json_option
 def ingest(paths: tuple[str, ...], fmt: str, skip_bad_rows: bool, published: dt.datetime | None,
-           lang: str, encoding: str | None, db: str | None, as_json: bool) -> None:
+           lang: str, encoding: str | None, date_order: str | None, db: str | None,
+           as_json: bool) -> None:
     """Read files, folders and URLs into the store.
 
     Each input is stored in one transaction: a bad input leaves the store as it was. The raw
@@ -83,7 +89,8 @@ def ingest(paths: tuple[str, ...], fmt: str, skip_bad_rows: bool, published: dt.
       rescuewatch ingest reports/ --lang uk --published 2024-03-01
       rescuewatch ingest acled_export.csv --skip-bad-rows --json
     """
-    _, report = run_ingest(db, paths, fmt, read_context(skip_bad_rows, published, lang, encoding))
+    _, report = run_ingest(db, paths, fmt, read_context(skip_bad_rows, published, lang, encoding,
+                                                        date_order))
     if as_json:
         print_json(report.to_json())
         return

@@ -78,6 +78,8 @@ class AcledReader(TableReader):
     source = Source(key="acled", name="ACLED (Armed Conflict Location & Event Data)",
                     kind="dataset", country="US", affiliation="independent")
     title = "ACLED export"
+    date_columns = ("event_date",)
+    day_first = True  # as ACLED's exports write slashed dates
 
     def score(self, columns: list[str], hashtags: list[str]) -> int:
         names = {c.lower() for c in columns}
@@ -246,7 +248,7 @@ class _Builder:
         if found is not None:
             return found
         try:
-            day = parse_date(cell, day_first=True)
+            day = parse_date(cell, self.table.date_order or AcledReader.day_first)
         except ValueError as exc:
             raise RowError(str(exc), "event_date") from None
         # an empty date is unknown (kept as null, never guessed); a wrong one is an error

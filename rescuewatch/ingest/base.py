@@ -164,6 +164,8 @@ class ReadContext:
     published: dt.date | None = None
     lang: str | None = None
     encoding: str | None = None
+    #: "dmy" or "mdy": the day/month order of slashed dates, when the user says it
+    date_order: str | None = None
     on_rows: Callable[[int], None] | None = None
     skipped: list[dict[str, Any]] = field(default_factory=list)
 

@@ -136,6 +136,7 @@ class InsecurityInsightReader(TableReader):
     source = Source(key="insecurity-insight", name="Insecurity Insight", kind="dataset",
                     country="CH", affiliation="independent")
     title = "Insecurity Insight incident data"
+    date_columns = COLUMNS["date"]
 
     def score(self, columns: list[str], hashtags: list[str]) -> int:
         names = {norm_name(c) for c in columns}
@@ -189,7 +190,8 @@ class _Builder:
     def claim(self, cells: list[Cell]) -> Claim:
         date_col = self.col["date"]
         try:
-            day = parse_date(cells[date_col]) if date_col is not None else None
+            day = (parse_date(cells[date_col], self.table.date_order or False)
+                   if date_col is not None else None)
         except ValueError as exc:
             raise RowError(str(exc), self.names["date"]) from None
         description = self._text(cells, "description")

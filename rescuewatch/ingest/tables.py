@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rescuewatch.errors import InputError
 from rescuewatch.ingest.base import InputFile, Parcel, ReadContext, Reader, Share
 from rescuewatch.ingest.csv_records import CsvRecords, detect_encoding
+from rescuewatch.ingest.date_order import DateOrder, date_order
 from rescuewatch.model import Claim, Source
 
 if TYPE_CHECKING:
@@ -168,12 +169,13 @@ def _make_date(year: int, month: int, day: int, raw: str) -> dt.date:
         raise ValueError(f"impossible date {raw!r}") from None
 
 
-def parse_date(value: Cell, day_first: bool = False) -> dt.date | None:
+def parse_date(value: Cell, day_first: bool | DateOrder = False) -> dt.date | None:
     """A date from a cell: a spreadsheet date, ``2020-05-09``, ``9-May-20``, ``9 May 2020``,
     ``2/8/24 12:00 AM`` or an Excel day number.
 
-    Slashed dates are read month first (as WHO's dashboard writes them) unless ``day_first``
-    (as older ACLED exports write them); a first number above 12 can only be a day either way.
+    Slashed dates are read in the file's :class:`~rescuewatch.ingest.date_order.DateOrder`
+    (which refuses a date showing the other order); given a plain flag, month first unless
+    ``day_first``, and a first number above 12 can only be a day either way.
     Raises :class:`ValueError` for text that is not a date or a date that cannot exist.
     """
     if value is None or value == "":
@@ -196,8 +198,11 @@ def parse_date(value: Cell, day_first: bool = False) -> dt.date | None:
         return _make_date(_year(m[3]), month, int(m[1]), raw)
     if (m := _SLASHED.match(raw)) is not None:
         first, second = int(m[1]), int(m[2])
-        month, day = (second, first) if first > 12 or (day_first and second <= 12) else (
-            first, second)
+        if isinstance(day_first, DateOrder):
+            month, day = day_first.month_day(first, second, raw)
+        else:
+            month, day = (second, first) if first > 12 or (day_first and second <= 12) else (
+                first, second)
         return _make_date(_year(m[3]), month, day, raw)
     if re.fullmatch(r"\d{5}(\.\d+)?", raw):
         return _excel_day(float(raw), raw)
@@ -394,6 +399,8 @@ class Table:
     #: the records after the header, blank and hashtag rows among them, which :attr:`rows`
     #: filters (:func:`~rescuewatch.ingest.chunks.data_chunk` reads a chunk at a time)
     raw: Iterator[tuple[int, list[Cell]]] = field(default_factory=lambda: iter(()))
+    #: the day/month order of the file's slashed dates (set by the reader)
+    date_order: DateOrder | None = None
 
     def __post_init__(self) -> None:
         self._index: dict[str, int] = {}
@@ -607,6 +614,10 @@ class TableReader(Reader):
 
     source: ClassVar[Source]
     title: ClassVar[str] = "dataset"
+    #: the column of the dates whose day/month order a file's first rows may show, and the
+    #: order this format usually writes (see :mod:`rescuewatch.ingest.date_order`)
+    date_columns: ClassVar[tuple[str, ...]] = ()
+    day_first: ClassVar[bool] = False
 
     def score(self, columns: list[str], hashtags: list[str]) -> int:
         raise NotImplementedError
@@ -626,7 +637,7 @@ class TableReader(Reader):
     def read(self, item: InputFile, ctx: ReadContext) -> Iterator[Parcel]:
         if item.size == 0:
             raise InputError("empty file", path=item.origin, row=1)
-        table = open_table(item, ctx)
+        table = self._open(item, ctx)
         build, fast = self._builders(table)
         from rescuewatch.ingest.chunks import chunked_batches  # it builds on this module
 
@@ -654,11 +665,20 @@ class TableReader(Reader):
         through a file of its own."""
         from rescuewatch.ingest.chunks import chunked_batches
 
-        table = open_table(item, ctx)
+        table = self._open(item, ctx)
         build, fast = self._builders(table)
         if fast is None:
             raise ValueError(f"{self.name} builds no chunks of {item.origin}")
         return chunked_batches(table, build, fast, ctx, first_id, document_id, share)
+
+    def _open(self, item: InputFile, ctx: ReadContext) -> Table:
+        """The table of ``item``, with the day/month order of its dates (the same in every
+        worker: it is read from the file's first rows)."""
+        table = open_table(item, ctx)
+        if self.date_columns:
+            table.date_order = date_order(item, table.index(*self.date_columns), self.day_first,
+                                          ctx.date_order)
+        return table
 
     def _builders(self, table: Table) -> tuple[Callable[[list[Cell]], Claim], ChunkBuilder | None]:
         """The row builder of ``table`` (which checks its header) and, for a plain CSV file,

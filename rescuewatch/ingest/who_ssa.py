@@ -15,6 +15,7 @@ they stay on the claim as a whole.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from rescuewatch.ingest.base import register
@@ -70,6 +71,7 @@ class WhoSsaReader(TableReader):
     source = Source(key="who-ssa", name="WHO Surveillance System for Attacks on Health Care (SSA)",
                     kind="dataset", affiliation="independent")
     title = "WHO SSA export"
+    date_columns = COLUMNS["date"]  # slashed dates month first, as the dashboard writes them
 
     def score(self, columns: list[str], hashtags: list[str]) -> int:
         names = {norm_name(c) for c in columns}
@@ -102,12 +104,15 @@ class _Builder:
         except ValueError as exc:
             raise RowError(str(exc), self.names[key]) from None
 
+    def _date(self, cell: Cell) -> dt.date | None:
+        return parse_date(cell, self.table.date_order or False)
+
     def _count(self, cells: list[Cell], key: str) -> int | None:
         value = self._value(cells, key, parse_count)
         return value if isinstance(value, int) else None
 
     def claim(self, cells: list[Cell]) -> Claim:
-        day = self._value(cells, "date", parse_date)
+        day = self._value(cells, "date", self._date)
         country = text(cells, self.col["country"])
         attack_type = text(cells, self.col["type"])
         killed, injured = self._count(cells, "killed"), self._count(cells, "injured")

@@ -1,0 +1,92 @@
+"""The day/month order of a file's slashed dates (``4/2/2023``), one order for the whole file.
+
+``4/2/2023`` is 4 February or 2 April depending on who wrote it: WHO's dashboard writes the
+month first, older ACLED exports the day first, and a file re-saved by a spreadsheet program
+takes the order of its locale. Read cell by cell (a first number above 12 must be the day), a
+single file came out half one way and half the other, without a word.
+
+So each file gets one :class:`DateOrder`: the one given with ``--date-order``, else the order
+its first rows show (a date such as ``14/6/2023`` or ``6/14/2023``), else the reader's usual
+one. Every slashed date of the file is then read in that order, and a date that shows the
+other order stops the ingest with its row and column (the input is rolled back), never a mix.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rescuewatch.ingest.base import InputFile
+
+DATE_ORDERS = ("dmy", "mdy")
+_SLASHED = re.compile(r"\s*(\d{1,2})/(\d{1,2})/(\d{2,4})\b")
+
+
+@dataclass(frozen=True)
+class DateOrder:
+    """Day first or month first, and why (for the error that a contrary date raises)."""
+
+    day_first: bool
+    why: str
+
+    def month_day(self, first: int, second: int, raw: str) -> tuple[int, int]:
+        """The month and day of a slashed date whose numbers are ``first`` and ``second``."""
+        shown = _shown(first, second)
+        if shown is not None and shown != self.day_first:
+            raise ValueError(
+                f"{raw!r} has the {'day' if shown else 'month'} first, but this file's dates "
+                f"are read {'day' if self.day_first else 'month'} first ({self.why}); "
+                "pass --date-order dmy or mdy")
+        return (second, first) if self.day_first else (first, second)
+
+
+def _shown(first: int, second: int) -> bool | None:
+    """Whether a slashed date can only be day first (``True``), only month first (``False``),
+    or either (``None``)."""
+    if first > 12 >= second:
+        return True
+    if second > 12 >= first:
+        return False
+    return None
+
+
+def shown_order(values: Iterable[object]) -> bool | None:
+    """The order the first slashed date in ``values`` that can be read only one way shows."""
+    for value in values:
+        if isinstance(value, str) and (m := _SLASHED.match(value)) is not None:
+            shown = _shown(int(m[1]), int(m[2]))
+            if shown is not None:
+                return shown
+    return None
+
+
+def date_order(item: InputFile, column: int | None, usual_day_first: bool,
+               given: str | None) -> DateOrder:
+    """The order of ``item``'s slashed dates in its ``column`` (of a CSV file): given with
+    ``--date-order``, else shown by the first rows, else the reader's usual one."""
+    if given is not None:
+        return DateOrder(given == "dmy", f"given with --date-order {given}")
+    shown = None if column is None else shown_order(_first_values(item, column))
+    if shown is not None:
+        return DateOrder(shown, f"as the file's first rows show, e.g. a {'day' if shown else 'month'} above 12")
+    return DateOrder(usual_day_first, "this format's usual order")
+
+
+def _first_values(item: InputFile, column: int) -> Iterable[object]:
+    """The cells of ``column`` in the first 64 KB of a CSV file (none for a workbook, whose
+    dates are dates)."""
+    from rescuewatch.ingest.csv_records import detect_encoding
+    from rescuewatch.ingest.tables import is_workbook
+
+    if is_workbook(item):
+        return []
+    sample = item.sample()
+    lines = sample.decode(detect_encoding(sample), errors="replace").splitlines()[:-1]
+    try:
+        return [row[column] for row in csv.reader(lines) if len(row) > column]
+    except csv.Error:  # a quoted cell cut by the sample's end: the reader will say so
+        return []
