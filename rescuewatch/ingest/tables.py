@@ -546,11 +546,15 @@ def _workbook(item: InputFile) -> Any:
 
 
 def _first_sheet(workbook: Any) -> Any:
-    """The data sheet: the first visible worksheet (releases put metadata sheets after it)."""
-    for index, meta in enumerate(workbook.sheets_metadata):
-        if "Visible" in str(meta.visible) and "WorkSheet" in str(meta.typ):
-            return workbook.get_sheet_by_index(index)
-    return workbook.get_sheet_by_index(0)
+    """The data sheet: the visible worksheet with the most rows, the first of equals. Releases
+    add sheets of notes, metadata or a cover, before the data or after it, and hide some."""
+    from python_calamine import SheetTypeEnum, SheetVisibleEnum
+
+    sheets = [workbook.get_sheet_by_index(i) for i, meta in enumerate(workbook.sheets_metadata)
+              if meta.visible == SheetVisibleEnum.Visible and meta.typ == SheetTypeEnum.WorkSheet]
+    if not sheets:
+        return workbook.get_sheet_by_index(0)
+    return max(sheets, key=lambda sheet: sheet.height)  # max keeps the first of equals
 
 
 def _xlsx_rows(item: InputFile, sheet: Any) -> Iterator[tuple[int, list[Cell]]]:

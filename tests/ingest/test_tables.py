@@ -194,3 +194,27 @@ def test_every_date_style_reads_back(day: dt.date) -> None:
                  f"{day.month}/{day.day}/{day.strftime('%y')} 12:00 AM"):
         assert parse_date(text) == day
     assert parse_date(f"{day.day}/{day.month}/{day.year}", day_first=True) == day
+
+
+@pytest.mark.parametrize("notes_first", [True, False])
+def test_the_data_sheet_is_the_largest_visible_one(tmp_path: Path, notes_first: bool) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+
+    source = openpyxl.load_workbook(Path(__file__).resolve().parent.parent / "fixtures" / "ingest"
+                                    / "who_ssa_export.xlsx").worksheets[0]
+    book = openpyxl.Workbook()
+    cover = book.active
+    cover.title = "Cover"
+    cover.sheet_state = "hidden"
+    for i in range(50):  # hidden, however large
+        cover.append([f"cover line {i}"])
+    notes = book.create_sheet("Notes", 0 if notes_first else 2)
+    notes.append(["About this file"])
+    notes.append(["Columns are explained below."])
+    data = book.create_sheet("Data", 1)
+    for row in source.iter_rows(values_only=True):
+        data.append(list(row))
+    path = tmp_path / "several_sheets.xlsx"
+    book.save(path)
+    table = open_table(InputFile.from_path(path))
+    assert table.sheet == "Data" and "Attack ID" in table.columns
