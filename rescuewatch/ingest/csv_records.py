@@ -41,14 +41,16 @@ _MAYBE_NOT_DATA = frozenset(',#"\r\n')
 class CsvRecords:
     """The records of ``item`` decoded as ``encoding``, read once, in file order."""
 
-    def __init__(self, item: InputFile, encoding: str, given: bool = False) -> None:
+    def __init__(self, item: InputFile, encoding: str, given: bool = False,
+                 delimiter: str = ",") -> None:
         self.item = item
         self.origin = item.origin
         self.encoding = encoding
         #: whether the user chose the encoding (--encoding) rather than detection
         self.given = given
+        self.delimiter = delimiter
         self.stream = io.TextIOWrapper(item.open(), encoding=encoding, newline="")
-        self.reader = csv.reader(self.stream, strict=True)
+        self.reader = csv.reader(self.stream, strict=True, delimiter=delimiter)
         self.numbers = count(1)
         self.skipped_lines = 0
 
@@ -81,7 +83,7 @@ class CsvRecords:
                 record = self._record()
                 if record is None:
                     break
-                if _maybe_not_data(record) and not is_data(_parsed(record)):
+                if _maybe_not_data(record) and not is_data(_parsed(record, self.delimiter)):
                     continue
                 kept += 1
         return kept
@@ -154,12 +156,24 @@ def _maybe_not_data(record: str) -> bool:
     return not first or first in _MAYBE_NOT_DATA or first.isspace()
 
 
-def _parsed(record: str) -> list[str]:
+def _parsed(record: str, delimiter: str) -> list[str]:
     """The cells of one record; a malformed one counts as data (its parse will fail)."""
     try:
-        return next(csv.reader([record], strict=True), [])
+        return next(csv.reader([record], strict=True, delimiter=delimiter), [])
     except csv.Error:
         return ["?"]
+
+
+def detect_delimiter(text: str) -> str:
+    """The delimiter of a CSV file from its first lines: a comma, unless semicolons or tabs
+    are more frequent (spreadsheets write semicolons where the decimal mark is a comma)."""
+    lines = [line for line in text.splitlines()[:6] if line.strip()][:5]
+    counts = {d: sum(line.count(d) for line in lines) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])  # the first of equals: the comma
+    return best if counts[best] else ","
+
+
+DELIMITERS = (",", ";", "\t")
 
 
 # --- encodings -------------------------------------------------------------------------------

@@ -79,14 +79,16 @@ def date_order(item: InputFile, column: int | None, usual_day_first: bool,
 def _first_values(item: InputFile, column: int) -> Iterable[object]:
     """The cells of ``column`` in the first 64 KB of a CSV file (none for a workbook, whose
     dates are dates)."""
-    from rescuewatch.ingest.csv_records import detect_encoding
+    from rescuewatch.ingest.csv_records import detect_delimiter, detect_encoding
     from rescuewatch.ingest.tables import is_workbook
 
     if is_workbook(item):
         return []
     sample = item.sample()
-    lines = sample.decode(detect_encoding(sample), errors="replace").splitlines()[:-1]
+    text = sample.decode(detect_encoding(sample), errors="replace")
+    lines = text.splitlines()[:-1]
     try:
-        return [row[column] for row in csv.reader(lines) if len(row) > column]
+        return [row[column] for row in csv.reader(lines, delimiter=detect_delimiter(text))
+                if len(row) > column]
     except csv.Error:  # a quoted cell cut by the sample's end: the reader will say so
         return []

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from rescuewatch.errors import InputError
 from rescuewatch.ingest.base import InputFile, Parcel, ReadContext, Reader, Share
-from rescuewatch.ingest.csv_records import CsvRecords, detect_encoding
+from rescuewatch.ingest.csv_records import CsvRecords, detect_delimiter, detect_encoding
 from rescuewatch.ingest.date_order import DateOrder, date_order
 from rescuewatch.model import Claim, Source
 
@@ -530,7 +530,8 @@ def _csv_records(item: InputFile, encoding: str | None) -> CsvRecords:
                          hint="try --encoding utf-8 or cp1251") from None
     if b"\x00" in sample and not chosen.startswith("utf-16"):
         raise InputError("binary data, not a CSV file", path=item.origin, row=1)
-    return CsvRecords(item, chosen, given=bool(encoding))
+    delimiter = detect_delimiter(sample.decode(chosen, errors="replace"))
+    return CsvRecords(item, chosen, given=bool(encoding), delimiter=delimiter)
 
 
 def _workbook(item: InputFile) -> Any:
@@ -600,8 +601,9 @@ def _sample_rows(item: InputFile) -> Iterator[tuple[int, list[Cell]]]:
     encoding = detect_encoding(sample)
     if b"\x00" in sample and not encoding.startswith("utf-16"):
         return
-    lines = sample.decode(encoding, errors="replace").splitlines()[: HEADER_SCAN + 1]
-    reader = csv.reader(lines)
+    text = sample.decode(encoding, errors="replace")
+    lines = text.splitlines()[: HEADER_SCAN + 1]
+    reader = csv.reader(lines, delimiter=detect_delimiter(text))
     yield from enumerate(reader, 1)
 
 

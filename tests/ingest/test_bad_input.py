@@ -243,6 +243,27 @@ def test_bom_file_loads(rw: Invoker, tmp_path: Path) -> None:
     assert "UKR900001" in refs
 
 
+@pytest.mark.parametrize("delimiter", [";", "\t"], ids=["semicolon", "tab"])
+def test_a_semicolon_or_tab_separated_file_loads(rw: Invoker, tmp_path: Path,
+                                                  delimiter: str) -> None:
+    import csv
+
+    with ACLED.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    path = tmp_path / "separated.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, delimiter=delimiter, lineterminator="\n").writerows(rows)
+    result = rw("ingest", "--json", str(path))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["inputs"][0]["format"] == "acled"
+    rw("ingest", str(ACLED))
+    claims = [json.loads(line) for line in rw("export", "--format", "jsonl").output.splitlines()]
+    keep = ("row_ref", "date_start", "lat", "lon", "killed", "categories", "original")
+    separated, commas = ([{k: c.get(k) for k in keep} for c in claims
+                          if c["document_origin"] == str(origin)] for origin in (path, ACLED))
+    assert separated == commas and len(commas) == 12
+
+
 def test_skip_bad_rows_records_each_reason(rw: Invoker, db_url: str, tmp_path: Path) -> None:
     path = acled_with(tmp_path, 4, "event_date", "2023-02-30")
     import csv
