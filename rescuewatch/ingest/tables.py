@@ -356,8 +356,15 @@ def _country_table() -> dict[str, str]:
                 table.setdefault(norm_name(name), iso2)
     # Names the humanitarian datasets use that the gazetteer spells differently.
     for name, iso2 in (("opt", "PS"), ("occupied palestinian territory", "PS"), ("kosovo", "XK"),
-                       ("turkiye", "TR"), ("drc", "CD"), ("car", "CF")):
-        table[name] = iso2
+                       ("turkiye", "TR"), ("drc", "CD"), ("car", "CF"),
+                       # UN and WHO names, current and former
+                       ("lao people's democratic republic", "LA"), ("libyan arab jamahiriya", "LY"),
+                       ("west bank and gaza strip", "PS"), ("gaza strip", "PS"),
+                       ("west bank", "PS"), ("united republic of tanzania", "TZ"),
+                       ("democratic people's republic of korea", "KP"),
+                       ("republic of korea", "KR"), ("viet nam", "VN"), ("congo", "CG"),
+                       ("republic of the congo", "CG")):
+        table[norm_name(name)] = iso2
     return table
 
 

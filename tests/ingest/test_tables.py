@@ -76,6 +76,11 @@ def test_country_names_codes_and_numbers() -> None:
     assert country_code("occupied Palestinian territory, including east Jerusalem") == "PS"
     assert country_code("Iran (Islamic Republic of)") == "IR"
     assert country_code("OPT") == "PS" and country_code("Nowhere Land") is None
+    # WHO and UN names
+    assert country_code("Lao People's Democratic Republic") == "LA"
+    assert country_code("Libyan Arab Jamahiriya") == "LY"
+    assert country_code("West Bank and Gaza Strip") == "PS"
+    assert country_code("Viet Nam") == "VN" and country_code("Republic of Korea") == "KR"
 
 
 def test_encoding_detection() -> None:
