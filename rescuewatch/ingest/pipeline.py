@@ -219,7 +219,7 @@ def _say_what_was_stored(error: RescuewatchError, before: int, after: int) -> No
     """Add to ``error``'s hint which other inputs of the run were stored and which not read."""
     if not before and not after:
         return
-    parts = [f"the {before} input(s) before it were stored"] if before else []
+    parts = [f"the {before} input(s) before it are in the store"] if before else []
     if after:
         parts.append(f"the {after} after it were not read")
     note = " and ".join(parts) + "; run it again once fixed: stored inputs are skipped"

@@ -264,6 +264,18 @@ def test_a_semicolon_or_tab_separated_file_loads(rw: Invoker, tmp_path: Path,
     assert separated == commas and len(commas) == 12
 
 
+def test_a_comma_file_of_few_columns_and_many_semicolons_stays_a_comma_file() -> None:
+    from rescuewatch.ingest.csv_records import detect_delimiter
+
+    text = ("id,notes\n1,\"shelling; two hit; ambulance; clinic\"\n"
+            "2,\"a; b; c; d; e\"\n3,plain\n")
+    assert detect_delimiter(text) == ","
+    assert detect_delimiter(text.replace(",", ";").replace('"a; b', '"a, b')) == ";"
+    assert detect_delimiter("a\tb\tc\n1\t2\t3\n4\t5\t6\n") == "\t"
+    assert detect_delimiter("single column\nx\ny\n") == ","
+    assert detect_delimiter("a,b\n1,2,3\n") == ","  # ragged: the comma, whose error names the row
+
+
 def test_skip_bad_rows_records_each_reason(rw: Invoker, db_url: str, tmp_path: Path) -> None:
     path = acled_with(tmp_path, 4, "event_date", "2023-02-30")
     import csv
@@ -317,6 +329,6 @@ def test_a_bad_file_in_a_folder_says_what_was_stored(rw: Invoker, db_url: str,
     assert result.exit_code == 2
     line = result.output.strip()
     assert "b_bad.csv, row 4, column 'latitude'" in line and "\n" not in line
-    assert "the 1 input(s) before it were stored and the 1 after it were not read" in line
+    assert "the 1 input(s) before it are in the store and the 1 after it were not read" in line
     stats = json.loads(rw("stats", "--json").output)
     assert stats["documents"] == 1 and set(stats["by_format"]) == {"who-ssa"}
