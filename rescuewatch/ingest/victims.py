@@ -350,6 +350,8 @@ def weapon_from_text(text: str | None, *, label: bool = False) -> str | None:
     compiled = patterns()
     if label and compiled.no_weapon.search(text):
         return None
+    if label and _BLUNT_USE.search(text):  # "Firearm: Blunt Use": a beating, not a shooting
+        return "other"
     hits: Set[str] = (_ascii_hits(text) if text.isascii()
                       else _stem_hits(_WEAPON_STEMS_AC, text.lower()))
     found = [weapon for weapon, pattern in compiled.weapons
@@ -357,6 +359,9 @@ def weapon_from_text(text: str | None, *, label: bool = False) -> str | None:
     if not found and label:
         return "unknown" if compiled.unknown_weapon.search(text) else "other"
     return weapon_of_kinds(found)
+
+
+_BLUNT_USE = re.compile(r"\bblunt\b", re.IGNORECASE)
 
 
 def weapon_of_kinds(found: list[str]) -> str | None:

@@ -174,6 +174,7 @@ def test_categories_do_not_depend_on_the_party_named() -> None:
         ("No Information on the Weapon Used", "unknown"),
         ("Not Applicable: No Direct Violence", None), ("Unarmed", None),
         ("Aerial bombing, missiles and shelling", "other"), ("", None),
+        ("Firearm: Blunt Use", "other"), ("Fire Arm Blunt Use", "other"),
     ],
 )
 def test_weapon_labels(label: str, weapon: str | None) -> None:
