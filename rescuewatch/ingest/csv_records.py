@@ -23,6 +23,7 @@ import codecs
 import csv
 import io
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import count
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 
 #: First characters after which a row's first cell may be empty, blank or a hashtag: only
 #: such rows are parsed while skipping, to tell data rows from the others.
-_MAYBE_NOT_DATA = frozenset(',#"\r\n')
+_MAYBE_NOT_DATA = frozenset('#"\r\n')  # and the delimiter
 
 
 class CsvRecords:
@@ -83,7 +84,8 @@ class CsvRecords:
                 record = self._record()
                 if record is None:
                     break
-                if _maybe_not_data(record) and not is_data(_parsed(record, self.delimiter)):
+                if (_maybe_not_data(record, self.delimiter)
+                        and not is_data(_parsed(record, self.delimiter))):
                     continue
                 kept += 1
         return kept
@@ -116,8 +118,9 @@ class CsvRecords:
         except UnicodeDecodeError as exc:
             # the decoder reads ahead of the csv reader: find the line of the byte itself
             line, byte = bad_byte(self.item, self.encoding)
-            raise InputError(f"not valid {self.encoding} text (byte 0x{byte:02x})",
-                             path=self.origin, row=line, hint=self._encoding_hint()) from exc
+            where = f" on line {line} (byte 0x{byte:02x})" if line else ""
+            raise InputError(f"not valid {self.encoding} text{where}", path=self.origin,
+                             hint=self._encoding_hint()) from exc
         except (OSError, EOFError, zlib.error) as exc:  # a damaged or cut gzip stream
             raise InputError(f"cannot read: {exc}", path=self.origin,
                              row=next(self.numbers) - 1,
@@ -145,14 +148,19 @@ def bad_byte(item: InputFile, encoding: str) -> tuple[int, int]:
                 at = max(exc.start - len(held), 0)
                 return lines + chunk.count(b"\n", 0, at), chunk[at]
             lines += chunk.count(b"\n")
+    held = decoder.getstate()[0]
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:  # the file ends inside a character
+        return lines, held[0]
     return 0, 0
 
 
-def _maybe_not_data(record: str) -> bool:
+def _maybe_not_data(record: str, delimiter: str) -> bool:
     first = record[:1]
     if first == '"':  # a quoted first cell: empty, blank or a hashtag only as below
         first = record[1:2]
-    return not first or first in _MAYBE_NOT_DATA or first.isspace()
+    return not first or first in _MAYBE_NOT_DATA or first == delimiter or first.isspace()
 
 
 def _parsed(record: str, delimiter: str) -> list[str]:
@@ -165,18 +173,24 @@ def _parsed(record: str, delimiter: str) -> list[str]:
 
 def detect_delimiter(text: str) -> str:
     """The delimiter of a CSV file from its first lines: of comma, semicolon (as spreadsheets
-    write where the decimal mark is a comma) and tab, the one that splits every line into the
-    same number of cells, the most; a comma unless another does better. Counting alone would
-    take a two-column file of notes full of semicolons for a semicolon file."""
+    write where the decimal mark is a comma) and tab, the one that splits two thirds of the
+    records or more into the same number of cells, the most; a comma unless another does
+    better. Counting alone would take a two-column file of notes full of semicolons for a
+    semicolon file."""
     lines = text.splitlines()
     lines = lines[:-1][:20] if len(lines) > 1 else lines  # the sample may cut its last line
     best, most = ",", 1
     for delimiter in DELIMITERS:
         try:
-            widths = {len(row) for row in csv.reader(lines, delimiter=delimiter) if row}
+            rows = [row for row in csv.reader(lines, delimiter=delimiter) if row]
         except csv.Error:
             continue
-        if len(widths) == 1 and (width := widths.pop()) > most:
+        if len(rows) > 1:
+            rows.pop()  # the last line read may end inside a quoted cell
+        if not rows:
+            continue
+        width, count = Counter(map(len, rows)).most_common(1)[0]
+        if width > most and 3 * count >= 2 * len(rows):
             best, most = delimiter, width
     return best
 

@@ -690,7 +690,7 @@ class TableReader(Reader):
         table = open_table(item, ctx)
         if self.date_columns:
             table.date_order = date_order(item, table.index(*self.date_columns), self.day_first,
-                                          ctx.date_order)
+                                          ctx.date_order, ctx.encoding)
         return table
 
     def _builders(self, table: Table) -> tuple[Callable[[list[Cell]], Claim], ChunkBuilder | None]:

@@ -207,7 +207,7 @@ def test_a_damaged_byte_in_utf8_text_is_named_with_its_line(
     path = tmp_path / "stray.csv"
     path.write_bytes(data[:at] + b"\xff" + data[at:])
     line = refused(filled, db_url, str(path))
-    assert "stray.csv, row 9: not valid utf-8 text (byte 0xff)" in line
+    assert "stray.csv: not valid utf-8 text on line 9 (byte 0xff)" in line
     assert "UTF-8 with a damaged byte" in line
 
 
@@ -220,7 +220,7 @@ def test_a_legacy_byte_far_into_the_file_is_named_with_its_line(
     path = tmp_path / "late.csv"
     path.write_bytes(header.encode() + "".join(body).encode("cp1251"))
     line = refused(filled, db_url, str(path))
-    assert "late.csv, row 1502: not valid utf-8 text" in line
+    assert "late.csv: not valid utf-8 text on line 1502" in line
 
 
 def test_the_wrong_encoding_given_is_named(filled: Invoker, db_url: str, tmp_path: Path) -> None:
@@ -228,7 +228,7 @@ def test_the_wrong_encoding_given_is_named(filled: Invoker, db_url: str, tmp_pat
     path = tmp_path / "utf8.csv"
     path.write_bytes(text.encode())
     line = refused(filled, db_url, "--encoding", "cp1251", str(path))
-    assert "not valid cp1251 text (byte 0x98)" in line and "check --encoding" in line
+    assert "not valid cp1251 text on line 2 (byte 0x98)" in line and "check --encoding" in line
 
 
 def test_bom_file_loads(rw: Invoker, tmp_path: Path) -> None:
@@ -332,3 +332,34 @@ def test_a_bad_file_in_a_folder_says_what_was_stored(rw: Invoker, db_url: str,
     assert "the 1 input(s) before it are in the store and the 1 after it were not read" in line
     stats = json.loads(rw("stats", "--json").output)
     assert stats["documents"] == 1 and set(stats["by_format"]) == {"who-ssa"}
+
+
+def test_a_semicolon_file_with_a_cell_of_two_lines_among_its_first_rows() -> None:
+    from rescuewatch.ingest.csv_records import detect_delimiter
+
+    rows = ["id;date;notes"] + [f"{i};2024-01-0{i % 9 + 1};note {i}" for i in range(18)]
+    rows.insert(19, '19;2024-01-02;"a note, on two lines;')  # the 20th line ends in the cell
+    rows.insert(20, 'the second line"')
+    rows += [f"{i};2024-01-03;more" for i in range(20, 30)]
+    assert detect_delimiter("\n".join(rows) + "\n") == ";"
+
+
+def test_a_file_cut_inside_a_character_names_its_last_line(filled: Invoker, db_url: str,
+                                                           tmp_path: Path) -> None:
+    path = tmp_path / "cut.csv"
+    path.write_bytes(ACLED.read_bytes() + b"caf\xc3")
+    line = refused(filled, db_url, str(path))
+    assert "cut.csv: not valid utf-8 text on line 14 (byte 0xc3)" in line
+
+
+def test_skipping_rows_of_a_semicolon_file_leaves_out_its_blank_rows(tmp_path: Path) -> None:
+    from rescuewatch.ingest.base import InputFile
+    from rescuewatch.ingest.csv_records import CsvRecords
+    from rescuewatch.ingest.tables import is_data_row
+
+    path = tmp_path / "semi.csv"
+    path.write_text("a;b;c\n1;2;3\n;;\n4;5;6\n#x;#y;#z\n7;8;9\n", encoding="utf-8")
+    records = CsvRecords(InputFile.from_path(path), "utf-8", delimiter=";")
+    rows = records.rows()
+    assert next(rows) == (1, ["a", "b", "c"])  # the header
+    assert records.skip(10, lambda cells: is_data_row(cells, [])) == 3

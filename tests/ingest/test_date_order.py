@@ -79,3 +79,40 @@ def test_the_order_shown_and_kept() -> None:
         parse_date("14/3/2023", month_first)
     assert parse_date("14/3/2023", DateOrder(True, "test")) == dt.date(2023, 3, 14)
     assert parse_date("2023-03-14", month_first) == dt.date(2023, 3, 14)  # ISO is ISO
+
+
+def test_the_reason_names_where_the_day_above_12_is(rw: Invoker, tmp_path: Path) -> None:
+    from rescuewatch.ingest.base import InputFile
+    from rescuewatch.ingest.date_order import date_order
+
+    path = slashed_acled(tmp_path, month_first=True)
+    order = date_order(InputFile.from_path(path), 1, True, None)
+    assert not order.day_first and order.why.endswith("a day above 12 comes second")
+
+
+def test_text_dates_in_a_workbook_show_their_order(rw: Invoker, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+
+    book = openpyxl.load_workbook(FIXTURES / "who_ssa_export.xlsx")
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    col = header.index("Attack Date") + 1
+    days = []
+    for row in range(2, sheet.max_row + 1):
+        cell = sheet.cell(row=row, column=col)
+        if cell.value is None:
+            continue
+        day = cell.value.date() if isinstance(cell.value, dt.datetime) else \
+            dt.date.fromisoformat(str(cell.value)[:10]) if "-" in str(cell.value) else None
+        if day is None:
+            continue
+        day = day.replace(day=25) if row == 3 else day  # one day above 12 among the first rows
+        days.append(day)
+        cell.value = f"{day.day:02d}/{day.month:02d}/{day.year}"  # text, day first
+    path = tmp_path / "text_dates.xlsx"
+    book.save(path)
+    result = rw("ingest", "--json", str(path))
+    assert result.exit_code == 0, result.output
+    stored = sorted(json.loads(line)["date_start"]
+                    for line in rw("export", "--format", "jsonl").output.splitlines())
+    assert stored == sorted(d.isoformat() for d in days)
