@@ -32,6 +32,8 @@ def skipped(run_id: int | None, limit: int, db: str | None, as_json: bool) -> No
     if not rows:
         click.echo("no skipped rows" + (f" in run {run_id}" if run_id is not None else ""))
         return
+    if len(rows) == limit:
+        click.echo(f"(the first {limit}: pass --limit for more)", err=True)
     for row in rows:
         where = ", ".join(part for part in (
             row["origin"], row["row"] and f"row {row['row']}",

@@ -276,5 +276,8 @@ def _refuse_blank(item: InputFile) -> None:
         raise InputError("empty file", path=item.origin, hint="the file holds no data")
     sample = item.sample()
     if len(sample) < HEAD_BYTES and not sample.removeprefix(codecs.BOM_UTF8).strip():
-        what = "empty or damaged gzip file" if item.is_gzip else "empty file (only white space)"
-        raise InputError(what, path=item.origin, hint="the file holds no data")
+        if item.is_gzip:
+            raise InputError("empty or damaged gzip file", path=item.origin,
+                             hint="gzip -t tells which; compress the data again")
+        raise InputError("empty file (only white space)", path=item.origin,
+                         hint="the file holds no data")

@@ -311,6 +311,8 @@ def test_skip_bad_rows_records_each_reason(rw: Invoker, db_url: str, tmp_path: P
     assert [(r["row"], r["field"], r["format"]) for r in as_json] == [
         ("4", "event_date", "acled"), ("7", "latitude", "acled"), ("9", "fatalities", "acled")]
     assert rw("skipped", "--run", "2").output.strip() == "no skipped rows in run 2"
+    first = rw("skipped", "--limit", "2")
+    assert len(first.stdout.splitlines()) == 2 and "pass --limit for more" in first.stderr
 
 
 def test_a_bad_row_says_how_to_skip_it(filled: Invoker, db_url: str, tmp_path: Path) -> None:
