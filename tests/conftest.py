@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -58,3 +59,15 @@ class Invoker:
 def rw(db_url: str) -> Invoker:
     """``rw("ingest", path)`` runs a command on a fresh temporary store."""
     return Invoker(db_url)
+
+
+def store_file_bytes(db_url: str) -> bytes:
+    """A SQLite store's bytes with its write-ahead log folded in: when the log is folded in
+    depends on when the last connection closed, which no test is about."""
+    path = Path(db_url.removeprefix("sqlite:///"))
+    con = sqlite3.connect(path)
+    try:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        con.close()
+    return path.read_bytes()

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from rescuewatch.store import Store
 from rescuewatch.store import schema as s
-from tests.conftest import Invoker
+from tests.conftest import Invoker, store_file_bytes
 
 PAGE = b"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Ambulance struck near a market</title>
@@ -58,20 +58,6 @@ def _closed_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _file_bytes(db_url: str) -> bytes:
-    """The store's bytes with its write-ahead log folded in: when the log is folded in depends
-    on when the last connection closes, which is not what the test is about."""
-    import sqlite3
-
-    path = Path(db_url.removeprefix("sqlite:///"))
-    con = sqlite3.connect(path)
-    try:
-        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        con.close()
-    return path.read_bytes()
-
-
 def test_url_is_fetched_and_its_bytes_kept(rw: Invoker, db_url: str, server: str) -> None:
     result = rw("ingest", f"{server}/story.html")
     assert result.exit_code == 0, result.output
@@ -96,11 +82,11 @@ def test_url_that_fails_is_one_line_and_changes_nothing(
     seed = tmp_path / "seed.txt"
     seed.write_text("Published: 2024-01-02\n\nA paramedic was injured in Kharkiv.", encoding="utf-8")
     assert rw("ingest", str(seed)).exit_code == 0
-    before = _file_bytes(db_url)
+    before = store_file_bytes(db_url)
     url = f"{server}/{path}" if path else f"http://127.0.0.1:{_closed_port()}/story.html"
     result = rw("ingest", url)
     assert result.exit_code != 0
     error = result.output.strip().splitlines()
     assert len(error) == 1 and url in error[0], result.output
     assert ("HTTP 404" in error[0]) if path else ("could not fetch" in error[0])
-    assert _file_bytes(db_url) == before
+    assert store_file_bytes(db_url) == before

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Invoker
+from tests.conftest import Invoker, store_file_bytes
 
 HERE = Path(__file__).resolve().parent.parent / "fixtures" / "ingest"
 ACLED = HERE / "acled_current.csv"
@@ -19,14 +19,13 @@ ACLED = HERE / "acled_current.csv"
 
 def snapshot(db_url: str) -> tuple[str, str]:
     """SHA-256 of the database file (after folding the WAL into it) and of a full SQL dump."""
-    path = Path(db_url.removeprefix("sqlite:///"))
-    con = sqlite3.connect(path)
+    data = store_file_bytes(db_url)
+    con = sqlite3.connect(db_url.removeprefix("sqlite:///"))
     try:
-        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         dump = "\n".join(con.iterdump())
     finally:
         con.close()
-    return hashlib.sha256(path.read_bytes()).hexdigest(), hashlib.sha256(dump.encode()).hexdigest()
+    return hashlib.sha256(data).hexdigest(), hashlib.sha256(dump.encode()).hexdigest()
 
 
 @pytest.fixture

@@ -35,6 +35,7 @@ from rescuewatch.model import Claim, DateSpan, Evidence, Perpetrator, Place, Sou
 from rescuewatch.store import Store
 from rescuewatch.store import claims as sc
 from rescuewatch.store.writeback import THREAD_NAME
+from tests.conftest import store_file_bytes
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ingest"
 TABLES = ("claims", "claim_victims", "evidence", "documents", "skipped_rows")
@@ -255,7 +256,7 @@ def test_worker_error_names_row_and_column_and_leaves_the_store(
 ) -> None:
     url = f"sqlite:///{tmp_path / 'store.db'}"
     ingest_into(url, [FIXTURES / "who_ssa_export.csv"])
-    before, before_bytes = dump(url), file_bytes(url)
+    before, before_bytes = dump(url), store_file_bytes(url)
     bad = acled_with_bad_row(tmp_path, 12)  # after the first batches were written
     with pytest.raises(InputError) as caught:
         ingest_into(url, [bad])
@@ -264,23 +265,12 @@ def test_worker_error_names_row_and_column_and_leaves_the_store(
     assert dump(url) == before
     assert len(counted_worker) == 2
     # byte for byte, but for SQLite's change counter, moved by the journal switches (README)
-    after_bytes = file_bytes(url)
+    after_bytes = store_file_bytes(url)
     assert len(after_bytes) == len(before_bytes)
     changed = {i for i, (a, b) in enumerate(zip(before_bytes, after_bytes, strict=True)) if a != b}
     assert changed and changed <= {*range(24, 28), *range(92, 96)}
     counter = int.from_bytes(before_bytes[24:28], "big")
     assert int.from_bytes(after_bytes[24:28], "big") == counter + 2
-
-
-def file_bytes(db_url: str) -> bytes:
-    """The SQLite file's bytes with its write-ahead log folded in."""
-    path = Path(db_url.removeprefix("sqlite:///"))
-    con = sqlite3.connect(path)
-    try:
-        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        con.close()
-    return path.read_bytes()
 
 
 def test_worker_records_skipped_rows(tmp_path: Path, counted_worker: list[int]) -> None:
