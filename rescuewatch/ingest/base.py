@@ -43,6 +43,7 @@ class InputFile:
     head: bytes
     media_type: str | None = None
     fetched_at: dt.datetime | None = None
+    _sample: bytes | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def from_path(cls, path: Path, origin: str | None = None) -> InputFile:
@@ -108,8 +109,14 @@ class InputFile:
         """The first bytes of the (decompressed) content, for format detection.
 
         Of a cut or damaged gzip stream, the bytes before the damage: the format is still
-        recognised, and its reader then says at which row the content breaks off.
+        recognised, and its reader then says at which row the content breaks off. Read once:
+        every sniffer, the blank-file check and the readers ask.
         """
+        if self._sample is None:
+            self._sample = self._read_sample()
+        return self._sample
+
+    def _read_sample(self) -> bytes:
         try:
             with self.open() as fh:
                 return fh.read(HEAD_BYTES)
