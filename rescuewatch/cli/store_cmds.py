@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from rescuewatch.cli.common import db_option, json_option, make_progress, open_store, print_json
+from rescuewatch.ingest.date_order import DATE_ORDERS
 from rescuewatch.model import VICTIM_CATEGORIES
 
 FORMATS = [
@@ -29,7 +30,7 @@ def ingest_options(func: Any) -> Any:
                          show_default=True, help="Language of text documents."),
             click.option("--encoding", default=None,
                          help="Text encoding of the inputs when not UTF-8 (e.g. cp1251)."),
-            click.option("--date-order", type=click.Choice(["dmy", "mdy"]), default=None,
+            click.option("--date-order", type=click.Choice(DATE_ORDERS), default=None,
                          help="Order of slashed dates (4/2/2023) in datasets: day or month "
                               "first. Default: as the file's first rows show, else the "
                               "format's usual order."),

@@ -21,9 +21,11 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rescuewatch.ingest.base import InputFile
+    from rescuewatch.ingest.tables import Table
 
 DATE_ORDERS = ("dmy", "mdy")
-_SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})(?:[ T].*)?$")  # as parse_date reads
+#: a slashed date as :func:`~rescuewatch.ingest.tables.parse_date` reads it
+SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})(?:[ T].*)?$")
 
 
 @dataclass(frozen=True)
@@ -57,42 +59,41 @@ def _shown(first: int, second: int) -> bool | None:
 def shown_order(values: Iterable[object]) -> bool | None:
     """The order the first slashed date in ``values`` that can be read only one way shows."""
     for value in values:
-        if isinstance(value, str) and (m := _SLASHED.match(value.strip())) is not None:
+        if isinstance(value, str) and (m := SLASHED.match(value.strip())) is not None:
             shown = _shown(int(m[1]), int(m[2]))
             if shown is not None:
                 return shown
     return None
 
 
-def date_order(item: InputFile, column: int | None, usual_day_first: bool,
-               given: str | None, encoding: str | None = None) -> DateOrder:
-    """The order of ``item``'s slashed dates in its ``column``: given with ``--date-order``,
-    else shown by the first rows, else the reader's usual one."""
+def date_order(item: InputFile, table: Table, column: int | None, usual_day_first: bool,
+               given: str | None) -> DateOrder:
+    """The order of the slashed dates in ``column`` of ``item`` (read as ``table``): given with
+    ``--date-order``, else shown by the first rows, else the reader's usual one."""
     if given is not None:
         return DateOrder(given == "dmy", f"given with --date-order {given}")
-    shown = None if column is None else shown_order(_first_values(item, column, encoding))
+    shown = None if column is None else shown_order(_first_values(item, table, column))
     if shown is not None:
         place = "first" if shown else "second"
         return DateOrder(shown, f"as the file's first rows show: a day above 12 comes {place}")
     return DateOrder(usual_day_first, "this format's usual order")
 
 
-def _first_values(item: InputFile, column: int, encoding: str | None) -> Iterable[object]:
-    """The cells of ``column`` in the first rows: the first 64 KB of a CSV file, the first
-    200 rows of a workbook (whose dates may be text too)."""
+def _first_values(item: InputFile, table: Table, column: int) -> Iterable[object]:
+    """The cells of ``column`` in the first rows: the first 64 KB of a CSV file (decoded and
+    split as ``table``'s records are), the first 200 rows of a workbook (whose dates may be
+    text too)."""
     from itertools import islice
 
-    from rescuewatch.ingest.csv_records import detect_delimiter, detect_encoding
-    from rescuewatch.ingest.tables import is_workbook, open_table
+    from rescuewatch.ingest.tables import open_table
 
-    if is_workbook(item):
+    records = table.records
+    if records is None:
         return [cells[column] for _, cells in islice(open_table(item).rows, 200)
                 if len(cells) > column]
-    sample = item.sample()
-    text = sample.decode(detect_encoding(sample, encoding), errors="replace")
-    lines = text.splitlines()[:-1]
+    lines = item.sample().decode(records.encoding, errors="replace").splitlines()[:-1]
     try:
-        return [row[column] for row in csv.reader(lines, delimiter=detect_delimiter(text))
+        return [row[column] for row in csv.reader(lines, delimiter=records.delimiter)
                 if len(row) > column]
     except csv.Error:  # a quoted cell cut by the sample's end: the reader will say so
         return []

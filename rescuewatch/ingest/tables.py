@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rescuewatch.errors import InputError
 from rescuewatch.ingest.base import InputFile, Parcel, ReadContext, Reader, Share
 from rescuewatch.ingest.csv_records import CsvRecords, detect_delimiter, detect_encoding
-from rescuewatch.ingest.date_order import DateOrder, date_order
+from rescuewatch.ingest.date_order import SLASHED, DateOrder, date_order
 from rescuewatch.model import Claim, Source
 
 if TYPE_CHECKING:
@@ -150,7 +150,6 @@ def norm_name(name: str) -> str:
 _MONTHS = {m.lower(): i for i, m in enumerate(
     ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1)}
 _DAY_MON_YEAR = re.compile(r"(\d{1,2})[-\s/.]([A-Za-z]{3,9})\.?[-\s/.,]+(\d{2}|\d{4})$")
-_SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})(?:[ T].*)?$")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
@@ -196,7 +195,7 @@ def parse_date(value: Cell, day_first: bool | DateOrder = False) -> dt.date | No
         if month is None:
             raise ValueError(f"unknown month in date {raw!r}")
         return _make_date(_year(m[3]), month, int(m[1]), raw)
-    if (m := _SLASHED.match(raw)) is not None:
+    if (m := SLASHED.match(raw)) is not None:
         first, second = int(m[1]), int(m[2])
         if isinstance(day_first, DateOrder):
             month, day = day_first.month_day(first, second, raw)
@@ -689,8 +688,8 @@ class TableReader(Reader):
         worker: it is read from the file's first rows)."""
         table = open_table(item, ctx)
         if self.date_columns:
-            table.date_order = date_order(item, table.index(*self.date_columns), self.day_first,
-                                          ctx.date_order, ctx.encoding)
+            table.date_order = date_order(item, table, table.index(*self.date_columns),
+                                          self.day_first, ctx.date_order)
         return table
 
     def _builders(self, table: Table) -> tuple[Callable[[list[Cell]], Claim], ChunkBuilder | None]:

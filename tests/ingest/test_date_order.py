@@ -84,9 +84,10 @@ def test_the_order_shown_and_kept() -> None:
 def test_the_reason_names_where_the_day_above_12_is(rw: Invoker, tmp_path: Path) -> None:
     from rescuewatch.ingest.base import InputFile
     from rescuewatch.ingest.date_order import date_order
+    from rescuewatch.ingest.tables import open_table
 
-    path = slashed_acled(tmp_path, month_first=True)
-    order = date_order(InputFile.from_path(path), 1, True, None)
+    item = InputFile.from_path(slashed_acled(tmp_path, month_first=True))
+    order = date_order(item, open_table(item), 1, True, None)
     assert not order.day_first and order.why.endswith("a day above 12 comes second")
 
 
