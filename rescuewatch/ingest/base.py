@@ -271,7 +271,8 @@ def choose_reader(item: InputFile, fmt: str = "auto") -> Reader:
         raise InputError(
             "not in any known format",
             path=item.origin,
-            hint=f"pass --format, one of {', '.join(sorted(known))}",
+            hint=f"pass --format, one of {', '.join(sorted(known))}; of rescuewatch's own "
+                 "exports, csv and jsonl are read back, the others are not",
         )
     return known[scored[0][1]]()
 

@@ -21,6 +21,8 @@ from rescuewatch.model import Claim, Source
 #: Largest text file read (bytes); longer ones are refused with a one-line error.
 MAX_TEXT_BYTES = 5 * 1024 * 1024
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+STRUCTURED_SUFFIXES = (".json", ".jsonl", ".ndjson", ".geojson", ".csv", ".tsv", ".xlsx", ".xls",
+                       ".parquet", ".csv.gz", ".jsonl.gz", ".tsv.gz")
 UNKNOWN_SOURCE = Source(key="unknown", name="Unknown publisher", kind="unknown")
 _SOURCE_LINE = re.compile(
     r"^[ \t#*]*(?:source|publisher|источник|джерело)[ \t*]*:[ \t]*(\S[^\r\n]{0,199})$",
@@ -131,8 +133,10 @@ class TextReader(Reader):
             return 0
         if item.suffix in TEXT_SUFFIXES:
             return 80
-        if item.suffix in (".json", ".jsonl", ".csv", ".tsv", ".xlsx", ".xls", ".csv.gz", ".jsonl.gz"):
-            return 0  # structured data: its own reader, or an error, never prose
+        if item.suffix in STRUCTURED_SUFFIXES or head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
+            # structured data: its own reader, or an error, never prose (read as text, a
+            # GeoJSON export's keys such as "killed_firefighter": 1 became invented claims)
+            return 0
         try:
             head[:4096].decode("utf-8")
         except UnicodeDecodeError:

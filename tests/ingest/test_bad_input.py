@@ -364,3 +364,17 @@ def test_skipping_rows_of_a_semicolon_file_leaves_out_its_blank_rows(tmp_path: P
     rows = records.rows()
     assert next(rows) == (1, ["a", "b", "c"])  # the header
     assert records.skip(10, lambda cells: is_data_row(cells, [])) == 3
+
+
+@pytest.mark.parametrize("name", ["claims.geojson", "claims.data"])
+def test_a_geojson_export_is_not_read_as_prose(filled: Invoker, db_url: str, tmp_path: Path,
+                                               name: str) -> None:
+    # read as text, the property names ("killed_firefighter": 1) became invented claims
+    feature = {"type": "Feature", "id": 1, "geometry": None, "properties": {
+        "date_start": "2016-04-22", "place_name": "Aleppo", "killed_medic": 1,
+        "killed_firefighter": 1, "injured_rescuer": 2, "weapon": "artillery"}}
+    path = tmp_path / name
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}),
+                    encoding="utf-8")
+    line = refused(filled, db_url, str(path))
+    assert name in line and "not in any known format" in line
