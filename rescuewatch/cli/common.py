@@ -28,6 +28,21 @@ def json_option(func: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")(func)
 
 
+def known_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--encoding``: checked before anything is read, so that a misspelt name fails at once
+    with its own message instead of as "not valid ... text" of the first input (or not at all
+    when every input is already stored)."""
+    if value is None:
+        return None
+    import codecs
+
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise click.BadParameter(f"unknown encoding {value!r} (e.g. utf-8, cp1251, latin-1)") from None
+    return value
+
+
 def print_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 

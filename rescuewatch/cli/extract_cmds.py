@@ -7,6 +7,8 @@ import json
 
 import click
 
+from rescuewatch.cli.common import known_encoding
+
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, metavar="FILE...")
@@ -19,7 +21,8 @@ import click
                    "('yesterday', 'в понедельник') resolve against it.")
 @click.option("--lang", type=click.Choice(["auto", "en", "ru", "uk"]), default="auto", show_default=True,
               help="Language of the documents.")
-@click.option("--encoding", default=None, help="Text encoding when not UTF-8 (e.g. cp1251).")
+@click.option("--encoding", default=None, callback=known_encoding,
+              help="Text encoding when not UTF-8 (e.g. cp1251).")
 def extract(paths: tuple[str, ...], out_format: str, fmt: str, published: dt.datetime | None,
             lang: str, encoding: str | None) -> None:
     """Print the claims found in documents, one JSON object per line.

@@ -7,7 +7,14 @@ from typing import Any
 
 import click
 
-from rescuewatch.cli.common import db_option, json_option, make_progress, open_store, print_json
+from rescuewatch.cli.common import (
+    db_option,
+    json_option,
+    known_encoding,
+    make_progress,
+    open_store,
+    print_json,
+)
 from rescuewatch.ingest.date_order import DATE_ORDERS
 from rescuewatch.model import VICTIM_CATEGORIES
 
@@ -28,7 +35,7 @@ def ingest_options(func: Any) -> Any:
                          help="Publication date of text documents that carry none (YYYY-MM-DD)."),
             click.option("--lang", type=click.Choice(["auto", "en", "ru", "uk"]), default="auto",
                          show_default=True, help="Language of text documents."),
-            click.option("--encoding", default=None,
+            click.option("--encoding", default=None, callback=known_encoding,
                          help="Text encoding of the inputs when not UTF-8 (e.g. cp1251)."),
             click.option("--date-order", type=click.Choice(DATE_ORDERS), default=None,
                          help="Order of slashed dates (4/2/2023) in datasets: day or month "

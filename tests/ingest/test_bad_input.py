@@ -378,3 +378,17 @@ def test_a_geojson_export_is_not_read_as_prose(filled: Invoker, db_url: str, tmp
                     encoding="utf-8")
     line = refused(filled, db_url, str(path))
     assert name in line and "not in any known format" in line
+
+
+@pytest.mark.parametrize("command", ["ingest", "run", "extract"])
+def test_a_misspelt_encoding_is_named_before_anything_is_read(
+        filled: Invoker, db_url: str, tmp_path: Path, command: str) -> None:
+    report = tmp_path / "report.txt"
+    report.write_text("A paramedic was injured in Kharkiv.", encoding="utf-8")
+    before = snapshot(db_url)
+    # an input already stored used to pass; a text one said "not valid cp125 text"
+    for path in (HERE / "who_ssa_export.csv", report):
+        result = filled(command, "--encoding", "cp125", str(path))
+        assert result.exit_code == 2, result.output
+        assert "unknown encoding 'cp125'" in result.output and "--encoding" in result.output
+    assert snapshot(db_url) == before
