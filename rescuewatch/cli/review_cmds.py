@@ -85,7 +85,7 @@ def show(incident: int, db: str | None, as_json: bool) -> None:
     with store.engine.connect() as conn:
         row = get_incident(conn, incident)
         if row is None:
-            raise InputError(f"no incident {incident}", field="incident")
+            raise InputError(f"no incident {incident}", hint="see `rescuewatch review list`")
         claims = incident_claims(conn, [incident])
     if as_json:
         print_json({"incident": row, "claims": claims})
@@ -186,7 +186,8 @@ def certainty_cmd(incident: int, grade: str | None, unlock: bool, reason: str,
     from rescuewatch.link.review import set_certainty
 
     if not unlock and grade is None:
-        raise InputError("give a grade or --unlock", field="grade")
+        raise InputError("give a grade or --unlock",
+                         hint="one of rumour, possible, probable, confirmed")
     after = set_certainty(open_store(db, create=False), incident, grade, reason, unlock=unlock)
     click.echo(f"incident {incident}: certainty {after['certainty']}"
                f"{' (locked)' if after['certainty_locked'] else ''}")
@@ -281,7 +282,8 @@ def sources_show(key: str, db: str | None, as_json: bool) -> None:
         row = get_source(conn, key)
     default = Registry(default_entries()).find(key)
     if row is None and default is None:
-        raise InputError(f"no source {key!r} in the store or the default registry", field="key")
+        raise InputError(f"no source {key!r} in the store or the default registry",
+                         hint="see `rescuewatch sources list`")
     data = {"store": row, "default_registry": None if default is None else default.__dict__}
     if as_json:
         print_json(data)

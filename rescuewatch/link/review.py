@@ -32,8 +32,8 @@ def _require_reason(reason: str | None) -> str:
 def _incident(conn: Connection, incident_id: int) -> dict[str, Any]:
     row = db.get_incident(conn, incident_id)
     if row is None:
-        raise InputError(f"no incident {incident_id}", field="incident",
-                         hint="see `rescuewatch review list`")
+        # no field: an incident number is a command-line argument, not a column of an input
+        raise InputError(f"no incident {incident_id}", hint="see `rescuewatch review list`")
     return row
 
 
@@ -55,7 +55,8 @@ def merge(store: Store, incident_ids: list[int], reason: str | None) -> int:
     why = _require_reason(reason)
     ids = sorted(set(incident_ids))
     if len(ids) < 2:
-        raise InputError("merge needs at least two different incidents", field="incident")
+        raise InputError("merge needs at least two different incidents",
+                         hint="e.g. rescuewatch review merge 12 15 --reason ...")
     with store.transaction() as conn:
         for i in ids:
             _incident(conn, i)
@@ -146,7 +147,7 @@ def set_certainty(store: Store, incident_id: int, grade: str | None, reason: str
     """Set and lock an incident's grade, or unlock it to return to the rules."""
     why = _require_reason(reason)
     if not unlock and grade not in CERTAINTY_GRADES:
-        raise InputError(f"unknown grade {grade!r}", field="grade",
+        raise InputError(f"unknown grade {grade!r}",
                          hint="one of " + ", ".join(CERTAINTY_GRADES))
     with store.transaction() as conn:
         before = _snapshot(conn, incident_id) if _incident(conn, incident_id) else None

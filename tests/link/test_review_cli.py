@@ -115,3 +115,18 @@ def test_stats_count_incidents_by_format_and_category(rw, db_url: str) -> None:
                                                  "incidents": 1}
     text = rw("stats").output
     assert "2 incidents" in text.splitlines()[1]
+
+
+def test_an_unknown_incident_or_source_is_named_without_calling_it_a_column(rw, db_url: str) -> None:
+    seed(db_url)
+    rw("link")
+    for args, expected in [
+        (("review", "show", "9999"), "no incident 9999 (see `rescuewatch review list`)"),
+        (("review", "certainty", "9999", "probable", "--reason", "x"), "no incident 9999"),
+        (("review", "merge", "9999", "9998", "--reason", "x"), "no incident 999"),
+        (("review", "certainty", "1", "--reason", "x"), "give a grade or --unlock (one of"),
+        (("sources", "show", "nosuch"), "(see `rescuewatch sources list`)"),
+    ]:
+        result = rw(*args)
+        assert result.exit_code == 2, result.output
+        assert expected in result.output and "column" not in result.output, result.output
