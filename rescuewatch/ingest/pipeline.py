@@ -117,8 +117,8 @@ def expand(origins: list[str]) -> list[str]:
     Every local path is checked before anything is read, so a typo fails the whole command
     early instead of after half the inputs were stored. Inside a folder, hidden files and a
     folder's own notes (README, LICENSE, PROVENANCE, NOTICE, CHANGELOG, SHA256SUMS) are passed
-    over: they describe the data, they are not reports. Named on the command line, any file is
-    read.
+    over: they describe the data, they are not reports. So are rescuewatch's own outputs (see
+    :func:`_is_own_output`). Named on the command line, any file is read.
     """
     out: list[str] = []
     for origin in origins:
@@ -129,7 +129,7 @@ def expand(origins: list[str]) -> list[str]:
         if path.is_dir():
             files = sorted(
                 p for p in path.rglob("*")
-                if p.is_file() and not _is_folder_note(p.name)
+                if p.is_file() and not _is_folder_note(p.name) and not _is_own_output(p)
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             if not files:
@@ -149,6 +149,33 @@ FOLDER_NOTES = ("readme", "license", "licence", "provenance", "notice", "changel
 
 def _is_folder_note(name: str) -> bool:
     return name.lower().split(".", 1)[0] in FOLDER_NOTES
+
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
+REPORT_MARK = b'<meta name="generator" content="rescuewatch'
+
+
+def _is_own_output(path: Path) -> bool:
+    """A store (any SQLite database, with its journal files) or a rescuewatch HTML report.
+
+    ``rescuewatch run .`` puts both into the folder it reads: the next run stopped on the
+    database ("not in any known format") and read the report as a news page, turning the
+    store's own figures into new claims.
+    """
+    for companion in SQLITE_COMPANIONS:
+        if path.name.endswith(companion):
+            return _starts_with(path.with_name(path.name.removesuffix(companion)), SQLITE_MAGIC)
+    if path.suffix.lower() in (".html", ".htm"):
+        with suppress(OSError), path.open("rb") as fh:
+            return REPORT_MARK in fh.read(2048)
+    return _starts_with(path, SQLITE_MAGIC)
+
+
+def _starts_with(path: Path, magic: bytes) -> bool:
+    with suppress(OSError), path.open("rb") as fh:
+        return fh.read(len(magic)) == magic
+    return False
 
 
 def is_url(origin: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -68,6 +69,22 @@ def test_folder_notes_are_passed_over_unless_named(tmp_path: Path) -> None:
     (tmp_path / "report.txt").write_text("A paramedic was injured.", encoding="utf-8")
     assert expand([str(tmp_path)]) == [str(tmp_path / "report.txt")]
     assert expand([str(tmp_path / "README.md")]) == [str(tmp_path / "README.md")]
+
+
+def test_a_store_and_a_report_in_the_folder_read_are_passed_over(tmp_path: Path) -> None:
+    # `rescuewatch run .` writes both into the folder; the next run read them as inputs
+    (tmp_path / "report.txt").write_text("A paramedic was injured in Kharkiv.", encoding="utf-8")
+    rw = Invoker(f"sqlite:///{tmp_path / 'rescuewatch.db'}")
+    assert rw("run", str(tmp_path), "--report", str(tmp_path / "report.html")).exit_code == 0
+    (tmp_path / "rescuewatch.db-journal").write_bytes(b"")
+    (tmp_path / "page.html").write_text("<html><body>A medic was injured.</body></html>",
+                                        encoding="utf-8")
+    result = rw("run", str(tmp_path), "--report", str(tmp_path / "report.html"), "--json")
+    assert result.exit_code == 0, result.output
+    read = [i["origin"] for i in json.loads(result.output)["ingest"]["inputs"]]
+    assert read == [str(tmp_path / "page.html"), str(tmp_path / "report.txt")]
+    named = rw("ingest", str(tmp_path / "rescuewatch.db"))  # named, it is read (and refused)
+    assert named.exit_code == 2 and "not in any known format" in named.output
 
 
 READING_COMMANDS = [("stats",), ("verify",), ("export", "--format", "csv")]
