@@ -47,6 +47,47 @@ def _command_paths() -> list[tuple[str, ...]]:
     return paths
 
 
+CLI_REFERENCE = ROOT / "docs" / "cli.md"
+CLI_REFERENCE_INTRO = """# Command reference
+
+The `--help` of every command and subcommand, as `rescuewatch` prints it. This page is
+generated: after changing a command, run `python -m tests.test_docs` from the repository's
+root to write it again (`tests/test_docs.py` fails while it is out of date).
+"""
+
+
+def _help_of(words: tuple[str, ...]) -> str:
+    """``rescuewatch WORDS --help`` at 80 columns, whatever the terminal."""
+    ctx = click.Context(cli, info_name="rescuewatch", terminal_width=80, max_content_width=80,
+                        **cli.context_settings)
+    command: click.Command = cli
+    for word in words:
+        assert isinstance(command, click.Group)
+        sub = command.get_command(ctx, word)
+        assert sub is not None, word
+        command, ctx = sub, click.Context(sub, info_name=word, parent=ctx)
+    return command.get_help(ctx)
+
+
+def cli_reference() -> str:
+    """docs/cli.md: every command's help, so that every option is documented and stays true."""
+    parts = [CLI_REFERENCE_INTRO]
+    in_help_order = sorted(_command_paths(), key=lambda words: list(COMMANDS).index(words[0]))
+    for words in [(), *in_help_order]:
+        title = " ".join(("rescuewatch", *words))
+        parts.append(f"## `{title}`\n\n```text\n{_help_of(words)}\n```\n")
+    return "\n".join(parts)
+
+
+def test_the_command_reference_is_up_to_date() -> None:
+    assert CLI_REFERENCE.read_text(encoding="utf-8") == cli_reference(), (
+        "docs/cli.md is out of date: run `python -m tests.test_docs`")
+
+
+def test_the_readme_points_to_the_command_reference() -> None:
+    assert "docs/cli.md" in README
+
+
 @pytest.mark.parametrize("words", _command_paths(), ids=" ".join)
 def test_every_command_has_help_with_examples(words: tuple[str, ...]) -> None:
     result = CliRunner().invoke(cli, [*words, "--help"])
@@ -81,3 +122,7 @@ def test_every_linking_weight_is_documented() -> None:
     doc = (ROOT / "docs" / "linking.md").read_text(encoding="utf-8")
     missing = [f.name for f in dataclasses.fields(Weights) if f"`{f.name}`" not in doc]
     assert not missing, f"docs/linking.md does not explain {missing}"
+
+
+if __name__ == "__main__":
+    CLI_REFERENCE.write_text(cli_reference(), encoding="utf-8")

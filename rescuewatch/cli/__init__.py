@@ -91,7 +91,7 @@ def cli() -> None:
       rescuewatch run examples/
       rescuewatch ingest ../shared/data/ucdp_ged191_syria_2016-01_2019-11.csv.gz
       rescuewatch extract report.txt --format jsonl
-      rescuewatch export --format hxl-csv -o incidents.csv
+      rescuewatch export --format hxl-csv --level incidents -o incidents.csv
     """
 
 
