@@ -59,10 +59,12 @@ def is_party(affiliation: str | None) -> bool:
     return bool(affiliation) and affiliation not in ("independent", "unknown")
 
 
-def check_affiliation(value: str, *, path: str | None = None, row: int | None = None) -> str:
+def check_affiliation(value: str, *, path: str | None = None, row: int | None = None,
+                      field: str = "affiliation") -> str:
+    """``value`` if it is a party code; ``field`` is the column, or the option that gave it."""
     if not AFFILIATION.match(value):
         raise InputError(
-            f"affiliation {value!r} is not a party code", path=path, row=row, field="affiliation",
+            f"affiliation {value!r} is not a party code", path=path, row=row, field=field,
             hint="use ISO-2 (RU, UA), <ISO2>-<SHORT> (SD-RSF), independent or unknown",
         )
     return value

@@ -8,6 +8,11 @@ from typing import Any
 import click
 
 from rescuewatch.cli.common import db_option, json_option, open_store, print_json
+from rescuewatch.model import CERTAINTY_GRADES, SOURCE_KINDS
+
+#: Review states an incident can be in (set by rescuewatch.link.review); listed so that a
+#: misspelt --status is refused instead of matching nothing.
+REVIEW_STATUSES = ("unreviewed", "reviewed", "merged", "split", "rejected")
 
 reason_option = click.option("--reason", required=True,
                              help="Why (required; kept in the audit log).")
@@ -29,8 +34,10 @@ def review() -> None:
 
 
 @review.command("list")
-@click.option("--status", default=None, help="Only incidents with this review status.")
-@click.option("--certainty", default=None, help="Only incidents with this grade.")
+@click.option("--status", type=click.Choice(REVIEW_STATUSES), default=None,
+              help="Only incidents with this review status.")
+@click.option("--certainty", type=click.Choice(CERTAINTY_GRADES), default=None,
+              help="Only incidents with this grade.")
 @click.option("--limit", type=click.IntRange(1, 10000), default=50, show_default=True)
 @click.option("--offset", type=click.IntRange(0), default=0)
 @db_option
@@ -295,11 +302,12 @@ def sources_show(key: str, db: str | None, as_json: bool) -> None:
 
 @sources.command("set")
 @click.argument("key")
-@click.option("--name", default=None)
-@click.option("--kind", default=None, help="news_agency, state_media, ngo, un, government, ...")
+@click.option("--name", default=None, help="Name of the publisher (default: the key).")
+@click.option("--kind", type=click.Choice(SOURCE_KINDS), default=None, help="Kind of source.")
 @click.option("--country", default=None, help="ISO-2 country of the publisher.")
 @click.option("--affiliation", default=None, help="Party code, independent or unknown.")
-@click.option("--coverage-group", default=None)
+@click.option("--coverage-group", default=None,
+              help="Free label grouping outlets for `rescuewatch analyse coverage`.")
 @reason_option
 @db_option
 def sources_set(key: str, name: str | None, kind: str | None, country: str | None,
@@ -311,7 +319,7 @@ def sources_set(key: str, name: str | None, kind: str | None, country: str | Non
     Examples:
       rescuewatch sources set example.org --kind ngo --affiliation independent --reason "checked"
     """
-    from rescuewatch.assess.registry import Entry, check_affiliation, check_kind, import_entries
+    from rescuewatch.assess.registry import Entry, check_affiliation, import_entries
     from rescuewatch.errors import InputError
     from rescuewatch.store.incidents import get_source
 
@@ -322,9 +330,10 @@ def sources_set(key: str, name: str | None, kind: str | None, country: str | Non
         current = get_source(conn, key) or {}
     entry = Entry(
         key=key, name=name or current.get("name") or key,
-        kind=check_kind(kind) if kind else current.get("kind", "unknown"),
+        kind=kind or current.get("kind", "unknown"),
         country=country.upper() if country else current.get("country"),
-        affiliation=check_affiliation(affiliation) if affiliation else current.get("affiliation", "unknown"),
+        affiliation=(check_affiliation(affiliation, field="--affiliation") if affiliation
+                     else current.get("affiliation", "unknown")),
         coverage_group=coverage_group if coverage_group is not None else current.get("coverage_group"),
     )
     result = import_entries(store, [entry], reason)

@@ -130,3 +130,19 @@ def test_an_unknown_incident_or_source_is_named_without_calling_it_a_column(rw, 
         result = rw(*args)
         assert result.exit_code == 2, result.output
         assert expected in result.output and "column" not in result.output, result.output
+
+
+def test_misspelt_review_filters_and_source_fields_are_refused_naming_the_option(
+        rw, db_url: str) -> None:
+    seed(db_url)
+    rw("link")
+    # a misspelt --status or --certainty listed nothing and exited 0
+    for args in (("review", "list", "--status", "unreviwed"),
+                 ("review", "list", "--certainty", "sure"),
+                 ("sources", "set", "x.org", "--kind", "blog", "--reason", "r")):
+        result = rw(*args)
+        assert result.exit_code == 2 and "Invalid value for '--" in result.output, result.output
+    result = rw("sources", "set", "x.org", "--affiliation", "Russia", "--reason", "r")
+    assert result.exit_code == 2
+    assert "Error: --affiliation: affiliation 'Russia' is not a party code" in result.output
+    assert rw("review", "list", "--status", "unreviewed", "--certainty", "possible").exit_code == 0
