@@ -284,8 +284,10 @@ def ingest_input(store: Store, item: InputFile, fmt: str, ctx: ReadContext) -> I
 def _ingest_input(store: Store, item: InputFile, fmt: str, ctx: ReadContext,
                   share: bool) -> InputReport:
     with store.transaction(bulk=item.content_size >= PARALLEL_MIN_BYTES) as conn:
-        if store.document_id(conn, item.sha256) is not None:
-            return InputReport(item.origin, fmt, "duplicate", duplicates=1, sha256=item.sha256)
+        stored_as = store.document_format(conn, item.sha256)
+        if stored_as is not None:  # the format it was read in, not the "auto" asked for
+            return InputReport(item.origin, stored_as, "duplicate", duplicates=1,
+                               sha256=item.sha256)
         reader = choose_reader(item, fmt)
         result = InputReport(item.origin, reader.name, "ingested", sha256=item.sha256)
         run_id = store.start_run(conn, item.origin, reader.name)

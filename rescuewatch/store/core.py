@@ -263,6 +263,12 @@ class Store:
         value = found.scalar()
         return None if value is None else int(value)
 
+    def document_format(self, conn: Connection, sha256: str) -> str | None:
+        """The reader that stored the document of ``sha256``, or None when none is stored."""
+        found = conn.execute(select(s.documents.c.format).where(s.documents.c.sha256 == sha256))
+        value = found.scalar()
+        return None if value is None else str(value)
+
     def put_blob(self, conn: Connection, sha256: str, chunks: Iterable[bytes]) -> int:
         """Store raw bytes under their SHA-256, chunk by chunk; returns the size.
 

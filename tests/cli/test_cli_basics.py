@@ -132,3 +132,10 @@ def test_ingest_makes_a_store_of_an_empty_file_as_of_a_missing_one(tmp_path: Pat
     assert invoker("ingest", str(report)).exit_code == 0
     result = invoker("stats", "--json")
     assert result.exit_code == 0 and '"documents": 1' in result.output
+
+
+def test_an_input_already_stored_reports_the_format_it_was_read_in(rw: Invoker) -> None:
+    path = str(Path(__file__).resolve().parent.parent / "fixtures" / "ingest" / "acled_api.csv")
+    assert rw("ingest", path).exit_code == 0
+    again = json.loads(rw("ingest", "--json", path).output)["inputs"][0]
+    assert (again["status"], again["format"]) == ("duplicate", "acled")  # was "auto"
