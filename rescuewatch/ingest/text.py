@@ -9,13 +9,16 @@ unknown. Claims come from the default extractor.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from rescuewatch.errors import InputError
 from rescuewatch.ingest.base import InputFile, Parcel, ReadContext, Reader, register
+from rescuewatch.ingest.csv_records import DELIMITERS
 from rescuewatch.model import Claim, Source
 
 #: Largest text file read (bytes); longer ones are refused with a one-line error.
@@ -29,6 +32,28 @@ _SOURCE_LINE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _HEADER_CHARS = 1000
+
+
+def looks_tabular(sample: str) -> bool:
+    """Whether the first lines of a file are a table rather than prose: the first line and
+    most of the others split into the same number of cells (four or more) at a comma,
+    semicolon or tab. A table that no dataset reader took (an HXL export saved as ``.hxl``,
+    say) is refused with an error instead of being read as a report, whose extractor would
+    take the column names and counts for statements. Prose seldom has the same number of
+    commas on line after line."""
+    lines = [line for line in sample.splitlines()[:-1] if line.strip()][:20]
+    if len(lines) < 3:
+        return False
+    for delimiter in DELIMITERS:
+        try:
+            widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+        except csv.Error:
+            continue
+        width, rows = Counter(widths).most_common(1)[0]
+        # a table's first line is its header, as wide as the rows
+        if width >= 4 and widths[0] == width and rows >= 3 and 3 * rows >= 2 * len(lines):
+            return True
+    return False
 
 
 def source_header(text: str) -> Source | None:
@@ -138,10 +163,10 @@ class TextReader(Reader):
             # GeoJSON export's keys such as "killed_firefighter": 1 became invented claims)
             return 0
         try:
-            head[:4096].decode("utf-8")
+            sample = head[:4096].decode("utf-8")
         except UnicodeDecodeError:
             return 0
-        return 10
+        return 0 if looks_tabular(sample) else 10
 
     def read(self, item: InputFile, ctx: ReadContext) -> Iterator[Parcel]:
         data = read_limited(item, MAX_TEXT_BYTES)

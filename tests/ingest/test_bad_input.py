@@ -392,3 +392,26 @@ def test_a_misspelt_encoding_is_named_before_anything_is_read(
         assert result.exit_code == 2, result.output
         assert "unknown encoding 'cp125'" in result.output and "--encoding" in result.output
     assert snapshot(db_url) == before
+
+
+def test_a_table_no_reader_takes_is_not_read_as_prose(filled: Invoker, db_url: str,
+                                                      tmp_path: Path) -> None:
+    # an HXL export saved under its own name: read as text, its column names and counts
+    # ("Killed, medics", 1) were taken for statements
+    exported = tmp_path / "claims.hxl"
+    assert filled("export", "--format", "hxl-csv", "-o", str(exported)).exit_code == 0
+    line = refused(filled, db_url, str(exported))
+    assert "claims.hxl" in line and "not in any known format" in line
+
+
+def test_prose_with_commas_under_an_unknown_suffix_is_still_read_as_text() -> None:
+    from rescuewatch.ingest.text import looks_tabular
+
+    prose = ("Published: 2024-03-05\nSource: Example Herald\n\n"
+             "Shelling hit the district hospital, its car park, and two ambulances, witnesses said.\n"
+             "Rescuers, paramedics and firefighters arrived later, the regional service reported.\n"
+             "A second strike, an hour after the first, wounded a driver, a nurse and a guard.\n"
+             "The service said, without giving names, that one rescuer, a volunteer, died.\n")
+    assert not looks_tabular(prose)
+    table = "a,b,c,d\n1,2,3,4\n5,6,7,8\n9,10,11,12\n"
+    assert looks_tabular(table) and looks_tabular(table.replace(",", ";"))
