@@ -38,8 +38,10 @@ def review() -> None:
               help="Only incidents with this review status.")
 @click.option("--certainty", type=click.Choice(CERTAINTY_GRADES), default=None,
               help="Only incidents with this grade.")
-@click.option("--limit", type=click.IntRange(1, 10000), default=50, show_default=True)
-@click.option("--offset", type=click.IntRange(0), default=0)
+@click.option("--limit", type=click.IntRange(1, 10000), default=50, show_default=True,
+              help="At most this many incidents.")
+@click.option("--offset", type=click.IntRange(0), default=0,
+              help="Leave out this many first (to page through a long list).")
 @db_option
 @json_option
 def list_cmd(status: str | None, certainty: str | None, limit: int, offset: int,
@@ -202,7 +204,8 @@ def certainty_cmd(incident: int, grade: str | None, unlock: bool, reason: str,
 
 @click.command()
 @click.option("--incident", type=int, default=None, help="Only entries about this incident.")
-@click.option("--limit", type=click.IntRange(1, 100000), default=200, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 100000), default=200, show_default=True,
+              help="At most this many entries, newest first.")
 @db_option
 @json_option
 def audit(incident: int | None, limit: int, db: str | None, as_json: bool) -> None:

@@ -10,7 +10,8 @@ from rescuewatch.cli.common import db_option, json_option, open_store, print_jso
 @click.command()
 @click.option("--run", "run_id", type=int, default=None,
               help="Only the rows of this ingest run (the number shown in the list).")
-@click.option("--limit", type=click.IntRange(1, 1_000_000), default=200, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 1_000_000), default=200, show_default=True,
+              help="At most this many rows.")
 @db_option
 @json_option
 def skipped(run_id: int | None, limit: int, db: str | None, as_json: bool) -> None:
@@ -23,7 +24,13 @@ def skipped(run_id: int | None, limit: int, db: str | None, as_json: bool) -> No
       rescuewatch skipped
       rescuewatch skipped --run 3 --json
     """
-    rows = open_store(db, create=False).skipped_rows(run_id=run_id, limit=limit)
+    store = open_store(db, create=False)
+    rows = store.skipped_rows(run_id=run_id, limit=limit)
+    if not rows and run_id is not None and not store.has_run(run_id):
+        # "no skipped rows in run 99" would say that run went well
+        raise click.BadParameter(f"no ingest run {run_id} in this store "
+                                 "(`rescuewatch skipped` lists the runs that skipped rows)",
+                                 param_hint="--run")
     if as_json:
         for row in rows:
             row["started_at"] = row["started_at"].isoformat(timespec="seconds")

@@ -339,6 +339,12 @@ class Store:
         with self.engine.connect() as conn:
             return [dict(row) for row in conn.execute(query).mappings()]
 
+    def has_run(self, run_id: int) -> bool:
+        """Whether ingest run ``run_id`` is in the store."""
+        with self.engine.connect() as conn:
+            query = select(s.ingest_runs.c.id).where(s.ingest_runs.c.id == run_id)
+            return conn.execute(query).first() is not None
+
     def audit(
         self,
         conn: Connection,

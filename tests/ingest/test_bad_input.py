@@ -309,7 +309,10 @@ def test_skip_bad_rows_records_each_reason(rw: Invoker, db_url: str, tmp_path: P
     as_json = json.loads(rw("skipped", "--json", "--run", "1").output)
     assert [(r["row"], r["field"], r["format"]) for r in as_json] == [
         ("4", "event_date", "acled"), ("7", "latitude", "acled"), ("9", "fatalities", "acled")]
+    assert rw("ingest", str(HERE / "who_ssa_export.csv")).exit_code == 0  # run 2, clean
     assert rw("skipped", "--run", "2").output.strip() == "no skipped rows in run 2"
+    missing = rw("skipped", "--run", "99")
+    assert missing.exit_code == 2 and "no ingest run 99" in missing.output
     first = rw("skipped", "--limit", "2")
     assert len(first.stdout.splitlines()) == 2 and "pass --limit for more" in first.stderr
 
