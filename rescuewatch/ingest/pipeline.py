@@ -182,6 +182,14 @@ def is_url(origin: str) -> bool:
     return origin.startswith(("http://", "https://"))
 
 
+def _http_hint(status: int) -> str:
+    if status in (401, 403, 407):
+        return "the page needs a login or refuses this client: save it from a browser and ingest the file"
+    if status == 429 or status >= 500:
+        return "the server is busy or failing: try again later, or save the page and ingest the file"
+    return "check the address (the server has nothing there)"
+
+
 def open_input(origin: str, workdir: Path) -> InputFile:
     """A local file as it is, or a URL fetched into ``workdir`` (raw bytes kept unaltered)."""
     if not is_url(origin):
@@ -192,7 +200,8 @@ def open_input(origin: str, workdir: Path) -> InputFile:
     try:
         with httpx.stream("GET", origin, follow_redirects=True, timeout=30.0) as response:
             if response.status_code >= 400:
-                raise InputError(f"the server answered HTTP {response.status_code}", path=origin)
+                raise InputError(f"the server answered HTTP {response.status_code}", path=origin,
+                                 hint=_http_hint(response.status_code))
             size = 0
             with target.open("wb") as fh:
                 for chunk in response.iter_bytes():

@@ -35,6 +35,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(PAGE)))
             self.end_headers()
             self.wfile.write(PAGE)
+        elif self.path.startswith("/status/"):
+            self.send_error(int(self.path.rsplit("/", 1)[1]))
         else:
             self.send_error(404)
 
@@ -90,3 +92,12 @@ def test_url_that_fails_is_one_line_and_changes_nothing(
     assert len(error) == 1 and url in error[0], result.output
     assert ("HTTP 404" in error[0]) if path else ("could not fetch" in error[0])
     assert store_file_bytes(db_url) == before
+
+
+@pytest.mark.parametrize(("status", "advice"), [
+    (404, "check the address"), (403, "needs a login"), (503, "try again later")])
+def test_an_http_error_says_what_to_do(rw: Invoker, server: str, status: int,
+                                       advice: str) -> None:
+    result = rw("ingest", f"{server}/status/{status}")
+    assert result.exit_code == 2
+    assert f"HTTP {status}" in result.output and advice in result.output
