@@ -36,6 +36,10 @@ def _channel(data: dict[str, Any]) -> Source:
     return Source(key=key, name=name, kind="channel")
 
 
+_EXPORT_AGAIN = ("the Telegram export looks damaged or cut short: export the channel again "
+                 "with Telegram Desktop (Export chat history, format JSON)")
+
+
 @register
 class TelegramReader(Reader):
     name = "telegram"
@@ -51,8 +55,12 @@ class TelegramReader(Reader):
         data = read_limited(item, MAX_EXPORT_BYTES)
         try:
             export = json.loads(data.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise InputError(f"not valid JSON ({exc})", path=item.origin) from exc
+        except UnicodeDecodeError as exc:
+            raise InputError(f"not UTF-8 text (byte {exc.start})", path=item.origin,
+                             hint=_EXPORT_AGAIN) from exc
+        except json.JSONDecodeError as exc:
+            raise InputError(f"not valid JSON on line {exc.lineno}, column {exc.colno}: {exc.msg}",
+                             path=item.origin, hint=_EXPORT_AGAIN) from exc
         if not isinstance(export, dict) or not isinstance(export.get("messages"), list):
             raise InputError("not a Telegram export: no 'messages' list", path=item.origin,
                              hint="export the channel with Telegram Desktop as JSON")

@@ -81,7 +81,8 @@ def test_telegram_reader_one_document_per_message() -> None:
 
 def test_malformed_telegram_is_one_line_error() -> None:
     code, _, output = run_extract(str(FIX / "broken_result.json"), "--input-format", "telegram")
-    assert code != 0 and "not valid JSON" in output and len(output.strip().splitlines()) == 1
+    assert code != 0 and "not valid JSON on line " in output and len(output.strip().splitlines()) == 1
+    assert "export the channel again" in output
 
 
 @pytest.mark.parametrize(
