@@ -9,6 +9,7 @@ assess, analyse, export) can exchange them without touching the database.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -27,6 +28,41 @@ VICTIM_CATEGORIES: tuple[str, ...] = (
 )
 #: Categories that count as responders for repeat-strike analysis.
 RESPONDER_CATEGORIES: frozenset[str] = frozenset({"ambulance", "medic", "firefighter", "rescuer"})
+
+#: Category aliases a filter accepts besides the controlled victim categories.
+CATEGORY_ALIASES: dict[str, frozenset[str]] = {
+    "responder": RESPONDER_CATEGORIES,
+    "responders": RESPONDER_CATEGORIES,
+}
+
+
+def expand_categories(value: str | Sequence[str] | None) -> tuple[str, ...]:
+    """Controlled categories named by ``value`` (comma-separated or a list; aliases expanded).
+
+    Raises
+    ------
+    ValueError
+        For a name that is neither a victim category nor an alias.
+    """
+    if not value:
+        return ()
+    names = value.split(",") if isinstance(value, str) else list(value)
+    out: set[str] = set()
+    for raw in names:
+        name = raw.strip().lower()
+        if not name:
+            continue
+        if name in CATEGORY_ALIASES:
+            out |= CATEGORY_ALIASES[name]
+        elif name in VICTIM_CATEGORIES:
+            out.add(name)
+        else:
+            raise ValueError(
+                f"unknown victim category {raw.strip()!r}: use one of "
+                + ", ".join((*VICTIM_CATEGORIES, "responders"))
+            )
+    return tuple(sorted(out))
+
 
 WEAPONS: tuple[str, ...] = (
     "drone",

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from rescuewatch.analyse.points import Points, days_since, project
-from rescuewatch.model import RESPONDER_CATEGORIES
+from rescuewatch.model import RESPONDER_CATEGORIES, expand_categories
 from rescuewatch.store import analysis as q
 from rescuewatch.store.core import Store
 
@@ -84,7 +84,7 @@ class EventFilter:
     def to_store(self) -> q.AnalysisFilter:
         """The filter in store terms (aliases expanded, grades listed)."""
         return q.AnalysisFilter(
-            categories=q.expand_categories(self.category), country=self.country,
+            categories=expand_categories(self.category), country=self.country,
             admin1=self.admin1, since=self.since, until=self.until, party=self.perpetrator,
             certainties=q.certainties_from(self.certainty_min),
             protected_only=self.protected_only,

@@ -43,6 +43,20 @@ def known_encoding(ctx: click.Context, param: click.Parameter, value: str | None
     return value
 
 
+def check_categories(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--category``: victim categories, comma-separated, or ``responders``; a misspelt one
+    fails at once instead of matching nothing."""
+    if value is None:
+        return None
+    from rescuewatch.model import expand_categories
+
+    try:
+        expand_categories(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return value
+
+
 def print_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 

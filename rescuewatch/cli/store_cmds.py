@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from rescuewatch.cli.common import (
+    check_categories,
     db_option,
     json_option,
     known_encoding,
@@ -16,7 +17,6 @@ from rescuewatch.cli.common import (
     print_json,
 )
 from rescuewatch.ingest.date_order import DATE_ORDERS
-from rescuewatch.model import VICTIM_CATEGORIES
 
 FORMATS = [
     "auto", "text", "html", "telegram", "acled", "ucdp", "insecurity-insight", "who-ssa",
@@ -190,8 +190,9 @@ def verify(db: str | None, as_json: bool) -> None:
               help="Only rows starting on or after this date (YYYY-MM-DD).")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Only rows starting on or before this date (YYYY-MM-DD).")
-@click.option("--category", type=click.Choice(VICTIM_CATEGORIES),
-              default=None, help="Only rows with this victim category.")
+@click.option("--category", metavar="CATS", callback=check_categories, default=None,
+              help="Only rows with one of these victim categories, comma-separated; "
+                   "'responders' = ambulance, medic, firefighter, rescuer.")
 @db_option
 def export(fmt: str, level: str, output: str, protected_only: bool, country: str | None,
            since: dt.datetime | None, until: dt.datetime | None, category: str | None,

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Select, and_, exists, func, or_, select
 
-from rescuewatch.model import CERTAINTY_GRADES, RESPONDER_CATEGORIES, VICTIM_CATEGORIES
+from rescuewatch.model import CERTAINTY_GRADES
 from rescuewatch.store import schema as s
 from rescuewatch.store.core import Store
 
@@ -30,12 +30,6 @@ __all__ = [
     "has_incidents",
     "incident_events",
 ]
-
-#: Category aliases a filter accepts besides the controlled victim categories.
-CATEGORY_ALIASES: dict[str, frozenset[str]] = {
-    "responder": RESPONDER_CATEGORIES,
-    "responders": RESPONDER_CATEGORIES,
-}
 
 # Words that mark the sentence telling a repeat strike (English, Russian, Ukrainian), to show
 # that sentence first among a claim's evidence. Only for display: detection uses the claim's
@@ -70,34 +64,6 @@ class AnalysisFilter:
     party: str | None = None
     certainties: tuple[str, ...] = ()
     protected_only: bool = False
-
-
-def expand_categories(value: str | Sequence[str] | None) -> tuple[str, ...]:
-    """Controlled categories named by ``value`` (comma-separated or a list; aliases expanded).
-
-    Raises
-    ------
-    ValueError
-        For a name that is neither a victim category nor an alias.
-    """
-    if not value:
-        return ()
-    names = value.split(",") if isinstance(value, str) else list(value)
-    out: set[str] = set()
-    for raw in names:
-        name = raw.strip().lower()
-        if not name:
-            continue
-        if name in CATEGORY_ALIASES:
-            out |= CATEGORY_ALIASES[name]
-        elif name in VICTIM_CATEGORIES:
-            out.add(name)
-        else:
-            raise ValueError(
-                f"unknown victim category {raw.strip()!r}: use one of "
-                + ", ".join((*VICTIM_CATEGORIES, "responders"))
-            )
-    return tuple(sorted(out))
 
 
 def certainties_from(minimum: str | None) -> tuple[str, ...]:

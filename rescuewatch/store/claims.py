@@ -13,10 +13,18 @@ from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Select, and_, func, insert, select, text, update
+from sqlalchemy import Connection, Select, and_, func, insert, or_, select, text, update
 
 from rescuewatch.errors import StoreError
-from rescuewatch.model import Claim, DateSpan, Evidence, Perpetrator, Place, Victim
+from rescuewatch.model import (
+    Claim,
+    DateSpan,
+    Evidence,
+    Perpetrator,
+    Place,
+    Victim,
+    expand_categories,
+)
 from rescuewatch.store import schema as s
 from rescuewatch.store.core import Store
 
@@ -519,6 +527,13 @@ def _victim_rows_of(victims: list[Victim], claim_id: int) -> list[dict[str, Any]
     return list(merged.values())
 
 
+def category_condition(column: Any, category: str | Sequence[str]) -> Any:
+    """Rows whose ``categories`` (comma-separated) hold any of ``category``: victim categories,
+    comma-separated or a list, aliases such as ``responders`` expanded."""
+    # no category name is part of another, so a plain LIKE cannot match the wrong one
+    return or_(*(column.like(f"%{name}%") for name in expand_categories(category)))
+
+
 def claims_query(
     *,
     protected: bool | None = None,
@@ -553,7 +568,7 @@ def claims_query(
     if protected is not None:
         conditions.append(s.claims.c.protected == protected)
     if category:
-        conditions.append(s.claims.c.categories.like(f"%{category}%"))
+        conditions.append(category_condition(s.claims.c.categories, category))
     if country:
         conditions.append(s.claims.c.country == country.upper())
     if since:

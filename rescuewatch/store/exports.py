@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Select, and_, insert, select
 
 from rescuewatch.model import Claim
 from rescuewatch.store import schema as s
-from rescuewatch.store.claims import claims_query, iter_claims
+from rescuewatch.store.claims import category_condition, claims_query, iter_claims
 from rescuewatch.store.core import Store, now
 
 BATCH = 5000
@@ -63,7 +63,7 @@ def incidents_query(flt: ExportFilter) -> Select[Any]:
     if flt.until:
         conditions.append(c.date_start <= flt.until)
     if flt.category:
-        conditions.append(c.categories.like(f"%{flt.category}%"))
+        conditions.append(category_condition(c.categories, flt.category))
     query = select(s.incidents).order_by(c.id)
     return query.where(and_(*conditions)) if conditions else query
 

@@ -313,6 +313,17 @@ def test_filters_and_protected_only(rw, store: Store, tmp_path: Path) -> None:
     assert count("--until", "2023-12-31") == 2
     assert count("--category", "medic") == 1
     assert count("--level", "incidents", "--category", "patient") == 1
+    # several categories, and the same 'responders' the analyses take
+    rows = [json.loads(line) for line in rw("export", "--format", "jsonl").output.splitlines()]
+
+    def having(*names: str) -> int:
+        return sum(1 for row in rows if set(names) & set(row["categories"] or []))
+
+    assert count("--category", "medic,patient") == having("medic", "patient") >= 2
+    assert count("--category", "responders") == having(
+        "ambulance", "medic", "firefighter", "rescuer") > count("--category", "medic")
+    bad = rw("export", "--format", "jsonl", "--category", "medics")
+    assert bad.exit_code == 2 and "unknown victim category 'medics'" in bad.output
 
 
 def test_failed_export_leaves_no_file(rw, store: Store, tmp_path: Path) -> None:
