@@ -266,7 +266,9 @@ def counts(column: Sequence[str]) -> list[int | None]:
     """:func:`parse_count` of each text cell of a column."""
     joined = "".join(column)
     if all(column) and joined.isascii() and joined.isdigit():  # every cell plain digits
-        return list(map(int, column))
+        numbers = list(map(int, column))
+        if not numbers or max(numbers) <= MAX_COUNT:
+            return numbers  # type: ignore[return-value]
     return [parse_count(c) for c in column]
 
 
@@ -289,10 +291,18 @@ _NO_COUNT = frozenset({"", "no information", "noinformation", "unknown", "n/a", 
                        "not applicable", "notapplicable", "-"})
 
 
+#: The largest count a store keeps: PostgreSQL's INTEGER ends here, and a larger count
+#: (no real casualty figure) would be refused by PostgreSQL after SQLite had stored it.
+MAX_COUNT = 2**31 - 1
+
+
 def parse_count(value: Cell) -> int | None:
-    """A non-negative whole count; ``None`` where the dataset says it does not know."""
+    """A non-negative whole count up to :data:`MAX_COUNT`; ``None`` where the dataset says it
+    does not know."""
     if type(value) is str and value.isascii() and value.isdigit():  # the common case
-        return int(value)
+        if (count := int(value)) <= MAX_COUNT:
+            return count
+        raise ValueError(f"count {value[:40]} too large")
     if value is None:
         return None
     if isinstance(value, bool):
@@ -309,6 +319,8 @@ def parse_count(value: Cell) -> int | None:
             raise ValueError(f"not a count: {raw[:40]!r}") from None
     if number < 0 or not number.is_integer():
         raise ValueError(f"not a count: {value!r}")
+    if number > MAX_COUNT:
+        raise ValueError(f"count {value!r} too large")
     return int(number)
 
 

@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 from rescuewatch.errors import InputError
 from rescuewatch.ingest.base import InputFile
 from rescuewatch.ingest.tables import (
+    MAX_COUNT,
     country_code,
+    counts,
     detect_encoding,
     is_hashtag_row,
     open_table,
@@ -68,6 +70,17 @@ def test_times_and_counts() -> None:
         parse_count("-1")
     with pytest.raises(ValueError):
         parse_count("many")
+
+
+@pytest.mark.parametrize("cell", [str(MAX_COUNT + 1), float(MAX_COUNT + 1), "3e9"])
+def test_a_count_beyond_what_postgresql_holds_is_refused(cell: str | float) -> None:
+    """SQLite would store it, PostgreSQL's INTEGER not: refused alike, as a bad value."""
+    assert parse_count(str(MAX_COUNT)) == MAX_COUNT
+    with pytest.raises(ValueError, match="too large"):
+        parse_count(cell)
+    assert counts(["1", str(MAX_COUNT)]) == [1, MAX_COUNT]
+    with pytest.raises(ValueError, match="too large"):
+        counts(["1", str(cell)])
 
 
 def test_country_names_codes_and_numbers() -> None:

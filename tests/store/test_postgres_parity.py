@@ -286,6 +286,22 @@ def test_skipped_rows_and_reingesting_are_the_same(
     assert dump(pg.db_url) == stored
 
 
+def test_a_count_too_large_for_postgresql_is_a_bad_row_on_both(
+        shared_data: Path, tmp_path: Path, pg_server: str) -> None:
+    """PostgreSQL's INTEGER stops at 2**31 - 1, where SQLite stored any count: the same
+    one-line error on both, and the same skipped row with ``--skip-bad-rows``."""
+    lite, pg = stores(tmp_path, pg_server)
+    bad = ucdp_with(shared_data, tmp_path, {(5, "best"): str(2**31)})
+    out_lite, out_pg = ingest_both(lite, pg, str(bad))
+    assert out_pg == out_lite
+    assert out_pg.startswith(f"Error: {bad}, row 7, column 'best'") and out_pg.count("\n") == 1
+    (tmp_path / "skip").mkdir()
+    lite, pg = stores(tmp_path / "skip", pg_server)  # new: a failed run leaves id gaps on PG
+    out_pg = ingest_both(lite, pg, "--skip-bad-rows", str(bad))[1]
+    assert "1 bad row(s) skipped" in out_pg
+    assert dump(pg.db_url) == dump(lite.db_url)
+
+
 # --- times -------------------------------------------------------------------------------------
 
 
