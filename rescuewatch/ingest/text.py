@@ -77,8 +77,12 @@ def source_header(text: str) -> Source | None:
 
 
 def decode(data: bytes, origin: str, encoding: str | None) -> str:
-    """Text of ``data``: refuse binary content, explain a wrong encoding."""
-    if b"\x00" in data[:8192]:
+    """Text of ``data``: refuse binary content, explain a wrong encoding.
+
+    A NUL byte anywhere is refused, not only near the start: SQLite would keep it in the
+    document's text, PostgreSQL cannot store it at all.
+    """
+    if b"\x00" in data:
         raise InputError("binary content, not text", path=origin)
     try:
         return data.decode(encoding or "utf-8-sig")

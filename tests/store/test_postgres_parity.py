@@ -302,6 +302,17 @@ def test_a_count_too_large_for_postgresql_is_a_bad_row_on_both(
     assert dump(pg.db_url) == dump(lite.db_url)
 
 
+def test_a_nul_byte_deep_in_a_text_file_is_refused_on_both(tmp_path: Path,
+                                                           pg_server: str) -> None:
+    report = EXAMPLES / "reports" / "illustrative_en_agency_2015-01-31.txt"
+    path = tmp_path / "report.txt"
+    path.write_bytes(report.read_bytes() + b"\n" * 9000 + b"a\x00b\n")
+    lite, pg = stores(tmp_path, pg_server)
+    out_lite, out_pg = ingest_both(lite, pg, str(path))
+    assert out_pg == out_lite == f"Error: {path}: binary content, not text\n"
+    assert dump(pg.db_url) == dump(lite.db_url)
+
+
 # --- times -------------------------------------------------------------------------------------
 
 
