@@ -64,6 +64,9 @@ def expand_categories(value: str | Sequence[str] | None) -> tuple[str, ...]:
     return tuple(sorted(out))
 
 
+#: The longest dataset row id a claim keeps (``Claim.row_ref``).
+ROW_REF_LENGTH = 100
+
 WEAPONS: tuple[str, ...] = (
     "drone",
     "artillery",

@@ -42,6 +42,7 @@ from rescuewatch.ingest.tables import (
     parse_count,
     parse_date,
     parse_point,
+    row_id,
 )
 from rescuewatch.ingest.victims import UNCOUNTED, victims_from_text, weapon_from_text
 from rescuewatch.model import Claim, DateSpan, Perpetrator, Place, Source, trusted_place
@@ -129,6 +130,7 @@ class _Builder:
                                  field=required, hint="is this an ACLED export?")
         assert row_id is not None and date is not None and lat is not None and lon is not None
         self.row_id, self.date, self.lat, self.lon = row_id, date, lat, lon
+        self.row_id_column = table.columns[row_id]
         pos = table.position
         self.time_prec = pos("time_precision")
         self.event_type = pos("event_type")
@@ -176,7 +178,7 @@ class _Builder:
             killed=self._count(cells, self.fatalities, "fatalities"),
             weapon=_weapon(sub_event or event_type, notes),
             perpetrator=perpetrator,
-            row_ref=values[self.row_id],
+            row_ref=row_id(values[self.row_id], self.row_id_column),
             extractor="acled",
             extractor_version=self.version,
             event_type=f"{event_type}: {sub_event}" if event_type and sub_event else event_type,

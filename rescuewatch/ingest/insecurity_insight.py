@@ -40,6 +40,7 @@ from rescuewatch.ingest.tables import (
     parse_count,
     parse_date,
     parse_flag,
+    row_id,
     text,
 )
 from rescuewatch.ingest.victims import profession_category, victims_from_text, weapon_from_text
@@ -156,6 +157,7 @@ class _Builder:
 
         self.table = table
         self.col = {key: table.index(*names) for key, names in COLUMNS.items()}
+        self.id_column = None if self.col["id"] is None else table.columns[self.col["id"]]
         if self.col["date"] is None:
             raise InputError("missing column", path=table.origin, row=table.header_row,
                              field="Date", hint="is this an Insecurity Insight file?")
@@ -207,7 +209,7 @@ class _Builder:
             injured=injured,
             weapon=weapon_from_text(self._text(cells, "weapon"), label=True),
             perpetrator=Perpetrator(self._perpetrator(cells), None),
-            row_ref=self._text(cells, "id"),
+            row_ref=row_id(self._text(cells, "id"), self.id_column),
             extractor="insecurity-insight",
             extractor_version=self.version,
             description=description,

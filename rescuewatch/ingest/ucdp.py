@@ -47,6 +47,7 @@ from rescuewatch.ingest.tables import (
     parse_count,
     parse_date,
     parse_point,
+    row_id,
 )
 from rescuewatch.model import Claim, DateSpan, Perpetrator, Place, Source, trusted_place
 from rescuewatch.store.claims import day_text, original_arrays, rows_of_columns
@@ -133,7 +134,7 @@ class _Builder:
             place=self._place(cells, values),
             killed=killed,
             perpetrator=perpetrator,
-            row_ref=values[self.id],
+            row_ref=row_id(values[self.id], "id"),
             extractor="ucdp",
             extractor_version=self.version,
             event_type=VIOLENCE_TYPES.get(violence or "", violence),

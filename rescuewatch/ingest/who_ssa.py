@@ -30,6 +30,7 @@ from rescuewatch.ingest.tables import (
     parse_count,
     parse_date,
     parse_time,
+    row_id,
     text,
 )
 from rescuewatch.ingest.victims import weapon_from_text
@@ -89,6 +90,7 @@ class _Builder:
 
         self.table = table
         self.col = {key: table.index(*names) for key, names in COLUMNS.items()}
+        self.id_column = None if self.col["id"] is None else table.columns[self.col["id"]]
         for key in REQUIRED:
             if self.col[key] is None:
                 raise InputError("missing column", path=table.origin, row=table.header_row,
@@ -128,7 +130,7 @@ class _Builder:
             injured=injured,
             weapon=_weapon(attack_type),
             reported_certainty=self._certainty(cells),
-            row_ref=text(cells, self.col["id"]),
+            row_ref=row_id(text(cells, self.col["id"]), self.id_column),
             extractor="who-ssa",
             extractor_version=READER_VERSION,
             event_type=attack_type,

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Select, and_, func, insert, or_, select, text
 
 from rescuewatch.errors import StoreError
 from rescuewatch.model import (
+    ROW_REF_LENGTH,
     Claim,
     DateSpan,
     Evidence,
@@ -238,6 +239,10 @@ def rows_of_columns(columns: dict[str, Any]) -> tuple[tuple[str, ...], ClaimColu
     or ``itertools.repeat(value)`` for a constant): the columns given, in
     :data:`CLAIM_COLUMNS` order, as :data:`ClaimColumns`."""
     names = tuple(name for name in CLAIM_COLUMNS if name in columns)
+    refs = columns.get("row_ref")
+    if type(refs) is list and max(map(len, filter(None, refs)), default=0) > ROW_REF_LENGTH:
+        # the reader's row path names the row and column
+        raise ValueError(f"a row id longer than {ROW_REF_LENGTH} characters")
     return names, tuple((next(v),) if type(v) is repeat else v if type(v) is list else list(v)
                         for v in (columns[name] for name in names))
 

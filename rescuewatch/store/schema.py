@@ -24,6 +24,8 @@ from sqlalchemy import (
     Text,
 )
 
+from rescuewatch.model import ROW_REF_LENGTH
+
 metadata = MetaData()
 
 sources = Table(
@@ -89,7 +91,7 @@ claims = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("document_id", Integer, ForeignKey("documents.id"), nullable=False, index=True),
-    Column("row_ref", String(100)),
+    Column("row_ref", String(ROW_REF_LENGTH)),
     Column("extractor", String(60)),
     Column("extractor_version", String(20)),
     Column("is_aggregate", Boolean, nullable=False, server_default="0"),

@@ -418,3 +418,47 @@ def test_prose_with_commas_under_an_unknown_suffix_is_still_read_as_text() -> No
     assert not looks_tabular(prose)
     table = "a,b,c,d\n1,2,3,4\n5,6,7,8\n9,10,11,12\n"
     assert looks_tabular(table) and looks_tabular(table.replace(",", ";"))
+
+
+@pytest.mark.parametrize(("name", "column", "row"), [
+    ("acled_current.csv", "event_id_cnty", 5),
+    ("acled_api.csv", "event_id_cnty", 3),
+    ("insecurity_insight_health_hxl2.csv", None, 4),
+    ("who_ssa_export.csv", "Attack ID", 3),
+])
+def test_a_row_id_too_long_to_keep_is_a_bad_value(filled: Invoker, db_url: str, tmp_path: Path,
+                                                  name: str, column: str | None,
+                                                  row: int) -> None:
+    # SQLite kept a 120-character row id; PostgreSQL's claims.row_ref refused it with a
+    # traceback. Both now name the row and column, and --skip-bad-rows leaves the row out.
+    import csv
+
+    with (HERE / name).open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    at = rows[0].index(column) if column else next(
+        i for i, cell in enumerate(rows[0]) if cell.lower().endswith("event id"))
+    column = rows[0][at]
+    rows[row - 1][at] = "X" * 120
+    path = tmp_path / name
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    line = refused(filled, db_url, str(path))
+    assert f"row {row}, column '{column}'" in line and "row id of 120 characters" in line
+    result = filled("ingest", "--skip-bad-rows", "--json", str(path))
+    assert result.exit_code == 0 and json.loads(result.output)["skipped_rows"] == 1
+
+
+def test_a_ucdp_row_id_too_long_to_keep_is_a_bad_value(filled: Invoker, db_url: str,
+                                                       tmp_path: Path, shared_data: Path) -> None:
+    import csv
+    import gzip
+
+    with gzip.open(shared_data / "ucdp_ged191_syria_2016-01_2019-11.csv.gz", "rt",
+                   encoding="utf-8", newline="") as fh:
+        rows = [row for _, row in zip(range(40), csv.reader(fh), strict=False)]
+    rows[9][rows[0].index("id")] = "7" * 120
+    path = tmp_path / "ged.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    line = refused(filled, db_url, str(path))
+    assert "row 10, column 'id'" in line and "row id of 120 characters" in line
