@@ -291,6 +291,7 @@ def record_to_claim(record: Mapping[str, Any]) -> Claim:
     restored: incident ids belong to the exporting store. Raises ``ValueError`` naming the
     field on a bad value.
     """
+    _check_fits(record)
     victims = [
         Victim(
             category=str(_opt(v, "category", str)),
@@ -334,6 +335,22 @@ def record_to_claim(record: Mapping[str, Any]) -> Claim:
         description=_opt(record, "description", str),
         original=dict(record),
     )
+
+
+def _check_fits(record: Mapping[str, Any]) -> None:
+    """Refuse a value the store cannot keep on every database (see
+    :func:`rescuewatch.store.schema.misfit`): an export file is untrusted input."""
+    from rescuewatch.store import schema
+
+    # the exporting store's incident id is not restored (see record_to_claim)
+    claim = {key: value for key, value in record.items() if key != "incident_id"}
+    parts: list[tuple[str, Any, Mapping[str, Any]]] = [("", schema.claims, claim)]
+    parts += [("victims.", schema.claim_victims, v) for v in _list(record, "victims")]
+    parts += [("evidence.", schema.evidence, e) for e in _list(record, "evidence")]
+    for prefix, table, values in parts:
+        bad = schema.misfit(table, values)
+        if bad is not None:
+            raise ValueError(f"{prefix}{bad[0]}: {bad[1]}")
 
 
 def _list(record: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:

@@ -7,6 +7,9 @@ agree, so that queries and migrations cannot drift apart.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -220,3 +223,26 @@ link_constraints = Table(
 
 Index("ix_claims_country_date", claims.c.country, claims.c.date_start)
 Index("ix_audit_entity", audit_log.c.entity, audit_log.c.entity_id)
+
+
+#: The largest value an ``Integer`` column holds on every database (PostgreSQL's INTEGER).
+INTEGER_MAX = 2**31 - 1
+
+
+def misfit(table: Table, values: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The first of ``values`` (by column name) that ``table`` cannot hold on every database,
+    as ``(column, reason)``: text longer than its column or holding a NUL character, a whole
+    number outside ``Integer``'s range. SQLite would keep any of them and PostgreSQL refuse
+    them, so untrusted rows are checked with this before they are written."""
+    for column in table.columns:
+        value = values.get(column.name)
+        if isinstance(value, str):
+            if "\x00" in value:
+                return column.name, "holds a NUL character"
+            length = getattr(column.type, "length", None)
+            if length is not None and len(value) > length:
+                return column.name, f"{len(value)} characters, at most {length} kept"
+        elif (type(value) is int and type(column.type) is Integer
+              and not -INTEGER_MAX - 1 <= value <= INTEGER_MAX):
+            return column.name, f"{value} is out of range"
+    return None

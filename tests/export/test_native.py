@@ -142,3 +142,31 @@ def test_bad_json_line_is_skipped_when_asked(rw, store: Store, tmp_path: Path) -
     ok = rw("ingest", str(out), "--skip-bad-rows", "--json", "--db", f"sqlite:///{second}")
     assert ok.exit_code == 0, ok.output
     assert json.loads(ok.output)["claims"] == 4
+
+
+@pytest.mark.parametrize(("change", "named"), [
+    (("country", "UKR"), "'country'"),
+    (("perpetrator_party", "p" * 41), "'perpetrator_party'"),
+    (("killed", 2**31), "'killed'"),
+    (("geonameid", 2**40), "'geonameid'"),
+    (("description", "a\u0000b"), "NUL"),
+    (("victims", [{"category": "medic", "killed": 2**31}]), "victims.killed"),
+    (("victims", [{"category": "medic", "harm": "h" * 101}]), "victims.harm"),
+    (("evidence", [{"start": 0, "end": 2**31, "text": "x"}]), "evidence.end"),
+    (("evidence", [{"start": 0, "end": 1, "text": "x", "field": "f" * 31}]), "evidence.field"),
+])
+def test_a_value_the_store_cannot_keep_everywhere_is_a_bad_row(
+    rw, store: Store, tmp_path: Path, change: tuple[str, object], named: str
+) -> None:
+    # SQLite kept each of these; PostgreSQL refused them with a traceback
+    build_sample_store(store)
+    out = tmp_path / "c.jsonl"
+    rw("export", "--format", "jsonl", "-o", str(out))
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    records[1][change[0]] = change[1]
+    out.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    second = f"sqlite:///{tmp_path / 'second.db'}"
+    failed = rw("ingest", str(out), "--db", second)
+    assert failed.exit_code == 2 and "row 2" in failed.output and named in failed.output
+    ok = rw("ingest", str(out), "--skip-bad-rows", "--json", "--db", second)
+    assert ok.exit_code == 0 and json.loads(ok.output)["skipped_rows"] == 1

@@ -30,11 +30,20 @@ from rescuewatch.model import (
 from rescuewatch.store import Store
 from tests.export.factory import add_document, comparable, stored_claims
 
-texts = st.none() | st.text(max_size=40)
-counts = st.none() | st.integers(0, 2**31 - 1)
+# what a store keeps on every database: no NUL character, no text longer than its column
+# (longer values are bad rows on re-import: tests/export/test_native.py)
+_chars = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
+
+
+def texts_up_to(size: int) -> Any:
+    return st.none() | st.text(_chars, max_size=size)
+
+
+texts = texts_up_to(40)
+counts = st.none() | st.integers(0, 2**28)  # four victims' sum stays an INTEGER
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**53), 2**53)
-    | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text(_chars, max_size=20),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
     max_leaves=8,
 )
@@ -60,7 +69,7 @@ places = st.builds(
 victims = st.builds(Victim, category=st.sampled_from(VICTIM_CATEGORIES), killed=counts,
                     injured=counts, affected=counts, harm=texts)
 evidence = st.builds(Evidence, start=st.integers(0, 10**9), end=st.integers(0, 10**9),
-                     text=st.text(max_size=60), field=texts)
+                     text=st.text(_chars, max_size=60), field=texts_up_to(30))
 claims = st.builds(
     Claim,
     date=date_spans(), place=places,
@@ -72,9 +81,9 @@ claims = st.builds(
     is_aggregate=st.booleans(),
     evidence=st.lists(evidence, max_size=3),
     confidence=st.none() | st.floats(0, 1),
-    row_ref=texts, extractor=texts, extractor_version=texts,
+    row_ref=texts, extractor=texts, extractor_version=texts_up_to(20),
     reported_certainty=st.none() | st.sampled_from(CERTAINTY_GRADES),
-    event_type=texts, description=texts, time_of_day=texts,
+    event_type=texts, description=texts, time_of_day=texts_up_to(8),
     original=st.none() | st.dictionaries(st.text(max_size=10), json_values, max_size=4),
 )
 
