@@ -233,6 +233,9 @@ def from_cell(cell: str, kind: str, *, row: int, field: str, path: str) -> Any:
             return dt.date.fromisoformat(cell).isoformat()
     except ValueError as exc:
         raise InputError(f"not a valid {kind}: {exc}", path=path, row=row, field=field) from exc
+    except RecursionError:  # json's parser recurses once per level of nesting
+        raise InputError(f"not a valid {kind}: nested too deeply", path=path, row=row,
+                         field=field) from None
     return cell
 
 

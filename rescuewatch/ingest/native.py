@@ -134,6 +134,10 @@ class NativeReader(Reader):
                 except ValueError as exc:
                     ctx.bad_row(InputError(f"not valid JSON: {exc}", path=item.origin, row=line))
                     continue
+                except RecursionError:  # json's parser recurses once per level of nesting
+                    ctx.bad_row(InputError("not valid JSON: nested too deeply", path=item.origin,
+                                           row=line))
+                    continue
                 except InputError as exc:
                     ctx.bad_row(exc)
                     continue

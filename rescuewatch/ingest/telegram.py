@@ -61,6 +61,8 @@ class TelegramReader(Reader):
         except json.JSONDecodeError as exc:
             raise InputError(f"not valid JSON on line {exc.lineno}, column {exc.colno}: {exc.msg}",
                              path=item.origin, hint=_EXPORT_AGAIN) from exc
+        except RecursionError:  # json's parser recurses once per level of nesting
+            raise InputError("not valid JSON (nested too deeply)", path=item.origin) from None
         if not isinstance(export, dict) or not isinstance(export.get("messages"), list):
             raise InputError("not a Telegram export: no 'messages' list", path=item.origin,
                              hint="export the channel with Telegram Desktop as JSON")

@@ -170,3 +170,22 @@ def test_a_value_the_store_cannot_keep_everywhere_is_a_bad_row(
     assert failed.exit_code == 2 and "row 2" in failed.output and named in failed.output
     ok = rw("ingest", str(out), "--skip-bad-rows", "--json", "--db", second)
     assert ok.exit_code == 0 and json.loads(ok.output)["skipped_rows"] == 1
+DEEP = "[" * 100_000 + "]" * 100_000  # within the line limit, deeper than any parser recurses
+
+
+@pytest.mark.parametrize("name", ["deep.jsonl", "deep.csv", "result.json"])
+def test_a_value_nested_too_deeply_is_one_line_naming_its_row(rw, tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    if name.endswith(".jsonl"):
+        path.write_text('{"rescuewatch_schema":"claims","schema_version":"1.0","original":'
+                        + DEEP + "}\n", encoding="utf-8")
+    elif name.endswith(".csv"):
+        path.write_text('rescuewatch_schema,schema_version,victims\r\nclaims,1.0,"' + DEEP + '"\r\n',
+                        encoding="utf-8")
+    else:
+        path.write_text('{"name": "c", "messages": ' + DEEP + "}", encoding="utf-8")
+    result = rw("ingest", str(path))
+    assert result.exit_code != 0
+    assert len(result.output.strip().splitlines()) == 1, result.output
+    assert name in result.output and "nested too deeply" in result.output
+    assert {"deep.jsonl": "row 1", "deep.csv": "row 2"}.get(name, "") in result.output
