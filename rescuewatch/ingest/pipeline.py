@@ -246,6 +246,7 @@ def ingest(
                 item = open_input(origin, Path(tmp))
                 report.inputs.append(ingest_input(store, item, fmt, ctx))
             except RescuewatchError as exc:
+                exc.path = exc.path or origin  # an error that came without naming it
                 _say_what_was_stored(exc, number, len(inputs) - number - 1)
                 raise
     return report
@@ -482,10 +483,11 @@ class _Workers:
     def __iter__(self) -> Iterator[RowBatch]:
         turn, ended = 0, None
         while True:
+            worker = turn % len(self.receives)
             try:
-                data = self.receives[turn % len(self.receives)].recv_bytes()
-            except EOFError:
-                raise RuntimeError("an ingest worker process ended unexpectedly") from None
+                data = self.receives[worker].recv_bytes()
+            except (EOFError, OSError):  # OSError: the worker was killed in mid-message
+                raise self._died(worker) from None
             kind, payload, skipped = _loads(data)
             self.ctx.skipped.extend(skipped)
             if kind == "batch":
@@ -499,6 +501,18 @@ class _Workers:
                 return
             else:
                 raise _rebuild(payload)
+
+    def _died(self, worker: int) -> RescuewatchError:
+        """The one-line error for a worker that ended without a word (killed, out of memory)."""
+        process = self.processes[worker]
+        process.join(timeout=5)
+        code = process.exitcode
+        how = f"was killed by signal {-code}" if code is not None and code < 0 else "ended unexpectedly"
+        return RescuewatchError(
+            f"a parsing worker process {how}; the file was not stored",
+            hint=f"run the ingest again; should it recur, short of memory for instance, "
+                 f"{WORKER_ENV}=0 parses without workers",
+        )
 
     def close(self) -> None:
         for process in self.processes:

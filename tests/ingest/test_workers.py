@@ -10,16 +10,20 @@ depend on what was skipped).
 from __future__ import annotations
 
 import gzip
+import os
+import signal
+import time
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from rescuewatch.errors import InputError
+from rescuewatch.errors import InputError, RescuewatchError
 from rescuewatch.ingest import pipeline
 from rescuewatch.ingest.acled import AcledReader
 from rescuewatch.ingest.base import InputFile, ReadContext
-from rescuewatch.ingest.chunks import chunked_batches
+from rescuewatch.ingest.chunks import ChunkMark, chunked_batches
 from rescuewatch.ingest.tables import open_table
 from rescuewatch.store import claims as sc
 from tests.ingest.test_bulk import FIXTURES, dump, ingest_into, through_workers
@@ -205,3 +209,34 @@ def test_real_ucdp_files_through_two_workers(
     serial_url = f"sqlite:///{tmp_path / 'serial.db'}"
     serial(monkeypatch, serial_url, [ucdp])
     assert dump(url) == dump(serial_url)
+
+
+def killed_after_one(source: Callable[[], Iterable[Any]]) -> Iterator[Any]:
+    """``source``'s first item, then the worker process running it killed (as by the OOM
+    killer), once its writing thread had time to start sending that item."""
+    for item in source():
+        yield item
+        if not isinstance(item, ChunkMark):
+            time.sleep(0.2)
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_killed_worker_is_a_one_line_error_and_leaves_the_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: list[int]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    ingest_into(url, [FIXTURES / "who_ssa_export.csv"])
+    before = dump(url)
+    monkeypatch.setattr(sc, "BATCH", 20_000)  # one batch larger than the pipe holds
+    real = pipeline._Workers
+    monkeypatch.setattr(pipeline, "_Workers", lambda sources, ctx: real(
+        [lambda s=s: killed_after_one(s) for s in sources], ctx))
+    big = tmp_path / "big.csv"
+    lines = ACLED[0].read_text(encoding="utf-8").splitlines()
+    big.write_text("\n".join([lines[0]] + [f"K{n}," + lines[1 + n % (len(lines) - 1)].split(",", 1)[1]
+                                         for n in range(3000)]) + "\n", encoding="utf-8")
+    with pytest.raises(RescuewatchError) as caught:
+        ingest_into(url, [big])
+    assert "killed by signal 9" in str(caught.value) and str(big) in str(caught.value)
+    assert "\n" not in str(caught.value)
+    assert dump(url) == before
