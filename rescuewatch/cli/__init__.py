@@ -70,6 +70,13 @@ class LazyGroup(click.Group):
             raise OneLineError(str(exc), exc.exit_code) from exc
         except KeyboardInterrupt:
             raise OneLineError("interrupted: the input being read was not stored", 130) from None
+        except Exception as exc:  # a read outside any transaction, on a busy or read-only store
+            from rescuewatch.store.core import sqlite_store_error
+
+            known = sqlite_store_error(exc, None)
+            if known is None:
+                raise
+            raise OneLineError(str(known), known.exit_code) from exc
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]

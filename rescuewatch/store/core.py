@@ -51,11 +51,12 @@ def resolve_url(url: str | None) -> str:
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
+    # first: switching to WAL waits for a bulk ingest's rollback journal (see transaction())
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.execute(f"PRAGMA page_size={PAGE_SIZE}")  # before WAL, which fixes it in a new file
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.close()
 
 
@@ -104,8 +105,40 @@ def _check_sqlite_file(path: Path, create: bool) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
 
 
+#: SQLite's primary result codes for a file another connection holds, one that cannot be
+#: written, and one that cannot be opened (a read-only folder, where -wal and -shm cannot be made)
+_BUSY, _LOCKED, _READONLY, _CANTOPEN = 5, 6, 8, 14
+
+
+def sqlite_store_error(exc: BaseException, database: str | None) -> StoreError | None:
+    """The one-line error for a SQLite store that is busy or read-only, else None.
+
+    Named by SQLite's result code, not its wording: a driver error would otherwise reach the
+    user as a traceback.
+    """
+    orig = getattr(exc, "orig", exc)
+    code = getattr(orig, "sqlite_errorcode", None)
+    if not isinstance(orig, sqlite3.Error) or code is None:
+        return None
+    if code & 0xFF in (_BUSY, _LOCKED):
+        return StoreError(
+            f"the store is busy: another process kept it locked for over {BUSY_TIMEOUT_MS // 1000} s",
+            path=database, hint="run this again once the other command, an ingest for instance, "
+                                "has finished; what this one was writing was not stored",
+        )
+    if code & 0xFF in (_READONLY, _CANTOPEN):
+        return StoreError(
+            f"the store cannot be written: {orig}", path=database,
+            hint="SQLite writes files beside the store (-wal, -shm) even to read it: make the file "
+                 "and its folder writable, or copy the store to a writable folder",
+        )
+    return None
+
+
 def _open_error(engine: Engine, exc: DatabaseError) -> StoreError:
     """The one-line error for a store that cannot be opened or migrated."""
+    if (known := sqlite_store_error(exc, engine.url.database)) is not None:
+        return known
     if type(exc.orig) is sqlite3.DatabaseError:  # no subclass: the file is no SQLite database
         return StoreError(
             f"{engine.url.database} is not a rescuewatch store",
@@ -214,6 +247,11 @@ class Store:
                     trans.rollback()
                     raise
                 trans.commit()
+            except (DBAPIError, sqlite3.Error) as exc:
+                known = sqlite_store_error(exc, self.engine.url.database)  # busy or read-only
+                if known is None:
+                    raise
+                raise known from exc
             finally:
                 if raw is not None:
                     self._after_bulk(conn, raw, journal)

@@ -5,18 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import select, text, update
+from sqlalchemy import create_engine, select, text, update
 
 from rescuewatch.errors import IntegrityError, StoreError
+from rescuewatch.ingest.pipeline import ingest
 from rescuewatch.model import Claim, DateSpan, Evidence, Place, Source, Victim
 from rescuewatch.store import Store, resolve_url
 from rescuewatch.store import schema as s
 from rescuewatch.store.claims import add_claims, iter_claims, stats
+from tests.conftest import Invoker
+
+DATASET = Path(__file__).resolve().parent.parent / "fixtures" / "ingest" / "acled_current.csv"
 
 
 def put_document(store: Store, data: bytes, claims: list[Claim] | None = None) -> int:
@@ -171,3 +176,41 @@ def test_a_file_that_is_not_a_database_is_a_store_error(tmp_path: Path) -> None:
         with pytest.raises(StoreError, match="is not a rescuewatch store.*file is not a database"):
             Store.open(f"sqlite:///{other}", create=create)
     assert other.read_bytes() == b"hello\n"
+
+
+# --- a store another process holds, or one that cannot be written ------------------------------
+
+
+@pytest.fixture
+def held(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[sqlite3.Connection]:
+    """The store held by another connection, as by a bulk ingest: an exclusive lock under a
+    rollback journal, which readers wait for too; waits cut to a fifth of a second."""
+    from rescuewatch.store import core
+
+    Store.open(db_url).dispose()
+    monkeypatch.setattr(core, "BUSY_TIMEOUT_MS", 200)
+    other = sqlite3.connect(db_url.removeprefix("sqlite:///"), isolation_level=None)
+    other.execute("PRAGMA journal_mode=DELETE")
+    other.execute("BEGIN EXCLUSIVE")
+    yield other
+    other.execute("ROLLBACK")
+    other.close()
+
+
+@pytest.mark.parametrize("command", [["stats"], ["ingest", str(DATASET)]])
+def test_a_busy_store_is_one_line_saying_to_wait(rw: Invoker, held: sqlite3.Connection,
+                                                 command: list[str]) -> None:
+    result = rw(*command)
+    assert result.exit_code == 3
+    assert len(result.output.strip().splitlines()) == 1, result.output
+    assert "store is busy" in result.output and "run this again" in result.output
+
+
+def test_a_read_only_store_is_one_line_saying_what_to_do(db_url: str) -> None:
+    path = db_url.removeprefix("sqlite:///")
+    Store.open(db_url).dispose()
+    store = Store(create_engine(f"sqlite:///file:{path}?mode=ro&uri=true"))  # as a read-only file
+    with pytest.raises(StoreError, match="cannot be written.*readonly") as caught:
+        ingest(store, [str(DATASET)])
+    assert path in str(caught.value) and "writable" in str(caught.value)
+    store.dispose()
