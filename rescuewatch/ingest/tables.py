@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 READER_VERSION = "1.0"
 HEADER_SCAN = 6  # the header must be among the first rows (after blank and hashtag rows)
 MAX_CELL = 1 << 20
+#: Far more columns than any dataset has: refused before each name is looked at (a 100 MB header)
+MAX_COLUMNS = 10_000
 XLSX_MAGIC = b"PK\x03\x04"
 XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 
@@ -500,6 +502,9 @@ def _with_header(origin: str, kind: str, sheet: str | None,
     if header is None:
         raise InputError("empty file: no header row", path=origin, row=1,
                          hint="the file holds no data")
+    if len(header) > MAX_COLUMNS:
+        raise InputError(f"{len(header):,} columns, more than any dataset has ({MAX_COLUMNS:,})",
+                         path=origin, row=header_row, hint="is this the right file?")
     columns = _unique_names(header)
     return Table(origin, kind, columns, header_row, _data_rows(raw_rows, hashtags),
                  hashtags, sheet, raw=raw_rows)

@@ -462,3 +462,17 @@ def test_a_ucdp_row_id_too_long_to_keep_is_a_bad_value(filled: Invoker, db_url: 
         csv.writer(fh, lineterminator="\n").writerows(rows)
     line = refused(filled, db_url, str(path))
     assert "row 10, column 'id'" in line and "row id of 120 characters" in line
+@pytest.mark.parametrize("fmt", ["auto", "acled"])
+def test_a_header_of_too_many_columns_is_refused_before_its_names_are_read(
+        filled: Invoker, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        fmt: str) -> None:
+    from rescuewatch.ingest import tables
+
+    monkeypatch.setattr(tables, "MAX_COLUMNS", 40)  # stands for a 100 MB header line
+    header = ACLED.read_text(encoding="utf-8").splitlines()[0]
+    wide = tmp_path / "wide.csv"
+    wide.write_text(header + ",x" * 10 + "\n" + ACLED.read_text(encoding="utf-8").splitlines()[1]
+                    + "\n", encoding="utf-8")
+    line = refused(filled, db_url, "--format", fmt, str(wide))
+    if fmt == "acled":
+        assert "wide.csv, row 1: 41 columns, more than any dataset has (40)" in line
