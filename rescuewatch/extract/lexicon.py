@@ -16,7 +16,9 @@ Kinds of entry (the value of each mapping):
 - ``harm:killed``, ``harm:injured``, ``harm:damaged``;
 - ``attack``: words that say a strike happened; ``weapon:<weapon>`` (also attacks);
 - ``party:<code>:adj`` (needs a force word after it), ``party:<code>:actor`` (names a force by
-  itself), ``party:<code>:country`` (a force word before it, or a blame phrase);
+  itself), ``party:<code>:country`` (a force word before it, or a blame phrase),
+  ``party:<code>:epithet`` (one conflict's word for a force, "occupiers", "regime", "coalition":
+  names the party only at a place in :data:`EPITHET_COUNTRIES`, elsewhere it names none);
 - ``enemy`` ("the enemy": names no party), ``force`` (troops, army, drone, shelling...),
   ``blame`` ("attributed to", "со стороны").
 
@@ -29,6 +31,12 @@ from __future__ import annotations
 from functools import lru_cache
 
 from rescuewatch.extract.tokens import lexicon_keys
+
+#: Where each party's epithets name it: the countries of the conflict they come from.
+EPITHET_COUNTRIES: dict[str, frozenset[str]] = {
+    "RU": frozenset({"UA", "RU"}), "UA": frozenset({"UA", "RU"}),
+    "SY-GOV": frozenset({"SY"}), "SA-COAL": frozenset({"YE", "SA"}),
+}
 
 Phrase = tuple[frozenset[str], ...]
 Entry = tuple[Phrase, tuple[str, ...]]
@@ -114,11 +122,12 @@ _EN: dict[str, str] = {
     "roadside bomb|anti-tank mine|anti-personnel mine|booby trap": "weapon:mine_ied",
     # parties (symmetric lists)
     "russian|russia|pro-russian|russian-backed": "party:RU:adj",
-    "russian forces|russian troops|russian army|russian military|russian armed forces|"
-    "occupiers|occupying forces|invaders|rashists": "party:RU:actor",
+    "russian forces|russian troops|russian army|russian military|russian armed forces": "party:RU:actor",
+    "occupiers|occupying forces|invaders|rashists": "party:RU:epithet",
     "ukrainian|ukraine": "party:UA:adj",
     "ukrainian forces|ukrainian troops|ukrainian army|ukrainian military|ukrainian armed forces|"
-    "afu|apu|kyiv regime|kiev regime|neo-nazis|nationalists|ukronazis": "party:UA:actor",
+    "afu|apu": "party:UA:actor",
+    "kyiv regime|kiev regime|neo-nazis|nationalists|ukronazis": "party:UA:epithet",
     "israeli|israel": "party:IL:adj",
     "idf|israel defense forces|israeli forces|israeli army|israeli military": "party:IL:actor",
     "turkish|turkey|türkiye": "party:TR:adj",
@@ -126,10 +135,11 @@ _EN: dict[str, str] = {
     "islamic jihad|palestinian islamic jihad|al-quds brigades": "party:PS-PIJ:actor",
     "hezbollah|hizbollah|hizbullah": "party:LB-HEZBOLLAH:actor",
     "houthi|houthis|ansar allah|ansarallah|houthi militia": "party:YE-HOUTHI:actor",
-    "saudi-led coalition|saudi coalition|us-saudi coalition|us-saudi aggression coalition|"
-    "arab coalition|coalition": "party:SA-COAL:actor",
+    "saudi-led coalition|saudi coalition|us-saudi coalition|us-saudi aggression coalition": "party:SA-COAL:actor",
+    "arab coalition|coalition": "party:SA-COAL:epithet",
     "saudi|saudi-led|us-saudi": "party:SA-COAL:adj",
-    "syrian government|syrian regime|assad regime|regime|syrian army|government forces|pro-government forces": "party:SY-GOV:actor",
+    "syrian government|syrian regime|assad regime|syrian army": "party:SY-GOV:actor",
+    "regime": "party:SY-GOV:epithet",
     "hts|hayat tahrir al-sham|hay'at tahrir al-sham": "party:SY-HTS:actor",
     "rsf|rapid support forces|rapid support force": "party:SD-RSF:actor",
     "saf|sudanese armed forces|sudanese army": "party:SD-SAF:actor",
@@ -139,7 +149,7 @@ _EN: dict[str, str] = {
     "tatmadaw|junta|myanmar military|myanmar army|military junta": "party:MM-MIL:actor",
     "myanmar": "party:MM-MIL:adj",
     "military|army|armed forces|government artillery|government aircraft|government warplanes|"
-    "government jets|government troops|junta": "party:?ARMY:actor",
+    "government jets|government troops|government forces|pro-government forces|junta": "party:?ARMY:actor",
     "enemy|the enemy|hostile": "enemy",
     "forces|force|troops|army|military|armed forces|positions|militia|militias|units|formations|"
     "fighters|soldiers|artillery|shelling|shell|shells|drone|drones|missile|missiles|strike|"
@@ -221,12 +231,12 @@ _RU: dict[str, str] = {
     "взрывное устройство|самодельное взрывное устройство|сву|фугас|противотанковая мина|"
     "противопехотная мина|подорваться на мине|растяжка": "weapon:mine_ied",
     "российский|российская|российские|россия|рф|русский": "party:RU:adj",
-    "вс рф|зс рф|вооруженные силы россии|российская армия|российские войска|российские военные|оккупант|"
-    "оккупанты|оккупантов|рашист|рашисты|захватчик|захватчики|орк|орки": "party:RU:actor",
+    "вс рф|зс рф|вооруженные силы россии|российская армия|российские войска|российские военные": "party:RU:actor",
+    "оккупант|оккупанты|оккупантов|рашист|рашисты|захватчик|захватчики|орк|орки": "party:RU:epithet",
     "украинский|украинская|украинские|украина|киевский": "party:UA:adj",
     "всу|вфу|зсу|вс украины|вооруженные силы украины|украинские военные|украинские войска|боевик всу|"
-    "боевики всу|киевский режим|неонацист|неонацисты|нацисты|националисты|укронацисты|"
-    "каратели|бандеровцы": "party:UA:actor",
+    "боевики всу": "party:UA:actor",
+    "киевский режим|неонацист|неонацисты|нацисты|националисты|укронацисты|каратели|бандеровцы": "party:UA:epithet",
     "израильский|израиль": "party:IL:adj",
     "цахал|армия обороны израиля": "party:IL:actor",
     "хамас": "party:PS-HAMAS:actor",
@@ -310,11 +320,11 @@ _UK: dict[str, str] = {
     "вибуховий пристрій|саморобний вибуховий пристрій|свп|фугас|протитанкова міна|"
     "протипіхотна міна|підірватися на міні|розтяжка": "weapon:mine_ied",
     "російський|російська|російські|росія|рф|русский": "party:RU:adj",
-    "зс рф|збройні сили росії|російська армія|російські війська|російські військові|окупант|"
-    "окупанти|окупантів|рашист|рашисти|загарбник|загарбники|орк|орки|росіяни": "party:RU:actor",
+    "зс рф|збройні сили росії|російська армія|російські війська|російські військові|росіяни": "party:RU:actor",
+    "окупант|окупанти|окупантів|рашист|рашисти|загарбник|загарбники|орк|орки": "party:RU:epithet",
     "український|українська|українські|україна|київський": "party:UA:adj",
-    "зсу|зс україни|збройні сили україни|українські військові|українські війська|київський режим|"
-    "неонацисти|нацисти|націоналісти|укронацисти|каратели|бандерівці": "party:UA:actor",
+    "зсу|зс україни|збройні сили україни|українські військові|українські війська": "party:UA:actor",
+    "київський режим|неонацисти|нацисти|націоналісти|укронацисти|каратели|бандерівці": "party:UA:epithet",
     "ізраїльський|ізраїль": "party:IL:adj",
     "цахал|армія оборони ізраїлю": "party:IL:actor",
     "хамас": "party:PS-HAMAS:actor",

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from rescuewatch.extract import dates as dates_mod
 from rescuewatch.extract.base import Extractor, check_text, register
 from rescuewatch.extract.language import LANGS, detect
-from rescuewatch.extract.lexicon import lexicon
+from rescuewatch.extract.lexicon import EPITHET_COUNTRIES, lexicon
 from rescuewatch.extract.places import PlaceHit, best, find_places
 from rescuewatch.extract.rules import OBJECTS, PartyRef, Sentence, VictimRef, analyse
 from rescuewatch.extract.tokens import sentences, tokenize
@@ -306,6 +306,8 @@ def _claim(text: str, seg: Segment, date: dates_mod.DateHit | None, lead_party: 
         code = party.party
         if code == "?ARMY":
             code = _ARMY_BY_COUNTRY.get(place.country or "")
+        elif code and code.startswith("?"):  # "occupiers" names no party outside its own war
+            code = code[1:] if place.country in EPITHET_COUNTRIES[code[1:]] else None
         perpetrator = Perpetrator(text[party.start : party.end], code)
     weapon = _weapon_of(seg, summary or set())
     victims = _victims(seg)

@@ -64,7 +64,7 @@ class VictimRef:
 class PartyRef:
     start: int
     end: int
-    party: str | None  # a code, "?ARMY", or None for "the enemy"
+    party: str | None  # a code, "?ARMY", "?<code>" (an epithet), or None for "the enemy"
 
 
 @dataclass
@@ -382,8 +382,8 @@ def _parties(s: Sentence, lang: str, clauses: list[int]) -> None:
             continue
         assert party is not None
         code, role = party.split(":")[1], party.split(":")[2]
-        if role == "actor" or (role == "adj" and (force_after or blamed)):
-            s.parties.append(PartyRef(m.start, end, code))
+        if role in ("actor", "epithet") or (role == "adj" and (force_after or blamed)):
+            s.parties.append(PartyRef(m.start, end, "?" + code if role == "epithet" else code))
         elif role == "adj" and before is not None and (before.has("force") or before.has("weapon:")) \
                 and s.tokens[m.i].text.lower() in _GENITIVE_COUNTRY:
             s.parties.append(PartyRef(before.start, m.end, code))

@@ -42,3 +42,20 @@ def test_enemy_words_name_no_party(extract: Extract) -> None:
                        ("Учора ворог обстріляв швидку в Харкові, поранено фельдшера.", "uk")]:
         claims = extract(text, "2024-03-07", lang)
         assert claims and claims[0].perpetrator.party is None and claims[0].perpetrator.text
+
+
+@pytest.mark.parametrize(("lang", "text", "party"), [
+    ("en", "On Tuesday occupying forces struck an ambulance in Khan Younis, killing two paramedics.", None),
+    ("en", "On Tuesday occupiers shelled a hospital in Kharkiv, killing two health workers.", "RU"),
+    ("en", "On Tuesday nationalists opened fire on an ambulance in Belgrade, injuring two paramedics.", None),
+    ("en", "On Tuesday nationalists shelled a hospital in Donetsk, killing two health workers.", "UA"),
+    ("en", "On Tuesday a coalition airstrike hit an ambulance near Mosul, killing two paramedics.", None),
+    ("en", "On Tuesday a coalition airstrike hit an ambulance in Saada, killing two paramedics.", "SA-COAL"),
+    ("en", "On Tuesday government forces shelled a hospital in El Fasher, killing two health workers.", "SD-SAF"),
+    ("ru", "Вчера оккупанты обстреляли больницу в Газе, погибли двое медиков.", None),
+])
+def test_one_wars_epithet_names_no_party_in_another(extract: Extract, lang: str, text: str,
+                                                     party: str | None) -> None:
+    """"Occupiers", "nationalists", "coalition": each side's word in one conflict, not a name."""
+    claims = extract(text, "2024-03-07", lang)
+    assert claims and claims[0].perpetrator.text and claims[0].perpetrator.party == party
