@@ -95,7 +95,10 @@ def incident_rows(
         empty = np.zeros(0, dtype=np.int64)
         return IncidentTable(empty, empty, empty, {c: [] for c in INCIDENT_COLUMNS}, empty)
     lab = labels[members]
-    order = members[np.lexsort((f.canon[members], f.place_rank[members], lab))]
+    # among the finest places, the southernmost, then westernmost, before the document hash:
+    # reports differing only in the parties' names must place their incident alike
+    order = members[np.lexsort((f.canon[members], f.lon[members], f.lat[members],
+                                f.place_rank[members], lab))]
     lab = labels[order]
     starts = np.flatnonzero(np.r_[True, lab[1:] != lab[:-1]])
     ends = np.r_[starts[1:], order.size]
@@ -116,7 +119,7 @@ def incident_rows(
     injured = _range(f.injured[order], starts)
     repeat = np.maximum.reduceat(f.repeat[order], starts)
     repeat_known = np.maximum.reduceat((f.repeat[order] >= 0).astype(np.int8), starts)
-    rep = order[starts]  # finest place, then lowest order-independent rank
+    rep = order[starts]  # finest place, then southernmost, then lowest order-independent rank
     country = f.country[rep].copy()
     fallback = np.maximum.reduceat(f.country[order], starts)
     country[country < 0] = fallback[country < 0]
