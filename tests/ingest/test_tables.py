@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from rescuewatch.errors import InputError
 from rescuewatch.ingest.base import InputFile
+from rescuewatch.ingest.countries import country_code
 from rescuewatch.ingest.tables import (
     MAX_COUNT,
-    country_code,
     counts,
     detect_encoding,
     is_hashtag_row,
