@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import signal
 from typing import Any
 
 import click
@@ -104,4 +105,12 @@ def cli() -> None:
 
 def main(argv: list[str] | None = None) -> Any:
     """Entry point of the console script."""
+    signal.signal(signal.SIGTERM, _terminated)
     return cli.main(args=argv, prog_name="rescuewatch")
+
+
+def _terminated(signum: int, frame: Any) -> None:
+    """``kill`` (SIGTERM) ends a command as Ctrl-C does: the open transaction is rolled back,
+    the parsing workers are stopped, and one line says so. Without this the process died
+    silently (the store stayed whole all the same)."""
+    raise KeyboardInterrupt

@@ -524,15 +524,19 @@ class _Workers:
             receive.close()
 
 
+#: Ctrl-C and kill (SIGTERM), held back while a worker is forked.
+_HELD_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
 @contextmanager
 def _sigint_held() -> Iterator[None]:
-    """SIGINT held back while a worker is forked, and delivered after.
+    """SIGINT and SIGTERM held back while a worker is forked, and delivered after.
 
     Python runs its at-fork hooks (logging's, ...) in the parent after a fork; Ctrl-C
     landing in one is only printed as "Exception ignored" and the ingest went on to store the
     file. Held, it raises here once the fork is over. The worker unblocks it for itself.
     """
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_SIGNALS)
     try:
         yield
     finally:
@@ -559,7 +563,10 @@ def _produce(source: Callable[[], Iterable[RowBatch | ChunkMark]], send: Any,
 
     outbox = _Outbox(send)
     try:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held while forking
+        # the parent stops a worker with SIGTERM (which the command line turns into Ctrl-C):
+        # here it must end the worker at once
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD_SIGNALS)  # held while forking
         for batch in source():
             if isinstance(batch, ChunkMark):
                 outbox.put((batch.kind, batch.position, new_skipped()))

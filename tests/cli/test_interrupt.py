@@ -53,7 +53,7 @@ def _big_export(tmp_path: Path, n: int) -> Path:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL])
 def test_interrupted_ingest_leaves_the_store_unchanged(tmp_path: Path, how: int) -> None:
     db = tmp_path / "store.db"
     store = Store.open(f"sqlite:///{db}")
@@ -78,8 +78,10 @@ def test_interrupted_ingest_leaves_the_store_unchanged(tmp_path: Path, how: int)
         time.sleep(0.05)
     assert proc.poll() is None, "the ingest finished before it could be interrupted"
     proc.send_signal(how)
-    proc.wait(timeout=60)
+    _, err = proc.communicate(timeout=60)
     assert proc.returncode != 0
+    if how != signal.SIGKILL:  # Ctrl-C and kill say so in one line
+        assert err.decode().strip() == "Error: interrupted: the input being read was not stored"
 
     assert _dump(db) == before
     reopened = Store.open(f"sqlite:///{db}", create=False)
