@@ -9,6 +9,7 @@ unknown. Claims come from the default extractor.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import re
@@ -167,7 +168,8 @@ class TextReader(Reader):
             # GeoJSON export's keys such as "killed_firefighter": 1 became invented claims)
             return 0
         try:
-            sample = head[:4096].decode("utf-8")
+            # not final: the cut at 4096 bytes may fall inside a letter (half of Cyrillic text)
+            sample = codecs.getincrementaldecoder("utf-8")().decode(head[:4096], final=False)
         except UnicodeDecodeError:
             return 0
         return 0 if looks_tabular(sample) else 10

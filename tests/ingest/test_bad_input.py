@@ -420,6 +420,19 @@ def test_prose_with_commas_under_an_unknown_suffix_is_still_read_as_text() -> No
     assert looks_tabular(table) and looks_tabular(table.replace(",", ";"))
 
 
+@pytest.mark.parametrize("shift", [0, 1])
+def test_cyrillic_prose_under_no_suffix_is_read_as_text_wherever_the_sample_ends(
+        tmp_path: Path, shift: int) -> None:
+    # the sniffed sample is cut at a fixed byte: cut inside a two-byte letter, it was not
+    # UTF-8 and a Russian report saved without a suffix was 'not in any known format'
+    from rescuewatch.ingest.base import InputFile, choose_reader
+
+    line = "Вечером в Харькове под обстрел попала бригада скорой помощи.\n"
+    path = tmp_path / "report"
+    path.write_text("x" * shift + line * 200, encoding="utf-8")
+    assert choose_reader(InputFile.from_path(path)).name == "text"
+
+
 @pytest.mark.parametrize(("name", "column", "row"), [
     ("acled_current.csv", "event_id_cnty", 5),
     ("acled_api.csv", "event_id_cnty", 3),
