@@ -263,9 +263,10 @@ def _claims(text: str, segments: list[Segment], parts: list[Part], lang: str) ->
     chosen = protected or [seg for seg in segments if _is_context(seg)]
     first = next((n for n, p in enumerate(parts) if p.strong), len(parts))
     lead = parts[:first]
-    lead_party = _party_of(lead) or _party_of([p for p in parts if _ALL_ITEMS.search(
-        text[p.s.start : p.s.end])])
     lead_place = best([h for p in lead for h in p.places])
+    lead_country = lead_place.resolved.place.country if lead_place else None
+    lead_party = _party_of(lead, lead_country) or _party_of([p for p in parts if _ALL_ITEMS.search(
+        text[p.s.start : p.s.end])], lead_country)
     claims = []
     previous_date: dates_mod.DateHit | None = next((d for p in lead for d in p.dates if d.span), None)
     # a lead over several incidents is a summary: its weapon words are not each item's weapon
@@ -299,16 +300,11 @@ def _claim(text: str, seg: Segment, date: dates_mod.DateHit | None, lead_party: 
     if place_hit is None or place_hit.tag or (place_hit.kind == "country" and lead_place is not None):
         place_hit = lead_place or place_hit
     place = place_hit.resolved.place if place_hit else Place()
-    party = _party_of(seg.parts) or lead_party
+    party = _party_of(seg.parts, place.country) or lead_party
     mutual = any(p.s.mutual_blame for p in seg.parts)
     perpetrator = Perpetrator()
     if party is not None and not mutual:
-        code = party.party
-        if code == "?ARMY":
-            code = _ARMY_BY_COUNTRY.get(place.country or "")
-        elif code and code.startswith("?"):  # "occupiers" names no party outside its own war
-            code = code[1:] if place.country in EPITHET_COUNTRIES[code[1:]] else None
-        perpetrator = Perpetrator(text[party.start : party.end], code)
+        perpetrator = Perpetrator(text[party.start : party.end], _code_at(party, place.country))
     weapon = _weapon_of(seg, summary or set())
     victims = _victims(seg)
     repeat = any(p.s.repeat and not p.s.negative for p in seg.parts)
@@ -356,11 +352,24 @@ def _place_of(seg: Segment) -> PlaceHit | None:
     return best(every)
 
 
-def _party_of(parts: list[Part]) -> PartyRef | None:
+def _party_of(parts: list[Part], country: str | None) -> PartyRef | None:
+    """The first party named in ``parts`` at a place in ``country``; failing one, the first
+    mention ("the enemy", another war's epithet), which names none."""
     found = [r for p in parts for r in p.parties]
-    named = [r for r in found if r.party is not None]
+    named = [r for r in found if r.party is not None
+             and (r.party == "?ARMY" or _code_at(r, country) is not None)]
     chosen = named or found
     return chosen[0] if chosen else None
+
+
+def _code_at(party: PartyRef, country: str | None) -> str | None:
+    """The party code ``party`` names at a place in ``country``."""
+    code = party.party
+    if code == "?ARMY":
+        return _ARMY_BY_COUNTRY.get(country or "")
+    if code and code.startswith("?"):  # "occupiers" names no party outside its own war
+        return code[1:] if country in EPITHET_COUNTRIES[code[1:]] else None
+    return code
 
 
 def _resolve(v: VictimRef, cats: set[str], orgs: set[str],

@@ -59,3 +59,17 @@ def test_one_wars_epithet_names_no_party_in_another(extract: Extract, lang: str,
     """"Occupiers", "nationalists", "coalition": each side's word in one conflict, not a name."""
     claims = extract(text, "2024-03-07", lang)
     assert claims and claims[0].perpetrator.text and claims[0].perpetrator.party == party
+
+
+@pytest.mark.parametrize(("lang", "text", "party"), [
+    ("en", "On Tuesday occupying forces, the Israeli army, shelled an ambulance in Khan Younis, "
+           "killing two paramedics.", "IL"),
+    ("en", "On Tuesday occupiers, Russian troops, shelled a hospital in Kharkiv, "
+           "killing two health workers.", "RU"),
+])
+def test_another_wars_epithet_does_not_hide_the_party_named_beside_it(
+        extract: Extract, lang: str, text: str, party: str) -> None:
+    """An epithet that names no party here is passed over like "the enemy" is, for the party
+    the same sentence names (it was taken first, and the claim named none)."""
+    claims = extract(text, "2024-03-07", lang)
+    assert claims and claims[0].perpetrator.party == party
