@@ -42,7 +42,8 @@ def expand_categories(value: str | Sequence[str] | None) -> tuple[str, ...]:
     Raises
     ------
     ValueError
-        For a name that is neither a victim category nor an alias.
+        For a name that is neither a victim category nor an alias, or a list naming none
+        (", " would otherwise filter nothing out).
     """
     if not value:
         return ()
@@ -61,6 +62,8 @@ def expand_categories(value: str | Sequence[str] | None) -> tuple[str, ...]:
                 f"unknown victim category {raw.strip()!r}: use one of "
                 + ", ".join((*VICTIM_CATEGORIES, "responders"))
             )
+    if not out:
+        raise ValueError(f"{value!r} names no victim category")
     return tuple(sorted(out))
 
 

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, func, select
 
 from rescuewatch.model import CERTAINTY_GRADES
 from rescuewatch.store import schema as s
+from rescuewatch.store.claims import category_condition
 from rescuewatch.store.core import Store
 
 __all__ = [
@@ -80,9 +81,7 @@ def _conditions(table: Any, flt: AnalysisFilter, *, claim_level: bool) -> list[A
     c = table.c
     out: list[Any] = []
     if flt.categories:
-        # Pad with commas so that a category only matches a whole item of the list.
-        padded = "," + func.coalesce(c.categories, "") + ","
-        out.append(or_(*(padded.like(f"%,{cat},%") for cat in flt.categories)))
+        out.append(category_condition(c.categories, flt.categories))
     if flt.country:
         out.append(c.country == flt.country.upper())
     if flt.admin1:

@@ -535,8 +535,9 @@ def _victim_rows_of(victims: list[Victim], claim_id: int) -> list[dict[str, Any]
 def category_condition(column: Any, category: str | Sequence[str]) -> Any:
     """Rows whose ``categories`` (comma-separated) hold any of ``category``: victim categories,
     comma-separated or a list, aliases such as ``responders`` expanded."""
-    # no category name is part of another, so a plain LIKE cannot match the wrong one
-    return or_(*(column.like(f"%{name}%") for name in expand_categories(category)))
+    # padded with commas, a category only matches a whole item of the list
+    padded = "," + func.coalesce(column, "") + ","
+    return or_(*(padded.like(f"%,{name},%") for name in expand_categories(category)))
 
 
 def claims_query(

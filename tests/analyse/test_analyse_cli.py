@@ -128,6 +128,10 @@ def test_bad_filters(filled: Invoker) -> None:
     result = filled("analyse", "trends", "--category", "bystander")
     assert result.exit_code == 2 and "bystander" in result.output
     assert filled("analyse", "trends", "--since", "yesterday").exit_code == 2
+    # a list that names no category filtered nothing out (and export ran a deprecated or_())
+    for command in (("analyse", "trends"), ("export", "--format", "csv")):
+        result = filled(*command, "--category", ",")
+        assert result.exit_code == 2 and "names no victim category" in result.output
 
 
 def test_missing_store_is_one_line_error(tmp_path: Path) -> None:
