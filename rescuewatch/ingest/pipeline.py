@@ -185,9 +185,11 @@ def is_url(origin: str) -> bool:
 def _http_hint(status: int) -> str:
     if status in (401, 403, 407):
         return "the page needs a login or refuses this client: save it from a browser and ingest the file"
-    if status == 429 or status >= 500:
+    if status in (408, 429) or status >= 500:  # 408: the server timed out waiting
         return "the server is busy or failing: try again later, or save the page and ingest the file"
-    return "check the address (the server has nothing there)"
+    if status in (404, 410):
+        return "check the address (the server has nothing there)"
+    return "check the address"
 
 
 def open_input(origin: str, workdir: Path) -> InputFile:

@@ -95,7 +95,8 @@ def test_url_that_fails_is_one_line_and_changes_nothing(
 
 
 @pytest.mark.parametrize(("status", "advice"), [
-    (404, "check the address"), (403, "needs a login"), (503, "try again later")])
+    (404, "check the address"), (403, "needs a login"), (503, "try again later"),
+    (408, "try again later")])  # the server timed out: the address may well be right
 def test_an_http_error_says_what_to_do(rw: Invoker, server: str, status: int,
                                        advice: str) -> None:
     result = rw("ingest", f"{server}/status/{status}")
