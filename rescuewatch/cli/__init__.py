@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import signal
+import threading
 from typing import Any
 
 import click
@@ -69,8 +70,10 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except RescuewatchError as exc:
             raise OneLineError(str(exc), exc.exit_code) from exc
-        except KeyboardInterrupt:
-            raise OneLineError("interrupted: the input being read was not stored", 130) from None
+        except KeyboardInterrupt as exc:
+            # the shell's codes: 128 + the signal's number
+            code = 128 + (signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT)
+            raise OneLineError("interrupted: the input being read was not stored", code) from None
         except Exception as exc:  # a read outside any transaction, on a busy or read-only store
             from rescuewatch.store.core import sqlite_store_error
 
@@ -105,12 +108,17 @@ def cli() -> None:
 
 def main(argv: list[str] | None = None) -> Any:
     """Entry point of the console script."""
-    signal.signal(signal.SIGTERM, _terminated)
+    if threading.current_thread() is threading.main_thread():  # where handlers can be set
+        signal.signal(signal.SIGTERM, _terminated)
     return cli.main(args=argv, prog_name="rescuewatch")
+
+
+class Terminated(KeyboardInterrupt):
+    """``kill`` (SIGTERM), raised where Ctrl-C would be (see :func:`_terminated`)."""
 
 
 def _terminated(signum: int, frame: Any) -> None:
     """``kill`` (SIGTERM) ends a command as Ctrl-C does: the open transaction is rolled back,
     the parsing workers are stopped, and one line says so. Without this the process died
     silently (the store stayed whole all the same)."""
-    raise KeyboardInterrupt
+    raise Terminated

@@ -80,8 +80,9 @@ def test_interrupted_ingest_leaves_the_store_unchanged(tmp_path: Path, how: int)
     proc.send_signal(how)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode != 0
-    if how != signal.SIGKILL:  # Ctrl-C and kill say so in one line
+    if how != signal.SIGKILL:  # Ctrl-C and kill say so in one line, with the shell's code
         assert err.decode().strip() == "Error: interrupted: the input being read was not stored"
+        assert proc.returncode == 128 + how
 
     assert _dump(db) == before
     reopened = Store.open(f"sqlite:///{db}", create=False)
