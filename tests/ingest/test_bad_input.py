@@ -416,6 +416,13 @@ def test_prose_with_commas_under_an_unknown_suffix_is_still_read_as_text() -> No
              "A second strike, an hour after the first, wounded a driver, a nurse and a guard.\n"
              "The service said, without giving names, that one rescuer, a volunteer, died.\n")
     assert not looks_tabular(prose)
+    # a first line as wide as a header's, but few lines like it: still prose
+    varied = ("Shelling hit the hospital, its car park, two ambulances, and a pharmacy.\n"
+              "Rescuers arrived later, officials said.\nA second strike wounded a driver.\n"
+              "One rescuer, a volunteer, died, the service said, and two medics were hurt.\n"
+              "Police, firefighters and the mayor, who came at noon, closed the road.\n"
+              "Nobody else was hurt.\nMore to follow.\n")
+    assert not looks_tabular(varied)
     table = "a,b,c,d\n1,2,3,4\n5,6,7,8\n9,10,11,12\n"
     assert looks_tabular(table) and looks_tabular(table.replace(",", ";"))
 
