@@ -96,6 +96,9 @@ def _write_ahead_log(raw: Any) -> None:
 def _check_sqlite_file(path: Path, create: bool) -> None:
     """Refuse a missing or empty file unless creating: SQLite would make a new store of it,
     and a command that only reads would report on that empty store as if on the real one."""
+    if path.is_dir():  # SQLite says only "unable to open database file"
+        raise StoreError(f"{path} is a folder, not a store file",
+                         hint=f"name a file in it: --db sqlite:///{path / 'rescuewatch.db'}")
     if not create:
         hint = "run `rescuewatch ingest` or `rescuewatch run` first, or pass --db"
         if not path.exists():
@@ -151,12 +154,20 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+#: The longest name the audit log keeps for who acted.
+ACTOR_LENGTH = 100
+
+
 def actor_name() -> str:
     """Who is acting, for the audit log: ``RESCUEWATCH_USER`` or the login name."""
     try:
-        return os.environ.get("RESCUEWATCH_USER") or getpass.getuser()
+        name = os.environ.get("RESCUEWATCH_USER") or getpass.getuser()
     except Exception:  # noqa: BLE001 - no login name in some containers
         return "unknown"
+    if len(name) > ACTOR_LENGTH:  # SQLite would keep it, PostgreSQL refuse it mid-command
+        raise StoreError(f"RESCUEWATCH_USER is {len(name)} characters long",
+                         hint=f"give a name of at most {ACTOR_LENGTH} characters")
+    return name
 
 
 class Store:

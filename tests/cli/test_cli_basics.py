@@ -12,6 +12,8 @@ from click.testing import Result
 
 from tests.conftest import Invoker
 
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "ingest" / "acled_current.csv"
+
 
 def test_help_lists_the_commands(rw: Invoker) -> None:
     result = rw("--help")
@@ -139,3 +141,23 @@ def test_an_input_already_stored_reports_the_format_it_was_read_in(rw: Invoker) 
     assert rw("ingest", path).exit_code == 0
     again = json.loads(rw("ingest", "--json", path).output)["inputs"][0]
     assert (again["status"], again["format"]) == ("duplicate", "acled")  # was "auto"
+
+
+def test_a_folder_given_as_the_store_says_so(rw: Invoker, tmp_path: Path) -> None:
+    # SQLite said only "unable to open database file", which the read-only hint then explained
+    for command in (["stats"], ["ingest", str(FIXTURE)]):
+        result = rw(*command, "--db", f"sqlite:///{tmp_path}", db=False)
+        assert result.exit_code == 3
+        assert "is a folder, not a store file" in result.output
+        assert f"--db sqlite:///{tmp_path / 'rescuewatch.db'}" in result.output
+
+
+def test_a_user_name_too_long_for_the_audit_log_is_refused(
+    rw: Invoker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SQLite kept it; PostgreSQL refused it halfway through the command with a traceback
+    monkeypatch.setenv("RESCUEWATCH_USER", "u" * 101)
+    result = rw("ingest", str(FIXTURE))
+    assert result.exit_code == 3 and "RESCUEWATCH_USER is 101 characters long" in result.output
+    monkeypatch.setenv("RESCUEWATCH_USER", "u" * 100)
+    assert rw("ingest", str(FIXTURE)).exit_code == 0
