@@ -32,7 +32,8 @@ def message_text(value: Any) -> str:
 def _channel(data: dict[str, Any]) -> Source:
     name = str(data.get("name") or "Telegram channel")
     ident = data.get("id")
-    key = f"telegram:{ident}" if ident is not None else f"telegram:{name.lower().replace(' ', '-')}"
+    # a source key is at most 200 characters: a long channel name is cut
+    key = f"telegram:{ident}" if ident is not None else f"telegram:{name.lower().replace(' ', '-')[:180]}"
     return Source(key=key, name=name, kind="channel")
 
 

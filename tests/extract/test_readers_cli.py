@@ -140,3 +140,11 @@ def test_schema_ships_with_the_package() -> None:
     from rescuewatch.extract import SCHEMA_PATH
 
     assert json.loads(SCHEMA_PATH.read_text()) == SCHEMA
+
+
+def test_a_long_channel_name_makes_a_source_key_the_store_keeps() -> None:
+    from rescuewatch.ingest.telegram import _channel
+
+    source = _channel({"name": "Channel " * 60})
+    assert source.key.startswith("telegram:channel-channel-") and len(source.key) <= 200
+    assert source.name == "Channel " * 60  # the name itself is kept whole
