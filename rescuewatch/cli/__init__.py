@@ -45,6 +45,12 @@ class OneLineError(click.ClickException):
         self.exit_code = code  # type: ignore[misc]
 
 
+#: What an interruption leaves out, by command: each input, and each step of the other
+#: commands, is written in one transaction (an export file is renamed into place when whole).
+_NOT_KEPT = {"ingest": "the input being read was not stored",
+             "": "what the command was writing was not stored"}
+
+
 class LazyGroup(click.Group):
     """A group whose subcommands are imported on first use."""
 
@@ -73,7 +79,8 @@ class LazyGroup(click.Group):
         except KeyboardInterrupt as exc:
             # the shell's codes: 128 + the signal's number
             code = 128 + (signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT)
-            raise OneLineError("interrupted: the input being read was not stored", code) from None
+            raise OneLineError(f"interrupted: {_NOT_KEPT.get(ctx.invoked_subcommand or '', _NOT_KEPT[''])}",
+                               code) from None
         except Exception as exc:  # a read outside any transaction, on a busy or read-only store
             from rescuewatch.store.core import sqlite_store_error
 

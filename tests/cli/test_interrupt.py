@@ -197,3 +197,19 @@ def test_ctrl_c_while_a_worker_is_forked_stops_the_ingest(
         assert reopened.count("documents") == 0
     finally:
         reopened.dispose()
+
+
+def test_ctrl_c_in_another_command_does_not_speak_of_an_input(
+    rw: Invoker, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import rescuewatch.export
+
+    build_sample_store(store)
+
+    def interrupted(*args: Any, **kwargs: Any) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(rescuewatch.export, "write_export", interrupted)
+    result = rw("export", "--format", "csv")
+    assert result.exit_code == 130
+    assert result.output.strip() == "Error: interrupted: what the command was writing was not stored"
