@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 
 from rescuewatch.store import schema as s
-from rescuewatch.store.claims import claims_query, iter_claims
+from rescuewatch.store.claims import category_condition, claims_query, iter_claims
 from rescuewatch.store.core import Store
 
 MAX_PAGE = 500
@@ -38,7 +38,7 @@ class IncidentFilter:
         if self.country:
             out.append(c.country == self.country.upper())
         if self.category:
-            out.append(c.categories.like(f"%{self.category}%"))
+            out.append(category_condition(c.categories, self.category))
         if self.certainty:
             out.append(c.certainty == self.certainty)
         if self.since:

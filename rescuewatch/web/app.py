@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from rescuewatch import __version__
-from rescuewatch.model import CERTAINTY_GRADES, VICTIM_CATEGORIES
+from rescuewatch.model import CERTAINTY_GRADES, VICTIM_CATEGORIES, expand_categories
 from rescuewatch.store import Store
 from rescuewatch.store.browse import (
     IncidentFilter,
@@ -36,7 +36,9 @@ CSP = (
 )
 
 Country = Annotated[str | None, Query(max_length=2, pattern="^[A-Za-z]{2}$")]
-Category = Annotated[str | None, Query(max_length=20)]
+Category = Annotated[str | None, Query(max_length=200)]
+#: The categories the filter offers: each victim category, and the responders together.
+FILTER_CATEGORIES = (*VICTIM_CATEGORIES, "responders")
 Certainty = Annotated[str | None, Query(max_length=10)]
 Text = Annotated[str | None, Query(max_length=200)]
 Limit = Annotated[int, Query(ge=1, le=500)]
@@ -45,8 +47,11 @@ Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 
 def _filter(country: str | None, category: str | None, certainty: str | None,
             since: dt.date | None, until: dt.date | None, q: str | None) -> IncidentFilter:
-    if category and category not in VICTIM_CATEGORIES:
-        raise HTTPException(422, f"unknown category; choose from {', '.join(VICTIM_CATEGORIES)}")
+    try:  # several, comma-separated, or "responders", as on the command line
+        expand_categories(category)
+    except ValueError:
+        raise HTTPException(422, f"unknown category; choose from {', '.join(FILTER_CATEGORIES)}, "
+                                 "or several separated by commas") from None
     if certainty and certainty not in CERTAINTY_GRADES:
         raise HTTPException(422, f"unknown certainty; choose from {', '.join(CERTAINTY_GRADES)}")
     return IncidentFilter(country=country or None, category=category or None,
@@ -63,7 +68,7 @@ def create_app(store: Store) -> FastAPI:
         app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     def page(name: str, **context: Any) -> HTMLResponse:
-        html = env.get_template(name).render(version=__version__, categories=VICTIM_CATEGORIES,
+        html = env.get_template(name).render(version=__version__, categories=FILTER_CATEGORIES,
                                              grades=CERTAINTY_GRADES, **context)
         return HTMLResponse(html)
 

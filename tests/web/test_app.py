@@ -97,6 +97,10 @@ def test_api_returns_json_and_validates_parameters(server: tuple[str, int]) -> N
     assert httpx.get(base + "/api/incidents", params={"limit": 100000}).status_code == 422
     assert httpx.get(base + "/api/incidents", params={"country": "x' OR 1=1 --"}).status_code == 422
     assert httpx.get(base + "/api/incidents", params={"category": "tanks"}).status_code == 422
+    # several categories, and the responders together, as on the command line
+    for category in ("medic", "responders", "ambulance,medic"):
+        assert httpx.get(base + "/api/incidents", params={"category": category}).json()["total"] == 1
+    assert httpx.get(base + "/api/incidents", params={"category": "patient"}).json()["total"] == 0
     assert httpx.get(base + "/api/incidents", params={"q": "' OR '1'='1"}).json()["total"] == 0
     assert httpx.get(f"{base}/api/incidents/999999").status_code == 404
     detail = httpx.get(f"{base}/api/incidents/{incident}").json()
