@@ -354,6 +354,10 @@ def _check_fits(record: Mapping[str, Any]) -> None:
         bad = schema.misfit(table, values)
         if bad is not None:
             raise ValueError(f"{prefix}{bad[0]}: {bad[1]}")
+    for count in ("killed", "injured"):  # a claim's own figure is the sum over its victims
+        total = sum(v[count] for v in _list(record, "victims") if type(v.get(count)) is int)
+        if total > schema.INTEGER_MAX:
+            raise ValueError(f"victims.{count}: their sum, {total}, is out of range")
 
 
 def _list(record: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:

@@ -151,6 +151,8 @@ def test_bad_json_line_is_skipped_when_asked(rw, store: Store, tmp_path: Path) -
     (("geonameid", 2**40), "'geonameid'"),
     (("description", "a\u0000b"), "NUL"),
     (("victims", [{"category": "medic", "killed": 2**31}]), "victims.killed"),
+    (("victims", [{"category": "medic", "killed": 2**30}, {"category": "rescuer",
+                                                          "killed": 2**30}]), "their sum"),
     (("victims", [{"category": "medic", "harm": "h" * 101}]), "victims.harm"),
     (("evidence", [{"start": 0, "end": 2**31, "text": "x"}]), "evidence.end"),
     (("evidence", [{"start": 0, "end": 1, "text": "x", "field": "f" * 31}]), "evidence.field"),
