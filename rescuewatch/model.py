@@ -69,6 +69,8 @@ def expand_categories(value: str | Sequence[str] | None) -> tuple[str, ...]:
 
 #: The longest dataset row id a claim keeps (``Claim.row_ref``).
 ROW_REF_LENGTH = 100
+#: The largest whole number a store keeps on every database (PostgreSQL's INTEGER).
+INTEGER_MAX = 2**31 - 1
 
 WEAPONS: tuple[str, ...] = (
     "drone",

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 
 from rescuewatch.errors import InputError
-from rescuewatch.model import Claim, DateSpan, Evidence, Perpetrator, Place, Victim
+from rescuewatch.model import INTEGER_MAX, Claim, DateSpan, Evidence, Perpetrator, Place, Victim
 
 MARKER = "rescuewatch_schema"
 SCHEMA_VERSION = "1.0"
@@ -348,15 +348,16 @@ def _check_fits(record: Mapping[str, Any]) -> None:
     # the exporting store's incident id is not restored (see record_to_claim)
     claim = {key: value for key, value in record.items() if key != "incident_id"}
     parts: list[tuple[str, Any, Mapping[str, Any]]] = [("", schema.claims, claim)]
-    parts += [("victims.", schema.claim_victims, v) for v in _list(record, "victims")]
+    victims = _list(record, "victims")
+    parts += [("victims.", schema.claim_victims, v) for v in victims]
     parts += [("evidence.", schema.evidence, e) for e in _list(record, "evidence")]
     for prefix, table, values in parts:
         bad = schema.misfit(table, values)
         if bad is not None:
             raise ValueError(f"{prefix}{bad[0]}: {bad[1]}")
     for count in ("killed", "injured"):  # a claim's own figure is the sum over its victims
-        total = sum(v[count] for v in _list(record, "victims") if type(v.get(count)) is int)
-        if total > schema.INTEGER_MAX:
+        total = sum(v[count] for v in victims if type(v.get(count)) is int)
+        if total > INTEGER_MAX:
             raise ValueError(f"victims.{count}: their sum, {total}, is out of range")
 
 

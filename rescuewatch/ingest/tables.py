@@ -28,7 +28,7 @@ from rescuewatch.errors import InputError
 from rescuewatch.ingest.base import InputFile, Parcel, ReadContext, Reader, Share
 from rescuewatch.ingest.csv_records import CsvRecords, detect_delimiter, detect_encoding
 from rescuewatch.ingest.date_order import SLASHED, DateOrder, date_order
-from rescuewatch.model import ROW_REF_LENGTH, Claim, Source
+from rescuewatch.model import INTEGER_MAX, ROW_REF_LENGTH, Claim, Source
 
 if TYPE_CHECKING:
     from rescuewatch.store.claims import ClaimColumns
@@ -294,18 +294,14 @@ _NO_COUNT = frozenset({"", "no information", "noinformation", "unknown", "n/a", 
 
 #: The largest count a store keeps: PostgreSQL's INTEGER ends here, and a larger count
 #: (no real casualty figure) would be refused by PostgreSQL after SQLite had stored it.
-MAX_COUNT = 2**31 - 1
-
-
-#: The longest row id a store keeps (``claims.row_ref``; PostgreSQL refuses a longer one).
-#: Datasets' own ids are far shorter.
-MAX_ROW_ID = ROW_REF_LENGTH
+MAX_COUNT = INTEGER_MAX
 
 
 def row_id(value: str | None, column: str | None) -> str | None:
-    """A dataset row's own id, refused as a bad value when longer than :data:`MAX_ROW_ID`."""
-    if value is not None and len(value) > MAX_ROW_ID:
-        raise RowError(f"row id of {len(value)} characters (at most {MAX_ROW_ID})", column)
+    """A dataset row's own id, refused as a bad value when longer than a claim keeps
+    (:data:`~rescuewatch.model.ROW_REF_LENGTH`; PostgreSQL refuses a longer one)."""
+    if value is not None and len(value) > ROW_REF_LENGTH:
+        raise RowError(f"row id of {len(value)} characters (at most {ROW_REF_LENGTH})", column)
     return value
 
 

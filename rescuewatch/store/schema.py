@@ -27,7 +27,7 @@ from sqlalchemy import (
     Text,
 )
 
-from rescuewatch.model import ROW_REF_LENGTH
+from rescuewatch.model import INTEGER_MAX, ROW_REF_LENGTH
 
 metadata = MetaData()
 
@@ -223,10 +223,6 @@ link_constraints = Table(
 
 Index("ix_claims_country_date", claims.c.country, claims.c.date_start)
 Index("ix_audit_entity", audit_log.c.entity, audit_log.c.entity_id)
-
-
-#: The largest value an ``Integer`` column holds on every database (PostgreSQL's INTEGER).
-INTEGER_MAX = 2**31 - 1
 
 
 def misfit(table: Table, values: Mapping[str, Any]) -> tuple[str, str] | None:
