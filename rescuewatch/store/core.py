@@ -150,12 +150,13 @@ def _open_error(engine: Engine, exc: DatabaseError) -> StoreError:
     return StoreError(f"cannot open or migrate the store: {exc.orig}")
 
 
+def _document_value(conn: Connection, column: Any, sha256: str) -> Any:
+    """``column`` of the document of ``sha256``, or None when none is stored."""
+    return conn.execute(select(column).where(s.documents.c.sha256 == sha256)).scalar()
+
+
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-#: The longest name the audit log keeps for who acted.
-ACTOR_LENGTH = 100
 
 
 def actor_name() -> str:
@@ -164,9 +165,9 @@ def actor_name() -> str:
         name = os.environ.get("RESCUEWATCH_USER") or getpass.getuser()
     except Exception:  # noqa: BLE001 - no login name in some containers
         return "unknown"
-    if len(name) > ACTOR_LENGTH:  # SQLite would keep it, PostgreSQL refuse it mid-command
+    if len(name) > s.ACTOR_LENGTH:  # SQLite would keep it, PostgreSQL refuse it mid-command
         raise StoreError(f"RESCUEWATCH_USER is {len(name)} characters long",
-                         hint=f"give a name of at most {ACTOR_LENGTH} characters")
+                         hint=f"give a name of at most {s.ACTOR_LENGTH} characters")
     return name
 
 
@@ -308,14 +309,12 @@ class Store:
     # --- documents and their raw bytes ------------------------------------------------------
 
     def document_id(self, conn: Connection, sha256: str) -> int | None:
-        found = conn.execute(select(s.documents.c.id).where(s.documents.c.sha256 == sha256))
-        value = found.scalar()
+        value = _document_value(conn, s.documents.c.id, sha256)
         return None if value is None else int(value)
 
     def document_format(self, conn: Connection, sha256: str) -> str | None:
         """The reader that stored the document of ``sha256``, or None when none is stored."""
-        found = conn.execute(select(s.documents.c.format).where(s.documents.c.sha256 == sha256))
-        value = found.scalar()
+        value = _document_value(conn, s.documents.c.format, sha256)
         return None if value is None else str(value)
 
     def put_blob(self, conn: Connection, sha256: str, chunks: Iterable[bytes]) -> int:

@@ -31,6 +31,9 @@ from rescuewatch.model import INTEGER_MAX, ROW_REF_LENGTH
 
 metadata = MetaData()
 
+#: The longest name of who acted (an ingest run, the audit log, a link constraint) kept.
+ACTOR_LENGTH = 100
+
 sources = Table(
     "sources",
     metadata,
@@ -62,7 +65,7 @@ ingest_runs = Table(
     Column("finished_at", DateTime),
     Column("origin", Text, nullable=False),
     Column("format", String(40)),
-    Column("actor", String(100)),
+    Column("actor", String(ACTOR_LENGTH)),
     Column("documents", Integer, nullable=False, server_default="0"),
     Column("claims", Integer, nullable=False, server_default="0"),
     Column("skipped", Integer, nullable=False, server_default="0"),
@@ -198,7 +201,7 @@ audit_log = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("at", DateTime, nullable=False),
-    Column("actor", String(100), nullable=False),
+    Column("actor", String(ACTOR_LENGTH), nullable=False),
     Column("action", String(40), nullable=False),
     Column("entity", String(20), nullable=False),
     Column("entity_id", Integer),
@@ -217,7 +220,7 @@ link_constraints = Table(
     Column("claim_a", Integer, ForeignKey("claims.id"), nullable=False, index=True),
     Column("claim_b", Integer, ForeignKey("claims.id"), index=True),
     Column("reason", Text, nullable=False),
-    Column("actor", String(100), nullable=False),
+    Column("actor", String(ACTOR_LENGTH), nullable=False),
     Column("created_at", DateTime, nullable=False),
 )
 
