@@ -181,21 +181,29 @@ def detect_delimiter(text: str) -> str:
     lines = lines[:-1][:20] if len(lines) > 1 else lines  # the sample may cut its last line
     best, most = ",", 1
     for delimiter in DELIMITERS:
-        try:
-            rows = [row for row in csv.reader(lines, delimiter=delimiter) if row]
-        except csv.Error:
+        widths = cell_counts(lines, delimiter)
+        if widths is None:
             continue
-        if len(rows) > 1:
-            rows.pop()  # the last line read may end inside a quoted cell
-        if not rows:
+        if len(widths) > 1:
+            widths.pop()  # the last line read may end inside a quoted cell
+        if not widths:
             continue
-        width, count = Counter(map(len, rows)).most_common(1)[0]
-        if width > most and 3 * count >= 2 * len(rows):
+        width, count = Counter(widths).most_common(1)[0]
+        if width > most and 3 * count >= 2 * len(widths):
             best, most = delimiter, width
     return best
 
 
 DELIMITERS = (",", ";", "\t")
+
+
+def cell_counts(lines: list[str], delimiter: str) -> list[int] | None:
+    """How many cells each non-empty record of ``lines`` holds when split at ``delimiter``;
+    ``None`` when the lines are no valid CSV that way."""
+    try:
+        return [len(row) for row in csv.reader(lines, delimiter=delimiter) if row]
+    except csv.Error:
+        return None
 
 
 # --- encodings -------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ unknown. Claims come from the default extractor.
 from __future__ import annotations
 
 import codecs
-import csv
 import datetime as dt
 import re
 from collections import Counter
@@ -19,7 +18,7 @@ from urllib.parse import urlsplit
 
 from rescuewatch.errors import InputError
 from rescuewatch.ingest.base import InputFile, Parcel, ReadContext, Reader, register
-from rescuewatch.ingest.csv_records import DELIMITERS
+from rescuewatch.ingest.csv_records import DELIMITERS, cell_counts
 from rescuewatch.model import Claim, Source
 
 #: Largest text file read (bytes); longer ones are refused with a one-line error.
@@ -46,9 +45,8 @@ def looks_tabular(sample: str) -> bool:
     if len(lines) < 3:
         return False
     for delimiter in DELIMITERS:
-        try:
-            widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
-        except csv.Error:
+        widths = cell_counts(lines, delimiter)  # the lines are not blank: one count a line
+        if not widths:
             continue
         width, rows = Counter(widths).most_common(1)[0]
         # a table's first line is its header, as wide as the rows
