@@ -302,17 +302,22 @@ def _print_knox(out: dict[str, Any]) -> None:
         click.echo(f"  pairs close in space and time: {obs[0][0]} (expected {exp[0][0]:.2f}); "
                    f"close in space only: {obs[0][1]}; in time only: {obs[1][0]}; "
                    f"neither: {obs[1][1]}")
-        ratio = "n/a" if k["ratio"] is None else f"{k['ratio']:.2f}"
-        click.echo(f"  Knox ratio {ratio}, one-sided p = {k['p_value']:.4g}")
+        if k["permutations"]:
+            ratio = "n/a" if k["ratio"] is None else f"{k['ratio']:.2f}"
+            click.echo(f"  Knox ratio {ratio}, one-sided p = {k['p_value']:.4g}")
+        else:  # (0 + 1) / (0 + 1) = 1 would read as "no clustering at all"
+            click.echo("  no permutations, so no Knox ratio or permutation p-value; Poisson "
+                       f"approximation p = {k['p_poisson']:.4g}")
     if "near_repeat" in out:
         import pandas as pd
 
         frame = pd.DataFrame(out["near_repeat"]["cells"])
         for col in ("space_lo", "space_hi", "time_lo", "time_hi"):
             frame[col] = frame[col].astype(object).where(frame[col].notna(), float("inf"))
-        _table("Near-repeat matrix (bands (lo, hi], first band [lo, hi])", frame,
-               ["space_lo", "space_hi", "time_lo", "time_hi", "observed", "expected", "ratio",
-                "p_value"])
+        shown = ["space_lo", "space_hi", "time_lo", "time_hi", "observed"]
+        if out["near_repeat"]["permutations"]:  # expected, ratio and p come from permutations
+            shown += ["expected", "ratio", "p_value"]
+        _table("Near-repeat matrix (bands (lo, hi], first band [lo, hi])", frame, shown)
 
 
 @analyse.command("trends")

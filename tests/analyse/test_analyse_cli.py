@@ -76,6 +76,19 @@ def test_knox_from_store(filled: Invoker) -> None:
     assert text.exit_code == 0 and "Knox ratio" in text.output
 
 
+def test_knox_without_permutations_claims_no_p_value(filled: Invoker) -> None:
+    """With 0 permutations the permutation p is (0 + 1) / (0 + 1) = 1, which would read as
+    "no clustering": the text says no p was computed, and the matrix shows counts only."""
+    text = filled("analyse", "knox", "--permutations", "0")
+    assert text.exit_code == 0, text.output
+    assert "p = 1" not in text.output and "no permutations" in text.output
+    assert "Poisson approximation p" in text.output
+    matrix = filled("analyse", "knox", "--space-bands", "0,1000", "--time-bands", "0,7",
+                    "--permutations", "0")
+    assert matrix.exit_code == 0 and "observed" in matrix.output
+    assert "p_value" not in matrix.output and "ratio" not in matrix.output
+
+
 def test_knox_points_file(rw: Invoker, tmp_path: Path) -> None:
     geo = tmp_path / "points.csv"
     geo.write_text("lat,lon,date\n10.0,20.0,2024-01-01\n10.001,20.0,2024-01-02\n"
