@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from rescuewatch.cli.common import (
+    check_categories,
     db_option,
     json_option,
     make_progress,
@@ -25,7 +26,7 @@ _DATE = click.DateTime(formats=["%Y-%m-%d"])
 def filter_options(func: F) -> F:
     """The event filters shared by every analysis."""
     options = [
-        click.option("--category", metavar="CATS",
+        click.option("--category", metavar="CATS", callback=check_categories,
                      help="Victim categories, comma-separated (any matches); 'responders' = "
                           "ambulance, medic, firefighter, rescuer."),
         click.option("--country", metavar="ISO2", help="Country code, e.g. UA, RU, SY."),
@@ -47,7 +48,6 @@ def filter_options(func: F) -> F:
 
 def _filter(opts: dict[str, Any]) -> Any:
     from rescuewatch.analyse.events import EventFilter
-    from rescuewatch.errors import InputError
 
     def day(value: dt.datetime | None) -> dt.date | None:
         return value.date() if value else None
@@ -58,10 +58,7 @@ def _filter(opts: dict[str, Any]) -> Any:
         perpetrator=opts.get("perpetrator"), certainty_min=opts.get("certainty_min"),
         protected_only=bool(opts.get("protected_only")),
     )
-    try:
-        flt.to_store()
-    except ValueError as exc:
-        raise InputError(str(exc), field="--category") from None
+    flt.to_store()  # the categories were checked by the option (check_categories)
     return flt
 
 

@@ -140,6 +140,9 @@ def test_coverage(filled: Invoker) -> None:
 def test_bad_filters(filled: Invoker) -> None:
     result = filled("analyse", "trends", "--category", "bystander")
     assert result.exit_code == 2 and "bystander" in result.output
+    # one check, one message, whichever command takes the option
+    exported = filled("export", "--format", "csv", "--category", "bystander")
+    assert result.output.splitlines()[-1] == exported.output.splitlines()[-1]
     assert filled("analyse", "trends", "--since", "yesterday").exit_code == 2
     # a list that names no category filtered nothing out (and export ran a deprecated or_())
     for command in (("analyse", "trends"), ("export", "--format", "csv")):
