@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -47,34 +46,28 @@ def test_corrupt_cache_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 @pytest.mark.slow
 def test_full_build_into_empty_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """(How long a build takes is measured in benchmarks/geo, not here.)"""
     monkeypatch.setenv("RESCUEWATCH_CACHE", str(tmp_path))
-    started = time.perf_counter()
     gaz = Gazetteer.load(rebuild=True)
-    assert time.perf_counter() - started < 120
     assert (tmp_path / f"gazetteer-{index_mod.cache_key()}.pkl").exists()
     assert len(gaz) > 230_000
 
 
-@pytest.mark.slow
-def test_cold_start_under_a_second(gaz: Gazetteer) -> None:
-    """A new process with the cache present loads the gazetteer in under a second."""
+def test_new_process_loads_the_cache_without_building(gaz: Gazetteer) -> None:
+    """A new process with the cache present reads it and builds nothing (its load time is
+    measured in benchmarks/geo/bench_gazetteer.py)."""
     code = (
-        "import time; t = time.perf_counter();"
-        "from rescuewatch.geo import Gazetteer; Gazetteer.load();"
-        "print(time.perf_counter() - t)"
+        "import rescuewatch.geo.index as index\n"
+        "def refuse():\n"
+        "    raise SystemExit('the gazetteer was built again')\n"
+        "index.build_index = refuse\n"
+        "from rescuewatch.geo import Gazetteer\n"
+        "print(len(Gazetteer.load()))\n"
     )
-    runs = []
-    for _ in range(3):
-        out = subprocess.run(
-            [sys.executable, "-c", code],
-            cwd=ROOT,
-            env=dict(os.environ),
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        runs.append(float(out.stdout.strip()))
-    assert min(runs) < 1.0, runs
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=dict(os.environ),
+                         capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr[-500:]
+    assert int(out.stdout) == len(gaz)
 
 
 def test_stale_cache_files_are_removed(gaz: Gazetteer, tmp_path: Path) -> None:
