@@ -14,8 +14,10 @@ _RU_MONTHS_DAT = "январю|февралю|марту|апрелю|маю|и�
 _UK_MONTHS_GEN = "січня|лютого|березня|квітня|травня|червня|липня|серпня|вересня|жовтня|листопада|грудня"
 
 _RESPONDERS_EN = (
-    r"(?:rescuers|firefighters|paramedics|medics|emergency workers|emergency crews|crews?|"
-    r"civil defen[cs]e\w*|first responders|its crew|their crew|ambulances?|volunteers|the team)"
+    r"(?:(?:the )?(?:rescuers|firefighters|paramedics|medics|emergency workers|emergency crews|"
+    r"crews?|civil defen[cs]e\w*|first responders|ambulances?|volunteers|white helmets|"
+    r"rescue (?:teams?|workers|crews?)|fire (?:crews?|brigades?|fighters))|its crew|their crew|"
+    r"the team)"
 )
 
 REPEAT = {

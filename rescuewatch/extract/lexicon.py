@@ -19,8 +19,15 @@ Kinds of entry (the value of each mapping):
   itself), ``party:<code>:country`` (a force word before it, or a blame phrase),
   ``party:<code>:epithet`` (one conflict's word for a force, "occupiers", "regime", "coalition":
   names the party only at a place in :data:`EPITHET_COUNTRIES`, elsewhere it names none);
+- ``party:?ARMY:<role>`` and ``party:?NONSTATE:<role>``: a generic word for a state's army
+  ("government forces", "junta") or for the armed groups fighting it ("rebels", "opposition
+  forces", "paramilitary"), whose party depends on the country of the place
+  (``pipeline.GENERIC_PARTIES``; elsewhere it names none). A country adjective of a civil war
+  ("Sudanese", "Myanmar") names the country, not one side;
 - ``enemy`` ("the enemy": names no party), ``force`` (troops, army, drone, shelling...),
-  ``blame`` ("attributed to", "со стороны").
+  ``blame`` ("attributed to", "со стороны");
+- ``say`` (a reporting verb: "said", "сообщил", "повідомили") and ``per`` ("according to", "по
+  данным"): a party named as the one who speaks is the source of a statement, not who struck.
 
 The party lists are symmetric by design: each side's forces, its own and its opponents'
 words for them. No rule looks at which party a word names.
@@ -35,7 +42,7 @@ from rescuewatch.extract.tokens import lexicon_keys
 #: Where each party's epithets name it: the countries of the conflict they come from.
 EPITHET_COUNTRIES: dict[str, frozenset[str]] = {
     "RU": frozenset({"UA", "RU"}), "UA": frozenset({"UA", "RU"}),
-    "SY-GOV": frozenset({"SY"}), "SA-COAL": frozenset({"YE", "SA"}),
+    "SY-GOV": frozenset({"SY"}), "SY-OPP": frozenset({"SY"}), "SA-COAL": frozenset({"YE", "SA"}),
 }
 
 Phrase = tuple[frozenset[str], ...]
@@ -123,7 +130,8 @@ _EN: dict[str, str] = {
     # parties (symmetric lists)
     "russian|russia|pro-russian|russian-backed": "party:RU:adj",
     "russian forces|russian troops|russian army|russian military|russian armed forces": "party:RU:actor",
-    "occupiers|occupying forces|invaders|rashists": "party:RU:epithet",
+    "occupiers|occupying forces|invaders|rashists|kremlin regime|moscow regime|putin regime|"
+    "putin's regime": "party:RU:epithet",
     "ukrainian|ukraine": "party:UA:adj",
     "ukrainian forces|ukrainian troops|ukrainian army|ukrainian military|ukrainian armed forces|"
     "afu|apu": "party:UA:actor",
@@ -131,7 +139,9 @@ _EN: dict[str, str] = {
     "israeli|israel": "party:IL:adj",
     "idf|israel defense forces|israeli forces|israeli army|israeli military": "party:IL:actor",
     "turkish|turkey|türkiye": "party:TR:adj",
-    "hamas|qassam brigades|al-qassam brigades|al-qassam": "party:PS-HAMAS:actor",
+    "palestinian|palestine": "party:PS:adj",
+    # "=": not the plural key "hama", which is a city in Syria
+    "=hamas|qassam brigades|al-qassam brigades|al-qassam": "party:PS-HAMAS:actor",
     "islamic jihad|palestinian islamic jihad|al-quds brigades": "party:PS-PIJ:actor",
     "hezbollah|hizbollah|hizbullah": "party:LB-HEZBOLLAH:actor",
     "houthi|houthis|ansar allah|ansarallah|houthi militia": "party:YE-HOUTHI:actor",
@@ -140,25 +150,34 @@ _EN: dict[str, str] = {
     "saudi|saudi-led|us-saudi": "party:SA-COAL:adj",
     "syrian government|syrian regime|assad regime|syrian army": "party:SY-GOV:actor",
     "regime": "party:SY-GOV:epithet",
+    "terrorist groups|armed terrorist groups|terrorist organisations|terrorist organizations|"
+    "terrorists": "party:SY-OPP:epithet",
     "hts|hayat tahrir al-sham|hay'at tahrir al-sham": "party:SY-HTS:actor",
     "rsf|rapid support forces|rapid support force": "party:SD-RSF:actor",
     "saf|sudanese armed forces|sudanese army": "party:SD-SAF:actor",
-    "sudanese": "party:SD-SAF:adj",
+    "sudanese": "party:SD:adj",
     "pdf|people's defence force|people's defence forces|people's defense force|"
     "people's defense forces|resistance forces": "party:MM-PDF:actor",
-    "tatmadaw|junta|myanmar military|myanmar army|military junta": "party:MM-MIL:actor",
-    "myanmar": "party:MM-MIL:adj",
+    "tatmadaw|myanmar military|myanmar army": "party:MM-MIL:actor",
+    "myanmar": "party:MM:adj",
     "military|army|armed forces|government artillery|government aircraft|government warplanes|"
-    "government jets|government troops|government forces|pro-government forces|junta": "party:?ARMY:actor",
+    "government jets|government troops|government forces|pro-government forces|junta|"
+    "military junta": "party:?ARMY:actor",
+    "rebel|rebels|insurgents|paramilitaries|opposition forces|armed opposition|opposition fighters|"
+    "rebel forces|rebel fighters|opposition factions|armed opposition groups": "party:?NONSTATE:actor",
+    "opposition|paramilitary|insurgent": "party:?NONSTATE:adj",
     "enemy|the enemy|hostile": "enemy",
     "forces|force|troops|army|military|armed forces|positions|militia|militias|units|formations|"
-    "fighters|soldiers|artillery|shelling|shell|shells|drone|drones|missile|missiles|strike|"
+    "fighters|soldiers|militants|militant|artillery|shelling|shell|shells|drone|drones|missile|missiles|strike|"
     "airstrike|air strike|aircraft|warplanes|rocket|rockets|fire|attack|barrage|gunmen|jets|"
     "helicopter|helicopters|tank|tanks|mortar|mortars|uav|uavs|bombardment|aviation|air force|"
     "navy|shahed|grad|mlrs|artillery fire|drone strike|missile strike": "force",
     "attributed the attack to|attributed the strike to|attributed the shelling to|attributed it to|"
     "attributed to|blamed|blaming|blames|blame|blamed the attack on|accused|accusing|by|"
     "claimed|claimed responsibility|carried out by|fired by|launched by": "blame",
+    "said|says|told|reported|stated|announced|accused|accuses|alleged|alleges|denied|denies|"
+    "confirmed|claimed that": "say",
+    "according to|as reported by|citing": "per",
 }
 
 _RU: dict[str, str] = {
@@ -232,7 +251,12 @@ _RU: dict[str, str] = {
     "противопехотная мина|подорваться на мине|растяжка": "weapon:mine_ied",
     "российский|российская|российские|россия|рф|русский": "party:RU:adj",
     "вс рф|зс рф|вооруженные силы россии|российская армия|российские войска|российские военные": "party:RU:actor",
-    "оккупант|оккупанты|оккупантов|рашист|рашисты|захватчик|захватчики|орк|орки": "party:RU:epithet",
+    "оккупант|оккупанты|оккупантов|рашист|рашисты|захватчик|захватчики|орк|орки|кремлевский режим|"
+    "московский режим|путинский режим": "party:RU:epithet",
+    "россияне": "party:RU:actor",
+    "украинцы": "party:UA:actor",
+    "палестинский|палестинская|палестинские|палестина": "party:PS:adj",
+    "террористы|террористические группировки|вооруженные террористические группировки": "party:SY-OPP:epithet",
     "украинский|украинская|украинские|украина|киевский": "party:UA:adj",
     "всу|вфу|зсу|вс украины|вооруженные силы украины|украинские военные|украинские войска|боевик всу|"
     "боевики всу": "party:UA:actor",
@@ -247,6 +271,9 @@ _RU: dict[str, str] = {
     "подразделения|боевики|позиции|солдаты|военнослужащие|fpv-дрон|танк|миномет|рсзо|"
     "артиллерист|артиллеристы|каб|авиабомба": "force",
     "со стороны|по вине|обвинить|обвинили|возложить ответственность|приписать": "blame",
+    "сообщил|сообщила|сообщило|сообщили|заявил|заявила|заявило|заявили|сказал|рассказал|утверждает|"
+    "утверждают|отрицает|отрицают|подтвердил|подтвердили|обвинил|обвинили|обвиняет": "say",
+    "по данным|по словам|по информации|согласно|как сообщили в|как сообщает": "per",
 }
 
 _UK: dict[str, str] = {
@@ -256,7 +283,8 @@ _UK: dict[str, str] = {
     "працівник швидкої допомоги|лікар швидкої|лікар бригади|медсестра бригади|фельдшер швидкої|"
     "водій швидкої|водій швидкої допомоги|медики бригади|медиків бригади|екіпаж швидкої|"
     "медична бригада|евакуаційна бригада|медиків швидкої": "victim:medic",
-    "лікар|лікарі|лікарка|медсестра|медсестри|медбрат|хірург|акушерка|санітарка": "victim:?clinician",
+    # "=лікарів": pymorphy3 reads this genitive plural as the possessive adjective "doctor's"
+    "лікар|лікарі|=лікарів|лікарка|медсестра|медсестри|медбрат|хірург|акушерка|санітарка": "victim:?clinician",
     "медпрацівник|медпрацівники|медичний працівник|медичних працівників|медперсонал|"
     "медичний персонал|працівник лікарні|працівники лікарні|співробітник лікарні|персонал лікарні|"
     "працівник охорони здоров'я|медична працівниця": "victim:health_worker",
@@ -321,7 +349,11 @@ _UK: dict[str, str] = {
     "протипіхотна міна|підірватися на міні|розтяжка": "weapon:mine_ied",
     "російський|російська|російські|росія|рф|русский": "party:RU:adj",
     "зс рф|збройні сили росії|російська армія|російські війська|російські військові|росіяни": "party:RU:actor",
-    "окупант|окупанти|окупантів|рашист|рашисти|загарбник|загарбники|орк|орки": "party:RU:epithet",
+    "окупант|окупанти|окупантів|рашист|рашисти|загарбник|загарбники|орк|орки|кремлівський режим|"
+    "московський режим|путінський режим": "party:RU:epithet",
+    "українці": "party:UA:actor",
+    "палестинський|палестинська|палестинські|палестина": "party:PS:adj",
+    "терористи|терористичні угруповання|збройні терористичні угруповання": "party:SY-OPP:epithet",
     "український|українська|українські|україна|київський": "party:UA:adj",
     "зсу|зс україни|збройні сили україни|українські військові|українські війська": "party:UA:actor",
     "київський режим|неонацисти|нацисти|націоналісти|укронацисти|каратели|бандерівці": "party:UA:epithet",
@@ -335,6 +367,9 @@ _UK: dict[str, str] = {
     "бойовики|позиції|солдати|військовослужбовці|fpv-дрон|танк|міномет|рсзв|артилеристи|каб|"
     "авіабомба": "force",
     "з боку|з вини|звинуватити|звинуватили|покласти відповідальність|приписати": "blame",
+    "повідомив|повідомила|повідомило|повідомили|заявив|заявила|заявило|заявили|сказав|розповів|"
+    "стверджує|стверджують|заперечує|заперечують|підтвердив|підтвердили|звинуватив|звинуватили": "say",
+    "за даними|за словами|за інформацією|згідно з|як повідомили в|як повідомляє": "per",
 }
 
 TABLES = {"en": _EN, "ru": _RU, "uk": _UK}

@@ -27,8 +27,14 @@ from rescuewatch.model import Claim, DateSpan, Evidence, Perpetrator, Place, Vic
 
 VERSION = "1.0"
 _ALL_ITEMS = re.compile(r"\b(?:both|all|each|обидва|обидві|обох|оба|обе|обоих|обеих|всех|усіх|всіх)\b", re.I)
-#: Parties a generic "the army"/"the military" names, by the country of the place.
-_ARMY_BY_COUNTRY = {"MM": "MM-MIL", "SD": "SD-SAF", "SY": "SY-GOV"}
+#: Parties a generic word names, by the country of the place: "the army", "government forces",
+#: "junta" (``?ARMY``) a state's armed forces; "rebels", "opposition forces", "paramilitary"
+#: (``?NONSTATE``) the armed groups fighting them. The same countries for both, so that each
+#: side's generic word names its party where the other's does.
+GENERIC_PARTIES: dict[str, dict[str, str]] = {
+    "?ARMY": {"MM": "MM-MIL", "SD": "SD-SAF", "SY": "SY-GOV"},
+    "?NONSTATE": {"MM": "MM-PDF", "SD": "SD-RSF", "SY": "SY-OPP"},
+}
 
 
 @dataclass
@@ -357,7 +363,7 @@ def _party_of(parts: list[Part], country: str | None) -> PartyRef | None:
     mention ("the enemy", another war's epithet), which names none."""
     found = [r for p in parts for r in p.parties]
     named = [r for r in found if r.party is not None
-             and (r.party == "?ARMY" or _code_at(r, country) is not None)]
+             and (r.party in GENERIC_PARTIES or _code_at(r, country) is not None)]
     chosen = named or found
     return chosen[0] if chosen else None
 
@@ -365,8 +371,8 @@ def _party_of(parts: list[Part], country: str | None) -> PartyRef | None:
 def _code_at(party: PartyRef, country: str | None) -> str | None:
     """The party code ``party`` names at a place in ``country``."""
     code = party.party
-    if code == "?ARMY":
-        return _ARMY_BY_COUNTRY.get(country or "")
+    if code in GENERIC_PARTIES:
+        return GENERIC_PARTIES[code].get(country or "")
     if code and code.startswith("?"):  # "occupiers" names no party outside its own war
         return code[1:] if country in EPITHET_COUNTRIES[code[1:]] else None
     return code

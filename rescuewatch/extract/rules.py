@@ -64,7 +64,7 @@ class VictimRef:
 class PartyRef:
     start: int
     end: int
-    party: str | None  # a code, "?ARMY", "?<code>" (an epithet), or None for "the enemy"
+    party: str | None  # a code, "?ARMY"/"?NONSTATE", "?<code>" (an epithet), None: "the enemy"
 
 
 @dataclass
@@ -358,6 +358,30 @@ def _real_blame(o: Mention, ms: list[Mention], tokens: list[Token]) -> bool:
     return any(p.j == o.i and (p.has("attack") or p.has("harm:") or p.has("weapon:")) for p in ms)
 
 
+_ADMISSION = {"it", "they", "its", "their"}
+
+
+def _speaker(ms: list[Mention], n: int, last: int, tokens: list[Token],
+             clauses: list[int]) -> bool:
+    """Whether the party named by ``ms[n]`` (to ``ms[last]``, its force word) is the one who
+    speaks: right after "according to", or right before a reporting verb in its clause ("the
+    IDF said in a statement", "Генштаб ВСУ сообщил"). Not when the verb is followed by "it" or
+    "they" ("Hamas said it fired ..."), and not for a weapon or a strike ("Russian shelling
+    reported in ...")."""
+    m, tail = ms[n], ms[last]
+    if n and ms[n - 1].has("per") and 0 <= m.i - ms[n - 1].j <= 2 \
+            and clauses[ms[n - 1].i] == clauses[m.i]:
+        return True
+    if last != n and (tail.has("weapon:") or tail.has("attack")):
+        return False
+    nxt = ms[last + 1] if last + 1 < len(ms) else None
+    if nxt is None or not nxt.has("say") or nxt.i - tail.j > 3 or clauses[nxt.i] != clauses[m.i]:
+        return False
+    words = [t.text.lower() for t in tokens[nxt.j : nxt.j + 2]]
+    return not (words and (words[0] in _ADMISSION or words[0] == "that" and words[1:2]
+                           and words[1] in _ADMISSION))
+
+
 def _parties(s: Sentence, lang: str, clauses: list[int]) -> None:
     ms = s.mentions
     for n, m in enumerate(ms):
@@ -376,6 +400,8 @@ def _parties(s: Sentence, lang: str, clauses: list[int]) -> None:
         blamed = any(o.has("blame") and 0 <= m.i - o.j <= 3 and _real_blame(o, ms, s.tokens)
                      for o in ms[max(0, n - 3) : n])
         end = after.end if force_after and after is not None else m.end
+        if _speaker(ms, n, n + 1 if force_after else n, s.tokens, clauses):
+            continue  # "Hamas said ...", "Генштаб ВСУ сообщил ...": who speaks, not who struck
         if enemy:
             if force_after or m.has("force") or s.attack:
                 s.parties.append(PartyRef(m.start, end, None))

@@ -73,3 +73,104 @@ def test_another_wars_epithet_does_not_hide_the_party_named_beside_it(
     the same sentence names (it was taken first, and the claim named none)."""
     claims = extract(text, "2024-03-07", lang)
     assert claims and claims[0].perpetrator.party == party
+
+
+# Each pair differs only in which side is named where; the expected parties are mirrored.
+SPEAKER_AND_SIDE_PAIRS = [
+    # a party named as the one who speaks is the source, not who struck
+    ("en", "Hamas said an Israeli drone hit an ambulance in Khan Younis on 2 May 2024, "
+           "wounding a paramedic.",
+           "The IDF said a Hamas drone hit an ambulance in Sderot on 2 May 2024, "
+           "wounding a paramedic.", ("IL", "PS-HAMAS")),
+    ("en", "According to the Ukrainian army, a Russian missile struck a fire station in Sumy on "
+           "2 May 2024, injuring three firefighters.",
+           "According to the Russian army, a Ukrainian missile struck a fire station in Kursk on "
+           "2 May 2024, injuring three firefighters.", ("RU", "UA")),
+    ("ru", "ВСУ заявили, что 2 мая 2024 года российский беспилотник ударил по скорой в Сумах, "
+           "ранен фельдшер.",
+           "ВС РФ заявили, что 2 мая 2024 года украинский беспилотник ударил по скорой в Курске, "
+           "ранен фельдшер.", ("RU", "UA")),
+    ("uk", "ЗСУ повідомили, що 2 травня 2024 року російський дрон атакував швидку в Сумах, "
+           "поранено фельдшера.",
+           "ЗС РФ повідомили, що 2 травня 2024 року український дрон атакував швидку в Курську, "
+           "поранено фельдшера.", ("RU", "UA")),
+    # each side's people, and each side's epithet for the other's rulers
+    ("uk", "2 травня 2024 року росіяни обстріляли пологовий будинок у Херсоні, поранено двох "
+           "медиків.",
+           "2 травня 2024 року українці обстріляли пологовий будинок у Донецьку, поранено двох "
+           "медиків.", ("RU", "UA")),
+    ("ru", "2 мая 2024 года россияне обстреляли больницу в Херсоне, ранены двое медиков.",
+           "2 мая 2024 года украинцы обстреляли больницу в Донецке, ранены двое медиков.",
+           ("RU", "UA")),
+    ("en", "On 2 May 2024 the Kremlin regime shelled a hospital in Kharkiv, injuring two nurses.",
+           "On 2 May 2024 the Kyiv regime shelled a hospital in Belgorod, injuring two nurses.",
+           ("RU", "UA")),
+    ("en", "On 2 May 2024 Palestinian snipers shot at an ambulance near Hebron, wounding its driver.",
+           "On 2 May 2024 Israeli snipers shot at an ambulance near Hebron, wounding its driver.",
+           ("PS", "IL")),
+    # a civil war's generic words for the state's forces and for those fighting them
+    ("en", "On 2 May 2024 government forces shelled a clinic in Idlib, killing two nurses.",
+           "On 2 May 2024 opposition forces shelled a clinic in Aleppo, killing two nurses.",
+           ("SY-GOV", "SY-OPP")),
+    ("en", "On 2 May 2024 the army shelled a hospital in Omdurman, killing two nurses.",
+           "On 2 May 2024 the paramilitaries shelled a hospital in Omdurman, killing two nurses.",
+           ("SD-SAF", "SD-RSF")),
+    ("en", "On 2 May 2024 the military shelled a clinic in Lashio, killing two nurses.",
+           "On 2 May 2024 the rebels shelled a clinic in Lashio, killing two nurses.",
+           ("MM-MIL", "MM-PDF")),
+    ("en", "On 2 May 2024 regime jets bombed a hospital in Idlib, killing two nurses.",
+           "On 2 May 2024 terrorist groups shelled a hospital in Aleppo, killing two nurses.",
+           ("SY-GOV", "SY-OPP")),
+]
+
+
+@pytest.mark.parametrize(("lang", "a", "b", "parties"), SPEAKER_AND_SIDE_PAIRS)
+def test_speakers_and_each_sides_words(extract: Extract, lang: str, a: str, b: str,
+                                       parties: tuple[str, str]) -> None:
+    ca, cb = extract(a, "2024-05-07", lang), extract(b, "2024-05-07", lang)
+    assert len(ca) == len(cb) == 1
+    assert (ca[0].perpetrator.party, cb[0].perpetrator.party) == parties
+    assert [(v.category, v.killed, v.injured) for v in ca[0].victims] == \
+        [(v.category, v.killed, v.injured) for v in cb[0].victims]
+
+
+@pytest.mark.parametrize(("lang", "text", "party"), [
+    # "Hamas" is no plural of the Syrian city
+    ("en", "A drone hit an ambulance in Hama on 2 May 2019, killing a paramedic.", None),
+    # a party that says it struck is taken at its word
+    ("en", "Hamas said it fired the rockets that hit a clinic in Sderot on 2 May 2024, "
+           "wounding a nurse.", "PS-HAMAS"),
+    # a weapon is not a speaker: "shelling reported"
+    ("en", "Russian shelling reported in Kharkiv on 2 May 2024 damaged a hospital.", "RU"),
+    # a country adjective of a civil war names the country, not one side
+    ("en", "On 2 May 2024 a Sudanese drone hit an aid convoy near El Obeid, killing two aid "
+           "workers.", "SD"),
+    ("en", "On 2 May 2024 junta troops shelled a hospital in El Fasher, killing two nurses.",
+     "SD-SAF"),
+])
+def test_names_that_are_not_what_they_seem(extract: Extract, lang: str, text: str,
+                                           party: str | None) -> None:
+    claims = extract(text, "2024-05-07", lang)
+    assert claims and claims[0].perpetrator.party == party
+
+
+@pytest.mark.parametrize(("lang", "a", "b"), [
+    ("ru", "2 мая 2024 года ракета попала в больницу в Сдероте, ранены двое медиков.",
+           "2 мая 2024 года ракета попала в больницу в Хан-Юнисе, ранены двое медиков."),
+    ("uk", "2 травня 2024 року ракета влучила в лікарню в Офакімі, поранено двох медиків.",
+           "2 травня 2024 року ракета влучила в лікарню в Джабалії, поранено двох медиків."),
+])
+def test_places_of_both_sides_are_found_in_cyrillic(extract: Extract, lang: str, a: str,
+                                                    b: str) -> None:
+    places = [extract(t, "2024-05-07", lang)[0].place for t in (a, b)]
+    assert [p.country for p in places] == ["IL", "PS"]
+
+
+def test_repeat_strike_on_the_white_helmets_and_ukrainian_doctors(extract: Extract) -> None:
+    claims = extract("On 2 May 2024 warplanes struck the market in Idlib again when the White "
+                     "Helmets arrived, killing two rescuers.", "2024-05-07", "en")
+    assert claims and claims[0].repeat_strike
+    claims = extract("2 травня 2024 року під час обстрілу Херсона поранено трьох лікарів.",
+                     "2024-05-07", "uk")
+    assert claims and [(v.category, v.injured) for v in claims[0].victims] == [
+        ("health_worker", 3)]
