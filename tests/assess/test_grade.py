@@ -65,6 +65,26 @@ def test_default_registry_covers_every_side() -> None:
     assert registry.find("unheard-of.example") is None
 
 
+@pytest.mark.parametrize(("side_a", "side_b"), [
+    (("idf.il", "mdais.org"), ("moh.gov.ps", "palestinercs.org")),
+    (("mil.gov.ua", "dsns.gov.ua"), ("mil.ru", "mchs.gov.ru")),
+    (("gov.il", "kan.org.il"), ("ps-civil-defence-gaza", "wafa.ps")),
+])
+def test_default_registry_gives_mirrored_sides_the_same_grade(
+        side_a: tuple[str, str], side_b: tuple[str, str]) -> None:
+    """Each side's official sources (army or ministry, emergency service or state media) are one
+    voice: neither side corroborates itself. The Gaza ministry of health once had a code of its
+    own (PS-HAMAS) beside the Red Crescent's (PS), and its reports graded a step above Israel's."""
+    by_key = {e.key: e for e in default_entries()}
+    grades = []
+    for side in (side_a, side_b):
+        claims = [c(k, by_key[k].affiliation, by_key[k].kind) for k in side]
+        claims.append(c("reuters.com", by_key["reuters.com"].affiliation))
+        found = assess(claims)
+        grades.append((found.grade, found.score))
+    assert grades[0] == grades[1] == ("possible", 1.0)
+
+
 def test_bad_registry_row_names_file_row_and_field(tmp_path: Path) -> None:
     path = tmp_path / "reg.csv"
     path.write_text("key,name,kind,country,affiliation\nok,OK,ngo,CH,independent\n"
