@@ -7,9 +7,10 @@ sources the store knows only by key: it matches a source's key, a web domain (``
 finds ``tass.ru``) or an alias. A source found nowhere keeps ``affiliation = unknown`` and is
 graded as a weak independent source, which the rationale says.
 
-Affiliation is a party code: ISO 3166-1 alpha-2 for a state party (``UA``, ``RU``, ``IL``,
-``SY``), ``<ISO2>-<SHORT>`` for a non-state party (``SD-RSF``), or ``independent`` /
-``unknown``.
+Affiliation is a party code: ISO 3166-1 alpha-2 for a state party (``UA``, ``RU``, ``IL``),
+``<ISO2>-<SHORT>`` for a non-state party (``SD-RSF``) and for each side of a civil war
+(``SY-GOV``, ``SY-OPP``; ``SD-SAF``; ``MM-MIL``), or ``independent`` / ``unknown``: the codes
+the text extractor gives alleged perpetrators, so that a source and a party it names match.
 """
 
 from __future__ import annotations

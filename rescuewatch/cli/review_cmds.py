@@ -235,8 +235,9 @@ def audit(incident: int | None, limit: int, db: str | None, as_json: bool) -> No
 def sources() -> None:
     """Show and edit the source registry (kind, country, affiliation, coverage group).
 
-    Affiliation is a party code: ISO-2 for a state party (UA, RU, IL, SY), <ISO2>-<SHORT> for
-    a non-state party (SD-RSF), or independent / unknown.
+    Affiliation is a party code: ISO-2 for a state party (UA, RU, IL), <ISO2>-<SHORT> for a
+    non-state party (SD-RSF) and for each side of a civil war (SY-GOV, SY-OPP), or
+    independent / unknown: the codes the text extractor gives alleged perpetrators.
 
     \b
     Examples:

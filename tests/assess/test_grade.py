@@ -54,7 +54,8 @@ def test_same_rules_for_every_party() -> None:
 def test_default_registry_covers_every_side() -> None:
     entries = default_entries()
     affiliations = {e.affiliation for e in entries}
-    assert {"UA", "RU", "IL", "PS", "SY", "SD", "MM", "independent"} <= affiliations
+    assert {"UA", "RU", "IL", "PS", "SY-GOV", "SY-OPP", "SD-SAF", "SD-RSF", "MM-MIL", "MM-NUG",
+            "independent"} <= affiliations
     kinds_by_party = {(e.affiliation, e.kind) for e in entries}
     for party in ("UA", "RU"):
         assert {(party, "state_media"), (party, "emergency_service")} <= kinds_by_party
