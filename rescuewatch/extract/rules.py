@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rescuewatch.extract import cues
@@ -172,6 +173,7 @@ def _victims(s: Sentence, text: str, clauses: list[int], lang: str) -> None:
     people = [m for m in s.mentions if m.has("person") and not m.has("victim:")]
     attack_clauses = {clauses[m.i] for m in s.mentions if m.has("attack") or m.has("weapon:")}
     attack_clauses |= {clauses[m.i] for m, h in harms if h == "harm:damaged"}
+    victim_starts = [m.i for m in s.mentions if m.has("victim:")]
     for m in s.mentions:
         kind = m.has("victim:")
         if kind is None:
@@ -184,7 +186,7 @@ def _victims(s: Sentence, text: str, clauses: list[int], lang: str) -> None:
         count = _count_before(s, m, text, lang, clauses)
         ref = VictimRef(category, m, count, clause=clauses[m.i])
         ref.hit = clauses[m.i] in attack_clauses
-        ref.harm = _harm_for(m, harms, people, clauses, s.tokens, lang)
+        ref.harm = _harm_for(m, harms, people, clauses, s.tokens, lang, victim_starts)
         ref.org = _org_near(s, m)
         s.victims.append(ref)
     _orphan_numbers(s, text, clauses, lang, harms)
@@ -235,10 +237,17 @@ def _count_before(s: Sentence, m: Mention, text: str, lang: str, clauses: list[i
 
 
 def _harm_for(m: Mention, harms: list[tuple[Mention, str | None]], people: list[Mention],
-              clauses: list[int], tokens: list[Token], lang: str) -> str | None:
+              clauses: list[int], tokens: list[Token], lang: str,
+              victim_starts: Sequence[int] = ()) -> str | None:
     best: tuple[float, str] | None = None
     for h, kind in harms:
         if kind == "harm:damaged" or kind is None:
+            continue
+        if clauses[h.i] != clauses[m.i] and any(
+                k != m.i and h.j <= k <= h.j + 2 and clauses[k] == clauses[h.i]
+                for k in victim_starts):
+            # "An ambulance crew came under fire, ..., killing a paramedic": the harm has its
+            # own victim right after it, who is one of the crew, not one more
             continue
         dist = (m.i - h.j + 0.5) if h.j <= m.i else (h.i - m.j)
         if lang == "en" and h.i >= m.j and tokens[h.i].text.lower().endswith("ing"):

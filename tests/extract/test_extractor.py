@@ -160,3 +160,17 @@ def test_generic_quote_adds_nothing(extract: Extract) -> None:
             "\"Ambulances are hit almost every week,\" a researcher said.")
     claims = extract(text, "2024-07-10", "en")
     assert len(claims) == 1 and [v.category for v in claims[0].victims] == ["firefighter"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("A rescue team came under drone fire in Kharkiv on 3 May 2024, officials said, killing "
+     "a rescuer and wounding another.", {"rescuer": (1, 1)}),
+    ("An ambulance crew came under shelling in Kherson on 3 May 2024, the governor said, "
+     "killing a paramedic and wounding the driver.", {"medic": (1, 1)}),
+])
+def test_a_crew_is_not_counted_beside_the_members_it_names(
+        extract: Extract, text: str, expected: dict[str, tuple[int | None, int | None]]) -> None:
+    """The harm right before "a paramedic" is the paramedic's: the crew named in an earlier
+    clause is the group the paramedic belonged to, not one more person killed."""
+    claims = extract(text, "2024-05-07", "en")
+    assert claims and victims(claims[0]) == expected
