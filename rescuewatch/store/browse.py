@@ -145,8 +145,8 @@ def incident_points(store: Store, flt: IncidentFilter, limit: int = 100_000) -> 
     c = s.incidents.c
     conditions = [*flt.conditions(), c.lat.is_not(None), c.lon.is_not(None)]
     query = (
-        select(c.id, c.lat, c.lon, c.date_start, c.place_name, c.categories, c.certainty,
-               c.killed_max, c.injured_max, c.protected)
+        select(c.id, c.lat, c.lon, c.date_start, c.place_name, c.categories, c.weapons,
+               c.certainty, c.killed_max, c.injured_max, c.protected)
         .where(and_(*conditions))
         .order_by(c.id)
         .limit(limit)

@@ -42,7 +42,7 @@ def seed(store: Store) -> int:
         incident = conn.execute(insert(s.incidents).values(
             date_start=dt.date(2024, 3, 2), date_end=dt.date(2024, 3, 2), date_precision="day",
             place_name=HOSTILE, country="UA", lat=49.99, lon=36.23, categories="medic",
-            killed_min=1, killed_max=2, protected=True, n_claims=1, n_sources=1,
+            weapons="drone", killed_min=1, killed_max=2, protected=True, n_claims=1, n_sources=1,
             certainty="possible", certainty_rationale="one source", created_at=now, updated_at=now,
         )).inserted_primary_key[0]
         add_claims(conn, doc, [Claim(
@@ -107,7 +107,20 @@ def test_api_returns_json_and_validates_parameters(server: tuple[str, int]) -> N
     assert detail["claims"][0]["victims"] == [{"category": "medic", "killed": 2, "injured": None}]
 
 
+def test_api_is_described_without_outside_scripts(server: tuple[str, int]) -> None:
+    """FastAPI's /docs page loads Swagger UI from a CDN: offline it is blank, and the CSP
+    refuses it anyway. The description itself is served from here."""
+    base, _ = server
+    page = httpx.get(base + "/docs")
+    assert page.status_code == 200 and "<code>GET /api/incidents</code>" in page.text
+    assert "<script" not in page.text and "cdn" not in page.text.lower()
+    spec = httpx.get(base + "/openapi.json").json()
+    assert "/api/incidents" in spec["paths"] and "/api/incidents.geojson" in spec["paths"]
+
+
 def test_geojson_uses_lon_lat_order(server: tuple[str, int]) -> None:
     base, _ = server
     data = httpx.get(base + "/api/incidents.geojson").json()
     assert data["features"][0]["geometry"]["coordinates"] == [36.23, 49.99]
+    # the map's points carry the weapons the list gives (they were always [])
+    assert data["features"][0]["properties"]["weapons"] == ["drone"]
