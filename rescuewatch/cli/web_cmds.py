@@ -16,7 +16,7 @@ def serve(host: str, port: int, db: str | None) -> None:
     """Run the web app (incidents, claims, evidence, map) and its JSON API.
 
     The app is read-only: changes go through `rescuewatch review`, which audits them.
-    The API is described at /docs.
+    The API is described at /docs (OpenAPI: /openapi.json).
 
     \b
     Examples:

@@ -60,7 +60,9 @@ def _filter(country: str | None, category: str | None, certainty: str | None,
 
 def create_app(store: Store) -> FastAPI:
     """The FastAPI application serving ``store``."""
-    app = FastAPI(title="rescuewatch", version=__version__,
+    # not FastAPI's /docs or /redoc: they load scripts from a CDN, which an offline machine
+    # cannot reach and the CSP refuses; /docs is a page of our own (api.html)
+    app = FastAPI(title="rescuewatch", version=__version__, docs_url=None, redoc_url=None,
                   description="Incidents of attacks on medical and rescue workers, as claimed by named sources.")
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
     app.mount("/assets", StaticFiles(directory=HERE / "static"), name="assets")
@@ -102,6 +104,10 @@ def create_app(store: Store) -> FastAPI:
         if detail is None:
             raise HTTPException(404, f"no document {document_id}")
         return page("document.html", **detail)
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def api_page() -> HTMLResponse:
+        return page("api.html", spec=app.openapi())
 
     @app.get("/map", response_class=HTMLResponse)
     def map_page() -> HTMLResponse:
