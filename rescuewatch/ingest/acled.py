@@ -77,7 +77,8 @@ class AcledReader(TableReader):
     name = "acled"
     description = "ACLED event export (current 31-column, API or legacy layout), CSV or XLSX"
     source = Source(key="acled", name="ACLED (Armed Conflict Location & Event Data)",
-                    kind="dataset", country="US", affiliation="independent")
+                    kind="dataset", country="US", affiliation="independent",
+                    coverage_group="datasets")
     title = "ACLED export"
     date_columns = ("event_date",)
     day_first = True  # as ACLED's exports write slashed dates

@@ -135,7 +135,7 @@ class InsecurityInsightReader(TableReader):
     name = "insecurity-insight"
     description = "Insecurity Insight / SHCC incident data (health care, aid workers), XLSX or CSV"
     source = Source(key="insecurity-insight", name="Insecurity Insight", kind="dataset",
-                    country="CH", affiliation="independent")
+                    country="CH", affiliation="independent", coverage_group="datasets")
     title = "Insecurity Insight incident data"
     date_columns = COLUMNS["date"]
 

@@ -68,7 +68,7 @@ class UcdpReader(TableReader):
     name = "ucdp"
     description = "UCDP Georeferenced Event Dataset (GED) CSV, 41-50 columns, HDX HXL variant"
     source = Source(key="ucdp", name="UCDP Georeferenced Event Dataset", kind="dataset",
-                    country="SE", affiliation="independent")
+                    country="SE", affiliation="independent", coverage_group="datasets")
     title = "UCDP GED"
 
     def score(self, columns: list[str], hashtags: list[str]) -> int:

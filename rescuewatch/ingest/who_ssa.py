@@ -70,7 +70,7 @@ class WhoSsaReader(TableReader):
     name = "who-ssa"
     description = "WHO Surveillance System for Attacks on Health Care (SSA) export, XLSX or CSV"
     source = Source(key="who-ssa", name="WHO Surveillance System for Attacks on Health Care (SSA)",
-                    kind="dataset", affiliation="independent")
+                    kind="dataset", affiliation="independent", coverage_group="datasets")
     title = "WHO SSA export"
     date_columns = COLUMNS["date"]  # slashed dates month first, as the dashboard writes them
 

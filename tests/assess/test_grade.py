@@ -93,3 +93,16 @@ def test_bad_registry_row_names_file_row_and_field(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         read_file(path)
     assert "row 3" in str(err.value) and "affiliation" in str(err.value)
+
+
+def test_dataset_readers_describe_their_source_as_the_registry_does() -> None:
+    """A dataset's source is created by its reader at ingest; it must say what the registry
+    says (the coverage analysis read no group for any dataset row before)."""
+    from rescuewatch.ingest.base import readers
+
+    by_key = {e.key: e for e in default_entries()}
+    for name in ("acled", "ucdp", "insecurity-insight", "who-ssa"):
+        source = readers()[name].source  # type: ignore[attr-defined]
+        entry = by_key[source.key]
+        assert (source.kind, source.country, source.affiliation, source.coverage_group) == (
+            entry.kind, entry.country, entry.affiliation, entry.coverage_group), name
