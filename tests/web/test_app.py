@@ -4,29 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy import insert
 
 from rescuewatch.model import Claim, DateSpan, Evidence, Perpetrator, Place, Source, Victim
 from rescuewatch.store import Store
 from rescuewatch.store import schema as s
 from rescuewatch.store.claims import add_claims
-from rescuewatch.web.app import create_app
+from tests.web.serving import serving
 
 HOSTILE = "<script>alert('x')</script>"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def seed(store: Store) -> int:
@@ -58,17 +48,8 @@ def seed(store: Store) -> int:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
     store = Store.open(f"sqlite:///{tmp_path_factory.mktemp('web') / 'web.db'}")
     incident = seed(store)
-    port = free_port()
-    config = uvicorn.Config(create_app(store), host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", incident
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serving(store) as base:
+        yield base, incident
     store.dispose()
 
 
