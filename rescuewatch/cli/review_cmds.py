@@ -165,6 +165,10 @@ def split_cmd(incident: int, claims: str, reason: str, db: str | None) -> None:
 def reject_cmd(incident: int, claim_id: int | None, reason: str, db: str | None) -> None:
     """Reject an incident, or one of its claims, for good.
 
+    A rejected incident keeps its claims, its rows and its audit trail, but counts, analyses,
+    the report, the web app's lists and the incident exports leave it out (`review list
+    --status rejected` lists them). A rejected claim leaves its incident and joins no other.
+
     \b
     Examples:
       rescuewatch review reject 12 --reason "the report was retracted"

@@ -135,6 +135,8 @@ def stats(db: str | None, as_json: bool) -> None:
         f"{data['sources']} sources, {data['documents']} documents, {data['claims']} claims "
         f"({data['protected_claims']} about protected people, {data['aggregate_claims']} aggregate), "
         f"{data['incidents']} incidents"
+        + (f" ({data['rejected_incidents']} rejected by a reviewer, left out of analyses, report "
+           "and exports)" if data["rejected_incidents"] else "")
     )
     for fmt, counts in data["by_format"].items():
         click.echo(f"  {fmt:<20} {counts['documents']:>6} documents {counts['claims']:>9} claims "

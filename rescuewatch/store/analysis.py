@@ -21,6 +21,7 @@ from rescuewatch.model import CERTAINTY_GRADES
 from rescuewatch.store import schema as s
 from rescuewatch.store.claims import category_condition
 from rescuewatch.store.core import Store
+from rescuewatch.store.incidents import standing
 
 __all__ = [
     "AnalysisFilter",
@@ -104,6 +105,8 @@ def _conditions(table: Any, flt: AnalysisFilter, *, claim_level: bool) -> list[A
                        .correlate(table))
     if flt.certainties and not claim_level:
         out.append(c.certainty.in_(flt.certainties))
+    if not claim_level:
+        out.append(standing(table))
     if claim_level:
         out.append(c.is_aggregate.is_(False))
     return out

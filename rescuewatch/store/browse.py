@@ -16,6 +16,7 @@ from sqlalchemy import and_, func, or_, select
 from rescuewatch.store import schema as s
 from rescuewatch.store.claims import category_condition, claims_query, iter_claims
 from rescuewatch.store.core import Store
+from rescuewatch.store.incidents import standing
 
 MAX_PAGE = 500
 
@@ -34,7 +35,7 @@ class IncidentFilter:
 
     def conditions(self) -> list[Any]:
         c = s.incidents.c
-        out: list[Any] = []
+        out: list[Any] = [standing()]
         if self.country:
             out.append(c.country == self.country.upper())
         if self.category:
@@ -122,17 +123,21 @@ def document_detail(store: Store, document_id: int) -> dict[str, Any] | None:
 def overview(store: Store) -> dict[str, Any]:
     """Headline counts for the front page."""
     with store.engine.connect() as conn:
+        i = s.incidents.c
         by_certainty: dict[Any, Any] = dict(conn.execute(
-            select(s.incidents.c.certainty, func.count()).group_by(s.incidents.c.certainty)
+            select(i.certainty, func.count()).where(standing()).group_by(i.certainty)
         ).all())
         protected = conn.execute(
-            select(func.count(), func.sum(s.incidents.c.killed_min), func.sum(s.incidents.c.injured_min))
-            .where(s.incidents.c.protected.is_(True))
+            select(func.count(), func.sum(i.killed_min), func.sum(i.injured_min))
+            .where(i.protected.is_(True), standing())
         ).one()
+        incidents = conn.execute(select(func.count(), func.count().filter(~standing()))
+                                 .select_from(s.incidents)).one()
         return {
             "documents": int(conn.execute(select(func.count()).select_from(s.documents)).scalar() or 0),
             "claims": int(conn.execute(select(func.count()).select_from(s.claims)).scalar() or 0),
-            "incidents": int(conn.execute(select(func.count()).select_from(s.incidents)).scalar() or 0),
+            "incidents": int(incidents[0] or 0) - int(incidents[1] or 0),
+            "rejected_incidents": int(incidents[1] or 0),
             "protected_incidents": int(protected[0] or 0),
             "killed_at_least": int(protected[1] or 0),
             "injured_at_least": int(protected[2] or 0),

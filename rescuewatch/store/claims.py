@@ -721,6 +721,9 @@ def stats(store: Store) -> dict[str, Any]:
                 select(func.count()).select_from(s.claims).where(s.claims.c.is_aggregate.is_(True))
             ).scalar() or 0),
             "incidents": total(s.incidents),
+            "rejected_incidents": int(conn.execute(
+                select(func.count()).select_from(s.incidents)
+                .where(s.incidents.c.review_status == "rejected")).scalar() or 0),
             "skipped_rows": total(s.skipped_rows),
             "by_format": {f: {"documents": d, "claims": c, "incidents": i}
                           for f, d, c, i in by_format},

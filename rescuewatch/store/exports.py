@@ -19,6 +19,7 @@ from rescuewatch.model import Claim
 from rescuewatch.store import schema as s
 from rescuewatch.store.claims import category_condition, claims_query, iter_claims
 from rescuewatch.store.core import Store, now
+from rescuewatch.store.incidents import standing
 
 BATCH = 5000
 
@@ -53,7 +54,7 @@ def iter_export_claims(store: Store, flt: ExportFilter) -> Iterator[tuple[Claim,
 def incidents_query(flt: ExportFilter) -> Select[Any]:
     """Incidents matching ``flt``, by id."""
     c = s.incidents.c
-    conditions: list[Any] = []
+    conditions: list[Any] = [standing()]
     if flt.protected_only:
         conditions.append(c.protected.is_(True))
     if flt.country:

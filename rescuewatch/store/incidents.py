@@ -36,6 +36,13 @@ INCIDENT_COLUMNS: tuple[str, ...] = (
 )
 
 
+def standing(table: Any = s.incidents) -> Any:
+    """The condition that an incident stands: an analyst has not rejected it (``review
+    reject``, "satire site", "retracted"). Rejected incidents keep their rows and audit trail
+    but are left out of counts, analyses, the report, the web app's lists and the exports."""
+    return table.c.review_status != "rejected"
+
+
 def _ph(conn: Connection) -> str:
     return "?" if conn.dialect.paramstyle == "qmark" else "%s"
 

@@ -146,3 +146,46 @@ def test_misspelt_review_filters_and_source_fields_are_refused_naming_the_option
     assert result.exit_code == 2
     assert "Error: --affiliation: affiliation 'Russia' is not a party code" in result.output
     assert rw("review", "list", "--status", "unreviewed", "--certainty", "possible").exit_code == 0
+
+
+def test_a_rejected_incident_is_left_out_of_counts_analyses_and_exports(
+        rw, db_url: str, tmp_path: Path) -> None:
+    """"Rejected for good" (a satire site, a retraction): the incident keeps its rows and its
+    audit trail, but no count, analysis, report, web list or export shows it any more."""
+    import httpx
+
+    from tests.web.serving import serving
+
+    seed(db_url)
+    assert rw("link").exit_code == 0
+    rows = incidents(rw)
+    gone = next(r for r in rows if r["n_claims"] == 2)
+    assert rw("review", "reject", str(gone["id"]), "--reason", "satire site").exit_code == 0
+
+    trends = json.loads(rw("analyse", "trends", "--json").output)
+    assert sum(r["incidents"] for r in trends["rows"]) == len(rows) - 1
+    out = tmp_path / "incidents.csv"
+    assert rw("export", "--format", "csv", "--level", "incidents", "-o", str(out)).exit_code == 0
+    exported = out.read_text(encoding="utf-8").splitlines()
+    assert len(exported) == 1 + len(rows) - 1
+    stats = json.loads(rw("stats", "--json").output)
+    assert stats["incidents"] == len(rows) and stats["rejected_incidents"] == 1
+    assert "1 rejected by a reviewer" in rw("stats").output
+    report = json.loads(rw("report", "--out", str(tmp_path / "r.html"), "--permutations", "9",
+                           "--json").output)
+    assert report["result"]["incidents"] == len(rows) - 1
+    store = Store.open(db_url)
+    try:
+        with serving(store) as base:
+            api = httpx.get(base + "/api/stats").json()
+            assert api["incidents"] == len(rows) - 1 and api["rejected_incidents"] == 1
+            listed = httpx.get(base + "/api/incidents").json()
+            assert listed["total"] == len(rows) - 1
+            assert gone["id"] not in [i["id"] for i in listed["incidents"]]
+            # its page still opens: the decision and its reason stay on the record
+            assert httpx.get(f"{base}/api/incidents/{gone['id']}").status_code == 200
+    finally:
+        store.dispose()
+    # the reviewer still finds it
+    assert gone["id"] in [r["id"] for r in json.loads(
+        rw("review", "list", "--status", "rejected", "--json").output)]
