@@ -56,11 +56,14 @@ EVENT_TYPE_EVENTS: dict[str, tuple[str, str, str]] = {
     "state-based conflict": BATTLE,
     "non-state conflict": BATTLE,
     "one-sided violence": DEFAULT_EVENT_TYPE,
+    "battles": BATTLE,  # ACLED's own, on an incident of ACLED rows
+    "violence against civilians": DEFAULT_EVENT_TYPE,
 }
 
 TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3}
 GEO_PRECISION = {
-    "exact": 1, "near": 1, "city": 1, "district": 2, "admin2": 2, "admin1": 3, "country": 3,
+    # "near": within about 25 km (UCDP, Insecurity Insight), ACLED's "nearby" 2, not the town's 1
+    "exact": 1, "city": 1, "near": 2, "district": 2, "admin2": 2, "admin1": 3, "country": 3,
 }
 
 
@@ -157,19 +160,18 @@ def incident_row(incident: Mapping[str, Any]) -> dict[str, Any]:
     weapons = [w for w in (incident.get("weapons") or "").split(",") if w]
     disorder, event_type, sub_event = (
         WEAPON_EVENT_TYPES.get(weapons[0], DEFAULT_EVENT_TYPE) if len(weapons) == 1
-        else DEFAULT_EVENT_TYPE if not weapons
+        else _by_event_types(incident.get("event_types") or []) if not weapons
         else _mixed(weapons)
     )
     categories = [c for c in (incident.get("categories") or "").split(",") if c]
     killed = _range(incident.get("killed_min"), incident.get("killed_max"))
     injured = _range(incident.get("injured_min"), incident.get("injured_max"))
-    victims = "; ".join(categories)
-    if killed:
-        victims += f"; killed {killed}"
-    if injured:
-        victims += f"; injured {injured}"
+    harms = "; ".join(f"{harm} {n}" for harm, n in (("killed", killed), ("injured", injured)) if n)
     certainty = incident.get("certainty")
-    notes = _notes(None, victims.strip("; ") or None, None, None) or ""
+    if categories:
+        notes = _notes(None, "; ".join([*categories, *([harms] if harms else [])]), None, None) or ""
+    else:  # a context event: its casualties are not protected people
+        notes = f"No protected victims reported; {harms}." if harms else ""
     if certainty:
         notes += f" Certainty: {certainty}."
     return {
@@ -191,6 +193,13 @@ def incident_row(incident: Mapping[str, Any]) -> dict[str, Any]:
         "fatalities": incident.get("killed_min"),
         "tags": "; ".join(categories) or None,
     }
+
+
+def _by_event_types(event_types: list[str]) -> tuple[str, str, str]:
+    """No weapon named: the event type the claims' datasets agree on (UCDP's state-based
+    conflict is a battle), else the default."""
+    found = {EVENT_TYPE_EVENTS.get(t, DEFAULT_EVENT_TYPE) for t in event_types}
+    return found.pop() if len(found) == 1 else DEFAULT_EVENT_TYPE
 
 
 def _mixed(weapons: list[str]) -> tuple[str, str, str]:

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, insert, select
+from sqlalchemy import Connection, Select, and_, func, insert, select
 
 from rescuewatch.model import Claim
 from rescuewatch.store import schema as s
@@ -70,18 +70,22 @@ def incidents_query(flt: ExportFilter) -> Select[Any]:
 
 
 def iter_export_incidents(store: Store, flt: ExportFilter) -> Iterator[dict[str, Any]]:
-    """Stream incident rows as dicts, each with ``sources``: the keys of its claims' sources.
+    """Stream incident rows as dicts, each with ``sources``: the keys of its claims' sources,
+    and ``event_types``: the event types its claims were given (a dataset's "state-based
+    conflict", ACLED's "Battles"), lower case.
 
     ``perpetrators`` is decoded from its JSON column into a list (empty when none).
     """
     with store.engine.connect() as conn:
         result = conn.execution_options(yield_per=BATCH).execute(incidents_query(flt))
         for part in result.mappings().partitions(BATCH):
-            keys = _source_keys(conn, [row["id"] for row in part])
+            ids = [row["id"] for row in part]
+            keys, types = _source_keys(conn, ids), _event_types(conn, ids)
             for row in part:
                 out = dict(row)
                 out["perpetrators"] = _perpetrators(out.get("perpetrators"))
                 out["sources"] = keys.get(out["id"], [])
+                out["event_types"] = types.get(out["id"], [])
                 yield out
 
 
@@ -93,6 +97,19 @@ def _perpetrators(value: str | None) -> list[dict[str, Any]]:
     except ValueError:
         return [{"party": None, "text": value, "alleged_by": []}]
     return decoded if isinstance(decoded, list) else []
+
+
+def _event_types(conn: Connection, incident_ids: Sequence[int]) -> dict[int, list[str]]:
+    c = s.claims.c
+    query = (
+        select(c.incident_id, func.lower(c.event_type)).distinct()
+        .where(c.incident_id.in_(list(incident_ids)), c.event_type.is_not(None))
+        .order_by(c.incident_id, func.lower(c.event_type))
+    )
+    out: dict[int, list[str]] = {}
+    for incident_id, event_type in conn.execute(query):
+        out.setdefault(int(incident_id), []).append(str(event_type))
+    return out
 
 
 def _source_keys(conn: Connection, incident_ids: Sequence[int]) -> dict[int, list[str]]:

@@ -179,7 +179,8 @@ def test_acled_layout_and_mapping(rw, store: Store, tmp_path: Path) -> None:
     assert drone["actor1"] == "forces of party A"
     assert "as alleged by Outlet A" in drone["notes"]
     assert drone["country"] == "Ukraine" and drone["iso"] == "804"
-    assert drone["geo_precision"] == "1" and drone["fatalities"] == "2"
+    # "near the town of Alfa": ACLED's 2, a nearby location, not the town itself (1)
+    assert drone["geo_precision"] == "2" and drone["fatalities"] == "2"
     assert drone["tags"] == "ambulance; medic"
     shelling = by_id["RW-C5"]
     assert shelling["sub_event_type"] == "Shelling/artillery/missile attack"

@@ -100,3 +100,26 @@ def test_ucdp_rows_as_claims_round_trip(store: Store, tmp_path: Path, fmt: str) 
         assert [c.original["original"] for c, _ in after] == [c.original for c, _ in before]
     finally:
         second.dispose()
+
+
+def test_ucdp_incidents_in_acled_columns_keep_their_event_type(store: Store,
+                                                               tmp_path: Path) -> None:
+    """Incidents of UCDP rows: fighting between armed parties is a battle, as each claim's
+    ACLED row says, and a context event's casualties are not called protected victims. Every
+    weapon-less incident was 'Violence against civilians' before."""
+    import csv
+
+    from rescuewatch.link.pipeline import link_store
+
+    ingest(store, [str(SAMPLE)], fmt="ucdp")
+    link_store(store)
+    claims_out, incidents_out = tmp_path / "claims.csv", tmp_path / "incidents.csv"
+    write_export(store, "acled-csv", str(claims_out))
+    write_export(store, "acled-csv", str(incidents_out), level="incidents")
+    with claims_out.open(encoding="utf-8") as fh:
+        claim_types = {(r["event_type"], r["sub_event_type"]) for r in csv.DictReader(fh)}
+    with incidents_out.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {(r["event_type"], r["sub_event_type"]) for r in rows} <= claim_types
+    assert any(r["event_type"] == "Battles" for r in rows)
+    assert not any("Protected victims" in (r["notes"] or "") for r in rows if not r["tags"])
