@@ -224,8 +224,9 @@ def knox(points_file: str | None, distance: float | None, days: float | None,
     compared with random permutations of the event times (p = (k + 1) / (P + 1), one-sided).
     --space-bands and --time-bands give the near-repeat matrix of Ratcliffe's calculator;
     bands are (lo, hi] and the first one [lo, hi]. With neither, the Knox test runs with
-    500 m and 1 day. Events from the store need day-precise dates and coordinates finer than
-    an administrative area (area centroids would look like clusters).
+    500 m and 1 day. Events from the store need day-precise dates and a point finer than a
+    district or "within about 25 km" (many events on one centroid or town point would look
+    like clusters).
 
     \b
     Examples:
@@ -289,8 +290,8 @@ def _edges(text: str | None, name: str) -> list[float]:
 def _print_knox(out: dict[str, Any]) -> None:
     click.echo(f"{out['n']} event(s) from {out['source']}")
     if out["left_out"]:
-        click.echo(f"({out['left_out']} event(s) without a day-precise date or coordinates "
-                   "left out)")
+        click.echo(f"({out['left_out']} event(s) without a day-precise date or a point placed "
+                   "closer than a district or about 25 km left out)")
     if "knox" in out:
         k = out["knox"]
         obs, exp = k["observed"], k["expected"]

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rescuewatch.analyse.events import VAGUE_POINTS
 from rescuewatch.model import CERTAINTY_GRADES, VICTIM_CATEGORIES, WEAPONS
 from rescuewatch.report.charts import heat_colour, stacked_bars
 
@@ -25,7 +26,6 @@ __all__ = [
 ]
 
 # Places this coarse say nothing about distances of a few kilometres.
-COARSE_PLACES = frozenset({"admin1", "country", "censored"})
 
 
 @dataclass
@@ -308,7 +308,7 @@ def _usable_points(events: pd.DataFrame, scope: str) -> pd.DataFrame:
     if "date_precision" in events:
         keep &= events["date_precision"].isna() | (events["date_precision"] == "day")
     if "place_precision" in events:
-        keep &= ~events["place_precision"].isin(COARSE_PLACES)
+        keep &= ~events["place_precision"].isin(VAGUE_POINTS)
     if scope == "protected" and "protected" in events:
         keep &= events["protected"].fillna(False).astype(bool)
     return events.loc[keep]

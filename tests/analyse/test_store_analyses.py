@@ -194,6 +194,10 @@ def test_event_points(pair: tuple[Store, Store]) -> None:
     assert len(event_points(events, place_precisions=("exact",))[1]) == 0
     coarse = events.assign(place_precision=["admin1", "city", "city", "country"])
     assert len(event_points(coarse)[1]) == 2  # area centroids are left out by default
+    # so are "within about 25 km" and a district's centroid: metres mean nothing there
+    vague = events.assign(place_precision=["near", "exact", "district", "city"])
+    assert list(event_points(vague)[1]["place_precision"]) == ["exact", "city"]
+    assert len(event_points(vague, place_precisions=("near", "exact"))[1]) == 2
 
 
 def test_evidence_shows_the_repeat_strike_sentence(tmp_path: Path) -> None:
