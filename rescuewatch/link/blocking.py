@@ -8,7 +8,8 @@ day apart, and when
 - one is placed only at a country (or its place was withheld): the other is in the same country.
 
 Claims from the same document are never candidates: a document (a dataset file, an article)
-describes distinct events in distinct rows. Claims spanning more than :data:`MAX_SPAN_DAYS`
+describes distinct events in distinct rows; so are a publisher's dataset rows with different
+row ids, in whichever of its files (see ``Features.document``). Claims spanning more than :data:`MAX_SPAN_DAYS`
 (a year-precision claim, say) are too vague to link and stay on their own.
 
 Slabs bound memory on millions of claims. A slab owns the claims starting in its days

@@ -47,6 +47,11 @@ class Features:
     case), ``place_name`` into ``place_names`` (lower case), ``party`` into ``parties``,
     ``place_raw``/``admin1_raw``/``perp_text`` into ``place_raws``/``admin1_raws``/
     ``perp_texts`` (as written). ``row_ref`` is a hash that only tells equal row ids apart.
+
+    ``document`` is what keeps claims apart as distinct events: the document of a text's
+    claims, and for a dataset row (one with a row id) its *source*, ``-(source id + 1)``: the
+    rows a publisher gave different ids are different events in whichever of its files they
+    come (a later release, or two of its datasets), and rows it gave one id are one event.
     """
 
     ids: np.ndarray
@@ -275,7 +280,8 @@ def _from_columns(c: dict[str, np.ndarray], t: dict[str, list[Any]]) -> Features
     canon = np.empty(n, dtype=np.int32)
     canon[order] = np.arange(n, dtype=np.int32)
     return Features(
-        ids=ids, document=c["document_id"].astype(np.int64),
+        ids=ids, document=np.where(c["row_ref"] == NO_REF, c["document_id"],
+                                   -(c["source_id"] + 1)).astype(np.int64),
         source=c["source_id"].astype(np.int64), canon=canon, lo=lo, hi=hi, date_rank=date_rank,
         lat=lat, lon=lon, xyz=xyz(lat, lon), place_rank=place_rank, tol_km=tol_km,
         region=region, country=country, admin1=admin1, place_name=place_name,

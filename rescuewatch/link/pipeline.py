@@ -98,7 +98,8 @@ def _decisions(conn: Connection, f: feat.Features) -> tuple[
 
 
 def _same_event_rows(f: feat.Features) -> list[tuple[int, int]]:
-    """Rows of one document that the dataset itself gives one event id (same ``row_ref``)."""
+    """Dataset rows that their publisher gives one event id (the same ``row_ref`` from one
+    source, in one file or several: ``Features.document``)."""
     has = np.flatnonzero(f.row_ref != feat.NO_REF)
     if has.size < 2:
         return []

@@ -70,6 +70,23 @@ def test_rows_the_dataset_calls_one_event_are_merged(store: Store) -> None:
     assert len(set(incidents_of(store).values())) == 1
 
 
+def test_a_publishers_event_ids_hold_across_its_files(store: Store) -> None:
+    """Two datasets of one publisher (Insecurity Insight's health-care and SHCC files share
+    event ids), or two releases of one export: the same id is one event, different ids are
+    different events, however alike the rows are. Another publisher's rows still link."""
+    dataset = Source("dataset-x", "Dataset", "dataset", None, "independent")
+    add_document(store, dataset, [claim("2024-03-05", row_ref="ev-1"),
+                                  claim("2024-03-05", row_ref="ev-2")], label="release 1")
+    add_document(store, dataset, [claim("2024-03-05", row_ref="ev-1"),
+                                  claim("2024-03-05", row_ref="ev-3")], label="release 2")
+    add_document(store, AGENCY, [claim("2024-03-05", killed=2)], label="article")
+    link_store(store)
+    links = incidents_of(store)  # claim ids 1-4 the dataset rows, 5 the article
+    assert links[1] == links[3]  # ev-1 in both files
+    assert len({links[1], links[2], links[4]}) == 3  # ev-1, ev-2, ev-3
+    assert links[5] in {links[1], links[2], links[4]}
+
+
 def test_aggregates_never_form_incidents_and_context_events_do(store: Store) -> None:
     add_document(store, AGENCY, [claim("2024-03-05", aggregate=True, killed=19)], label="agg")
     add_document(store, NGO, [claim("2024-03-05", categories=(), killed=4)], label="ctx")
