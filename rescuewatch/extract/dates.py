@@ -345,3 +345,38 @@ def published_header(text: str) -> tuple[dt.date | None, tuple[int, int] | None]
         return dt.date(int(m[1]), int(m[2]), int(m[3])), (m.start(), m.end())
     except ValueError:
         return None, None
+
+
+# --- time of day ----------------------------------------------------------------------------
+
+# "14:30", "9:05" (a colon needs no word before it); "2 p.m.", "2:30 pm"; "в 14.30", "о 9.05",
+# "at 14.30" (a dot only after a time word: "14.03" alone is a date). Not "14:30:00"'s seconds,
+# nor a ratio or a score's "2:1" (two minute digits are required).
+_TIME_WORD = r"(?:at|around|about|approximately|after|before|в|во|около|примерно в|о|об|близько|приблизно о)"
+_TIMES = (
+    re.compile(r"(?<![\d:.,])(\d{1,2})(?::(\d{2}))?\s*([ap])\.?\s?m\b\.?", re.I),
+    re.compile(r"(?<![\d:.,/])(\d{1,2}):(\d{2})(?::\d{2})?(?![\d/:]|[.,]\d)()"),
+    re.compile(rf"(?<!\w){_TIME_WORD}\s+(\d{{1,2}})\.(\d{{2}})(?![\d]|[.,:]\d)()", re.I),
+)
+
+
+def time_of_day(text: str) -> str | None:
+    """The first time of day ``text`` gives, as ``HH:MM``, or ``None``.
+
+    >>> time_of_day("At 2:30 p.m. a drone hit an ambulance; at 15:10 it struck again.")
+    '14:30'
+    >>> time_of_day("Около 14.30 снаряд попал в здание 14.03.2024.")
+    '14:30'
+    """
+    found: list[tuple[int, int, str]] = []
+    for rank, pattern in enumerate(_TIMES):  # at one place, "2:30 p.m." before "2:30"
+        for m in pattern.finditer(text):
+            hour, minute = int(m[1]), int(m[2] or 0)
+            if m[3]:  # a.m. / p.m.
+                if not 1 <= hour <= 12:
+                    continue
+                hour = hour % 12 + (12 if m[3].lower() == "p" else 0)
+            if hour <= 23 and minute <= 59:
+                found.append((m.start(), rank, f"{hour:02d}:{minute:02d}"))
+                break
+    return min(found)[2] if found else None

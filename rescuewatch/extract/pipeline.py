@@ -328,6 +328,8 @@ def _claim(text: str, seg: Segment, date: dates_mod.DateHit | None, lead_party: 
         extractor_version=VERSION,
         description=evidence[0].text[:500] if evidence else None,
     )
+    if claim.date.precision == "day":  # a time of day without its day places nothing
+        claim.time_of_day = dates_mod.time_of_day(" ".join(e.text for e in evidence))
     claim.killed, claim.injured = claim.totals()
     claim.confidence = _confidence(claim)
     return claim

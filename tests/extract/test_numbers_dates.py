@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pytest
 
-from rescuewatch.extract.dates import finder, published_header
+from rescuewatch.extract.dates import finder, published_header, time_of_day
 from rescuewatch.extract.numbers import bound_before, value
 from rescuewatch.extract.tokens import analyse
+from rescuewatch.model import Claim
 
 P = dt.date(2024, 3, 7)  # a Thursday
 
@@ -75,3 +77,29 @@ def test_reporting_date_is_not_the_event_date() -> None:
 def test_published_header() -> None:
     assert published_header("Опубліковано: 2015-02-03\n\nТекст")[0] == dt.date(2015, 2, 3)
     assert published_header("No header here")[0] is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("At 2:30 p.m. a drone hit an ambulance; at 15:10 it struck again.", "14:30"),
+    ("The strike came at about 7 am, the second one an hour later.", "07:00"),
+    ("Около 14.30 снаряд попал в здание, сообщили 14.03.2024.", "14:30"),
+    ("Сьогодні о 9:05 дрон атакував швидку.", "09:05"),
+    ("Shelling resumed at 23:45:10 local time.", "23:45"),
+    # dates, scores, ratios, decimals and impossible times are no times of day
+    ("On 14.03.2024 a shell hit the clinic.", None),
+    ("The team lost 2:1; a 1:25,000 map; версия 1.25.", None),
+    ("at 25:61", None),
+])
+def test_time_of_day(text: str, expected: str | None) -> None:
+    assert time_of_day(text) == expected
+
+
+def test_claims_carry_the_time_of_a_day_precise_report(extract: Callable[..., list[Claim]]) -> None:
+    """The repeat-strike analysis's minutes window needs the time of text claims too."""
+    timed = extract("At 14:30 on 3 May 2024 a drone hit an ambulance in Kharkiv, injuring two "
+                    "paramedics. At 15:10, when rescuers arrived, a second drone struck.",
+                    "2024-05-07", "en")
+    assert timed and timed[0].time_of_day == "14:30" and timed[0].repeat_strike
+    untimed = extract("In May 2024 a drone hit an ambulance in Kharkiv at 14:30, injuring two "
+                      "paramedics.", "2024-06-07", "en")
+    assert untimed and untimed[0].time_of_day is None  # no day, so the time places nothing
