@@ -24,6 +24,8 @@ Perpetrator`` is kept as alleged by the dataset, its name preferred to its categ
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 from collections.abc import Callable
 
@@ -114,6 +116,18 @@ def date_precision(value: str | None) -> str | None:
     return None
 
 
+def coded_span(day: dt.date | None, precision: str) -> DateSpan:
+    """The days a row's date allows: the coded day, or for a month- or year-precise date the
+    rest of that month or year (its last day is the last the row allows)."""
+    if day is None:
+        return DateSpan()
+    if precision == "month":
+        return DateSpan(day, day.replace(day=calendar.monthrange(day.year, day.month)[1]), precision)
+    if precision == "year":
+        return DateSpan(day, day.replace(month=12, day=31), precision)
+    return DateSpan(day, day, precision)
+
+
 def geo_precision(value: str | None) -> str | None:
     """``(2) 25 km Precision`` -> near, ``(6) Country`` -> country, ``censored`` -> censored."""
     if not value:
@@ -201,8 +215,7 @@ class _Builder:
         victims += victims_from_text(description, (v.category for v in victims))
         killed, injured = (self._total(cells, harm) for harm in ("killed", "injured"))
         return Claim(
-            date=DateSpan(day, day, (date_precision(self._text(cells, "time_precision")) or "day")
-                          if day else None),
+            date=coded_span(day, date_precision(self._text(cells, "time_precision")) or "day"),
             place=self._place(cells),
             victims=victims,
             killed=killed,

@@ -171,6 +171,15 @@ def test_kika_aid_workers_hashtags_first_and_last(shared_data: Path, store: Stor
     assert sum(v["injured"] or 0 for v in aid.values()) == sum(int(d[injured] or 0) for d in data)
     assert {r["date_precision"] for r in rows} == {"day", "week", "month", "year"}
     assert all(r["description"] for r in rows[:50])
+    # a month- or year-precise row allows every day to the end of its month or year
+    for r in rows:
+        start, end = (dt.date.fromisoformat(str(r[k])[:10]) for k in ("date_start", "date_end"))
+        if r["date_precision"] == "month":
+            assert end.month == start.month and (end + dt.timedelta(days=1)).day == 1
+        elif r["date_precision"] == "year":
+            assert (end.month, end.day, end.year) == (12, 31, start.year)
+        else:
+            assert end == start
 
 
 def test_example_samples_load_whole(store: Store) -> None:
