@@ -28,5 +28,23 @@ def serve(host: str, port: int, db: str | None) -> None:
     from rescuewatch.web.app import create_app
 
     app = create_app(open_store(db, create=False))
+    _check_free(host, port)
     click.echo(f"serving on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _check_free(host: str, port: int) -> None:
+    """Say in one line that the address is taken (uvicorn logs a traceback line and exits 3,
+    after "serving on" was printed)."""
+    import os
+    import socket
+
+    from rescuewatch.errors import InputError
+
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        raise InputError(f"cannot listen on {host}:{port}: {reason}", field="--port",
+                         hint="another program uses it: stop it or give another --port") from None

@@ -14,6 +14,7 @@ from rescuewatch.model import Claim, DateSpan, Evidence, Perpetrator, Place, Sou
 from rescuewatch.store import Store
 from rescuewatch.store import schema as s
 from rescuewatch.store.claims import add_claims
+from tests.conftest import ROOT, Invoker
 from tests.web.serving import serving
 
 HOSTILE = "<script>alert('x')</script>"
@@ -105,3 +106,17 @@ def test_geojson_uses_lon_lat_order(server: tuple[str, int]) -> None:
     assert data["features"][0]["geometry"]["coordinates"] == [36.23, 49.99]
     # the map's points carry the weapons the list gives (they were always [])
     assert data["features"][0]["properties"]["weapons"] == ["drone"]
+
+
+def test_serve_on_a_taken_port_is_one_line(rw: Invoker) -> None:
+    """Before, "serving on ..." was printed, then a uvicorn log line, and the exit code was 3."""
+    import socket
+
+    report = ROOT / "examples" / "reports" / "illustrative_en_agency_2015-01-31.txt"
+    assert rw("ingest", str(report)).exit_code == 0
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = rw("serve", "--port", str(port))
+    assert result.exit_code == 2
+    assert "serving on" not in result.output
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output and "--port" in result.output
