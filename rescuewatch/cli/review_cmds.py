@@ -59,8 +59,10 @@ def list_cmd(status: str | None, certainty: str | None, limit: int, offset: int,
     with store.engine.connect() as conn:
         rows = list_incident_rows(conn, status=status, certainty=certainty, limit=limit,
                                   offset=offset)
-    if as_json:
-        print_json(rows)
+    if as_json:  # lists and objects, as the exports and the web API give them
+        from rescuewatch.store.browse import incident_json
+
+        print_json([incident_json(r) for r in rows])
         return
     for r in rows:
         killed = _range(r["killed_min"], r["killed_max"])

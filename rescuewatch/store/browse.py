@@ -78,6 +78,8 @@ def incident_json(row: dict[str, Any]) -> dict[str, Any]:
     if out.get("perpetrators"):
         with contextlib.suppress(ValueError):
             out["perpetrators"] = json.loads(out["perpetrators"])
+    elif "perpetrators" in out:  # none alleged: an empty list, as the exports give it
+        out["perpetrators"] = []
     for key, value in out.items():
         if isinstance(value, dt.date | dt.datetime):
             out[key] = value.isoformat()

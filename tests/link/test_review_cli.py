@@ -30,6 +30,9 @@ def test_link_assess_review_and_audit(rw, db_url: str) -> None:
     assert out["sources_filled_from_registry"] == 2  # reuters.com and dsns.gov.ua from defaults
     rows = incidents(rw)
     assert len(rows) == 2
+    # lists, as in the exports and the web API (they were a JSON text and a comma list)
+    assert all(isinstance(r["perpetrators"], list) and isinstance(r["categories"], list)
+               for r in rows)
     pair = next(r for r in rows if r["n_claims"] == 2)
     assert pair["certainty"] == "possible"  # one independent + one party's voice
     assert "DSNS" in pair["certainty_rationale"] or "dsns" in pair["certainty_rationale"]
