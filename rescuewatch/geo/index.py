@@ -163,7 +163,10 @@ def _tell(message: str) -> None:
 def save_index(index: Index, path: Path) -> None:
     """Write the index atomically (a temporary file renamed into place).
 
-    Older ``gazetteer-*.pkl`` files in the same directory (stale keys) are removed.
+    Other ``gazetteer-*.pkl`` files in the same directory (other keys) are removed, but for
+    the :data:`KEEP_CACHES` most recent: two installed versions sharing the directory (two
+    virtual environments, a checkout beside a release) would otherwise delete each other's
+    cache and rebuild it on every run.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", dir=path.parent)
@@ -175,9 +178,21 @@ def save_index(index: Index, path: Path) -> None:
         Path(tmp).unlink(missing_ok=True)
         return
     if path.name.startswith("gazetteer-"):
-        for old in path.parent.glob("gazetteer-*.pkl"):
-            if old != path:
-                old.unlink(missing_ok=True)
+        others = [p for p in path.parent.glob("gazetteer-*.pkl") if p != path]
+        others.sort(key=_mtime, reverse=True)
+        for old in others[KEEP_CACHES - 1:]:
+            old.unlink(missing_ok=True)
+
+
+#: Cache files kept in one directory, the newest first (each is ~100 MB).
+KEEP_CACHES = 3
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # removed meanwhile by another process
+        return 0.0
 
 
 def build_index() -> Index:

@@ -64,6 +64,7 @@ def test_new_process_loads_the_cache_without_building(gaz: Gazetteer) -> None:
         "from rescuewatch.geo import Gazetteer\n"
         "print(len(Gazetteer.load()))\n"
     )
+    Gazetteer.load()  # the cache as it is now (another process may have replaced it meanwhile)
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=dict(os.environ),
                          capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stderr[-500:]
@@ -71,8 +72,12 @@ def test_new_process_loads_the_cache_without_building(gaz: Gazetteer) -> None:
 
 
 def test_stale_cache_files_are_removed(gaz: Gazetteer, tmp_path: Path) -> None:
-    stale = tmp_path / "gazetteer-0000000000000000.pkl"
-    stale.write_bytes(b"old")
+    """All but the newest other caches go: another installed version's recent one stays, so
+    that two versions on one machine do not rebuild each other's cache on every run."""
+    others = [tmp_path / f"gazetteer-{n:016d}.pkl" for n in range(4)]
+    for age, other in enumerate(others):
+        other.write_bytes(b"old")
+        os.utime(other, (1_000_000 + age, 1_000_000 + age))  # the last written is the newest
     index_mod.save_index({"version": "x"}, tmp_path / "gazetteer-1111111111111111.pkl")
-    assert not stale.exists()
     assert (tmp_path / "gazetteer-1111111111111111.pkl").exists()
+    assert [o.exists() for o in others] == [False, False, True, True]
