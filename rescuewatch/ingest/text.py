@@ -67,12 +67,21 @@ def source_header(text: str) -> Source | None:
     name = m[1].strip().strip("*").strip()
     if not name:
         return None
-    host = urlsplit(name if "//" in name else f"//{name}").hostname if " " not in name else None
+    host = _host(name) if " " not in name else None
     if host and "." in host:
         key = host.removeprefix("www.")
     else:
         key = re.sub(r"[^\w]+", "-", name.lower()).strip("-")[:100] or "unknown"
     return Source(key=key, name=name, kind="unknown")
+
+
+def _host(name: str) -> str | None:
+    """The host of a URL or domain, or ``None`` for a name that is neither ("Ukrinform[1]",
+    "[Reuters]": urlsplit reads brackets as an IPv6 address and raises)."""
+    try:
+        return urlsplit(name if "//" in name else f"//{name}").hostname
+    except ValueError:
+        return None
 
 
 def decode(data: bytes, origin: str, encoding: str | None) -> str:

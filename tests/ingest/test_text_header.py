@@ -19,6 +19,10 @@ from rescuewatch.ingest.text import TextReader, source_header
         ("**Publisher:** Example Wire Service", "example-wire-service"),
         ("Источник: городская служба", "городская-служба"),
         ("Джерело: обласна служба", "обласна-служба"),
+        # brackets made urlsplit raise (an IPv6 address?) and the ingest stop with a traceback
+        ("Source: Ukrinform[1]", "ukrinform-1"),
+        ("Source: [Reuters]", "reuters"),
+        ("Source: http://[::1", "http-1"),
     ],
 )
 def test_source_line_names_the_publisher(line: str, key: str) -> None:
