@@ -3,12 +3,17 @@
 Usage::
 
     python benchmarks/extraction/bench_speed.py [--docs 300] [--words 600]
+    python benchmarks/extraction/bench_speed.py --long    # time on long texts, by size
 
 Documents of about ``--words`` words are built by joining development-set passages of one
 language in a shuffled order (fixed seed), so every document differs. Throughput is measured
 on one core after start-up (first document excluded); cold start is the wall time of a fresh
 Python process that imports the extractor, loads the cached gazetteer and extracts one
 document (the gazetteer cache must exist: run the extractor once before).
+
+``--long`` times texts of growing size instead: one "sentence" of victim and place words with
+no sentence end (a list, a dump, a hostile document), and one report sentence repeated. Time
+that grows in proportion to the size means extraction stays linear.
 """
 
 from __future__ import annotations
@@ -54,11 +59,37 @@ print(time.perf_counter() - t)
 """
 
 
+LONG_TEXTS = {
+    "no sentence end": "ambulance medic killed injured shelled Kharkiv ",
+    "one sentence repeated": "A drone hit an ambulance in Kharkiv on Monday, killing a paramedic. ",
+}
+
+
+def long_texts() -> None:
+    from rescuewatch.extract.base import get_extractor
+
+    ex = get_extractor()
+    ex.extract("A drone hit an ambulance in Kharkiv.", lang="en")  # start-up
+    print("| text | characters | seconds | µs per character |\n|---|---:|---:|---:|")
+    for name, unit in LONG_TEXTS.items():
+        for chars in (50_000, 200_000, 800_000):
+            text = unit * (chars // len(unit))
+            t = time.perf_counter()
+            ex.extract(text, published=dt.date(2024, 3, 7), lang="en")
+            took = time.perf_counter() - t
+            print(f"| {name} | {len(text):,} | {took:.2f} | {took / len(text) * 1e6:.1f} |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--docs", type=int, default=300)
     ap.add_argument("--words", type=int, default=600)
+    ap.add_argument("--long", action="store_true", help="time long texts by size instead")
     args = ap.parse_args()
+    if args.long:
+        sys.path.insert(0, str(ROOT))
+        long_texts()
+        return
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
     sys.path.insert(0, str(ROOT))
