@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -55,6 +56,29 @@ def check_categories(ctx: click.Context, param: click.Parameter, value: str | No
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
     return value
+
+
+# C0 controls but line feed and tab, DEL, C1 controls, and the bidirectional overrides and
+# isolates: stored text (a cell, a file name) must not move the cursor, retitle the terminal,
+# write the clipboard (OSC 52) or reorder what a reader sees.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_OR_NEWLINE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escaped(m: re.Match[str]) -> str:
+    return f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}"
+
+
+def safe(value: object) -> str:
+    """``value`` as one line of text fit for a terminal: control characters, line breaks and
+    bidirectional overrides shown as escapes (``\\x1b``)."""
+    return _CONTROL_OR_NEWLINE.sub(_escaped, str(value))
+
+
+def echo(message: str = "", **kwargs: Any) -> None:
+    """:func:`click.echo` of a message that may hold stored text: its control characters are
+    shown as escapes, its line breaks kept."""
+    click.echo(_CONTROL.sub(_escaped, message), **kwargs)
 
 
 def print_json(data: Any) -> None:

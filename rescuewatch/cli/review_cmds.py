@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from rescuewatch.cli.common import db_option, json_option, open_store, print_json
+from rescuewatch.cli.common import db_option, echo, json_option, open_store, print_json, safe
 from rescuewatch.model import CERTAINTY_GRADES, SOURCE_KINDS
 
 #: Review states an incident can be in (set by rescuewatch.link.review); listed so that a
@@ -66,7 +66,7 @@ def list_cmd(status: str | None, certainty: str | None, limit: int, offset: int,
         return
     for r in rows:
         killed = _range(r["killed_min"], r["killed_max"])
-        click.echo(f"{r['id']:>7}  {r['date_start'] or '?'}  {(r['place_name'] or '?')[:30]:<30} "
+        echo(f"{r['id']:>7}  {r['date_start'] or '?'}  {safe(r['place_name'] or '?')[:30]:<30} "
                    f"{r['categories'] or 'context':<24} killed {killed:<7} "
                    f"{r['certainty'] or '-':<9} {r['n_sources']} src  {r['review_status']}")
 
@@ -101,19 +101,19 @@ def show(incident: int, db: str | None, as_json: bool) -> None:
     if as_json:
         print_json({"incident": row, "claims": claims})
         return
-    click.echo(f"incident {row['id']}: {row['date_start']}..{row['date_end']} ({row['date_precision']}), "
+    echo(f"incident {row['id']}: {row['date_start']}..{row['date_end']} ({row['date_precision']}), "
                f"{row['place_name']}, {row['admin1']}, {row['country']}")
-    click.echo(f"  victims {row['categories'] or 'none (context event)'}; killed "
+    echo(f"  victims {row['categories'] or 'none (context event)'}; killed "
                f"{_range(row['killed_min'], row['killed_max'])}, injured "
                f"{_range(row['injured_min'], row['injured_max'])}; weapons {row['weapons']}")
     for p in json.loads(row["perpetrators"] or "[]"):
-        click.echo(f"  perpetrator {p['party'] or p['text']} as alleged by {', '.join(p['alleged_by'])}")
-    click.echo(f"  certainty {row['certainty']} ({'locked' if row['certainty_locked'] else 'by rules'}),"
+        echo(f"  perpetrator {p['party'] or p['text']} as alleged by {', '.join(p['alleged_by'])}")
+    echo(f"  certainty {row['certainty']} ({'locked' if row['certainty_locked'] else 'by rules'}),"
                f" review {row['review_status']}")
     for line in (row["certainty_rationale"] or "").splitlines():
-        click.echo(f"    {line}")
+        echo(f"    {line}")
     for c in claims:
-        click.echo(f"  claim {c['id']}: {c['source_key']} ({c['source_affiliation']}) "
+        echo(f"  claim {c['id']}: {c['source_key']} ({c['source_affiliation']}) "
                    f"{c['date_start']} {c['place_name'] or c['place_text']} killed {c['killed']} "
                    f"{c['weapon'] or ''} {c['perpetrator_party'] or ''}".rstrip())
 
@@ -132,7 +132,7 @@ def merge_cmd(incidents: tuple[int, ...], reason: str, db: str | None) -> None:
     from rescuewatch.link.review import merge
 
     target = merge(open_store(db, create=False), list(incidents), reason)
-    click.echo(f"merged into incident {target}")
+    echo(f"merged into incident {target}")
 
 
 @review.command("split")
@@ -155,7 +155,7 @@ def split_cmd(incident: int, claims: str, reason: str, db: str | None) -> None:
     except ValueError as exc:
         raise InputError(f"claim ids must be integers: {claims[:80]!r}", field="--claims") from exc
     new_id = split(open_store(db, create=False), incident, ids, reason)
-    click.echo(f"claims {', '.join(map(str, ids))} moved to new incident {new_id}")
+    echo(f"claims {', '.join(map(str, ids))} moved to new incident {new_id}")
 
 
 @review.command("reject")
@@ -178,7 +178,7 @@ def reject_cmd(incident: int, claim_id: int | None, reason: str, db: str | None)
     from rescuewatch.link.review import reject
 
     reject(open_store(db, create=False), incident, reason, claim_id)
-    click.echo(f"rejected {'claim ' + str(claim_id) + ' of ' if claim_id else ''}incident {incident}")
+    echo(f"rejected {'claim ' + str(claim_id) + ' of ' if claim_id else ''}incident {incident}")
 
 
 @review.command("certainty")
@@ -204,7 +204,7 @@ def certainty_cmd(incident: int, grade: str | None, unlock: bool, reason: str,
         raise InputError("give a grade or --unlock",
                          hint="one of rumour, possible, probable, confirmed")
     after = set_certainty(open_store(db, create=False), incident, grade, reason, unlock=unlock)
-    click.echo(f"incident {incident}: certainty {after['certainty']}"
+    echo(f"incident {incident}: certainty {after['certainty']}"
                f"{' (locked)' if after['certainty_locked'] else ''}")
 
 
@@ -233,7 +233,7 @@ def audit(incident: int | None, limit: int, db: str | None, as_json: bool) -> No
         return
     for e in entries:
         target = f"{e['entity']} {e['entity_id']}" if e["entity_id"] is not None else e["entity"]
-        click.echo(f"{e['at']:%Y-%m-%d %H:%M:%S}  {e['actor']:<12} {e['action']:<16} {target:<16} "
+        echo(f"{e['at']:%Y-%m-%d %H:%M:%S}  {e['actor']:<12} {e['action']:<16} {target:<16} "
                    f"{e['reason'] or ''}")
 
 
@@ -275,7 +275,7 @@ def sources_list(db: str | None, as_json: bool) -> None:
         print_json(rows)
         return
     for r in rows:
-        click.echo(f"{r['key'][:40]:<40} {r['kind']:<18} {r['country'] or '-':<3} "
+        echo(f"{r['key'][:40]:<40} {r['kind']:<18} {r['country'] or '-':<3} "
                    f"{r['affiliation']:<12} {r['coverage_group'] or ''}")
 
 
@@ -306,7 +306,7 @@ def sources_show(key: str, db: str | None, as_json: bool) -> None:
         print_json(data)
         return
     for label, value in data.items():
-        click.echo(f"{label}: " + ("-" if value is None else
+        echo(f"{label}: " + ("-" if value is None else
                                    ", ".join(f"{k}={v}" for k, v in value.items() if v)))
 
 
@@ -347,7 +347,7 @@ def sources_set(key: str, name: str | None, kind: str | None, country: str | Non
         coverage_group=coverage_group if coverage_group is not None else current.get("coverage_group"),
     )
     result = import_entries(store, [entry], reason)
-    click.echo(f"source {key}: {'created' if result['created'] else 'updated' if result['changed'] else 'unchanged'}")
+    echo(f"source {key}: {'created' if result['created'] else 'updated' if result['changed'] else 'unchanged'}")
 
 
 @sources.command("import")
@@ -365,7 +365,7 @@ def sources_import(path: str, reason: str, db: str | None) -> None:
 
     entries = read_file(path)  # a bad row fails before the store is touched
     result = import_entries(open_store(db), entries, reason)
-    click.echo(f"{path}: {result['created']} source(s) created, {result['changed']} changed")
+    echo(f"{path}: {result['created']} source(s) created, {result['changed']} changed")
 
 
 @sources.command("export")
@@ -385,6 +385,6 @@ def sources_export(output: str | None, db: str | None) -> None:
     if output:
         with open(output, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
-        click.echo(f"wrote {output}")
+        echo(f"wrote {output}")
     else:
-        click.echo(text, nl=False)
+        echo(text, nl=False)

@@ -7,7 +7,7 @@ import importlib.util
 
 import click
 
-from rescuewatch.cli.common import db_option, json_option, print_json
+from rescuewatch.cli.common import db_option, echo, json_option, print_json, safe
 from rescuewatch.cli.store_cmds import ingest_options, read_context, run_ingest
 
 
@@ -58,15 +58,15 @@ def run(paths: tuple[str, ...], fmt: str, skip_bad_rows: bool, published: dt.dat
         return
     counts = summary["store"]
     assert isinstance(counts, dict)
-    click.echo(
+    echo(
         f"ingested {report.documents} document(s) with {report.claims} claim(s) "
         f"from {len(report.inputs)} input(s)"
     )
     for item in report.inputs:
-        click.echo(f"  {item.origin}: {item.status}, {item.format}, {item.claims} claim(s)")
+        echo(f"  {safe(item.origin)}: {item.status}, {item.format}, {item.claims} claim(s)")
     link = summary.get("link")
     if isinstance(link, dict):
-        click.echo(
+        echo(
             f"linked {link.get('claims', 0)} claim(s) into {link.get('incidents', 0)} incident(s) "
             f"({link.get('new_incidents', 0)} new, {link.get('updated_incidents', 0)} updated"
             + (f", {link['removed_incidents']} emptied and removed"
@@ -75,10 +75,10 @@ def run(paths: tuple[str, ...], fmt: str, skip_bad_rows: bool, published: dt.dat
     assess = summary.get("assess")
     if isinstance(assess, dict):
         grades = ", ".join(f"{n} {g}" for g, n in assess.get("by_grade", {}).items() if n)
-        click.echo(f"graded {assess.get('graded', 0)} incident(s): {grades or 'none'}")
-    click.echo(
+        echo(f"graded {assess.get('graded', 0)} incident(s): {grades or 'none'}")
+    echo(
         f"store: {counts['documents']} documents, {counts['claims']} claims "
         f"({counts['protected_claims']} about protected people), {counts['incidents']} incidents"
     )
     if "report" in summary:
-        click.echo(f"report written to {report_path}")
+        echo(f"report written to {report_path}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from rescuewatch.cli.common import db_option, json_option, open_store, print_json
+from rescuewatch.cli.common import db_option, echo, json_option, open_store, print_json, safe
 
 
 @click.command()
@@ -37,13 +37,13 @@ def skipped(run_id: int | None, limit: int, db: str | None, as_json: bool) -> No
         print_json(rows)
         return
     if not rows:
-        click.echo("no skipped rows" + (f" in run {run_id}" if run_id is not None else ""))
+        echo("no skipped rows" + (f" in run {run_id}" if run_id is not None else ""))
         return
     if len(rows) == limit:
-        click.echo(f"(the first {limit}: pass --limit for more)", err=True)
+        echo(f"(the first {limit}: pass --limit for more)", err=True)
     for row in rows:
         where = ", ".join(part for part in (
-            row["origin"], row["row"] and f"row {row['row']}",
+            row["origin"] and safe(row["origin"]), row["row"] and f"row {row['row']}",
             row["field"] and f"column {row['field']!r}") if part)
-        click.echo(f"run {row['run_id']} ({row['started_at']:%Y-%m-%d %H:%M}): {where}: "
+        echo(f"run {row['run_id']} ({row['started_at']:%Y-%m-%d %H:%M}): {where}: "
                    f"{row['reason']}")

@@ -10,11 +10,13 @@ import click
 from rescuewatch.cli.common import (
     check_categories,
     db_option,
+    echo,
     json_option,
     known_encoding,
     make_progress,
     open_store,
     print_json,
+    safe,
 )
 from rescuewatch.ingest.date_order import DATE_ORDERS
 
@@ -104,14 +106,14 @@ def ingest(paths: tuple[str, ...], fmt: str, skip_bad_rows: bool, published: dt.
         return
     for item in report.inputs:
         if item.status == "duplicate":
-            click.echo(f"{item.origin}: already stored (sha256 {item.sha256[:12]}), nothing to do")
+            echo(f"{safe(item.origin)}: already stored (sha256 {item.sha256[:12]}), nothing to do")
             continue
-        line = f"{item.origin}: {item.format}, {item.documents} document(s), {item.claims} claim(s)"
+        line = f"{safe(item.origin)}: {item.format}, {item.documents} document(s), {item.claims} claim(s)"
         if item.duplicates:
             line += f", {item.duplicates} duplicate document(s) skipped"
         if item.skipped_rows:
             line += f", {item.skipped_rows} bad row(s) skipped (see `rescuewatch skipped`)"
-        click.echo(line)
+        echo(line)
 
 
 @click.command()
@@ -131,7 +133,7 @@ def stats(db: str | None, as_json: bool) -> None:
     if as_json:
         print_json(data)
         return
-    click.echo(
+    echo(
         f"{data['sources']} sources, {data['documents']} documents, {data['claims']} claims "
         f"({data['protected_claims']} about protected people, {data['aggregate_claims']} aggregate), "
         f"{data['incidents']} incidents"
@@ -139,10 +141,10 @@ def stats(db: str | None, as_json: bool) -> None:
            "and exports)" if data["rejected_incidents"] else "")
     )
     for fmt, counts in data["by_format"].items():
-        click.echo(f"  {fmt:<20} {counts['documents']:>6} documents {counts['claims']:>9} claims "
+        echo(f"  {fmt:<20} {counts['documents']:>6} documents {counts['claims']:>9} claims "
                    f"{counts['incidents']:>9} incidents")
     for cat, counts in data["by_category"].items():
-        click.echo(
+        echo(
             f"  {cat:<20} {counts['claims']:>6} claims {counts['killed']:>7} killed "
             f"{counts['injured']:>7} injured {counts['incidents']:>7} incidents"
         )
@@ -168,12 +170,12 @@ def verify(db: str | None, as_json: bool) -> None:
         if record["status"] != "ok":
             problems.append(record)
             if not as_json:
-                click.echo(f"{record['status'].upper()}: document {record['document_id']} "
+                echo(f"{record['status'].upper()}: document {record['document_id']} "
                            f"{record['origin']} (sha256 {record['sha256']})", err=True)
     if as_json:
         print_json({"checked": checked, "problems": problems})
     elif not problems:
-        click.echo(f"{checked} documents verified: every stored copy matches its SHA-256")
+        echo(f"{checked} documents verified: every stored copy matches its SHA-256")
     if problems:
         raise IntegrityError(f"{len(problems)} of {checked} stored documents failed verification")
 
@@ -225,8 +227,8 @@ def export(fmt: str, level: str, output: str, protected_only: bool, country: str
                          until=until.date() if until else None, category=category,
                          on_left_out=count_left_out)
     if output != "-":
-        click.echo(f"wrote {count} {level} to {output}", err=True)
+        echo(f"wrote {count} {level} to {output}", err=True)
     if left_out:
         # say so: a reader comparing row counts with another format would otherwise wonder
-        click.echo(f"left out {left_out} aggregate claim{'s' if left_out > 1 else ''} "
+        echo(f"left out {left_out} aggregate claim{'s' if left_out > 1 else ''} "
                    f"({fmt} has one row per event; the other formats keep them)", err=True)

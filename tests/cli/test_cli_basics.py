@@ -161,3 +161,32 @@ def test_a_user_name_too_long_for_the_audit_log_is_refused(
     assert result.exit_code == 3 and "RESCUEWATCH_USER is 101 characters long" in result.output
     monkeypatch.setenv("RESCUEWATCH_USER", "u" * 100)
     assert rw("ingest", str(FIXTURE)).exit_code == 0
+
+
+def test_stored_text_cannot_drive_the_terminal(rw: Invoker, tmp_path: Path) -> None:
+    """A cell or a file name with escape sequences (colour, window title, OSC 52 clipboard),
+    a bidirectional override or a line break is shown escaped by the commands that print
+    stored text; before, `review show` changed the terminal's title."""
+    header = ("event_id_cnty,event_date,year,time_precision,disorder_type,event_type,"
+              "sub_event_type,actor1,assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,"
+              "civilian_targeting,iso,region,country,admin1,admin2,admin3,location,latitude,"
+              "longitude,geo_precision,source,source_scale,notes,fatalities,tags,timestamp")
+    row = ('UKR1,2024-03-01,2024,1,Political violence,Explosions/Remote violence,'
+           'Air/drone strike,"F\x1b]0;pwned\x07",,8,,,0,80,,804,Europe,Ukraine,Kharkiv,,,'
+           '"Kha\x1b[31mRED\u202e",49.99,36.23,1,Src,National,A drone hit an ambulance.,1,,'
+           '1700000000')
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "evil\x1b[2Jname\nFORGED: 999 claims.csv").write_text(
+        f"{header}\n{row}\n", encoding="utf-8")
+    ingest = rw("ingest", str(folder))
+    assert ingest.exit_code == 0, ingest.output
+    assert "\x1b" not in ingest.output and "\\x1b[2J" in ingest.output
+    assert not any(line.startswith("FORGED") for line in ingest.output.splitlines())
+    assert rw("link").exit_code == 0
+    listed, shown = rw("review", "list"), rw("review", "show", "1")
+    for result in (listed, shown):
+        assert result.exit_code == 0
+        assert not set(result.output) & {"\x1b", "\x07", "\u202e"}
+        assert "Kha\\x1b[31mRED\\u202e" in result.output  # there, shown as escapes
+    assert "F\\x1b]0;pwned\\x07" in shown.output
