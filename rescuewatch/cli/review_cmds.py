@@ -386,5 +386,5 @@ def sources_export(output: str | None, db: str | None) -> None:
         with open(output, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
         echo(f"wrote {output}")
-    else:
-        echo(text, nl=False)
+    else:  # the file's very text, for a pipe (escaping would change what is imported back)
+        click.echo(text, nl=False)

@@ -349,9 +349,9 @@ def published_header(text: str) -> tuple[dt.date | None, tuple[int, int] | None]
 
 # --- time of day ----------------------------------------------------------------------------
 
-# "14:30", "9:05" (a colon needs no word before it); "2 p.m.", "2:30 pm"; "в 14.30", "о 9.05",
-# "at 14.30" (a dot only after a time word: "14.03" alone is a date). Not "14:30:00"'s seconds,
-# nor a ratio or a score's "2:1" (two minute digits are required).
+# "14:30", "9:05" (a colon needs no word before it; seconds are passed over); "2 p.m.",
+# "2:30 pm"; "в 14.30", "о 9.05", "at 14.30" (a dot only after a time word: "14.03" alone is a
+# date). Not a ratio or a score's "2:1" (two minute digits are required).
 _TIME_WORD = r"(?:at|around|about|approximately|after|before|в|во|около|примерно в|о|об|близько|приблизно о)"
 _TIMES = (
     re.compile(r"(?<![\d:.,])(\d{1,2})(?::(\d{2}))?\s*([ap])\.?\s?m\b\.?", re.I),
