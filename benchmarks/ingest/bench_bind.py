@@ -1,0 +1,109 @@
+"""What inserting claim rows costs in SQLite, by driver: where the ingest's main process goes.
+
+Ingests the UCDP GED Syria file (16,566 rows) serially into a temporary store, then copies its
+``claims`` rows into a fresh table of the same schema three ways, each in one transaction and
+timed in CPU seconds:
+
+- ``executemany`` of Python's ``sqlite3`` module (what the ingest uses, through SQLAlchemy's
+  connection);
+- ``executemany`` of APSW, another binding of SQLite, when it is installed (``pip install
+  apsw``; it is not a dependency of rescuewatch);
+- ``INSERT INTO ... SELECT`` from the attached store: SQLite alone, no binding at all (the floor).
+
+Usage::
+
+    python benchmarks/ingest/bench_bind.py [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+UCDP = ROOT.parent / "shared" / "data" / "ucdp_ged191_syria_2016-01_2019-11.csv.gz"
+
+
+def _source_store(folder: Path) -> Path:
+    sys.path.insert(0, str(ROOT))
+    from rescuewatch.ingest.base import ReadContext
+    from rescuewatch.ingest.pipeline import ingest
+    from rescuewatch.store import Store
+
+    path = folder / "source.db"
+    store = Store.open(f"sqlite:///{path}")
+    ingest(store, [str(UCDP)], fmt="auto", ctx=ReadContext())
+    store.dispose()
+    return path
+
+
+def _fresh(folder: Path, schema: str, n: int) -> Path:
+    path = folder / f"copy{n}.db"
+    con = sqlite3.connect(path)
+    con.execute(schema)
+    con.close()
+    return path
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        source = _source_store(folder)
+        con = sqlite3.connect(source)
+        schema = con.execute("SELECT sql FROM sqlite_master WHERE name = 'claims'").fetchone()[0]
+        schema = re.sub(r",\s*FOREIGN KEY.*?\)\s*(?=,|\)\s*$)", "", schema, flags=re.S)
+        rows = con.execute("SELECT * FROM claims").fetchall()
+        con.close()
+        sql = f"INSERT INTO claims VALUES ({', '.join('?' * len(rows[0]))})"
+        times: dict[str, list[float]] = {"sqlite3 executemany": [], "INSERT ... SELECT": []}
+        try:
+            import apsw
+        except ImportError:
+            apsw = None
+        else:
+            times["apsw executemany"] = []
+        for n in range(args.repeat):
+            con = sqlite3.connect(_fresh(folder, schema, 3 * n), isolation_level=None)
+            cpu = time.process_time()
+            con.execute("BEGIN")
+            con.executemany(sql, rows)
+            con.execute("COMMIT")
+            times["sqlite3 executemany"].append(time.process_time() - cpu)
+            con.close()
+            con = sqlite3.connect(_fresh(folder, schema, 3 * n + 1), isolation_level=None)
+            con.execute("ATTACH ? AS source", (str(source),))
+            cpu = time.process_time()
+            con.execute("BEGIN")
+            con.execute("INSERT INTO main.claims SELECT * FROM source.claims")
+            con.execute("COMMIT")
+            times["INSERT ... SELECT"].append(time.process_time() - cpu)
+            con.close()
+            if apsw is not None:
+                acon = apsw.Connection(str(_fresh(folder, schema, 3 * n + 2)))
+                cpu = time.process_time()
+                acon.execute("BEGIN")
+                acon.executemany(sql, rows)
+                acon.execute("COMMIT")
+                times["apsw executemany"].append(time.process_time() - cpu)
+                acon.close()
+    base = statistics.median(times["sqlite3 executemany"])
+    print(f"{len(rows):,} claim rows of {len(rows[0])} columns; SQLite {sqlite3.sqlite_version}"
+          + (f", APSW's SQLite {apsw.sqlite_lib_version()}" if apsw is not None else ""))
+    print("| insert | CPU s (median) | runs | against sqlite3 |\n|---|---:|---|---:|")
+    for name, values in times.items():
+        med = statistics.median(values)
+        print(f"| {name} | {med:.3f} | {' / '.join(f'{v:.3f}' for v in values)} | "
+              f"{base / med:.1f}x |")
+
+
+if __name__ == "__main__":
+    main()
