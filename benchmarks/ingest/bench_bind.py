@@ -24,7 +24,9 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 UCDP = ROOT.parent / "shared" / "data" / "ucdp_ged191_syria_2016-01_2019-11.csv.gz"
@@ -51,6 +53,15 @@ def _fresh(folder: Path, schema: str, n: int) -> Path:
     return path
 
 
+def _timed(con: Any, insert: Callable[[Any], object]) -> float:
+    """CPU seconds of ``insert`` on ``con`` in one transaction, the commit included."""
+    cpu = time.process_time()
+    con.execute("BEGIN")
+    insert(con)
+    con.execute("COMMIT")
+    return time.process_time() - cpu
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--repeat", type=int, default=5)
@@ -73,27 +84,16 @@ def main() -> None:
             times["apsw executemany"] = []
         for n in range(args.repeat):
             con = sqlite3.connect(_fresh(folder, schema, 3 * n), isolation_level=None)
-            cpu = time.process_time()
-            con.execute("BEGIN")
-            con.executemany(sql, rows)
-            con.execute("COMMIT")
-            times["sqlite3 executemany"].append(time.process_time() - cpu)
+            times["sqlite3 executemany"].append(_timed(con, lambda c: c.executemany(sql, rows)))
             con.close()
             con = sqlite3.connect(_fresh(folder, schema, 3 * n + 1), isolation_level=None)
             con.execute("ATTACH ? AS source", (str(source),))
-            cpu = time.process_time()
-            con.execute("BEGIN")
-            con.execute("INSERT INTO main.claims SELECT * FROM source.claims")
-            con.execute("COMMIT")
-            times["INSERT ... SELECT"].append(time.process_time() - cpu)
+            times["INSERT ... SELECT"].append(_timed(
+                con, lambda c: c.execute("INSERT INTO main.claims SELECT * FROM source.claims")))
             con.close()
             if apsw is not None:
                 acon = apsw.Connection(str(_fresh(folder, schema, 3 * n + 2)))
-                cpu = time.process_time()
-                acon.execute("BEGIN")
-                acon.executemany(sql, rows)
-                acon.execute("COMMIT")
-                times["apsw executemany"].append(time.process_time() - cpu)
+                times["apsw executemany"].append(_timed(acon, lambda c: c.executemany(sql, rows)))
                 acon.close()
     base = statistics.median(times["sqlite3 executemany"])
     print(f"{len(rows):,} claim rows of {len(rows[0])} columns; SQLite {sqlite3.sqlite_version}"
