@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from rescuewatch import __version__
-from rescuewatch.model import CERTAINTY_GRADES, VICTIM_CATEGORIES, expand_categories
+from rescuewatch.model import CERTAINTY_GRADES, INTEGER_MAX, VICTIM_CATEGORIES, expand_categories
 from rescuewatch.store import Store
 from rescuewatch.store.browse import (
     IncidentFilter,
@@ -43,6 +44,9 @@ Certainty = Annotated[str | None, Query(max_length=10)]
 Text = Annotated[str | None, Query(max_length=200)]
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+# Ids are PostgreSQL INTEGERs (SQLite cannot even bind a number past 64 bits): an id no row can
+# have is refused as 422 before it reaches the database, where it raised an error (a 500).
+RowId = Annotated[int, PathParam(ge=1, le=INTEGER_MAX)]
 
 
 def _filter(country: str | None, category: str | None, certainty: str | None,
@@ -92,14 +96,14 @@ def create_app(store: Store) -> FastAPI:
                     flt=flt, limit=limit, offset=offset)
 
     @app.get("/incidents/{incident_id}", response_class=HTMLResponse)
-    def incident_page(incident_id: int) -> HTMLResponse:
+    def incident_page(incident_id: RowId) -> HTMLResponse:
         detail = incident_detail(store, incident_id)
         if detail is None:
             raise HTTPException(404, f"no incident {incident_id}")
         return page("incident.html", **detail)
 
     @app.get("/documents/{document_id}", response_class=HTMLResponse)
-    def document_page(document_id: int) -> HTMLResponse:
+    def document_page(document_id: RowId) -> HTMLResponse:
         detail = document_detail(store, document_id)
         if detail is None:
             raise HTTPException(404, f"no document {document_id}")
@@ -127,7 +131,7 @@ def create_app(store: Store) -> FastAPI:
         return {"total": total, "limit": limit, "offset": offset, "incidents": rows}
 
     @app.get("/api/incidents/{incident_id}")
-    def api_incident(incident_id: int) -> dict[str, Any]:
+    def api_incident(incident_id: RowId) -> dict[str, Any]:
         detail = incident_detail(store, incident_id)
         if detail is None:
             raise HTTPException(404, f"no incident {incident_id}")

@@ -1,0 +1,62 @@
+"""Untrusted path and query parameters on a real server, on SQLite and on PostgreSQL alike:
+whatever a client sends is answered 404 or 422 with the security headers, never a 500."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from rescuewatch.store import Store
+from tests.pg import pg_bindir, temporary_postgres
+from tests.web.serving import serving
+from tests.web.test_app import seed
+
+BACKENDS = [
+    "sqlite",
+    pytest.param("postgresql", marks=pytest.mark.skipif(
+        pg_bindir() is None or importlib.util.find_spec("psycopg") is None,
+        reason="no PostgreSQL server binaries or psycopg 3 here")),
+]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def base(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of a server of a seeded store on each backend."""
+    def served(url: str) -> Iterator[str]:
+        store = Store.open(url)
+        try:
+            seed(store)
+            with serving(store) as address:
+                yield address
+        finally:
+            store.dispose()
+
+    if request.param == "sqlite":
+        yield from served(f"sqlite:///{tmp_path_factory.mktemp('untrusted') / 'web.db'}")
+    else:
+        with temporary_postgres() as url:
+            yield from served(url)
+
+
+def refused(response: httpx.Response, *statuses: int) -> bool:
+    return (response.status_code in statuses
+            and response.headers.get("x-content-type-options") == "nosniff"
+            and "default-src 'self'" in response.headers.get("content-security-policy", ""))
+
+
+@pytest.mark.parametrize("path", ["/incidents/{}", "/api/incidents/{}", "/documents/{}"])
+@pytest.mark.parametrize("number", [
+    "99999999999999999999",  # past 64 bits: SQLite could not bind it (OverflowError)
+    "2147483648",  # past PostgreSQL's INTEGER: "integer out of range"
+    "-1", "0",
+])
+def test_an_id_no_row_can_have_is_refused(base: str, path: str, number: str) -> None:
+    assert refused(httpx.get(base + path.format(number)), 404, 422)
+
+
+def test_the_largest_id_is_looked_up(base: str) -> None:
+    for path in ("/incidents/2147483647", "/api/incidents/2147483647", "/documents/2147483647"):
+        assert refused(httpx.get(base + path), 404)
