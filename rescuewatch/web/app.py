@@ -8,6 +8,7 @@ value shown in a page is escaped by Jinja2's autoescaping.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,6 +17,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pydantic import AfterValidator
 
 from rescuewatch import __version__
 from rescuewatch.model import CERTAINTY_GRADES, INTEGER_MAX, VICTIM_CATEGORIES, expand_categories
@@ -36,12 +38,23 @@ CSP = (
     "script-src 'self'; connect-src 'self'; frame-ancestors 'none'"
 )
 
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _no_control(value: str | None) -> str | None:
+    # No one searches for a control character, and the backends disagree on them: PostgreSQL
+    # refuses a NUL in text (a 500), SQLite ends a LIKE pattern at it (matching everything).
+    if value is not None and CONTROL.search(value):
+        raise ValueError("control characters are not allowed")
+    return value
+
+
 Country = Annotated[str | None, Query(max_length=2, pattern="^[A-Za-z]{2}$")]
-Category = Annotated[str | None, Query(max_length=200)]
+Category = Annotated[str | None, Query(max_length=200), AfterValidator(_no_control)]
 #: The categories the filter offers: each victim category, and the responders together.
 FILTER_CATEGORIES = (*VICTIM_CATEGORIES, "responders")
-Certainty = Annotated[str | None, Query(max_length=10)]
-Text = Annotated[str | None, Query(max_length=200)]
+Certainty = Annotated[str | None, Query(max_length=10), AfterValidator(_no_control)]
+Text = Annotated[str | None, Query(max_length=200), AfterValidator(_no_control)]
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 # Ids are PostgreSQL INTEGERs (SQLite cannot even bind a number past 64 bits): an id no row can

@@ -60,3 +60,25 @@ def test_an_id_no_row_can_have_is_refused(base: str, path: str, number: str) -> 
 def test_the_largest_id_is_looked_up(base: str) -> None:
     for path in ("/incidents/2147483647", "/api/incidents/2147483647", "/documents/2147483647"):
         assert refused(httpx.get(base + path), 404)
+
+
+@pytest.mark.parametrize("path", ["/", "/api/incidents"])
+@pytest.mark.parametrize("text", ["\x00", "a\x00b", "a\tb", "\x85"])
+def test_a_control_character_in_the_search_is_refused(base: str, path: str, text: str) -> None:
+    """PostgreSQL refused a NUL in text with a 500; SQLite ended the pattern at it and
+    matched every incident."""
+    response = httpx.get(base + path, params={"q": text})
+    assert refused(response, 422) and "control characters" in response.text
+
+
+@pytest.mark.parametrize("path", ["/", "/api/incidents", "/api/incidents.geojson"])
+@pytest.mark.parametrize("name", ["category", "certainty"])
+def test_a_control_character_in_a_filter_is_refused(base: str, path: str, name: str) -> None:
+    response = httpx.get(base + path, params={name: "medic\x00"})
+    assert refused(response, 422) and "control characters" in response.text
+
+
+def test_text_that_is_not_utf8_is_no_error(base: str) -> None:
+    # undecodable bytes arrive as U+FFFD, which both databases store
+    response = httpx.get(base + "/api/incidents?q=%FF%ED%A0%80")
+    assert response.status_code == 200 and response.json()["total"] == 0
