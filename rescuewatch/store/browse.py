@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import JSON, and_, cast, exists, func, or_, select
 
 from rescuewatch.store import schema as s
 from rescuewatch.store.claims import category_condition, claims_query, iter_claims
@@ -33,7 +33,8 @@ class IncidentFilter:
     protected: bool | None = None
     text: str | None = None
 
-    def conditions(self) -> list[Any]:
+    def conditions(self, dialect: str) -> list[Any]:
+        """SQL conditions for these filters on a ``dialect`` database (``Store.dialect``)."""
         c = s.incidents.c
         out: list[Any] = [standing()]
         if self.country:
@@ -49,10 +50,34 @@ class IncidentFilter:
         if self.protected is not None:
             out.append(c.protected.is_(self.protected))
         if self.text:
-            pattern = f"%{self.text}%"
-            out.append(or_(c.place_name.like(pattern), c.admin1.like(pattern),
-                           c.perpetrators.like(pattern)))
+            out.append(or_(_holds(c.place_name, self.text), _holds(c.admin1, self.text),
+                           _perpetrator_holds(dialect, self.text)))
         return out
+
+
+def _holds(column: Any, text: str) -> Any:
+    # The text literally, whatever the backend: % and _ escaped (they matched everything), with
+    # an explicit ESCAPE (PostgreSQL took a backslash as one, SQLite did not); ASCII case aside
+    # on both (SQLite's LIKE ignored it, PostgreSQL's did not).
+    return column.icontains(text, autoescape=True)
+
+
+def _perpetrator_holds(dialect: str, text: str) -> Any:
+    """Incidents with an alleged perpetrator whose party or text holds ``text``.
+
+    The values, not the JSON around them: in the JSON, "party", "text" or a quote matched every
+    incident with an alleged perpetrator.
+    """
+    column = func.nullif(s.incidents.c.perpetrators, "")  # not JSON: no perpetrator, no error
+    if dialect == "postgresql":
+        item = func.json_array_elements(cast(column, JSON)).table_valued("value").alias("perpetrator")
+        party = func.json_extract_path_text(item.c.value, "party")
+        said = func.json_extract_path_text(item.c.value, "text")
+    else:
+        item = func.json_each(column).table_valued("value").alias("perpetrator")
+        party = func.json_extract(item.c.value, "$.party")
+        said = func.json_extract(item.c.value, "$.text")
+    return exists().select_from(item).where(or_(_holds(party, text), _holds(said, text)))
 
 
 def list_incidents(
@@ -60,11 +85,9 @@ def list_incidents(
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of incidents, newest first, and the number of incidents matching."""
     limit = max(1, min(limit, MAX_PAGE))
-    where = and_(*flt.conditions()) if flt.conditions() else None
-    query = select(s.incidents)
-    count = select(func.count()).select_from(s.incidents)
-    if where is not None:
-        query, count = query.where(where), count.where(where)
+    where = and_(*flt.conditions(store.dialect))
+    query = select(s.incidents).where(where)
+    count = select(func.count()).select_from(s.incidents).where(where)
     query = query.order_by(s.incidents.c.date_start.desc().nulls_last(), s.incidents.c.id.desc())
     with store.engine.connect() as conn:
         rows = [incident_json(dict(r)) for r in conn.execute(query.limit(limit).offset(offset)).mappings()]
@@ -150,7 +173,7 @@ def overview(store: Store) -> dict[str, Any]:
 def incident_points(store: Store, flt: IncidentFilter, limit: int = 100_000) -> list[dict[str, Any]]:
     """Incidents with coordinates, compact, for the map."""
     c = s.incidents.c
-    conditions = [*flt.conditions(), c.lat.is_not(None), c.lon.is_not(None)]
+    conditions = [*flt.conditions(store.dialect), c.lat.is_not(None), c.lon.is_not(None)]
     query = (
         select(c.id, c.lat, c.lon, c.date_start, c.place_name, c.categories, c.weapons,
                c.certainty, c.killed_max, c.injured_max, c.protected)

@@ -54,7 +54,10 @@ Category = Annotated[str | None, Query(max_length=200), AfterValidator(_no_contr
 #: The categories the filter offers: each victim category, and the responders together.
 FILTER_CATEGORIES = (*VICTIM_CATEGORIES, "responders")
 Certainty = Annotated[str | None, Query(max_length=10), AfterValidator(_no_control)]
-Text = Annotated[str | None, Query(max_length=200), AfterValidator(_no_control)]
+Text = Annotated[str | None, Query(
+    max_length=200, description="Text in the place, the region or an alleged perpetrator, "
+                                "matched literally (% and _ too), ASCII case aside"),
+    AfterValidator(_no_control)]
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 # Ids are PostgreSQL INTEGERs (SQLite cannot even bind a number past 64 bits): an id no row can

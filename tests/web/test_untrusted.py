@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from rescuewatch.store import Store
+from rescuewatch.store.exports import add_incident
 from tests.pg import pg_bindir, temporary_postgres
 from tests.web.serving import serving
 from tests.web.test_app import seed
@@ -22,6 +23,23 @@ BACKENDS = [
 ]
 
 
+#: Incidents by what a search should find them with, one each.
+SEARCHED = {
+    "underscore": {"place_name": "Ward_7"},
+    "percent": {"place_name": "50% of the hospital"},
+    "backslash": {"admin1": "back\\slash"},
+    "slash": {"place_name": "Kyiv/Irpin"},
+    "perpetrator": {"place_name": "Izium", "perpetrators": [
+        {"alleged_by": ["agency-a"], "party": "RU", "text": 'the "North" group («Північ»)'}]},
+}
+
+
+def seed_search(store: Store) -> None:
+    with store.transaction() as conn:
+        for values in SEARCHED.values():
+            add_incident(conn, {"country": "UA", "certainty": "possible", **values})
+
+
 @pytest.fixture(scope="module", params=BACKENDS)
 def base(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The URL of a server of a seeded store on each backend."""
@@ -29,6 +47,7 @@ def base(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         store = Store.open(url)
         try:
             seed(store)
+            seed_search(store)
             with serving(store) as address:
                 yield address
         finally:
@@ -82,3 +101,29 @@ def test_text_that_is_not_utf8_is_no_error(base: str) -> None:
     # undecodable bytes arrive as U+FFFD, which both databases store
     response = httpx.get(base + "/api/incidents?q=%FF%ED%A0%80")
     assert response.status_code == 200 and response.json()["total"] == 0
+
+
+def found(base: str, text: str) -> set[str]:
+    """The names in SEARCHED of the incidents a search for ``text`` lists."""
+    response = httpx.get(base + "/api/incidents", params={"q": text})
+    assert response.status_code == 200
+    by_place = {values.get("place_name") or values.get("admin1"): name
+                for name, values in SEARCHED.items()}
+    # an incident not in SEARCHED (the seed's) is named by its place
+    return {by_place.get(p, p) for p in (i["place_name"] or i["admin1"]
+                                         for i in response.json()["incidents"])}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # each matched every incident: LIKE's wildcards
+    ("%", {"percent"}), ("_", {"underscore"}), ("d_7", {"underscore"}),
+    # PostgreSQL took the backslash as LIKE's escape, SQLite did not; the slash is the escape now
+    ("\\", {"backslash"}), ("k\\s", {"backslash"}), ("v/i", {"slash"}), ("//", set()),
+    # the perpetrators' JSON: its keys, quotes and source keys matched
+    ("party", set()), ("alleged_by", set()), ("agency-a", set()), ('"', {"perpetrator"}),
+    ("ru", {"perpetrator"}), ('"north" GROUP', {"perpetrator"}), ("«Північ»", {"perpetrator"}),
+    # ASCII case aside on both (PostgreSQL's LIKE minded it)
+    ("WARD", {"underscore"}), ("kyiv/irpin", {"slash"}),
+])
+def test_the_search_matches_the_text_literally(base: str, text: str, expected: set[str]) -> None:
+    assert found(base, text) == expected
