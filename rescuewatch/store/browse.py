@@ -19,6 +19,8 @@ from rescuewatch.store.core import Store
 from rescuewatch.store.incidents import standing
 
 MAX_PAGE = 500
+#: The characters of a document's text its page shows.
+TEXT_SHOWN = 200_000
 
 
 @dataclass(frozen=True)
@@ -130,19 +132,29 @@ def incident_detail(store: Store, incident_id: int) -> dict[str, Any] | None:
 
 
 def document_detail(store: Store, document_id: int) -> dict[str, Any] | None:
-    """A document's metadata, extracted text and claims (the raw bytes stay in the store)."""
+    """What a document's page shows: its metadata, the start of its extracted text (the raw
+    bytes stay in the store) and how many claims it holds.
+
+    Only that is read: a dataset file holds tens of thousands of claims, and loading them to
+    count them took seconds and hundreds of megabytes a request.
+    """
+    d = s.documents.c
     query = (
-        select(s.documents, s.sources.c.name.label("source_name"), s.sources.c.key.label("source_key"),
+        select(d.id, d.sha256, d.origin, d.format, d.title, d.published, d.captured_at, d.language,
+               d.size, func.substr(d.text, 1, TEXT_SHOWN).label("text"),
+               func.length(d.text).label("text_length"),
+               s.sources.c.name.label("source_name"), s.sources.c.key.label("source_key"),
                s.sources.c.affiliation.label("source_affiliation"))
-        .join(s.sources, s.sources.c.id == s.documents.c.source_id)
-        .where(s.documents.c.id == document_id)
+        .join(s.sources, s.sources.c.id == d.source_id)
+        .where(d.id == document_id)
     )
     with store.engine.connect() as conn:
         row = conn.execute(query).mappings().first()
-    if row is None:
-        return None
-    claims = [claim for claim, _ in iter_claims(store, claims_query(document_id=document_id))]
-    return {"document": dict(row), "claims": claims[:MAX_PAGE], "n_claims": len(claims)}
+        if row is None:
+            return None
+        n_claims = conn.execute(select(func.count()).select_from(s.claims)
+                                .where(s.claims.c.document_id == document_id)).scalar()
+    return {"document": dict(row), "n_claims": int(n_claims or 0)}
 
 
 def overview(store: Store) -> dict[str, Any]:

@@ -4,6 +4,7 @@ whatever a client sends is answered 404 or 422 with the security headers, never 
 from __future__ import annotations
 
 import importlib.util
+import re
 from collections.abc import Iterator
 
 import httpx
@@ -127,3 +128,12 @@ def found(base: str, text: str) -> set[str]:
 ])
 def test_the_search_matches_the_text_literally(base: str, text: str, expected: set[str]) -> None:
     assert found(base, text) == expected
+
+
+def test_a_document_page_reads_on_both_backends(base: str) -> None:
+    listed = httpx.get(base + "/api/incidents", params={"q": "<script>"}).json()["incidents"]
+    page = httpx.get(f"{base}/incidents/{listed[0]['id']}").text
+    document = re.search(r'href="(/documents/\d+)"', page)
+    assert document is not None
+    response = httpx.get(base + document[1])
+    assert response.status_code == 200 and "<dt>Claims</dt><dd>1</dd>" in response.text
