@@ -182,16 +182,23 @@ def overview(store: Store) -> dict[str, Any]:
         }
 
 
-def incident_points(store: Store, flt: IncidentFilter, limit: int = 100_000) -> list[dict[str, Any]]:
-    """Incidents with coordinates, compact, for the map."""
+def incident_points(store: Store, flt: IncidentFilter, limit: int = 100_000
+                    ) -> tuple[list[dict[str, Any]], int]:
+    """Incidents with coordinates, compact, for the map (the first ``limit`` by id), and how
+    many there are: more than the points when the limit cut them."""
     c = s.incidents.c
-    conditions = [*flt.conditions(store.dialect), c.lat.is_not(None), c.lon.is_not(None)]
+    where = and_(*flt.conditions(store.dialect), c.lat.is_not(None), c.lon.is_not(None))
     query = (
         select(c.id, c.lat, c.lon, c.date_start, c.place_name, c.categories, c.weapons,
                c.certainty, c.killed_max, c.injured_max, c.protected)
-        .where(and_(*conditions))
+        .where(where)
         .order_by(c.id)
         .limit(limit)
     )
     with store.engine.connect() as conn:
-        return [incident_json(dict(r)) for r in conn.execute(query).mappings()]
+        points = [incident_json(dict(r)) for r in conn.execute(query).mappings()]
+        total = len(points)
+        if total == limit:  # only then can there be more
+            total = int(conn.execute(select(func.count()).select_from(s.incidents).where(where))
+                        .scalar() or 0)
+    return points, total

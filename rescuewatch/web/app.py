@@ -63,6 +63,9 @@ Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 # Ids are PostgreSQL INTEGERs (SQLite cannot even bind a number past 64 bits): an id no row can
 # have is refused as 422 before it reaches the database, where it raised an error (a 500).
 RowId = Annotated[int, PathParam(ge=1, le=INTEGER_MAX)]
+#: The most incidents the map's GeoJSON gives (the first by id), to bound the response; it
+#: says when there are more.
+MAP_POINTS = 100_000
 
 
 def _filter(country: str | None, category: str | None, certainty: str | None,
@@ -164,12 +167,16 @@ def create_app(store: Store) -> FastAPI:
                     certainty: Certainty = None, since: dt.date | None = None,
                     until: dt.date | None = None) -> JSONResponse:
         flt = _filter(country, category, certainty, since, until, None)
+        points, total = incident_points(store, flt, limit=MAP_POINTS)
         features = [
             {"type": "Feature", "geometry": {"type": "Point", "coordinates": [p.pop("lon"), p.pop("lat")]},
              "properties": p}
-            for p in incident_points(store, flt)
+            for p in points
         ]
-        return JSONResponse({"type": "FeatureCollection", "features": features},
+        # A map past the limit is cut, never silently: "total" and "truncated" are foreign
+        # members, which RFC 7946 (6.1) allows beside the features.
+        return JSONResponse({"type": "FeatureCollection", "features": features, "total": total,
+                             "truncated": total > len(features)},
                             media_type="application/geo+json")
 
     return app

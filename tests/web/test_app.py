@@ -15,6 +15,8 @@ from rescuewatch.model import Claim, DateSpan, Evidence, Perpetrator, Place, Sou
 from rescuewatch.store import Store, browse
 from rescuewatch.store import schema as s
 from rescuewatch.store.claims import add_claims
+from rescuewatch.store.exports import add_incident
+from rescuewatch.web import app as web_app
 from tests.conftest import ROOT, Invoker
 from tests.web.serving import serving
 
@@ -134,6 +136,55 @@ def test_geojson_uses_lon_lat_order(server: tuple[str, int]) -> None:
     assert data["features"][0]["geometry"]["coordinates"] == [36.23, 49.99]
     # the map's points carry the weapons the list gives (they were always [])
     assert data["features"][0]["properties"]["weapons"] == ["drone"]
+
+
+@pytest.fixture
+def cut_map(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A server whose map gives at most 2 of the 3 incidents with coordinates."""
+    monkeypatch.setattr(web_app, "MAP_POINTS", 2)
+    store = Store.open(f"sqlite:///{tmp_path / 'map.db'}")
+    with store.transaction() as conn:
+        for n, country in enumerate(("UA", "UA", "PS")):
+            add_incident(conn, {"country": country, "lat": 31.0 + n, "lon": 34.0 + n,
+                                "categories": "medic", "certainty": "possible"})
+    try:
+        with serving(store) as base:
+            yield base
+    finally:
+        store.dispose()
+
+
+def test_geojson_says_when_the_map_is_cut(cut_map: str) -> None:
+    """Past its limit the map's GeoJSON was cut without a word."""
+    data = httpx.get(cut_map + "/api/incidents.geojson").json()
+    assert data["type"] == "FeatureCollection"
+    assert [f["properties"]["id"] for f in data["features"]] == [1, 2]  # the first by id
+    assert all(f["type"] == "Feature" and f["geometry"]["type"] == "Point" for f in data["features"])
+    assert data["total"] == 3 and data["truncated"] is True
+    whole = httpx.get(cut_map + "/api/incidents.geojson", params={"country": "UA"}).json()
+    assert len(whole["features"]) == whole["total"] == 2 and whole["truncated"] is False
+
+
+@pytest.mark.browser
+def test_map_page_says_when_the_map_is_cut(cut_map: str) -> None:
+    from tests.report.test_report_browser import _chromium
+
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+    exe = _chromium()
+    if exe is None:
+        pytest.skip("no Chromium binary found (apt-get install chromium, or set RESCUEWATCH_CHROMIUM)")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=exe, args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.goto(cut_map + "/map")
+            page.wait_for_function("document.getElementById('map-status').textContent !== ''",
+                                   timeout=20_000)
+            status = page.text_content("#map-status")
+        finally:
+            browser.close()
+    assert status == ("Showing 2 of 3 incidents with coordinates: the map draws at most 2 "
+                      "(the first by id).")
 
 
 def test_serve_on_a_taken_port_is_one_line(rw: Invoker) -> None:

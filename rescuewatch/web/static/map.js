@@ -25,7 +25,12 @@
         lyr.bindPopup(div);
       }
     }).addTo(map);
-    status.textContent = data.features.length + " incident(s) with coordinates.";
+    // past its limit the API gives the first incidents by id: a cut map must not pass for all
+    status.textContent = data.truncated
+      ? "Showing " + data.features.length.toLocaleString("en") + " of " +
+        data.total.toLocaleString("en") + " incidents with coordinates: the map draws at most " +
+        data.features.length.toLocaleString("en") + " (the first by id)."
+      : data.features.length + " incident(s) with coordinates.";
     if (data.features.length) { map.fitBounds(layer.getBounds(), { maxZoom: 10 }); }
   });
 })();
