@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from rescuewatch.errors import InputError
+from rescuewatch.export.writers import defuse
 from rescuewatch.model import SOURCE_KINDS
 from rescuewatch.store import incidents as db
 from rescuewatch.store.core import Store
@@ -88,7 +89,7 @@ def parse(text: str, origin: str) -> list[Entry]:
     entries: list[Entry] = []
     seen: set[str] = set()
     for number, raw in enumerate(reader, start=2):
-        row = {k: (v or "").strip() for k, v in raw.items() if k}
+        row = {k: _value((v or "").strip()) for k, v in raw.items() if k}
         for name, value in row.items():
             if len(value) > MAX_FIELD:
                 raise InputError(f"value longer than {MAX_FIELD} characters", path=origin,
@@ -115,6 +116,22 @@ def parse(text: str, origin: str) -> list[Entry]:
             notes=row.get("notes") or None,
         ))
     return entries
+
+
+def _cell(value: str) -> str:
+    """``value`` as a registry cell, defused as the HXL and ACLED exports are: a source name is
+    whatever a report's "Source:" line said, and a spreadsheet would run ``=HYPERLINK(...)``."""
+    # A quote also before the quotes of a value such as "'=1": :func:`_value` takes one quote
+    # off, and so gives every value back exactly.
+    rest = value.lstrip("'")
+    return "'" + value if defuse(rest) != rest else value
+
+
+def _value(cell: str) -> str:
+    """The value of a registry cell: without the quote :func:`_cell` put before a formula
+    character (a cell such as ``'Ayn`` keeps its quote)."""
+    rest = cell.lstrip("'")
+    return cell[1:] if cell[:1] == "'" and defuse(rest) != rest else cell
 
 
 def read_file(path: str | Path) -> list[Entry]:
@@ -197,7 +214,9 @@ def import_entries(store: Store, entries: Iterable[Entry], reason: str) -> dict[
 
 
 def export_csv(store: Store) -> str:
-    """The store's sources as a registry CSV (aliases and notes from the default registry)."""
+    """The store's sources as a registry CSV (aliases and notes from the default registry);
+    a cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
+    ``'``, which :func:`parse` takes off again."""
     defaults = Registry(default_entries())
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(FIELDS), lineterminator="\n")
@@ -205,11 +224,12 @@ def export_csv(store: Store) -> str:
     with store.engine.connect() as conn:
         for source in db.list_sources(conn):
             entry = defaults.find(source["key"])
-            writer.writerow({
+            row = {
                 "key": source["key"], "name": source["name"], "kind": source["kind"],
                 "country": source["country"] or "", "affiliation": source["affiliation"],
                 "coverage_group": source["coverage_group"] or "",
                 "aliases": ";".join(entry.aliases) if entry and entry.key == source["key"] else "",
                 "notes": entry.notes if entry and entry.key == source["key"] and entry.notes else "",
-            })
+            }
+            writer.writerow({k: _cell(v) for k, v in row.items()})
     return out.getvalue()

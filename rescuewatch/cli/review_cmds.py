@@ -357,6 +357,9 @@ def sources_set(key: str, name: str | None, kind: str | None, country: str | Non
 def sources_import(path: str, reason: str, db: str | None) -> None:
     """Write a registry CSV into the store (key,name,kind,country,affiliation,coverage_group,...).
 
+    A leading ' before = + - @, a tab or a carriage return, as sources export writes it, is
+    taken off.
+
     \b
     Examples:
       rescuewatch sources import sources.csv --reason "reviewed registry v3"
@@ -374,6 +377,9 @@ def sources_import(path: str, reason: str, db: str | None) -> None:
 @db_option
 def sources_export(output: str | None, db: str | None) -> None:
     """Write the store's sources as a registry CSV you can version and import again.
+
+    A cell beginning with = + - @, a tab or a carriage return gets a leading ' so that a
+    spreadsheet shows it rather than running it; import takes the quote off again.
 
     \b
     Examples:
