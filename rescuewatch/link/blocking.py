@@ -39,6 +39,10 @@ FINE_KM = 10.0
 #: one tree per slab finds only same-day neighbours.
 DAY_KM = 1000.0
 SLAB_CLAIMS = 120_000
+#: Candidate pairs one slab may hold (about 1 GB while they are found). A million generated
+#: claims give about 1 million a slab; 20,000 rows at one place on one day would give 200
+#: million and exhaust the memory, so such a slab is refused with an error instead.
+MAX_SLAB_PAIRS = 10_000_000
 INDEX = np.int32
 KM_PER_DEG = 111.32
 
@@ -151,7 +155,9 @@ def _point_pairs(f: Features, claim: np.ndarray, day: np.ndarray, first: int) ->
     tree = cKDTree(coords)
     wide = float(tol.max())
     out = []
-    local = tree.query_pairs(r=min(2 * wide, 2 * FINE_KM), output_type="ndarray")
+    reach = min(2 * wide, 2 * FINE_KM)
+    _check_density(tree, coords, reach, f, claim, first)
+    local = tree.query_pairs(r=reach, output_type="ndarray")
     if local.size:
         out.append(claim[local].astype(INDEX))
     del local
@@ -168,6 +174,31 @@ def _point_pairs(f: Features, claim: np.ndarray, day: np.ndarray, first: int) ->
     pairs = np.concatenate(out)
     dist = np.linalg.norm(f.xyz[pairs[:, 0]] - f.xyz[pairs[:, 1]], axis=1)
     return pairs[dist <= f.tol_km[pairs[:, 0]].astype(np.float64) + f.tol_km[pairs[:, 1]]]
+
+
+def _check_density(tree: cKDTree, coords: np.ndarray, reach: float, f: Features,
+                   claim: np.ndarray, first: int) -> None:
+    """Refuse a slab whose claims lie so close together that their pairs would not fit in
+    memory (:data:`MAX_SLAB_PAIRS`). A sample of points estimates the pairs cheaply; only a
+    dense sample pays for the exact count."""
+    n = len(coords)
+    if n * (n - 1) // 2 <= MAX_SLAB_PAIRS:
+        return
+    sample = np.random.default_rng(0).choice(n, size=min(n, 2000), replace=False)
+    near = tree.query_ball_point(coords[sample], r=reach, return_length=True)
+    if float(np.mean(near) - 1) * n / 2 <= MAX_SLAB_PAIRS / 2:
+        return
+    pairs = (int(tree.count_neighbors(tree, reach)) - n) // 2
+    if pairs > MAX_SLAB_PAIRS:
+        from rescuewatch.errors import InputError
+
+        day = np.datetime64(int(np.median(np.round(coords[:, 3] / DAY_KM))) + first, "D")
+        raise InputError(
+            f"{len(np.unique(claim)):,} claims around {day} lie so close together that "
+            "linking would compare "
+            f"{pairs:,} pairs (at most {MAX_SLAB_PAIRS:,})",
+            hint="are there many repeated rows at one place and day? remove the repeats, "
+                 "or ingest that file into a store of its own")
 
 
 def _region_pairs(f: Features, claim: np.ndarray, day: np.ndarray) -> np.ndarray:

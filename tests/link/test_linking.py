@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from rescuewatch.link.pipeline import link_store
@@ -198,3 +199,19 @@ def test_the_incident_of_mirrored_reports_is_placed_alike(tmp_path: Path) -> Non
 def stored_claims(store: Store) -> list[dict]:
     with store.engine.connect() as conn:
         return [dict(r) for r in conn.execute(select(s.claims)).mappings()]
+
+
+def test_too_dense_a_slab_is_an_error_not_an_exhausted_memory(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """20,000 rows at one place on one day made 200 million candidate pairs and the kernel
+    killed the process; such a slab is now refused in one line, the store left as it was."""
+    from rescuewatch.errors import InputError
+    from rescuewatch.link import blocking
+
+    monkeypatch.setattr(blocking, "MAX_SLAB_PAIRS", 100)
+    for n in range(30):
+        add_document(store, Source(f"src-{n}", f"S{n}", "news_agency", None, "independent"),
+                     [claim("2024-03-05", killed=1)], label=str(n))
+    with pytest.raises(InputError, match=r"30 claims around 2024-03-0\d .* pairs \(at most 100\)"):
+        link_store(store)
+    assert not any(incidents_of(store).values())  # nothing linked, nothing half-written
