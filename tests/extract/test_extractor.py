@@ -174,3 +174,18 @@ def test_a_crew_is_not_counted_beside_the_members_it_names(
     clause is the group the paramedic belonged to, not one more person killed."""
     claims = extract(text, "2024-05-07", "en")
     assert claims and victims(claims[0]) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2 мая 2024 года удар по машине скорой помощи в Харькове убил двух медиков.",
+     ("medic", (2, None))),
+    ("2 мая 2024 года в Харькове дрон ранил трех спасателей.", ("rescuer", (None, 3))),
+    ("2 мая 2024 года в Харькове обстрел убил двоих пожарных.", ("firefighter", (2, None))),
+])
+def test_oblique_case_numbers_in_russian(extract: Extract, text: str,
+                                         expected: tuple[str, tuple[int | None, int | None]]) -> None:
+    """'двух', 'трех', 'двоих' share no first letters with a lexicon word, so they were never
+    lemmatised and the count was lost ("убил двух медиков": killed unknown)."""
+    claims = extract(text, "2024-05-07", "ru")
+    category, counts = expected
+    assert claims and victims(claims[0])[category] == counts
