@@ -8,7 +8,8 @@ the row and column. :class:`TableReader` ties this together; a dataset reader on
 columns it recognises and how one row becomes a claim.
 
 Rows are streamed: a CSV is never held in memory. (An XLSX sheet is decoded by calamine as a
-whole; the datasets published as workbooks are small.)
+whole; the datasets published as workbooks are small, and a workbook whose sheets span more
+cells than any dataset is refused before calamine sees it: :mod:`.sheet_extent`.)
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from rescuewatch.errors import InputError
 from rescuewatch.ingest.base import InputFile, Parcel, ReadContext, Reader, Share
 from rescuewatch.ingest.csv_records import CsvRecords, detect_delimiter, detect_encoding
 from rescuewatch.ingest.date_order import SLASHED, DateOrder, date_order
+from rescuewatch.ingest.sheet_extent import check_workbook
 from rescuewatch.model import INTEGER_MAX, ROW_REF_LENGTH, Claim, Source
 
 if TYPE_CHECKING:
@@ -513,6 +515,7 @@ def _csv_records(item: InputFile, encoding: str | None) -> CsvRecords:
 def _workbook(item: InputFile) -> Any:
     from python_calamine import CalamineWorkbook
 
+    check_workbook(item)  # calamine aborts the process on a sheet too large to allocate
     try:
         return CalamineWorkbook.from_path(str(item.path))
     except Exception as exc:  # noqa: BLE001 - calamine raises several unrelated types
