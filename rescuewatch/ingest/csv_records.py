@@ -15,6 +15,10 @@ that and read such a file in one piece instead.
 The text encoding is detected from the first bytes (:func:`detect_encoding`); a byte that the
 encoding cannot decode is named with its line (:func:`bad_byte`), not the row the reader had
 reached (the decoder reads ahead).
+
+Lines are read at most :data:`MAX_LINE` characters at a time (:func:`limited_lines`): the csv
+module takes a whole physical line before it looks at a cell, and a gzip file of a few
+megabytes can unpack to a line of gigabytes.
 """
 
 from __future__ import annotations
@@ -34,6 +38,9 @@ from rescuewatch.errors import InputError
 if TYPE_CHECKING:
     from rescuewatch.ingest.base import InputFile
 
+#: Far longer than any dataset row (its cells are at most ``tables.MAX_CELL``, 1 MiB, each)
+MAX_LINE = 16 << 20
+
 #: First characters after which a row's first cell may be empty, blank or a hashtag: only
 #: such rows are parsed while skipping, to tell data rows from the others.
 _MAYBE_NOT_DATA = frozenset('#"\r\n')  # and the delimiter
@@ -51,7 +58,8 @@ class CsvRecords:
         self.given = given
         self.delimiter = delimiter
         self.stream = io.TextIOWrapper(item.open(), encoding=encoding, newline="")
-        self.reader = csv.reader(self.stream, strict=True, delimiter=delimiter)
+        self.lines = limited_lines(self.stream, MAX_LINE)
+        self.reader = csv.reader(self.lines, strict=True, delimiter=delimiter)
         self.numbers = count(1)
         self.skipped_lines = 0
 
@@ -94,14 +102,14 @@ class CsvRecords:
         """The lines of the next record, joined (``None`` at the end of the file)."""
         if self.stream.closed:  # rows() read to the end
             return None
-        line = next(self.stream, None)
+        line = next(self.lines, None)
         if line is None:
             return None
         self.skipped_lines += 1
         if not line.count('"') & 1:
             return line
         lines = [line]
-        for more in self.stream:  # a quoted cell runs on past the line end
+        for more in self.lines:  # a quoted cell runs on past the line end
             self.skipped_lines += 1
             lines.append(more)
             if more.count('"') & 1:
@@ -112,6 +120,11 @@ class CsvRecords:
     def _read_errors(self) -> Iterator[None]:
         try:
             yield
+        except LineTooLong as exc:
+            raise InputError(f"line {exc.line:,} is longer than any dataset row ({MAX_LINE:,} "
+                             "characters or more without a line end)", path=self.origin,
+                             row=next(self.numbers) - 1,
+                             hint="the file is damaged, or not a CSV file") from None
         except csv.Error as exc:
             raise InputError(f"malformed CSV ({exc}); the file may be truncated",
                              path=self.origin, row=next(self.numbers) - 1) from exc
@@ -132,6 +145,26 @@ class CsvRecords:
         if self.encoding.startswith("utf-8"):
             return "the file is UTF-8 with a damaged byte: repair it, or pass --encoding"
         return "pass --encoding with the file's encoding (e.g. cp1251)"
+
+
+class LineTooLong(Exception):
+    """A line too long to read (``line`` counts from 1)."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(f"line {line} is too long")
+        self.line = line
+
+
+def limited_lines(stream: io.TextIOBase, limit: int = MAX_LINE) -> Iterator[str]:
+    """The lines of ``stream``, raising :class:`LineTooLong` at one of ``limit`` characters
+    or more instead of reading it whole."""
+    readline = stream.readline
+    number = 0
+    while line := readline(limit):
+        number += 1
+        if len(line) >= limit:
+            raise LineTooLong(number)
+        yield line
 
 
 def bad_byte(item: InputFile, encoding: str) -> tuple[int, int]:

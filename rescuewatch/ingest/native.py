@@ -28,6 +28,7 @@ from rescuewatch.export.native import (
     record_to_claim,
 )
 from rescuewatch.ingest.base import InputFile, Parcel, ReadContext, Reader, register
+from rescuewatch.ingest.csv_records import LineTooLong, limited_lines
 from rescuewatch.model import Claim, Source
 
 #: The source of every re-imported export file; the original sources stay in each claim.
@@ -81,9 +82,13 @@ class NativeReader(Reader):
         csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL))
         with item.open() as raw:
             text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-            reader = csv.reader(text)
+            # the csv module reads a whole line before its cells: a gzip file can unpack to
+            # one line of gigabytes
+            reader = csv.reader(limited_lines(text, MAX_CELL))
             try:
                 header = next(reader)
+            except LineTooLong:
+                raise self._too_long(item, 1) from None
             except (StopIteration, UnicodeDecodeError, csv.Error) as exc:
                 raise InputError(f"cannot read the header: {exc}", path=item.origin, row=1) from exc
             missing = [c for c in (MARKER, "schema_version") if c not in header]
@@ -97,6 +102,8 @@ class NativeReader(Reader):
                     cells = next(reader)
                 except StopIteration:
                     return
+                except LineTooLong:
+                    raise self._too_long(item, line + 1) from None
                 except (UnicodeDecodeError, csv.Error) as exc:
                     raise InputError(f"cannot read CSV: {exc}", path=item.origin, row=line + 1) from exc
                 line += 1
@@ -113,6 +120,11 @@ class NativeReader(Reader):
                     ctx.bad_row(exc)
                     continue
                 yield claim
+
+    @staticmethod
+    def _too_long(item: InputFile, row: int) -> InputError:
+        return InputError(f"line longer than {MAX_CELL >> 20} MB", path=item.origin, row=row,
+                          hint="the file is damaged, or not a rescuewatch export")
 
     def _jsonl_claims(self, item: InputFile, ctx: ReadContext) -> Iterator[Claim]:
         with item.open() as raw:
