@@ -106,8 +106,12 @@ def _built(table: Table, build: Callable[[list[Cell]], Claim], fast: ChunkBuilde
            ) -> Generator[RowBatch, None, int]:
     """Every chunk's batches; the number of rows written."""
     next_id = first_id
-    while chunk := data_chunk(table, store_claims.BATCH):
-        next_id = yield from _chunk(table, build, fast, ctx, chunk, next_id, document_id)
+    while True:
+        nul_before = nul_lines(table)
+        if not (chunk := data_chunk(table, store_claims.BATCH)):
+            break
+        next_id = yield from _chunk(table, build, fast, ctx, chunk, next_id, document_id,
+                                    nul_before)
     return next_id - first_id
 
 
@@ -128,9 +132,11 @@ def _shared(table: Table, build: Callable[[list[Cell]], Claim], fast: ChunkBuild
             next_id += passed
         else:
             yield ChunkMark("start", records.position)
+            nul_before = records.nul_lines
             if not (chunk := data_chunk(table, store_claims.BATCH)):
                 break
-            next_id = yield from _chunk(table, build, fast, ctx, chunk, next_id, document_id)
+            next_id = yield from _chunk(table, build, fast, ctx, chunk, next_id, document_id,
+                                        nul_before)
             yield ChunkMark("end", records.position)
         number += 1
     return next_id - first_id
@@ -138,14 +144,16 @@ def _shared(table: Table, build: Callable[[list[Cell]], Claim], fast: ChunkBuild
 
 def _chunk(table: Table, build: Callable[[list[Cell]], Claim], fast: ChunkBuilder,
            ctx: ReadContext, chunk: list[tuple[int, list[Cell]]], first_id: int,
-           document_id: int) -> Generator[RowBatch, None, int]:
-    """The batches of one chunk; the id after its last row."""
+           document_id: int, nul_before: int) -> Generator[RowBatch, None, int]:
+    """The batches of one chunk, whose lines held ``nul_lines(table) - nul_before`` NUL
+    characters (the per-row path finds and refuses their cells); the id after its last row."""
     next_id = first_id
-    fast_batch = _fast_batch(fast, chunk, len(table.columns), first_id, document_id)
+    fast_batch = None if nul_lines(table) != nul_before else _fast_batch(
+        fast, chunk, len(table.columns), first_id, document_id)
     if fast_batch is not None:
         batches: Iterable[RowBatch] = (fast_batch,)
     else:
-        claims = claims_of_rows(chunk, table, build, ctx)
+        claims = claims_of_rows(chunk, table, build, ctx, nul_before)
         batches = store_claims.sqlite_batches(claims, first_id, document_id, tuple(table.columns))
     for batch in batches:
         size = store_claims.batch_size(batch[0])
@@ -153,6 +161,11 @@ def _chunk(table: Table, build: Callable[[list[Cell]], Claim], fast: ChunkBuilde
         if size:
             yield batch
     return next_id
+
+
+def nul_lines(table: Table) -> int:
+    """Lines holding a NUL character read so far from ``table``'s CSV file."""
+    return 0 if table.records is None else table.records.nul_lines
 
 
 def _fast_batch(fast: ChunkBuilder, chunk: list[tuple[int, list[Cell]]], width: int,

@@ -16,9 +16,11 @@ The text encoding is detected from the first bytes (:func:`detect_encoding`); a 
 encoding cannot decode is named with its line (:func:`bad_byte`), not the row the reader had
 reached (the decoder reads ahead).
 
-Lines are read at most :data:`MAX_LINE` characters at a time (:func:`limited_lines`): the csv
+Lines are read at most :data:`MAX_LINE` characters at a time (:class:`Lines`): the csv
 module takes a whole physical line before it looks at a cell, and a gzip file of a few
-megabytes can unpack to a line of gigabytes.
+megabytes can unpack to a line of gigabytes. Lines holding a NUL character are counted
+(:attr:`CsvRecords.nul_lines`), so that only the rows read while that count grew need their
+cells looked at: PostgreSQL stores no NUL in text, and SQLite would keep what it refuses.
 """
 
 from __future__ import annotations
@@ -58,7 +60,8 @@ class CsvRecords:
         self.given = given
         self.delimiter = delimiter
         self.stream = io.TextIOWrapper(item.open(), encoding=encoding, newline="")
-        self.lines = limited_lines(self.stream, MAX_LINE)
+        self.line_reader = Lines(self.stream, MAX_LINE)
+        self.lines = iter(self.line_reader)
         self.reader = csv.reader(self.lines, strict=True, delimiter=delimiter)
         self.numbers = count(1)
         self.skipped_lines = 0
@@ -67,6 +70,11 @@ class CsvRecords:
     def position(self) -> int:
         """Lines read so far, parsed or skipped."""
         return self.reader.line_num + self.skipped_lines
+
+    @property
+    def nul_lines(self) -> int:
+        """Lines read so far, parsed or skipped, that hold a NUL character."""
+        return self.line_reader.nul_lines
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """Every record with its number (call once: the file is closed at the end)."""
@@ -120,10 +128,11 @@ class CsvRecords:
     def _read_errors(self) -> Iterator[None]:
         try:
             yield
-        except LineTooLong as exc:
-            raise InputError(f"line {exc.line:,} is longer than any dataset row ({MAX_LINE:,} "
-                             "characters or more without a line end)", path=self.origin,
-                             row=next(self.numbers) - 1,
+        except LineTooLong:
+            # the line that failed is not counted in the position
+            raise InputError(f"line {self.position + 1:,} is longer than any dataset row "
+                             f"({MAX_LINE:,} characters or more without a line end)",
+                             path=self.origin, row=next(self.numbers) - 1,
                              hint="the file is damaged, or not a CSV file") from None
         except csv.Error as exc:
             raise InputError(f"malformed CSV ({exc}); the file may be truncated",
@@ -148,23 +157,28 @@ class CsvRecords:
 
 
 class LineTooLong(Exception):
-    """A line too long to read (``line`` counts from 1)."""
-
-    def __init__(self, line: int) -> None:
-        super().__init__(f"line {line} is too long")
-        self.line = line
+    """A line too long to read."""
 
 
-def limited_lines(stream: io.TextIOBase, limit: int = MAX_LINE) -> Iterator[str]:
+class Lines:
     """The lines of ``stream``, raising :class:`LineTooLong` at one of ``limit`` characters
-    or more instead of reading it whole."""
-    readline = stream.readline
-    number = 0
-    while line := readline(limit):
-        number += 1
-        if len(line) >= limit:
-            raise LineTooLong(number)
-        yield line
+    or more instead of reading it whole; :attr:`nul_lines` counts those holding a NUL."""
+
+    def __init__(self, stream: io.TextIOBase, limit: int = MAX_LINE) -> None:
+        self.nul_lines = 0
+        self._lines = self._read(stream, limit)
+
+    def __iter__(self) -> Iterator[str]:
+        return self._lines  # the generator itself: the csv module then reads it in C
+
+    def _read(self, stream: io.TextIOBase, limit: int) -> Iterator[str]:
+        readline = stream.readline
+        while line := readline(limit):
+            if len(line) >= limit:
+                raise LineTooLong
+            if "\x00" in line:
+                self.nul_lines += 1
+            yield line
 
 
 def bad_byte(item: InputFile, encoding: str) -> tuple[int, int]:

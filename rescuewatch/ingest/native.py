@@ -28,7 +28,7 @@ from rescuewatch.export.native import (
     record_to_claim,
 )
 from rescuewatch.ingest.base import InputFile, Parcel, ReadContext, Reader, register
-from rescuewatch.ingest.csv_records import LineTooLong, limited_lines
+from rescuewatch.ingest.csv_records import Lines, LineTooLong
 from rescuewatch.model import Claim, Source
 
 #: The source of every re-imported export file; the original sources stay in each claim.
@@ -84,7 +84,7 @@ class NativeReader(Reader):
             text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
             # the csv module reads a whole line before its cells: a gzip file can unpack to
             # one line of gigabytes
-            reader = csv.reader(limited_lines(text, MAX_CELL))
+            reader = csv.reader(Lines(text, MAX_CELL))
             try:
                 header = next(reader)
             except LineTooLong:

@@ -421,11 +421,16 @@ def open_table(item: InputFile, ctx: ReadContext | None = None) -> Table:
     encoding = ctx.encoding if ctx else None
     if is_workbook(item):
         data_sheet = _first_sheet(_workbook(item))
-        return _with_header(item.origin, "xlsx", str(data_sheet.name),
-                            _xlsx_rows(item, data_sheet))
-    records = _csv_records(item, encoding)
-    table = _with_header(item.origin, "csv", None, records.rows())
-    table.records = records
+        table = _with_header(item.origin, "xlsx", str(data_sheet.name),
+                             _xlsx_rows(item, data_sheet))
+    else:
+        records = _csv_records(item, encoding)
+        table = _with_header(item.origin, "csv", None, records.rows())
+        table.records = records
+    named = next((i for i, name in enumerate(table.columns) if "\x00" in name), None)
+    if named is not None:
+        raise InputError(f"the name of column {named + 1} {NUL_MESSAGE}", path=item.origin,
+                         row=table.header_row, hint="is this the right file?")
     return table
 
 
@@ -703,12 +708,25 @@ def no_rows(table: Table) -> InputError:
 
 
 def claims_of_rows(rows: Iterable[tuple[int, list[Cell]]], table: Table,
-                   build: Callable[[list[Cell]], Claim], ctx: ReadContext) -> Iterator[Claim]:
+                   build: Callable[[list[Cell]], Claim], ctx: ReadContext,
+                   nul_before: int | None = None) -> Iterator[Claim]:
     """The claims of numbered rows; a bad row is raised or, with ``--skip-bad-rows``,
-    recorded with its file, row and column and left out."""
+    recorded with its file, row and column and left out.
+
+    A NUL character in any cell makes a row bad. Every row of a workbook has its cells looked
+    at (calamine decodes ``_x0000_``), but of a CSV file only those read once the file's count
+    of lines holding one (:attr:`CsvRecords.nul_lines`) has passed ``nul_before``; by default
+    that is the count when the first row is asked for, and a caller handing over rows read
+    before gives the count from before it read them.
+    """
     width = len(table.columns)
+    lines = table.records.line_reader if table.records is not None else _NO_LINES
+    seen = lines.nul_lines if nul_before is None else nul_before
+    every = table.kind != "csv"
     for number, cells in rows:
         try:
+            if every or lines.nul_lines != seen:
+                _refuse_nul(cells, table)
             if len(cells) != width:
                 cells = _fit(cells, width, table, number)
             claim = build(cells)
@@ -720,6 +738,27 @@ def claims_of_rows(rows: Iterable[tuple[int, list[Cell]]], table: Table,
             ctx.bad_row(exc)
             continue
         yield claim
+
+
+#: Why a NUL character is refused: SQLite would keep it, PostgreSQL refuse the whole input.
+NUL_MESSAGE = "holds a NUL character (U+0000), which a store cannot keep as text"
+
+
+class _NoLines:
+    """The :class:`~rescuewatch.ingest.csv_records.Lines` of a table read otherwise."""
+
+    nul_lines = 0
+
+
+_NO_LINES = _NoLines()
+
+
+def _refuse_nul(cells: Sequence[Cell], table: Table) -> None:
+    """Raise :class:`RowError` naming the first cell of ``cells`` that holds a NUL."""
+    for i, cell in enumerate(cells):
+        if type(cell) is str and "\x00" in cell:
+            name = table.columns[i] if i < len(table.columns) else ""
+            raise RowError(NUL_MESSAGE, name or f"column {i + 1}")
 
 
 class RowError(Exception):
