@@ -8,13 +8,14 @@ value shown in a page is escaped by Jinja2's autoescaping.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import AfterValidator
@@ -37,6 +38,8 @@ CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
     "script-src 'self'; connect-src 'self'; frame-ancestors 'none'"
 )
+
+LOG = logging.getLogger("rescuewatch.web")
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -81,6 +84,13 @@ def _filter(country: str | None, category: str | None, certainty: str | None,
                           certainty=certainty or None, since=since, until=until, text=q or None)
 
 
+def _server_error(request: Request) -> Response:
+    message = "internal error: the server's log says what went wrong"
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"detail": message}, status_code=500)
+    return PlainTextResponse(message, status_code=500)
+
+
 def create_app(store: Store) -> FastAPI:
     """The FastAPI application serving ``store``."""
     # not FastAPI's /docs or /redoc: they load scripts from a CDN, which an offline machine
@@ -99,7 +109,14 @@ def create_app(store: Store) -> FastAPI:
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
+        try:
+            response: Response = await call_next(request)
+        except Exception:
+            # Caught here, not left to Starlette's outermost handler, so that an error's page
+            # carries the same headers as any other and says nothing of the cause but where
+            # to find it: the traceback goes to the server's log.
+            LOG.exception("error answering %s %s", request.method, request.url.path)
+            response = _server_error(request)
         response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -137,3 +139,23 @@ def test_a_document_page_reads_on_both_backends(base: str) -> None:
     assert document is not None
     response = httpx.get(base + document[1])
     assert response.status_code == 200 and "<dt>Claims</dt><dd>1</dd>" in response.text
+
+
+def test_an_error_in_the_server_is_one_line_with_the_headers(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A store that fails under the app (here its incidents table is gone) gave Starlette's
+    bare 500, without the security headers the app's own answers carry."""
+    store = Store.open(f"sqlite:///{tmp_path / 'broken.db'}")
+    try:
+        seed(store)
+        with serving(store) as address:
+            with sqlite3.connect(tmp_path / "broken.db") as conn:
+                conn.execute("DROP TABLE incidents")
+            api = httpx.get(address + "/api/incidents")
+            page = httpx.get(address + "/")
+    finally:
+        store.dispose()
+    assert refused(api, 500) and refused(page, 500)
+    assert api.json() == {"detail": "internal error: the server's log says what went wrong"}
+    assert "incidents" not in page.text and "Traceback" not in page.text
+    assert "no such table" in caplog.text
