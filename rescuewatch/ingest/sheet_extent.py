@@ -15,6 +15,9 @@ reference goes one column right of the one before it, and a row without one one 
 where some tag has no reference (or the XML is written in an unusual way: single quotes, blanks
 around ``=``, namespace prefixes) a slower pass bounds those too. Every bound here is at least
 what calamine will allocate; empty cells count, although calamine leaves them out.
+
+A binary workbook (``.xlsb``) is a zip too, its sheets records rather than XML: those are
+read by :func:`binary_part_extent`.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import html
 import re
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
@@ -129,6 +133,8 @@ def _check(item: InputFile) -> None:
                 f"({MAX_WORKBOOK_BYTES:,} at most)", path=item.origin,
                 hint="it may be a zip bomb; a real export this large is read as CSV")
         names = _sheet_names(archive)
+        binary_sheets = _binary_sheets(archive, parts)
+        xml_parts = set(_targets(archive, "xl/_rels/workbook.xml.rels").values())
         for info in parts:
             label = (f"sheet {names[info.filename]!r}" if info.filename in names
                      else f"part {info.filename!r}")
@@ -138,8 +144,14 @@ def _check(item: InputFile) -> None:
                     f"dataset sheet ({MAX_PART_BYTES:,} at most)", path=item.origin,
                     hint="is this the right file? a sheet this large is read as CSV")
             try:
-                with archive.open(info) as stream:
-                    extent = part_extent(stream)
+                if info.filename in binary_sheets:
+                    with archive.open(info) as stream:
+                        extent = binary_part_extent(stream)
+                elif _binary(info.filename) and info.filename not in xml_parts:
+                    continue  # no sheet, nor XML: a long run without a "<" is no error here
+                else:
+                    with archive.open(info) as stream:
+                        extent = part_extent(stream)
             except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
                     NotImplementedError, RuntimeError) as exc:  # damaged, encrypted, odd
                 raise InputError(f"not a readable Excel workbook ({label}: {exc})",
@@ -266,22 +278,18 @@ _RELATIONSHIP = re.compile(rb"<(?:[\w.\-]+:)?Relationship\s([^>]*)>")
 _ATTRIBUTE = re.compile(rb"""([\w:.\-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 #: the workbook and its relationships are a few kilobytes; only this much is read for names
 _NAMES_BYTES = 4 << 20
+_UNREADABLE = (KeyError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
+               NotImplementedError, RuntimeError)
+_WORKSHEET_BIN = re.compile(r"(?:^|/)worksheets/[^/]+\.bin$", re.IGNORECASE)
 
 
 def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet names by the path of their part (as calamine finds them), for the messages."""
     try:
         workbook = _head(archive, "xl/workbook.xml")
-        relationships = _head(archive, "xl/_rels/workbook.xml.rels")
-    except (KeyError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
-            NotImplementedError, RuntimeError):
+    except _UNREADABLE:
         return {}
-    targets = {}
-    for attributes in _RELATIONSHIP.findall(relationships):
-        found = _attributes(attributes)
-        if "Id" in found and "Target" in found:
-            target = found["Target"]
-            targets[found["Id"]] = target[1:] if target.startswith("/") else f"xl/{target}"
+    targets = _targets(archive, "xl/_rels/workbook.xml.rels")
     names = {}
     for attributes in _SHEET.findall(workbook):
         found = _attributes(attributes)
@@ -289,6 +297,34 @@ def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
         if rel in targets and "name" in found:
             names[targets[rel]] = found["name"]
     return names
+
+
+def _targets(archive: zipfile.ZipFile, name: str) -> dict[str, str]:
+    """The parts the relationships in part ``name`` point to, by relationship id."""
+    try:
+        relationships = _head(archive, name)
+    except _UNREADABLE:
+        return {}
+    targets = {}
+    for attributes in _RELATIONSHIP.findall(relationships):
+        found = _attributes(attributes)
+        if "Id" in found and "Target" in found:
+            target = found["Target"]
+            targets[found["Id"]] = target[1:] if target.startswith("/") else f"xl/{target}"
+    return targets
+
+
+def _binary_sheets(archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo]) -> set[str]:
+    """The parts of a binary workbook calamine may read as sheets: those the workbook's
+    relationships point to, and any under ``worksheets/``. Other ``.bin`` parts (printer
+    settings, say) are no records, and read as such would give nonsense bounds."""
+    targets = set(_targets(archive, "xl/_rels/workbook.bin.rels").values())
+    return {info.filename for info in parts
+            if info.filename in targets or _WORKSHEET_BIN.search(info.filename)}
+
+
+def _binary(name: str) -> bool:
+    return name.lower().endswith(".bin")
 
 
 def _head(archive: zipfile.ZipFile, name: str) -> bytes:
@@ -300,3 +336,87 @@ def _attributes(text: bytes) -> dict[str, str]:
     return {key.decode("utf-8", "replace"): html.unescape(
         (double or single).decode("utf-8", "replace"))
         for key, double, single in _ATTRIBUTE.findall(text)}
+
+
+# Record types of [MS-XLSB] 2.3 read for bounds: a row header (its row comes first), cells
+# with a column (which comes first), cells without one ("short" cells, which go one column on),
+# and the sheet's dimension (first row, last row, first column, last column).
+_ROW_HEADER = 0
+_CELLS = frozenset(range(1, 12))
+_SHORT_CELLS = frozenset(range(12, 19))
+_SHEET_DIMENSION = 148
+#: a record header is at most 6 bytes (type 2, size 4); at most 16 bytes of a body are read
+_RECORD_HEAD = 6 + 16
+
+
+def binary_part_extent(stream: IO[bytes]) -> Extent:
+    """The bounds of one sheet of a binary workbook, read from ``stream`` a chunk at a time.
+
+    Rows and columns count from zero in these records. A cell before any row header is in the
+    first row. Where the records end early, the bounds are those of the records read: calamine
+    refuses such a sheet itself.
+    """
+    extent = Extent()
+    column = -1
+    for kind, body in _records(stream):
+        if kind == _ROW_HEADER and len(body) >= 4:
+            extent.rows = max(extent.rows, _u32(body, 0) + 1)
+        elif kind in _CELLS and len(body) >= 4:
+            column = _u32(body, 0)
+            extent.columns = max(extent.columns, column + 1)
+            extent.rows = max(extent.rows, 1)
+        elif kind in _SHORT_CELLS:
+            column += 1
+            extent.columns = max(extent.columns, column + 1)
+            extent.rows = max(extent.rows, 1)
+        elif kind == _SHEET_DIMENSION and len(body) >= 16:
+            extent.rows = max(extent.rows, _u32(body, 4) + 1)
+            extent.columns = max(extent.columns, _u32(body, 12) + 1)
+    return extent
+
+
+def _records(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
+    """The type and the first 16 bytes of the body of each record in ``stream``."""
+    buffer, at = b"", 0
+    while True:
+        if len(buffer) - at < _RECORD_HEAD:
+            buffer, at = buffer[at:], 0
+            while len(buffer) < _RECORD_HEAD and (block := stream.read(CHUNK)):
+                buffer += block
+            if not buffer:
+                return
+        try:  # the type in one or two bytes, the size in one to four, seven bits each
+            kind = buffer[at]
+            at += 1
+            if kind & 0x80:
+                kind = (kind & 0x7F) | (buffer[at] & 0x7F) << 7
+                at += 1
+            size = shift = 0
+            for _ in range(4):
+                byte = buffer[at]
+                at += 1
+                size |= (byte & 0x7F) << shift
+                shift += 7
+                if not byte & 0x80:
+                    break
+        except IndexError:  # the part ends inside a header
+            return
+        yield kind, buffer[at:at + 16]
+        at += size
+        if at > len(buffer):  # the body goes on past the buffer: pass over the rest
+            if not _skip(stream, at - len(buffer)):
+                return
+            buffer, at = b"", 0
+
+
+def _skip(stream: IO[bytes], count: int) -> bool:
+    while count > 0:
+        block = stream.read(min(count, CHUNK))
+        if not block:
+            return False
+        count -= len(block)
+    return True
+
+
+def _u32(data: bytes, offset: int) -> int:
+    return int.from_bytes(data[offset:offset + 4], "little")
