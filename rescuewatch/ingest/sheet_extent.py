@@ -17,7 +17,8 @@ around ``=``, namespace prefixes) a slower pass bounds those too. Every bound he
 what calamine will allocate; empty cells count, although calamine leaves them out.
 
 A binary workbook (``.xlsb``) is a zip too, its sheets records rather than XML: those are
-read by :func:`binary_part_extent`.
+read by :func:`binary_part_extent`. An OpenDocument spreadsheet's sheets are bounded by
+:func:`.ods_extent.ods_extent`.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
 from rescuewatch.errors import InputError
+from rescuewatch.ingest.ods_extent import ods_extent
 
 if TYPE_CHECKING:
     from rescuewatch.ingest.base import InputFile
@@ -147,6 +149,10 @@ def _check(item: InputFile) -> None:
                 if info.filename in binary_sheets:
                     with archive.open(info) as stream:
                         extent = binary_part_extent(stream)
+                elif info.filename == "content.xml" and info.filename not in xml_parts:
+                    with archive.open(info) as stream:  # an OpenDocument spreadsheet's sheets
+                        rows, columns = ods_extent(stream)
+                    extent = Extent(rows=rows, columns=columns)
                 elif _binary(info.filename) and info.filename not in xml_parts:
                     continue  # no sheet, nor XML: a long run without a "<" is no error here
                 else:
