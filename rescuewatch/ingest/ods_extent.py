@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 from typing import IO
 
+from rescuewatch.ingest.markup import markup_chunks
+
 CHUNK = 1 << 20
-#: Markup is split into chunks at a tag's start ("<" is escaped in text and attribute values):
-#: text this long without a tag is no sheet.
+#: text this long without a tag is no sheet
 MAX_TEXT_RUN = 16 << 20
 # calamine knows the elements by these names, prefix and all (a sheet whose elements are
 # prefixed otherwise it does not see). An attribute value may hold a ">". A cell's end tag is
@@ -80,18 +81,6 @@ def ods_extent(stream: IO[bytes]) -> tuple[int, int]:
     any content, as calamine leaves out the empty ones after them; comments are not told apart
     from markup, so a bound may be larger than the sheet, never smaller."""
     bounds = _Bounds()
-    tail = b""
-    while True:
-        block = stream.read(CHUNK)
-        data = tail + block
-        if block:
-            cut = data.rfind(b"<")
-            if cut <= 0:
-                if len(data) > MAX_TEXT_RUN:
-                    raise ValueError(f"{len(data):,} bytes without a tag")
-                tail = data
-                continue
-            data, tail = data[:cut], data[cut:]
-        bounds.read(data)
-        if not block:
-            return bounds.rows, bounds.columns
+    for chunk in markup_chunks(stream, CHUNK, MAX_TEXT_RUN):
+        bounds.read(chunk)
+    return bounds.rows, bounds.columns

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
 from rescuewatch.errors import InputError
+from rescuewatch.ingest.markup import markup_chunks
 from rescuewatch.ingest.ods_extent import ods_extent
 
 if TYPE_CHECKING:
@@ -177,23 +178,9 @@ def _check(item: InputFile) -> None:
 def part_extent(stream: IO[bytes]) -> Extent:
     """The bounds of one part of a workbook, read from ``stream`` a chunk at a time."""
     extent = Extent()
-    tail = b""
-    while True:
-        block = stream.read(CHUNK)
-        data = tail + block
-        if block:
-            # a chunk ends where a tag starts ("<" is escaped in text and attribute values),
-            # so that no tag is cut in two
-            cut = data.rfind(b"<")
-            if cut <= 0:
-                if len(data) > MAX_TEXT_RUN:
-                    raise ValueError(f"{len(data):,} bytes without a tag")
-                tail = data
-                continue
-            data, tail = data[:cut], data[cut:]
-        _read_chunk(data.translate(_BLANKS), extent)
-        if not block:
-            return extent
+    for chunk in markup_chunks(stream, CHUNK, MAX_TEXT_RUN):
+        _read_chunk(chunk.translate(_BLANKS), extent)
+    return extent
 
 
 def _read_chunk(chunk: bytes, extent: Extent) -> None:

@@ -23,6 +23,8 @@ from tests.conftest import Invoker
 from tests.ingest.test_bad_input import refused, snapshot
 from tests.ingest.test_sheet_extent import calamine_cells
 
+pytestmark = pytest.mark.usefixtures("fresh_verdicts")
+
 RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 BEGIN_SHEET, END_SHEET, BEGIN_DATA, END_DATA, DIMENSION = 129, 130, 145, 146, 148
@@ -88,18 +90,6 @@ def binary_workbook(path: Path, cells: bytes, dims: bytes | None = None,
         for name, data in (extra or {}).items():
             z.writestr(name, data)
     return path
-
-
-@pytest.fixture(autouse=True)
-def no_verdicts_kept(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sheet_extent, "_VERDICTS", {})
-
-
-@pytest.fixture
-def filled(rw: Invoker) -> Invoker:
-    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "ingest" / "who_ssa_export.csv"
-    assert rw("ingest", str(fixture)).exit_code == 0
-    return rw
 
 
 def test_a_binary_workbook_is_read(rw: Invoker, tmp_path: Path) -> None:

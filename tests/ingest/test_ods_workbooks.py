@@ -17,12 +17,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rescuewatch.ingest import sheet_extent
 from rescuewatch.ingest import ods_extent as ods_module
+from rescuewatch.ingest import sheet_extent
 from rescuewatch.ingest.ods_extent import ods_extent
 from tests.conftest import Invoker
 from tests.ingest.test_bad_input import refused, snapshot
 from tests.ingest.test_sheet_extent import calamine_cells
+
+pytestmark = pytest.mark.usefixtures("fresh_verdicts")
 
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -67,18 +69,6 @@ def spreadsheet(path: Path, rows: str) -> Path:
                    "</manifest:manifest>")
         z.writestr("content.xml", content)
     return path
-
-
-@pytest.fixture(autouse=True)
-def no_verdicts_kept(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sheet_extent, "_VERDICTS", {})
-
-
-@pytest.fixture
-def filled(rw: Invoker) -> Invoker:
-    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "ingest" / "who_ssa_export.csv"
-    assert rw("ingest", str(fixture)).exit_code == 0
-    return rw
 
 
 def test_a_spreadsheet_with_filler_after_its_data_is_read(rw: Invoker, tmp_path: Path) -> None:

@@ -24,6 +24,8 @@ from rescuewatch.ingest.sheet_extent import check_workbook, part_extent
 from tests.conftest import Invoker
 from tests.ingest.test_bad_input import refused, snapshot
 
+pytestmark = pytest.mark.usefixtures("fresh_verdicts")
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ingest"
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -68,18 +70,6 @@ def calamine_cells(path: Path) -> int:
 
     sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
     return sheet.height * sheet.width
-
-
-@pytest.fixture(autouse=True)
-def no_verdicts_kept(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test looks at its workbook anew (the same bytes come back with other limits)."""
-    monkeypatch.setattr(sheet_extent, "_VERDICTS", {})
-
-
-@pytest.fixture
-def filled(rw: Invoker) -> Invoker:
-    assert rw("ingest", str(FIXTURES / "who_ssa_export.csv")).exit_code == 0
-    return rw
 
 
 @pytest.mark.parametrize("fmt", ["auto", "insecurity-insight"])
