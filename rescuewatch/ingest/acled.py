@@ -26,6 +26,7 @@ from itertools import repeat
 from typing import Any
 
 from rescuewatch.ingest.base import register
+from rescuewatch.ingest.cell_dates import parse_date
 from rescuewatch.ingest.column_scan import scan_notes
 from rescuewatch.ingest.countries import country_code
 from rescuewatch.ingest.tables import (
@@ -40,7 +41,6 @@ from rescuewatch.ingest.tables import (
     coordinates,
     counts,
     parse_count,
-    parse_date,
     parse_point,
     row_id,
 )

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from rescuewatch.ingest.tables import Table
 
 DATE_ORDERS = ("dmy", "mdy")
-#: a slashed date as :func:`~rescuewatch.ingest.tables.parse_date` reads it
+#: a slashed date as :func:`~rescuewatch.ingest.cell_dates.parse_date` reads it
 SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})(?:[ T].*)?$")
 
 

@@ -30,6 +30,7 @@ import re
 from collections.abc import Callable
 
 from rescuewatch.ingest.base import register
+from rescuewatch.ingest.cell_dates import parse_date
 from rescuewatch.ingest.countries import country_code
 from rescuewatch.ingest.tables import (
     READER_VERSION,
@@ -40,7 +41,6 @@ from rescuewatch.ingest.tables import (
     norm_name,
     parse_coordinate,
     parse_count,
-    parse_date,
     parse_flag,
     row_id,
     text,

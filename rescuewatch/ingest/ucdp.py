@@ -32,6 +32,7 @@ from typing import Any
 
 from rescuewatch.errors import InputError
 from rescuewatch.ingest.base import register
+from rescuewatch.ingest.cell_dates import parse_date
 from rescuewatch.ingest.countries import country_code
 from rescuewatch.ingest.tables import (
     READER_VERSION,
@@ -45,7 +46,6 @@ from rescuewatch.ingest.tables import (
     coordinates,
     counts,
     parse_count,
-    parse_date,
     parse_point,
     row_id,
 )

@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from rescuewatch.ingest.base import register
+from rescuewatch.ingest.cell_dates import parse_date, parse_time
 from rescuewatch.ingest.countries import country_code
 from rescuewatch.ingest.tables import (
     READER_VERSION,
@@ -28,8 +29,6 @@ from rescuewatch.ingest.tables import (
     TableReader,
     norm_name,
     parse_count,
-    parse_date,
-    parse_time,
     row_id,
     text,
 )

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from rescuewatch.ingest.cell_dates import parse_date
 from rescuewatch.ingest.date_order import DateOrder, shown_order
-from rescuewatch.ingest.tables import parse_date
 from tests.conftest import Invoker
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ingest"

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from rescuewatch.errors import InputError
 from rescuewatch.ingest.base import InputFile
+from rescuewatch.ingest.cell_dates import parse_date, parse_time
 from rescuewatch.ingest.countries import country_code
 from rescuewatch.ingest.tables import (
     MAX_COUNT,
@@ -20,8 +21,6 @@ from rescuewatch.ingest.tables import (
     is_hashtag_row,
     open_table,
     parse_count,
-    parse_date,
-    parse_time,
 )
 from rescuewatch.ingest.victims import (
     categories_in_text,
