@@ -117,14 +117,17 @@ class RepeatStrikes:
         self.facility_hours = float(facility_hours)
 
     def fit(self, events: pd.DataFrame, store: Any = None, *,
-            by_claim: bool | None = None) -> RepeatStrikes:
+            by_claim: bool | None = None, targets: Any = None) -> RepeatStrikes:
         """Scan ``events`` (from :func:`~rescuewatch.analyse.events.load_events`).
 
         Parameters
         ----------
         events : pandas.DataFrame
             Every event to consider, context events included; rows may be added from other
-            sources as long as ``incident_id`` stays unique.
+            sources as long as ``incident_id`` stays unique. Do not filter it by victim
+            category or alleged perpetrator: the earlier strike of a double tap is usually a
+            context event, which such a filter drops. Choose the incidents to scan with
+            ``targets`` instead.
         store : rescuewatch.store.Store, optional
             When given, the claims of each candidate pair and their texts are added to
             ``evidence`` and ``claim_ids``.
@@ -132,8 +135,18 @@ class RepeatStrikes:
             Whether ``incident_id`` holds claim ids (events from
             :func:`~rescuewatch.analyse.events.events_from_claims`); default from
             ``events.attrs``.
+        targets : array_like of int, optional
+            Incident ids to scan (say, those of ``load_events(store, EventFilter(category=
+            "medic"))``); default every incident of ``events`` with responders or a health
+            facility hit, or a repeat-strike cue. Earlier events are looked for among all of
+            ``events`` either way.
         """
         ev = _prepare(events)
+        if targets is not None:
+            # The flags mark the incidents scanned; earlier events are any rows of ``ev``.
+            keep = ev["incident_id"].isin(pd.Series(list(targets), dtype="int64")).to_numpy()
+            for col in ("responders", "health_facility", "repeat_cue"):
+                ev[col] = ev[col].to_numpy() & keep
         pairs = self._pairs(ev)
         rows = self._classify(ev, pairs)
         rows = _apply_cues(ev, rows)

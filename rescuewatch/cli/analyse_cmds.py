@@ -149,19 +149,27 @@ def repeat_strikes(window_minutes: float, radius_m: float, day_window: int, town
     candidates say why. A health facility hit after a nearby strike with casualties, and
     claims whose text describes a repeat strike, are listed too. A candidate is not a finding.
 
+    --category, --perpetrator and --certainty-min choose the incidents scanned; the earlier
+    strikes are looked for among every event of the area and period (--protected-only leaves
+    context events out of them).
+
     \b
     Examples:
       rescuewatch analyse repeat-strikes
       rescuewatch analyse repeat-strikes --country UA --window-minutes 90 --radius 300
       rescuewatch analyse repeat-strikes --min-confidence medium --json > candidates.json
     """
+    from rescuewatch.analyse.events import load_events
     from rescuewatch.analyse.repeat import CONFIDENCE, RepeatStrikes
 
     with make_progress() as progress:
         progress.add_task("loading events and scanning for repeat strikes", total=None)
-        store, events = _events(db, opts)
+        store, scanned = _events(db, opts)
+        back = max(day_window, math.ceil(window_minutes / 1440), math.ceil(facility_hours / 24))
+        events = load_events(store, _context_filter(_filter(opts), back))
         rs = RepeatStrikes(window_minutes, radius_m, day_window, town_km,
-                           facility_hours=facility_hours).fit(events, store=store)
+                           facility_hours=facility_hours).fit(
+            events, store=store, targets=scanned["incident_id"])
     cand = rs.candidates_
     cand = cand[cand["confidence"].map(CONFIDENCE.index) >= CONFIDENCE.index(min_confidence)]
     if as_json:
@@ -188,6 +196,16 @@ def repeat_strikes(window_minutes: float, radius_m: float, day_window: int, town
     for row in shown.itertuples(index=False):
         earlier = "" if _cell(row.earlier) == "" else f" <- {row.earlier}"
         click.echo(f"  {row.incident}{earlier}: {row.reason}")
+
+
+def _context_filter(flt: Any, days_back: int) -> Any:
+    """The events an earlier strike may be among: the filter's area and period (from
+    ``days_back`` days before ``--since``), any victims, alleged perpetrator and grade."""
+    import dataclasses
+
+    since = flt.since - dt.timedelta(days=days_back) if flt.since else None
+    return dataclasses.replace(flt, category=None, perpetrator=None, certainty_min=None,
+                               since=since)
 
 
 def _gap_text(gap: Any, unit: Any) -> str:

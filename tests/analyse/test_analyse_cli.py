@@ -164,3 +164,28 @@ def test_report_writes_the_html_file(filled: Invoker, tmp_path: Path) -> None:
     html = out.read_text(encoding="utf-8")
     assert "Test &lt;title&gt;" in html and "<title>Test <title>" not in html
     assert "seed 5" in html
+
+
+
+def _pairs_of(data: Any) -> set[tuple[int, int | None]]:
+    return {(c["incident_id"], c["earlier_id"]) for c in data["candidates"]}
+
+
+def test_repeat_strikes_category_keeps_earlier_context_events(filled: Invoker) -> None:
+    """--category chooses the incidents to scan, not the earlier strikes: the first strike of a
+    double tap is a context event (no protected victims), which the filter used to drop, so
+    `--category responders` (the documented example) found only responder-on-responder pairs."""
+    from rescuewatch.analyse.events import EventFilter, load_events
+    from rescuewatch.store import Store
+
+    store = Store.open(filled.db_url, create=False)
+    try:
+        hit = set(load_events(store, EventFilter(category="responders"))["incident_id"])
+    finally:
+        store.dispose()
+    everything = _pairs_of(_json(filled, "analyse", "repeat-strikes"))
+    expected = {p for p in everything if p[0] in hit}
+    assert any(p[1] is not None and p[1] not in hit for p in expected), "needs a context pair"
+    only = _json(filled, "analyse", "repeat-strikes", "--category", "responders")
+    assert _pairs_of(only) == expected
+    assert only["summary"]["incidents_scanned"] == len(hit)

@@ -183,3 +183,19 @@ def test_day_window_zero_and_facility_hours() -> None:
     assert RepeatStrikes(day_window=0).fit(moved).candidates_.empty
     fac, _ = plant_facility_hits(background(0, rng=3), 5, rng=4, max_hours=10)
     assert len(RepeatStrikes(facility_hours=0.4).fit(fac).candidates_) < 5
+
+
+def test_targets_choose_the_incidents_scanned_not_the_earlier_strikes() -> None:
+    """Filtering the events to the responders' incidents dropped every first strike (a context
+    event); ``targets`` scans those incidents against all events."""
+    events, truth = plant_double_taps(background(2_000, rng=11), 40, rng=12)
+    hit = events.loc[events["responders"], "incident_id"]
+    assert RepeatStrikes().fit(events[events["responders"]]).candidates_.merge(
+        truth, on=["incident_id", "earlier_id"]).empty
+    some = hit.iloc[::2]
+    cand = RepeatStrikes().fit(events, targets=some).candidates_
+    assert set(cand["incident_id"]) <= set(some)
+    wanted = truth[truth["incident_id"].isin(set(some))]
+    assert _pairs(wanted) <= _pairs(cand) and len(wanted) > 0
+    full = RepeatStrikes().fit(events).candidates_
+    assert _pairs(cand) == _pairs(full[full["incident_id"].isin(set(some))])
