@@ -70,7 +70,9 @@ class EventFilter:
     since, until : datetime.date, optional
         Inclusive bounds on the event's first day.
     perpetrator : str, optional
-        Party code alleged by at least one source (an allegation, not a finding).
+        Party alleged by at least one source (an allegation, not a finding): a party code,
+        or, for claims without one, the perpetrator as written (as in the ``perpetrators``
+        column; commas read as ";", ASCII letter case ignored).
     certainty_min : str, optional
         Lowest certainty grade kept (``rumour`` < ``possible`` < ``probable`` < ``confirmed``).
     protected_only : bool, default False

@@ -34,7 +34,9 @@ def filter_options(func: F) -> F:
         click.option("--since", type=_DATE, help="First day (YYYY-MM-DD), inclusive."),
         click.option("--until", type=_DATE, help="Last day (YYYY-MM-DD), inclusive."),
         click.option("--perpetrator", metavar="PARTY",
-                     help="Party code alleged by at least one source (an allegation only)."),
+                     help="Party alleged by at least one source (an allegation only): its "
+                          "code, or the words of sources that give no code, as 'trends --by "
+                          "perpetrator' lists them."),
         click.option("--certainty-min",
                      type=click.Choice(["rumour", "possible", "probable", "confirmed"]),
                      help="Lowest certainty grade kept."),

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 
 from rescuewatch.model import CERTAINTY_GRADES
 from rescuewatch.store import schema as s
@@ -94,14 +94,12 @@ def _conditions(table: Any, flt: AnalysisFilter, *, claim_level: bool) -> list[A
     if flt.protected_only:
         out.append(c.protected.is_(True))
     if flt.party:
-        party = flt.party.upper()
         if claim_level:
-            out.append(func.upper(c.perpetrator_party) == party)
+            out.append(_alleges(c, flt.party))
         else:
             # An alias, so that the subquery never correlates with claims in the outer query.
             cl = s.claims.alias("alleging").c
-            out.append(exists().where(cl.incident_id == c.id,
-                                      func.upper(cl.perpetrator_party) == party)
+            out.append(exists().where(cl.incident_id == c.id, _alleges(cl, flt.party))
                        .correlate(table))
     if flt.certainties and not claim_level:
         out.append(c.certainty.in_(flt.certainties))
@@ -110,6 +108,22 @@ def _conditions(table: Any, flt: AnalysisFilter, *, claim_level: bool) -> list[A
     if claim_level:
         out.append(c.is_aggregate.is_(False))
     return out
+
+
+_ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _alleges(c: Any, party: str) -> Any:
+    """A claim alleges ``party``: its party code, or where it has none the perpetrator as
+    written, as the analyses show it (commas as ";", spaces trimmed). Letter case is ignored
+    for the code and for the ASCII letters of the text (SQLite's upper() knows no others)."""
+    key = party.replace(",", ";").strip()
+    text = func.trim(func.replace(c.perpetrator_text, ",", ";"))
+    return or_(
+        func.upper(c.perpetrator_party) == key.upper(),
+        and_(c.perpetrator_party.is_(None),
+             or_(text == key, func.upper(text) == key.translate(_ASCII_UPPER))),
+    )
 
 
 def _where(query: Select[Any], conditions: list[Any]) -> Select[Any]:

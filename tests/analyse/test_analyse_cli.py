@@ -189,3 +189,20 @@ def test_repeat_strikes_category_keeps_earlier_context_events(filled: Invoker) -
     only = _json(filled, "analyse", "repeat-strikes", "--category", "responders")
     assert _pairs_of(only) == expected
     assert only["summary"]["incidents_scanned"] == len(hit)
+
+
+def test_perpetrator_filter_matches_the_keys_trends_shows(filled: Invoker) -> None:
+    """Datasets name perpetrators in words and carry no party code, and `trends --by
+    perpetrator` lists those words; `--perpetrator` with one of them found nothing."""
+    rows = _json(filled, "analyse", "trends", "--by", "perpetrator")["rows"]
+    per_key: dict[str, int] = {}
+    for row in rows:
+        per_key[row["key"]] = per_key.get(row["key"], 0) + row["incidents"]
+    named = sorted((k for k in per_key if k != "not alleged"), key=lambda k: -per_key[k])
+    assert named, "the samples name perpetrators"
+    for key in named[:3]:
+        for typed in (key, key.lower(), f"  {key} "):
+            got = _json(filled, "analyse", "trends", "--by", "perpetrator", "--perpetrator", typed)
+            keys = {r["key"] for r in got["rows"]}
+            assert key in keys, (typed, keys)
+            assert sum(r["incidents"] for r in got["rows"] if r["key"] == key) == per_key[key]
