@@ -17,6 +17,7 @@ from rescuewatch.cli.common import (
     make_progress,
     open_store,
     print_json,
+    safe,
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -79,13 +80,15 @@ def _records(frame: Any) -> list[dict[str, Any]]:
 def _table(title: str, frame: Any, columns: list[str], limit: int | None = None) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=title, show_lines=False)
+    # Text, not str: Rich would read stored text ("[/]", "[Kharkiv]") as markup.
+    table = Table(title=Text(safe(title)), show_lines=False)
     for col in columns:
-        table.add_column(col, overflow="fold")
+        table.add_column(Text(safe(col)), overflow="fold")
     shown = frame if limit is None else frame.head(limit)
     for row in shown.loc[:, columns].itertuples(index=False, name=None):
-        table.add_row(*(_cell(v) for v in row))
+        table.add_row(*(Text(safe(_cell(v))) for v in row))
     Console(soft_wrap=False).print(table)
     if limit is not None and len(frame) > limit:
         click.echo(f"... {len(frame) - limit} more row(s); use --limit or --json")

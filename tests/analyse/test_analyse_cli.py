@@ -206,3 +206,26 @@ def test_perpetrator_filter_matches_the_keys_trends_shows(filled: Invoker) -> No
             keys = {r["key"] for r in got["rows"]}
             assert key in keys, (typed, keys)
             assert sum(r["incidents"] for r in got["rows"] if r["key"] == key) == per_key[key]
+
+
+def test_tables_print_stored_text_as_written(rw: Invoker, tmp_path: Path) -> None:
+    """Rich read stored text in table cells as markup: '[/]' in a place or an actor stopped
+    the command with a MarkupError traceback, '[Kharkiv]' vanished, and the near-repeat
+    title lost its '[lo, hi]'. Control characters are shown as escapes."""
+    source = (ROOT / "tests" / "fixtures" / "ingest" / "acled_current.csv").read_text(
+        encoding="utf-8").splitlines()
+    header, row = source[0], source[1]
+    row = row.replace("Military Forces of Russia (2000-)", "[/]Unit [red]X[/red]\x1b]0;t\x07")
+    row = row.replace(",Kharkiv,,,Kharkiv,", ",[Kharkiv],,,[Kharkiv],")
+    path = tmp_path / "acled.csv"
+    path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    assert rw("ingest", str(path), "--format", "acled").exit_code == 0
+    perp = rw("analyse", "trends", "--by", "perpetrator")
+    assert perp.exit_code == 0, perp.output
+    flat = perp.output.replace("\n", "").replace("│", "").replace(" ", "")
+    assert "[/]Unit" in flat and "[red]X[/red]" in flat and "\x1b" not in perp.output
+    area = rw("analyse", "trends", "--by", "admin1")
+    assert area.exit_code == 0 and "[Kharkiv]" in area.output
+    nr = rw("analyse", "knox", "--space-bands", "0,0,500", "--time-bands", "0,0,7",
+            "--permutations", "9")
+    assert nr.exit_code == 0 and "first band [lo, hi]" in nr.output
