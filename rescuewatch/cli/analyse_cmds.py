@@ -373,6 +373,10 @@ def trends(by: str, zeros: bool, db: str | None, as_json: bool, **opts: Any) -> 
     _table(f"Incidents per month by {by}", counts,
            ["month", "key", "incidents", "killed_min", "killed_max", "injured_min",
             "injured_max"])
+    undated = int(counts.attrs.get("undated", 0))
+    if undated:
+        click.echo(f"{undated} incident(s) without a month (dated only to the year, or "
+                   "undated) left out; their casualties are not in these rows")
 
 
 @analyse.command("coverage")

@@ -229,3 +229,14 @@ def test_tables_print_stored_text_as_written(rw: Invoker, tmp_path: Path) -> Non
     nr = rw("analyse", "knox", "--space-bands", "0,0,500", "--time-bands", "0,0,7",
             "--permutations", "9")
     assert nr.exit_code == 0 and "first band [lo, hi]" in nr.output
+
+
+def test_trends_table_says_how_many_incidents_it_left_out(filled: Invoker) -> None:
+    """Incidents dated only to the year are not in any month; --json said how many, the
+    table did not, so its totals looked complete (in UCDP Ukraine, one such row holds 431 of
+    the 679 deaths of 2014-10's events)."""
+    undated = _json(filled, "analyse", "trends")["undated"]
+    assert undated > 0, "the Aleppo sample has an event dated only to the year"
+    text = filled("analyse", "trends")
+    assert text.exit_code == 0
+    assert f"{undated} incident(s) without a month" in text.output
