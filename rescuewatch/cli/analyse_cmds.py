@@ -225,7 +225,7 @@ def _gap_text(gap: Any, unit: Any) -> str:
 @filter_options
 @click.option("--points", "points_file", type=click.Path(exists=True, dir_okay=False),
               help="CSV of events with columns lat,lon,date or projected x,y,t (metres, days) "
-                   "instead of the store.")
+                   "instead of the store (the filters above do not apply to it).")
 @click.option("--distance", type=click.FloatRange(min=0), help="Knox distance, metres (<=).")
 @click.option("--days", type=click.FloatRange(min=0), help="Knox time gap, days (<=).")
 @click.option("--space-bands", metavar="EDGES",
@@ -259,6 +259,12 @@ def knox(points_file: str | None, distance: float | None, days: float | None,
     """
     from rescuewatch.analyse.knox import Knox, NearRepeat
 
+    if points_file:
+        given = [name for name, value in opts.items() if value not in (None, False)]
+        if given:
+            flag = "--" + given[0].replace("_", "-")
+            raise click.UsageError(f"{flag} filters the store's events; it does not apply to "
+                                   "--points (filter the file instead)")
     bands = space_bands is not None or time_bands is not None
     if bands and (space_bands is None or time_bands is None):
         raise click.UsageError("--space-bands and --time-bands go together")

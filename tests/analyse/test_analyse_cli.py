@@ -240,3 +240,17 @@ def test_trends_table_says_how_many_incidents_it_left_out(filled: Invoker) -> No
     text = filled("analyse", "trends")
     assert text.exit_code == 0
     assert f"{undated} incident(s) without a month" in text.output
+
+
+def test_knox_points_file_refuses_store_filters(rw: Invoker, tmp_path: Path) -> None:
+    """--country, --since, ... filter the store's events; with --points they were ignored
+    without a word, and the test ran on every point of the file."""
+    geo = tmp_path / "points.csv"
+    geo.write_text("lat,lon,date\n10.0,20.0,2024-01-01\n10.001,20.0,2024-01-02\n",
+                   encoding="utf-8")
+    for option in (("--country", "UA"), ("--since", "2030-01-01"), ("--protected-only",),
+                   ("--category", "medic"), ("--certainty-min", "probable")):
+        result = rw("analyse", "knox", "--points", str(geo), *option, "--permutations", "9")
+        assert result.exit_code == 2, (option, result.output)
+        assert option[0] in result.output and "--points" in result.output
+    assert rw("analyse", "knox", "--points", str(geo), "--permutations", "9").exit_code == 0
