@@ -321,6 +321,9 @@ def _print_knox(out: dict[str, Any]) -> None:
     if out["left_out"]:
         click.echo(f"({out['left_out']} event(s) without a day-precise date or a point placed "
                    "closer than a district or about 25 km left out)")
+    if out["n"] < 2:  # no pair: a p of 1 would read as "no clustering"
+        click.echo("fewer than two events: no pairs, so nothing to test")
+        return
     if "knox" in out:
         k = out["knox"]
         obs, exp = k["observed"], k["expected"]

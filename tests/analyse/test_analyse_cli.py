@@ -214,11 +214,11 @@ def test_tables_print_stored_text_as_written(rw: Invoker, tmp_path: Path) -> Non
     title lost its '[lo, hi]'. Control characters are shown as escapes."""
     source = (ROOT / "tests" / "fixtures" / "ingest" / "acled_current.csv").read_text(
         encoding="utf-8").splitlines()
-    header, row = source[0], source[1]
+    header, row, other = source[0], source[1], source[2]
     row = row.replace("Military Forces of Russia (2000-)", "[/]Unit [red]X[/red]\x1b]0;t\x07")
     row = row.replace(",Kharkiv,,,Kharkiv,", ",[Kharkiv],,,[Kharkiv],")
     path = tmp_path / "acled.csv"
-    path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    path.write_text(f"{header}\n{row}\n{other}\n", encoding="utf-8")
     assert rw("ingest", str(path), "--format", "acled").exit_code == 0
     perp = rw("analyse", "trends", "--by", "perpetrator")
     assert perp.exit_code == 0, perp.output
@@ -254,3 +254,15 @@ def test_knox_points_file_refuses_store_filters(rw: Invoker, tmp_path: Path) -> 
         assert result.exit_code == 2, (option, result.output)
         assert option[0] in result.output and "--points" in result.output
     assert rw("analyse", "knox", "--points", str(geo), "--permutations", "9").exit_code == 0
+
+
+def test_knox_with_fewer_than_two_events_claims_no_p_value(rw: Invoker, tmp_path: Path) -> None:
+    """One event makes no pair: 'one-sided p = 1' read as 'no clustering' where nothing was
+    tested (as with 0 permutations)."""
+    one = tmp_path / "one.csv"
+    one.write_text("x,y,t\n0,0,0\n", encoding="utf-8")
+    for extra in ((), ("--space-bands", "0,0,100", "--time-bands", "0,0,1")):
+        text = rw("analyse", "knox", "--points", str(one), "--permutations", "9", *extra)
+        assert text.exit_code == 0, text.output
+        assert "p = 1" not in text.output and "p_value" not in text.output
+        assert "fewer than two events" in text.output
