@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from rescuewatch.analyse.points import Points, days_since, project
+from rescuewatch.analyse.points import Points, days_since, project, project_apart
 from rescuewatch.model import RESPONDER_CATEGORIES, expand_categories
 from rescuewatch.store import analysis as q
 from rescuewatch.store.core import Store
@@ -262,6 +262,7 @@ def event_points(
     date_precisions: tuple[str, ...] = ("day",),
     place_precisions: tuple[str, ...] | None = None,
     use_time: bool = False,
+    near_m: float | None = None,
 ) -> tuple[Points, pd.DataFrame]:
     """Events as projected points for :class:`~rescuewatch.analyse.knox.Knox` and NearRepeat.
 
@@ -283,6 +284,11 @@ def event_points(
     use_time : bool, default False
         Add the time of day as a fraction of a day where known. Off by default, so that
         "same day" (the band ``[0, 0]``) means the same calendar day for every event.
+    near_m : float, optional
+        The largest distance the analysis looks at, in metres: given (and no ``centre``),
+        each area is projected around its own centre (see
+        :func:`~rescuewatch.analyse.points.project_apart`), so events in several countries
+        keep their distances; ``origin`` is then ``None``.
 
     Returns
     -------
@@ -298,7 +304,12 @@ def event_points(
     else:
         keep &= ~events["place_precision"].isin(VAGUE_POINTS)
     used = events[keep].reset_index(drop=True)
-    x, y, origin = project(used["lat"].to_numpy(float), used["lon"].to_numpy(float), centre)
+    lat, lon = used["lat"].to_numpy(float), used["lon"].to_numpy(float)
+    origin: tuple[float, float] | None
+    if near_m is not None and centre is None:
+        (x, y), origin = project_apart(lat, lon, near_m), None
+    else:
+        x, y, origin = project(lat, lon, centre)
     stamps = used["date_start"]
     if use_time:
         stamps = used["time"].where(used["time"].notna(), used["date_start"])

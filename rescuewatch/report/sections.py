@@ -271,6 +271,7 @@ def _top_series(wide: pd.DataFrame, keys: list[Any], keep: int = MAX_SERIES) -> 
 def near_repeat(events: pd.DataFrame, options: ReportOptions, seed: int) -> dict[str, Any]:
     """The near-repeat matrix (Knox ratios and p-values per band) over usable incidents."""
     from rescuewatch.analyse.knox import NearRepeat
+    from rescuewatch.analyse.points import project_apart
 
     ev = _usable_points(events, options.near_repeat_scope)
     result: dict[str, Any] = {"n": len(ev), "permutations": options.permutations, "seed": seed,
@@ -278,7 +279,10 @@ def near_repeat(events: pd.DataFrame, options: ReportOptions, seed: int) -> dict
     if len(ev) < 10:
         result["note"] = "Fewer than 10 incidents have a day-precise date and a usable place."
         return result
-    x, y = _project_by_country(ev)
+    # each area around its own centre, so that events in several countries keep their
+    # distances (and a pair across a border counts as any other)
+    x, y = project_apart(ev["lat"].to_numpy(float), ev["lon"].to_numpy(float),
+                         max(options.space_bands))
     t = (_dates(ev["date_start"]) - _dates(ev["date_start"]).min()).dt.days.to_numpy(np.float64)
     nr = NearRepeat(x, y, t, list(options.space_bands), list(options.time_bands),
                     permutations=options.permutations, rng=seed)
@@ -312,25 +316,6 @@ def _usable_points(events: pd.DataFrame, scope: str) -> pd.DataFrame:
     if scope == "protected" and "protected" in events:
         keep &= events["protected"].fillna(False).astype(bool)
     return events.loc[keep]
-
-
-def _project_by_country(ev: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Project each country around its own centre and set countries 10,000 km apart.
-
-    One projection over several continents would distort distances; separate projections keep
-    them exact within each country, and the offset keeps pairs across countries out of every
-    band (they are never "near" in the sense of the test).
-    """
-    from rescuewatch.analyse.points import project
-
-    x = np.empty(len(ev))
-    y = np.zeros(len(ev))
-    groups = ev["country"].fillna("") if "country" in ev else pd.Series([""] * len(ev))
-    for k, (_code, idx) in enumerate(groups.groupby(groups.to_numpy()).indices.items()):
-        gx, gy, _centre = project(ev["lat"].to_numpy(float)[idx], ev["lon"].to_numpy(float)[idx])
-        x[idx] = gx + k * 1e7
-        y[idx] = gy
-    return x, y
 
 
 def _band_labels(edges: np.ndarray, unit: str, first_zero: str) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -266,3 +267,18 @@ def test_knox_with_fewer_than_two_events_claims_no_p_value(rw: Invoker, tmp_path
         assert text.exit_code == 0, text.output
         assert "p = 1" not in text.output and "p_value" not in text.output
         assert "fewer than two events" in text.output
+
+
+def test_knox_keeps_distances_in_countries_far_apart(rw: Invoker, tmp_path: Path) -> None:
+    """One projection around the centroid of Ukraine and Colombia stretched the Colombian
+    pair (480 m apart east-west) past 500 m: the test saw one close pair of two."""
+    geo = tmp_path / "points.csv"
+    east = {48.5: 0.48 / (111.195 * math.cos(math.radians(48.5))),
+            4.6: 0.48 / (111.195 * math.cos(math.radians(4.6)))}
+    geo.write_text("lat,lon,date\n"
+                   f"48.5,37.5,2024-01-01\n48.5,{37.5 + east[48.5]},2024-01-01\n"
+                   f"4.6,-74.1,2024-03-01\n4.6,{-74.1 + east[4.6]},2024-03-01\n",
+                   encoding="utf-8")
+    data = _json(rw, "analyse", "knox", "--points", str(geo), "--distance", "500", "--days",
+                 "0", "--permutations", "9", "--seed", "1")
+    assert data["knox"]["statistic"] == 2

@@ -10,7 +10,13 @@ import numpy as np
 import pytest
 
 from rescuewatch.analyse.knox import Knox
-from rescuewatch.analyse.points import EARTH_RADIUS_M, days_since, project, read_points_csv
+from rescuewatch.analyse.points import (
+    EARTH_RADIUS_M,
+    days_since,
+    project,
+    project_apart,
+    read_points_csv,
+)
 from rescuewatch.errors import InputError
 
 
@@ -74,3 +80,45 @@ def test_bad_rows_name_file_row_and_column(tmp_path: Path, text: str, message: s
     with pytest.raises(InputError, match=message) as info:
         read_points_csv(path)
     assert "\n" not in str(info.value)
+
+
+#: clusters a continent or an ocean apart: distances from one centre would be stretched by up
+#: to a third at the far ones
+CLUSTERS = [(48.5, 37.5), (4.6, -74.1), (-33.9, 151.2), (31.5, 34.45), (64.1, -21.9),
+            (-0.2, 179.9), (-0.2, -179.9), (89.9, 0.0)]
+
+
+def test_areas_apart_keep_their_distances() -> None:
+    rng = np.random.default_rng(3)
+    near = 2_000.0
+    lat = np.concatenate([c[0] + rng.normal(0, 0.01, 40) for c in CLUSTERS]).clip(-90, 90)
+    lon = np.concatenate([c[1] + rng.normal(0, 0.01, 40) for c in CLUSTERS])
+    lon = (lon + 180) % 360 - 180
+    x, y = project_apart(lat, lon, near)
+    checked = 0
+    for i in range(lat.size):
+        for j in range(i + 1, lat.size):
+            gc = _great_circle(lat[i], lon[i], lat[j], lon[j])
+            planar = math.hypot(x[i] - x[j], y[i] - y[j])
+            if gc <= near:
+                assert planar == pytest.approx(gc, rel=1e-4, abs=1e-6)
+                checked += 1
+            else:  # never brought closer than the distance that matters
+                assert planar > near or planar == pytest.approx(gc, rel=1e-4)
+    assert checked > 500
+    # across the antimeridian (179.9 and -179.9: 22 km apart) is one area, not two
+    x2, y2 = project_apart([-0.2, -0.2], [179.99, -179.99], 5_000)
+    assert math.hypot(x2[0] - x2[1], y2[0] - y2[1]) == pytest.approx(
+        _great_circle(-0.2, 179.99, -0.2, -179.99), rel=1e-6)
+
+
+def test_one_projection_stretched_what_areas_apart_keep() -> None:
+    # a pair 480 m apart in Ukraine and another in Colombia, each on one day: within 500 m
+    lat = [48.5, 48.5, 4.6, 4.6]
+    lon = [37.5, 37.5 + 0.48 / (111.195 * math.cos(math.radians(48.5))), -74.1,
+           -74.1 + 0.48 / (111.195 * math.cos(math.radians(4.6)))]
+    t = [0.0, 0.0, 40.0, 40.0]
+    x, y, _ = project(lat, lon)
+    assert Knox(x, y, t, 500, 0, permutations=0).statistic < 2  # what one centre gave
+    ax, ay = project_apart(lat, lon, 500)
+    assert Knox(ax, ay, t, 500, 0, permutations=0).statistic == 2

@@ -211,3 +211,18 @@ def test_empty_store_gives_a_report(tmp_path: Path) -> None:
     assert summary["incidents"] == 0
     assert "<title>Empty &lt;store&gt;</title>" in html
     assert "Fewer than 10 incidents" in html and "No dated incidents." in html
+
+
+def test_near_repeat_counts_a_pair_across_a_border() -> None:
+    """Each country was projected on its own and set 10,000 km from the others, so two
+    strikes 300 m apart on either side of a border were never a near pair."""
+    ev = _events(12)
+    ev["date_start"] = pd.to_datetime([f"2024-0{1 + k // 3}-{1 + 9 * (k % 3):02d}"
+                                       for k in range(12)])
+    ev["lat"] = [31.5 + k for k in range(12)]
+    ev.loc[1, ["lat", "lon", "date_start", "country"]] = [31.5, 37 + 0.0032, ev.loc[0, "date_start"],
+                                                          "IL"]
+    ev.loc[0, ["lon", "country"]] = [37.0, "PS"]
+    result = near_repeat(ev, ReportOptions(permutations=0), seed=1)
+    first_band, same_day = result["rows"][1][0], result["time_labels"][0]
+    assert same_day == "same day" and first_band["observed"] == 1
