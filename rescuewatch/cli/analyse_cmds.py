@@ -178,7 +178,9 @@ def repeat_strikes(window_minutes: float, radius_m: float, day_window: int, town
     cand = rs.candidates_
     cand = cand[cand["confidence"].map(CONFIDENCE.index) >= CONFIDENCE.index(min_confidence)]
     if as_json:
-        print_json({"summary": rs.summary_, "candidates": _records(cand)})
+        # the summary counts every candidate; the list holds those at --min-confidence
+        summary = {**rs.summary_, "min_confidence": min_confidence, "listed": len(cand)}
+        print_json({"summary": summary, "candidates": _records(cand)})
         return
     s = rs.summary_
     click.echo(f"{s['incidents_scanned']} incident(s) with responders or facilities hit among "
@@ -396,9 +398,12 @@ def trends(by: str, zeros: bool, db: str | None, as_json: bool, **opts: Any) -> 
 @filter_options
 @click.option("--matrix", "show_matrix", is_flag=True,
               help="Also print which groups reported each incident.")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True,
+              help="Incidents shown in the --matrix table (--json prints all).")
 @db_option
 @json_option
-def coverage(show_matrix: bool, db: str | None, as_json: bool, **opts: Any) -> None:
+def coverage(show_matrix: bool, limit: int, db: str | None, as_json: bool,
+             **opts: Any) -> None:
     """Show which coverage groups of the source registry reported each incident.
 
     Groups come from the source registry (`rescuewatch sources`); every group is treated
@@ -425,7 +430,9 @@ def coverage(show_matrix: bool, db: str | None, as_json: bool, **opts: Any) -> N
            ["group", "incidents_reported", "share", "only_group", "sources"])
     if show_matrix:
         frame = cov.matrix_.replace({True: "x", False: ""}).reset_index()
-        _table("Who reported what", frame, list(frame.columns))
+        _table("Who reported what", frame.head(limit), list(frame.columns))
+        if len(frame) > limit:
+            click.echo(f"... {len(frame) - limit} more incident(s); use --limit or --json")
 
 
 @click.command()

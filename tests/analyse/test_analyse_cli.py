@@ -53,6 +53,10 @@ def test_repeat_strikes(filled: Invoker) -> None:
         assert cand["reason"] and cand["evidence"]
     medium = _json(filled, "analyse", "repeat-strikes", "--min-confidence", "medium")
     assert len(medium["candidates"]) <= len(data["candidates"])
+    # the summary counts them all; it says which it lists (it disagreed with the list before)
+    summary = medium["summary"]
+    assert summary["listed"] == len(medium["candidates"]) and summary["min_confidence"] == "medium"
+    assert summary["listed"] == summary["by_confidence"]["medium"] + summary["by_confidence"]["high"]
     text = filled("analyse", "repeat-strikes", "--limit", "3")
     assert text.exit_code == 0 and "not findings" in text.output and "Why:" in text.output
 
@@ -136,6 +140,10 @@ def test_coverage(filled: Invoker) -> None:
     assert all(0 <= r["share"] <= 1 for r in cov["rates"])
     assert len(cov["matrix"]) == cov["incidents"]
     assert filled("analyse", "coverage", "--matrix").exit_code == 0
+    # every incident was printed, thousands of rows on a real store
+    shown = filled("analyse", "coverage", "--matrix", "--limit", "3")
+    assert shown.exit_code == 0
+    assert f"... {cov['incidents'] - 3} more incident(s); use --limit or --json" in shown.output
 
 
 def test_bad_filters(filled: Invoker) -> None:
