@@ -78,7 +78,8 @@ def monthly_counts(events: pd.DataFrame, by: By | str = "category", *,
         keys = lists.map(lambda xs: xs or [missing]).explode()
     else:
         keys = keys.where(keys != "", missing)
-    table = dated.loc[keys.index, ["month", *_COUNTS]].assign(key=keys.astype(str).to_numpy())
+    keys = _one_spelling(keys.astype(str))
+    table = dated.loc[keys.index, ["month", *_COUNTS]].assign(key=keys.to_numpy())
     counts = table.groupby(["month", "key"], sort=True).agg(
         incidents=("month", "size"),
         **{name: (name, lambda s: int(s.sum(skipna=True))) for name in _COUNTS},
@@ -88,6 +89,17 @@ def monthly_counts(events: pd.DataFrame, by: By | str = "category", *,
     counts = counts.astype({"incidents": "int64", **dict.fromkeys(_COUNTS, "int64")})
     counts.attrs["undated"] = dated.attrs["undated"]
     return counts.loc[:, list(COLUMNS)].reset_index(drop=True)
+
+
+def _one_spelling(keys: pd.Series) -> pd.Series:
+    """Keys that differ only in case as one, under its most frequent spelling: datasets write
+    "Unidentified Armed Actor" in one release and "Unidentified armed actor" in another."""
+    if keys.empty:
+        return keys
+    folded = keys.str.casefold()
+    spelling = keys.groupby(folded.to_numpy()).agg(
+        lambda s: min(s.value_counts().items(), key=lambda kv: (-kv[1], kv[0]))[0])
+    return folded.map(spelling)
 
 
 def monthly_totals(events: pd.DataFrame, *, complete: bool = True) -> pd.DataFrame:

@@ -215,3 +215,17 @@ def test_evidence_shows_the_repeat_strike_sentence(tmp_path: Path) -> None:
     assert list(cand["basis"]) == ["textual cue"]
     assert "повторного удару" in cand["evidence"].iloc[0]
     assert "Обстріл" not in cand["evidence"].iloc[0].split("repeat-strike cue")[1][:40]
+
+
+def test_trends_count_keys_differing_in_case_as_one() -> None:
+    events = pd.DataFrame({
+        "date_start": pd.to_datetime(["2024-01-03", "2024-01-09", "2024-01-20"]),
+        "date_precision": "day",
+        "perpetrators": ["Unidentified Armed Actor", "Unidentified armed actor",
+                         "Unidentified Armed Actor, AA"],
+        **{name: pd.array([1, 1, 1], dtype="Int64")
+           for name in ("killed_min", "killed_max", "injured_min", "injured_max")},
+    })
+    counts = monthly_counts(events, "perpetrator")
+    assert dict(zip(counts["key"], counts["incidents"], strict=True)) == {
+        "AA": 1, "Unidentified Armed Actor": 3}
