@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 
@@ -214,6 +215,24 @@ def to_cell(value: Any) -> str:
     return str(value)
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def loads(text: str | bytes) -> Any:
+    """JSON as RFC 8259 has it: ``NaN``, ``Infinity`` (which Python's parser accepts by
+    default) and a number too large for a float (``1e999``) are refused, since no store keeps them alike (PostgreSQL keeps NaN, SQLite makes
+    it NULL) and no JSON export could write them back."""
+    return json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+
+
+def _finite(cell: str) -> float:
+    number = float(cell)
+    if not math.isfinite(number):
+        raise ValueError(f"{cell[:40]!r} is not a finite number")
+    return number
+
+
 def from_cell(cell: str, kind: str, *, row: int, field: str, path: str) -> Any:
     """A CSV cell back as the JSON-ready value it was written from."""
     if cell == "":
@@ -222,13 +241,13 @@ def from_cell(cell: str, kind: str, *, row: int, field: str, path: str) -> Any:
         if kind == "int":
             return int(cell)
         if kind == "float":
-            return float(cell)
+            return _finite(cell)
         if kind == "bool":
             if cell not in ("true", "false"):
                 raise ValueError(f"expected true or false, got {cell[:40]!r}")
             return cell == "true"
         if kind == "json":
-            return json.loads(cell)
+            return loads(cell)
         if kind == "date":
             return dt.date.fromisoformat(cell).isoformat()
     except ValueError as exc:
@@ -329,7 +348,7 @@ def record_to_claim(record: Mapping[str, Any]) -> Claim:
                                 _opt(record, "perpetrator_party", str)),
         is_aggregate=bool(_opt(record, "is_aggregate", bool)),
         evidence=evidence,
-        confidence=_opt(record, "confidence", float),
+        confidence=_confidence(record),
         row_ref=_opt(record, "row_ref", str),
         extractor=_opt(record, "extractor", str),
         extractor_version=_opt(record, "extractor_version", str),
@@ -338,6 +357,13 @@ def record_to_claim(record: Mapping[str, Any]) -> Claim:
         description=_opt(record, "description", str),
         original=dict(record),
     )
+
+
+def _confidence(record: Mapping[str, Any]) -> float | None:
+    value = _opt(record, "confidence", float)
+    if value is not None and not 0.0 <= value <= 1.0:  # NaN fails the comparison too
+        raise ValueError(f"confidence: {value} outside 0..1")
+    return value  # type: ignore[no-any-return]
 
 
 def _check_fits(record: Mapping[str, Any]) -> None:

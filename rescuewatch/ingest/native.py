@@ -13,7 +13,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,6 +24,7 @@ from rescuewatch.export.native import (
     MARKER,
     SCHEMA_VERSION,
     from_cell,
+    loads,
     record_to_claim,
 )
 from rescuewatch.ingest.base import InputFile, Parcel, ReadContext, Reader, register
@@ -139,7 +139,7 @@ class NativeReader(Reader):
                 if not data.strip():
                     continue
                 try:
-                    record = json.loads(_strip_bom(data) if line == 1 else data)
+                    record = loads(_strip_bom(data) if line == 1 else data)
                     if not isinstance(record, dict):
                         raise ValueError("not a JSON object")
                     claim = self._claim(record, item.origin, line)

@@ -191,3 +191,46 @@ def test_a_value_nested_too_deeply_is_one_line_naming_its_row(rw, tmp_path: Path
     assert len(result.output.strip().splitlines()) == 1, result.output
     assert name in result.output and "nested too deeply" in result.output
     assert {"deep.jsonl": "row 1", "deep.csv": "row 2"}.get(name, "") in result.output
+
+
+@pytest.mark.parametrize(("fmt", "change", "named"), [
+    ("jsonl", '"confidence":NaN', "NaN is not a JSON number"),
+    ("jsonl", '"confidence":Infinity', "Infinity is not a JSON number"),
+    ("jsonl", '"confidence":7', "confidence"),
+    ("jsonl", '"confidence":-0.5', "confidence"),
+    ("jsonl", '"original":{"x":NaN}', "NaN"),
+    ("csv", "nan", "'confidence'"),
+    ("csv", "inf", "'confidence'"),
+    ("csv", "1e999", "'confidence'"),
+    ("jsonl", '"confidence":1e999', "not a finite number"),
+])
+def test_a_number_json_cannot_hold_is_a_bad_row(
+    rw, store: Store, tmp_path: Path, fmt: str, change: str, named: str
+) -> None:
+    # PostgreSQL kept NaN and SQLite stored NULL; the GeoJSON export then stopped with a
+    # traceback and JSON Lines wrote NaN, which is not JSON
+    build_sample_store(store)
+    out = tmp_path / f"c.{fmt}"
+    rw("export", "--format", fmt, "-o", str(out))
+    if fmt == "jsonl":
+        records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        key = change.split(":")[0].strip('"')
+        lines = [json.dumps(r, separators=(",", ":")) for r in records]
+        lines[1] = lines[1].replace(json.dumps({key: records[1][key]}, separators=(",", ":"))[1:-1],
+                                    change)
+        assert change in lines[1]
+        out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    else:
+        with out.open(encoding="utf-8", newline="") as f:
+            rows = list(csv.reader(f))
+        rows[2][rows[0].index("confidence")] = change
+        with out.open("w", encoding="utf-8", newline="") as f:
+            csv.writer(f, lineterminator="\r\n").writerows(rows)
+    second = f"sqlite:///{tmp_path / 'second.db'}"
+    failed = rw("ingest", str(out), "--db", second)
+    row = "row 2" if fmt == "jsonl" else "row 3"
+    assert failed.exit_code == 2 and row in failed.output and named in failed.output, failed.output
+    ok = rw("ingest", str(out), "--skip-bad-rows", "--json", "--db", second)
+    assert ok.exit_code == 0 and json.loads(ok.output)["skipped_rows"] == 1
+    geojson = rw("export", "--format", "geojson", "--db", second)
+    assert geojson.exit_code == 0 and len(json.loads(geojson.output)["features"]) == 4
