@@ -19,7 +19,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, insert, inspect, select
+from sqlalchemy import (
+    Connection,
+    Engine,
+    LargeBinary,
+    cast,
+    create_engine,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError
 
@@ -338,7 +349,11 @@ class Store:
 
     def iter_blob(self, sha256: str, conn: Connection | None = None) -> Iterator[bytes]:
         """The raw bytes of a document, chunk by chunk, exactly as captured."""
-        query = select(s.blobs.c.data).where(s.blobs.c.sha256 == sha256).order_by(s.blobs.c.seq)
+        data = s.blobs.c.data
+        # SQLite keeps a value of any type in a BLOB column: text written there by another tool
+        # would come back as str (or fail to decode); read every value as the bytes stored
+        column = cast(data, LargeBinary) if self.dialect == "sqlite" else data
+        query = select(column).where(s.blobs.c.sha256 == sha256).order_by(s.blobs.c.seq)
         if conn is not None:
             yield from (bytes(row[0]) for row in conn.execute(query))
             return

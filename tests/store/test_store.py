@@ -112,6 +112,22 @@ def test_verify_detects_corrupted_and_missing_blobs(store: Store) -> None:
     assert [r["status"] for r in store.verify()] == ["mismatch", "missing"]
 
 
+@pytest.mark.parametrize("stored", ["'first rep0rt'", "x'ff00' || 'x'", "42"])
+def test_verify_reports_bytes_stored_as_another_type(tmp_path: Path, stored: str) -> None:
+    # SQLite keeps any type in a BLOB column: text written by another tool (`||` on a blob
+    # gives text) made verify stop with a UnicodeDecodeError or TypeError traceback
+    store = Store.open(f"sqlite:///{tmp_path / 'v.db'}")
+    put_document(store, b"first report")
+    put_document(store, b"second report")
+    store.dispose()
+    with sqlite3.connect(tmp_path / "v.db") as raw:
+        raw.execute(f"UPDATE blobs SET data = {stored} WHERE sha256 = ?",
+                    (hashlib.sha256(b"first report").hexdigest(),))
+    store = Store.open(f"sqlite:///{tmp_path / 'v.db'}", create=False)
+    assert [r["status"] for r in store.verify()] == ["mismatch", "ok"]
+    store.dispose()
+
+
 def test_failed_transaction_leaves_nothing(store: Store) -> None:
     with pytest.raises(RuntimeError), store.transaction() as conn:
         store.source_id(conn, Source("half", "Half written"))
