@@ -12,6 +12,8 @@ import click
 
 from rescuewatch.cli.common import (
     check_categories,
+    check_country,
+    check_span,
     db_option,
     json_option,
     make_progress,
@@ -30,7 +32,8 @@ def filter_options(func: F) -> F:
         click.option("--category", metavar="CATS", callback=check_categories,
                      help="Victim categories, comma-separated (any matches); 'responders' = "
                           "ambulance, medic, firefighter, rescuer."),
-        click.option("--country", metavar="ISO2", help="Country code, e.g. UA, RU, SY."),
+        click.option("--country", metavar="ISO2", callback=check_country,
+                     help="Country code, e.g. UA, RU, SY."),
         click.option("--admin1", metavar="NAME", help="First-level area, as stored."),
         click.option("--since", type=_DATE, help="First day (YYYY-MM-DD), inclusive."),
         click.option("--until", type=_DATE, help="Last day (YYYY-MM-DD), inclusive."),
@@ -54,6 +57,8 @@ def _filter(opts: dict[str, Any]) -> Any:
 
     def day(value: dt.datetime | None) -> dt.date | None:
         return value.date() if value else None
+
+    check_span(opts.get("since"), opts.get("until"))
 
     flt = EventFilter(
         category=opts.get("category"), country=opts.get("country"), admin1=opts.get("admin1"),

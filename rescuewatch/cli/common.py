@@ -58,6 +58,30 @@ def check_categories(ctx: click.Context, param: click.Parameter, value: str | No
     return value
 
 
+def check_country(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--country``: an ISO 3166-1 alpha-2 code in either case. Anything else (an ISO-3 code
+    such as ACLED's ``iso3``) would match no row and give an empty result without a word."""
+    if value is None:
+        return None
+    code = value.strip().upper()
+    if len(code) == 2 and code.isascii() and code.isalpha():
+        return code
+    hint = ""
+    if len(code) == 3:
+        from rescuewatch.export.acled import alpha2_of
+
+        alpha2 = alpha2_of(code)
+        hint = f": use {alpha2}" if alpha2 else ""
+    raise click.BadParameter(f"{value[:40]!r} is not an ISO 3166-1 alpha-2 code (e.g. UA, SY){hint}")
+
+
+def check_span(since: Any, until: Any) -> None:
+    """``--since`` after ``--until`` would select nothing: say so instead."""
+    if since is not None and until is not None and since > until:
+        raise click.UsageError(
+            f"--since {since:%Y-%m-%d} is after --until {until:%Y-%m-%d}: nothing is in between")
+
+
 # C0 controls but line feed and tab, DEL, C1 controls, and the bidirectional overrides and
 # isolates: stored text (a cell, a file name) must not move the cursor, retitle the terminal,
 # write the clipboard (OSC 52) or reorder what a reader sees.

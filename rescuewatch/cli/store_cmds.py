@@ -9,6 +9,8 @@ import click
 
 from rescuewatch.cli.common import (
     check_categories,
+    check_country,
+    check_span,
     db_option,
     echo,
     json_option,
@@ -189,7 +191,8 @@ def verify(db: str | None, as_json: bool) -> None:
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False), default="-",
               help="Output file (default: standard output; parquet needs a file).")
 @click.option("--protected-only", is_flag=True, help="Only claims about protected people.")
-@click.option("--country", default=None, help="Only this country (ISO 3166-1 alpha-2).")
+@click.option("--country", default=None, callback=check_country,
+              help="Only this country (ISO 3166-1 alpha-2).")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Only rows starting on or after this date (YYYY-MM-DD).")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None,
@@ -215,6 +218,7 @@ def export(fmt: str, level: str, output: str, protected_only: bool, country: str
     """
     from rescuewatch.export import write_export
 
+    check_span(since, until)
     store = open_store(db, create=False)
     left_out = 0
 

@@ -146,3 +146,29 @@ def test_permission_denied_is_one_line_even_as_root(rw, store, tmp_path: Path,
     monkeypatch.setattr(outputs, "_create_beside", refuse)
     line = _fails_in_one_line(rw, str(tmp_path / "x.csv"), "Permission denied")
     assert ".part" not in line  # the user's path is named, not the temporary file's
+
+
+@pytest.mark.parametrize(("value", "hint"), [("UKR", "use UA"), ("U", "ISO 3166-1 alpha-2"),
+                                             ("12", "ISO 3166-1 alpha-2"), ("XYZ", "alpha-2")])
+@pytest.mark.parametrize("command", [("export", "--format", "csv"), ("analyse", "trends")])
+def test_a_country_that_is_not_iso2_is_refused(rw, store, value: str, hint: str,
+                                               command: tuple[str, ...]) -> None:
+    # an ISO-3 code (ACLED's iso3, UCDP's) matched nothing: an empty export and exit code 0
+    build_sample_store(store)
+    result = rw(*command, "--country", value)
+    assert result.exit_code == 2
+    assert "--country" in result.output and hint in result.output, result.output
+
+
+def test_a_country_is_read_in_either_case(rw, store) -> None:
+    build_sample_store(store)
+    upper, lower = (rw("export", "--format", "jsonl", "--country", c) for c in ("UA", " ua "))
+    assert upper.exit_code == lower.exit_code == 0 and upper.output == lower.output != ""
+
+
+@pytest.mark.parametrize("command", [("export", "--format", "csv"), ("analyse", "trends")])
+def test_since_after_until_is_refused(rw, store, command: tuple[str, ...]) -> None:
+    build_sample_store(store)
+    result = rw(*command, "--since", "2024-02-01", "--until", "2024-01-01")
+    assert result.exit_code == 2
+    assert "--since" in result.output and "after --until" in result.output, result.output
