@@ -332,7 +332,7 @@ def record_to_claim(record: Mapping[str, Any]) -> Claim:
     return Claim(
         date=DateSpan(_date(record.get("date_start"), "date_start"),
                       _date(record.get("date_end"), "date_end"), _opt(record, "date_precision", str)),
-        time_of_day=_opt(record, "time_of_day", str),
+        time_of_day=_time_of_day(record),
         place=Place(
             text=_opt(record, "place_text", str), name=_opt(record, "place_name", str),
             country=_opt(record, "country", str), admin1=_opt(record, "admin1", str),
@@ -357,6 +357,17 @@ def record_to_claim(record: Mapping[str, Any]) -> Claim:
         description=_opt(record, "description", str),
         original=dict(record),
     )
+
+
+def _time_of_day(record: Mapping[str, Any]) -> str | None:
+    """``HH:MM`` as the store keeps it: a time such as ``25:99`` would shift the event into
+    the next day in the analyses, which read it as a duration."""
+    value = _opt(record, "time_of_day", str)
+    if value is not None and not (len(value) == 5 and value[2] == ":" and value[:2].isdigit()
+                                  and value[3:].isdigit() and value[:2] < "24" and value[3:] < "60"
+                                  and value.isascii()):
+        raise ValueError(f"time_of_day: {value[:20]!r} is not a time HH:MM")
+    return value  # type: ignore[no-any-return]
 
 
 def _confidence(record: Mapping[str, Any]) -> float | None:

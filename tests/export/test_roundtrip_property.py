@@ -83,7 +83,9 @@ claims = st.builds(
     confidence=st.none() | st.floats(0, 1),
     row_ref=texts, extractor=texts, extractor_version=texts_up_to(20),
     reported_certainty=st.none() | st.sampled_from(CERTAINTY_GRADES),
-    event_type=texts, description=texts, time_of_day=texts_up_to(8),
+    event_type=texts, description=texts,
+    # every reader and the extractor give HH:MM; the native reader refuses anything else
+    time_of_day=st.none() | st.builds("{:02d}:{:02d}".format, st.integers(0, 23), st.integers(0, 59)),
     original=st.none() | st.dictionaries(st.text(max_size=10), json_values, max_size=4),
 )
 
