@@ -143,6 +143,13 @@ MUTUAL_BLAME = re.compile(
 NEGATION = {"en": {"no", "not", "nobody", "none", "without", "never", "n't"},
             "ru": {"не", "ни", "нет", "без", "никто", "никого"},
             "uk": {"не", "ні", "немає", "без", "ніхто", "нікого"}}
+#: Words that open a negated subject ("no patients were hurt", "none of the medics").
+NEGATIVE_SUBJECT = {"en": {"no", "none", "neither", "nor"}, "ru": {"ни"},
+                    "uk": {"жоден", "жодна", "жодного", "жодних", "ні"}}
+#: Words allowed inside such a subject between the negation and the victim words.
+SUBJECT_JOINERS = {"en": {"or", "and", "of", "the", "its", "their", "our", "his", "her", "any",
+                          "other", "on", "board", "duty"},
+                   "ru": {"и", "или", "из"}, "uk": {"і", "й", "та", "або", "з", "із"}}
 #: Words between a victim word and a count that point back to it ("three of them", "двое из них").
 PARTITIVE = {"en": {("of", "them"), ("of", "whom"), ("of", "those")},
              "ru": {("из", "них"), ("среди", "них"), ("из", "которых")},

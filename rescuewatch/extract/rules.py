@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 
 from rescuewatch.extract import cues
@@ -174,6 +174,7 @@ def _victims(s: Sentence, text: str, clauses: list[int], lang: str) -> None:
     attack_clauses = {clauses[m.i] for m in s.mentions if m.has("attack") or m.has("weapon:")}
     attack_clauses |= {clauses[m.i] for m, h in harms if h == "harm:damaged"}
     victim_starts = [m.i for m in s.mentions if m.has("victim:")]
+    covered = {k for m in s.mentions if m.has("victim:") or m.has("person") for k in range(m.i, m.j)}
     for m in s.mentions:
         kind = m.has("victim:")
         if kind is None:
@@ -186,7 +187,7 @@ def _victims(s: Sentence, text: str, clauses: list[int], lang: str) -> None:
         count = _count_before(s, m, text, lang, clauses)
         ref = VictimRef(category, m, count, clause=clauses[m.i])
         ref.hit = clauses[m.i] in attack_clauses
-        ref.harm = _harm_for(m, harms, people, clauses, s.tokens, lang, victim_starts)
+        ref.harm = _harm_for(m, harms, people, clauses, s.tokens, lang, victim_starts, covered)
         ref.org = _org_near(s, m)
         s.victims.append(ref)
     _orphan_numbers(s, text, clauses, lang, harms)
@@ -238,8 +239,10 @@ def _count_before(s: Sentence, m: Mention, text: str, lang: str, clauses: list[i
 
 def _harm_for(m: Mention, harms: list[tuple[Mention, str | None]], people: list[Mention],
               clauses: list[int], tokens: list[Token], lang: str,
-              victim_starts: Sequence[int] = ()) -> str | None:
-    best: tuple[float, str] | None = None
+              victim_starts: Sequence[int] = (), covered: Set[int] = frozenset()) -> str | None:
+    """The harm a victim word takes: the nearest harm word, its own clause first; "zero" when
+    that word is negated. ``covered``: the tokens of victim and person words."""
+    best: tuple[float, str, Mention] | None = None
     for h, kind in harms:
         if kind == "harm:damaged" or kind is None:
             continue
@@ -258,19 +261,41 @@ def _harm_for(m: Mention, harms: list[tuple[Mention, str | None]], people: list[
         if any(lo <= p.i < hi for p in people):
             dist += 200  # a person word between them takes the harm
         if best is None or dist < best[0]:
-            best = (dist, kind.split(":", 1)[1])
+            best = (dist, kind.split(":", 1)[1], h)
     if best is None:
         return None
-    harm = best[1]
-    # "не пострадали", "nobody was hurt": a negation just before the harm word
-    for h, kind in harms:
-        if kind and kind.endswith(harm) and _negated(tokens, h.i, lang):
-            return "zero"
-    return harm
+    # "не пострадали", "nobody was hurt", "no patients were hurt": the harm word the victim
+    # takes is negated. Only that one: in "ранены два фельдшера, пациенты не пострадали" the
+    # medics' harm is "ранены", and the negation is the patients'.
+    h = best[2]
+    if _negated(tokens, h.i, lang) or _subject_negated(tokens, h.i, clauses, covered, lang):
+        return "zero"
+    return best[1]
 
 
 def _negated(tokens: list[Token], i: int, lang: str) -> bool:
     return any(tokens[k].text.lower() in cues.NEGATION[lang] for k in range(max(0, i - 2), i))
+
+
+def _subject_negated(tokens: list[Token], i: int, clauses: list[int], covered: Set[int],
+                     lang: str) -> bool:
+    """Whether the subject before the harm word at ``i`` is negated: "no patients were hurt",
+    "no staff or patients were injured", "none of the medics was hurt". The walk back crosses
+    auxiliaries, victim and person words (``covered``) and the words joining them, in the
+    harm's clause."""
+    k, nouns = i - 1, 0
+    while k >= 0 and tokens[k].text.lower() in cues.AUXILIARY[lang] and clauses[k] == clauses[i]:
+        k -= 1
+    while k >= 0 and clauses[k] == clauses[i]:
+        low = tokens[k].text.lower()
+        if low in cues.NEGATIVE_SUBJECT[lang]:
+            return nouns > 0
+        if k in covered:
+            nouns += 1
+        elif low not in cues.SUBJECT_JOINERS[lang]:
+            return False
+        k -= 1
+    return False
 
 
 def _org_near(s: Sentence, m: Mention) -> str | None:
