@@ -150,6 +150,20 @@ NEGATIVE_SUBJECT = {"en": {"no", "none", "neither", "nor"}, "ru": {"ни"},
 SUBJECT_JOINERS = {"en": {"or", "and", "of", "the", "its", "their", "our", "his", "her", "any",
                           "other", "on", "board", "duty"},
                    "ru": {"и", "или", "из"}, "uk": {"і", "й", "та", "або", "з", "із"}}
+#: Harm words that count every casualty, the dead too ("пострадали шесть медиков, двое из них
+#: погибли": six); lemmas and surface forms.
+CASUALTY = frozenset({"пострадать", "пострадали", "пострадал", "пострадала", "постраждати",
+                      "постраждали", "постраждав", "постраждала", "affected", "casualties"})
+#: Units of time: a number before one counts time, not people ("two days later").
+TIME_UNITS = {
+    "en": {"day", "days", "hour", "hours", "minute", "minutes", "week", "weeks", "month", "months",
+           "year", "years", "night", "nights"},
+    "ru": {"день", "дня", "дней", "сутки", "суток", "час", "часа", "часов", "минута", "минуты", "минут",
+           "неделя", "недели", "недель", "месяц", "месяца", "месяцев", "год", "года", "лет"},
+    "uk": {"день", "дні", "днів", "доба", "доби", "діб", "година", "години", "годин", "хвилина",
+           "хвилини", "хвилин", "тиждень", "тижні", "тижнів", "місяць", "місяці", "місяців", "рік",
+           "роки", "років"},
+}
 #: Words between a victim word and a count that point back to it ("three of them", "двое из них").
 PARTITIVE = {"en": {("of", "them"), ("of", "whom"), ("of", "those")},
              "ru": {("из", "них"), ("среди", "них"), ("из", "которых")},

@@ -15,7 +15,7 @@ _EN = {
     "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
     "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12,
-    "pair": 2, "couple": 2, "third": 1, "second": 1, "another": 1,
+    "pair": 2, "couple": 2, "third": 1, "second": 1, "fourth": 1, "fifth": 1, "another": 1,
 }
 _RU = {
     "один": 1, "одна": 1, "одно": 1, "одного": 1, "одну": 1, "одной": 1, "два": 2, "две": 2,

@@ -323,13 +323,19 @@ def _orphan_numbers(s: Sentence, text: str, clauses: list[int], lang: str,
             number = value(tok.keys, tok.text, lang)
         else:
             continue
-        if number is None or low in ("a", "an", "one", "second", "third"):
+        if number is None or low in ("a", "an"):
             continue
         nxt = [t.text.lower() for t in tokens[k + 1 : k + 3]]
         partitive = tuple(nxt) in cues.PARTITIVE[lang]
+        if low == "one" and not partitive:
+            continue  # "one was killed" is read with its noun; "one of them was injured" here
+        if low in _ORDINALS and not (prev == "a" and _harm_right_after(k, tokens, text, harms, lang)):
+            continue  # "a second strike"; but "two were killed and a third was wounded" counts one
+        if nxt and nxt[0] in cues.TIME_UNITS[lang]:
+            continue  # "died of his wounds two days later", "через три дня": a time, not people
         after_harm = any(h.j == k and kind and kind != "harm:damaged" for h, kind in harms)
         marked = (prev in cues.ORPHAN_MARK[lang] or (nxt and nxt[0] in cues.ORPHAN_MARK[lang])
-                  or low == "other" or after_harm or partitive)
+                  or low == "other" or after_harm or partitive or low in _ORDINALS)
         if low == "another" and not marked and not (
                 _elided(k, tokens, clauses, lang) and _harm_right_after(k, tokens, text, harms, lang)):
             continue  # "another strike"; but "one was killed and another injured" counts one
@@ -352,8 +358,20 @@ def _orphan_numbers(s: Sentence, text: str, clauses: list[int], lang: str,
         ref = earlier[-1]
         if partitive and not _own_harm(ref, harms, clauses):
             ref.harm = None  # "с тремя медиками, двое из них ранены": three is the group, not the hurt
+        elif partitive and harm == "harm:killed" and ref.harm == "injured" and ref.count is not None \
+                and ref.count > number and not _casualty_word(ref, harms, clauses, tokens):
+            # "ранены трое, один из них скончался": of the three wounded one died, two are hurt
+            # ("пострадали шесть медиков, двое из них погибли" counts all six: a casualty word)
+            ref.count -= number
         s.victims.append(VictimRef(ref.category, Mention(k, k + 1, tok.start, tok.end, ref.mention.kinds),
                                    number, harm.split(":", 1)[1], ref.hit, ref.org, clauses[k]))
+
+
+def _casualty_word(ref: VictimRef, harms: list[tuple[Mention, str | None]], clauses: list[int],
+                   tokens: list[Token]) -> bool:
+    """Whether the injured-harm word in the victim's clause counts the dead too ("пострадали")."""
+    return any(kind == "harm:injured" and clauses[h.i] == ref.clause
+               and not tokens[h.i].keys.isdisjoint(cues.CASUALTY) for h, kind in harms)
 
 
 def _harm_right_after(k: int, tokens: list[Token], text: str,
@@ -393,6 +411,8 @@ def _real_blame(o: Mention, ms: list[Mention], tokens: list[Token]) -> bool:
 
 
 _ADMISSION = {"it", "they", "its", "their"}
+#: Ordinals that stand for one more person after "a": "two were killed and a third wounded".
+_ORDINALS = {"second", "third", "fourth", "fifth"}
 
 
 def _speaker(ms: list[Mention], n: int, last: int, tokens: list[Token],

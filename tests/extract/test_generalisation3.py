@@ -58,3 +58,49 @@ def test_negation_covers_its_own_subject(extract: Extract, lang: str, first: str
                                          expected: dict[str, tuple[int | None, int | None]]) -> None:
     for text in (first, mirror):
         assert victims(one(extract, text, lang)) == expected
+
+
+# --- "a third was wounded", "one of them was injured", "one of them later died" --------------
+
+PARTITIVE = [
+    ("en", "Two paramedics were killed and a third was wounded when a drone struck their ambulance "
+           "in Zolochiv on Monday.",
+           "Two paramedics were killed and a third was wounded when a drone struck their ambulance "
+           "in Horlivka on Monday.", "medic", (2, 1)),
+    ("en", "Rescuers came under a second drone attack in Kupiansk on Monday, and one of them was "
+           "injured.",
+           "Rescuers came under a second drone attack in Shebekino on Monday, and one of them was "
+           "injured.", "rescuer", (None, 1)),
+    ("en", "Two aid workers were shot in El Fasher on Monday; one of them died of his wounds two "
+           "days later.",
+           "Two aid workers were shot in Omdurman on Monday; one of them died of his wounds two "
+           "days later.", "aid_worker", (1, 1)),
+    ("ru", "В понедельник в Херсоне при обстреле ранены трое спасателей, один из них скончался в "
+           "больнице.",
+           "В понедельник в Горловке при обстреле ранены трое спасателей, один из них скончался в "
+           "больнице.", "rescuer", (1, 2)),
+    ("uk", "У понеділок у Херсоні під час обстрілу поранено трьох рятувальників, один з них помер у "
+           "лікарні.",
+           "У понеділок у Донецьку під час обстрілу поранено трьох рятувальників, один з них помер у "
+           "лікарні.", "rescuer", (1, 2)),
+]
+
+
+@pytest.mark.parametrize(("lang", "first", "mirror", "cat", "counts"), PARTITIVE)
+def test_ordinal_and_partitive_counts(extract: Extract, lang: str, first: str, mirror: str,
+                                      cat: str, counts: tuple[int | None, int | None]) -> None:
+    for text in (first, mirror):
+        assert victims(one(extract, text, lang))[cat] == counts
+
+
+def test_partitive_without_its_own_harm_keeps_the_group(extract: Extract) -> None:
+    c = one(extract, "Three paramedics were injured in Kherson on Monday, one of them seriously.", "en")
+    assert victims(c)["medic"] == (None, 3)
+
+
+def test_a_time_after_a_number_is_no_count(extract: Extract) -> None:
+    for text, lang in [("A paramedic was wounded in Kherson on Monday and died of his wounds three "
+                        "days later.", "en"),
+                       ("Фельдшер, раненный при обстреле Херсона в понедельник, скончался через три "
+                        "дня.", "ru")]:
+        assert victims(one(extract, text, lang))["medic"][1] in (None, 1)
