@@ -405,9 +405,10 @@ def _code_at(party: PartyRef, country: str | None) -> str | None:
 
 
 def _resolve(v: VictimRef, cats: set[str], orgs: set[str],
-             people: set[str] | None = None) -> str | None:
+             people: set[str] | None = None, named: set[str] | None = None) -> str | None:
     """The category of a victim word; ``people`` are the person categories the segment's other
-    words resolve to (used only for a bare "staff"/"crew member")."""
+    words resolve to (used only for a bare "staff"/"crew member"), ``named`` the protected people
+    it names at all, hurt or not ("when rescuers arrived: three volunteers were killed")."""
     c = v.category
     if not c.startswith("?"):
         return c
@@ -427,6 +428,8 @@ def _resolve(v: VictimRef, cats: set[str], orgs: set[str],
     if v.org and v.org not in ("health_worker",) or (v.org == "health_worker" and facility):
         return v.org
     humans = {x for x in cats if x not in OBJECTS} | (people or set())
+    if not humans:
+        humans = named or set()
     return next(iter(humans)) if len(humans) == 1 else None
 
 
@@ -439,12 +442,13 @@ def _victims(seg: Segment) -> list[Victim]:
     # same sentence, "a doctor and two staff members", the staff stay unresolved)
     people = {c for v in refs if v.category in ("?medic", "?clinician", "?driver") and (v.hit or v.harm)
               for c in [_resolve(v, cats, orgs)] if c and c not in OBJECTS}
+    named = {v.category for v in refs if not v.category.startswith("?") and v.category not in OBJECTS}
     per_sentence: dict[str, list[dict[str, int | None | bool]]] = {}
     for p in seg.parts:
         sums: dict[str, dict[str, int | None | bool]] = {}
         alone = all(v.category == "?member" for v in p.victims)
         for v in p.victims:
-            cat = _resolve(v, cats, orgs, people if alone else None)
+            cat = _resolve(v, cats, orgs, people if alone else None, named)
             if cat is None and _crew(p, v) and ("ambulance" in cats or "medic" in orgs):
                 cat = "medic"  # "two other crew members" of a hit ambulance are its EMS crew
             if cat is None:

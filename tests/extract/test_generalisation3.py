@@ -143,3 +143,43 @@ def test_other_wars_parties_in_russian_and_ukrainian(extract: Extract, lang: str
                                                      party1: str, mirror: str, party2: str) -> None:
     assert one(extract, first, lang).perpetrator.party == party1
     assert one(extract, mirror, lang).perpetrator.party == party2
+
+
+# --- "volunteers", "staff": the one kind of responder the sentence names ------------------------
+
+STAFF = [
+    ("uk", "Сирійська цивільна оборона повідомила, що у вівторок урядова авіація завдала повторного "
+           "удару по Ідлібу, коли туди прибули рятувальники: загинули троє волонтерів.",
+           "Сирійська цивільна оборона повідомила, що у вівторок бойовики «Хаят Тахрір аш-Шам» "
+           "обстріляли Алеппо, коли туди прибули рятувальники: загинули троє волонтерів."),
+    ("en", "A second airstrike hit Idlib on Tuesday as rescuers arrived: three volunteers were killed.",
+           "A second drone strike hit Aleppo on Tuesday as rescuers arrived: three volunteers were "
+           "killed."),
+]
+
+
+@pytest.mark.parametrize(("lang", "first", "mirror"), STAFF)
+def test_staff_are_the_responders_the_sentence_names(extract: Extract, lang: str, first: str,
+                                                      mirror: str) -> None:
+    for text in (first, mirror):
+        c = one(extract, text, lang)
+        assert victims(c) == {"rescuer": (3, None)}
+        assert c.repeat_strike
+
+
+# --- responders arriving, the verb before its subject: "коли туди прибули рятувальники" ---------
+
+ARRIVAL = [
+    ("uk", "У вівторок дрон атакував Херсон удруге, коли туди прибули рятувальники: поранено двох "
+           "рятувальників.", "rescuer"),
+    ("ru", "Во вторник дрон атаковал Горловку, когда на место прибыли медики скорой помощи: ранены "
+           "двое фельдшеров.", "medic"),
+    ("ru", "Во вторник дрон ударил по Донецку, когда туда приехали пожарные: ранен пожарный.",
+     "firefighter"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "cat"), ARRIVAL)
+def test_responders_arriving_verb_first(extract: Extract, lang: str, text: str, cat: str) -> None:
+    c = one(extract, text, lang)
+    assert cat in victims(c) and c.repeat_strike
