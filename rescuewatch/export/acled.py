@@ -108,6 +108,9 @@ def _from_acled(claim: Claim, extra: Mapping[str, Any]) -> Mapping[str, Any]:
 def _notes(description: str | None, victims: str | None, perpetrator: str | None,
            source: str | None) -> str | None:
     parts = [description.strip()] if description and description.strip() else []
+    if parts and not parts[0].endswith((".", "!", "?", "…")):
+        # a headline has no full stop, and the next sentence would run on from it
+        parts[0] += "."
     if victims:
         parts.append(f"Protected victims: {victims}.")
     if perpetrator:

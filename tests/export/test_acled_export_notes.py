@@ -1,0 +1,19 @@
+"""The notes column of the ACLED-style export: description, victims and alleged perpetrator
+as separate sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from rescuewatch.export.acled import _notes
+
+
+@pytest.mark.parametrize(("description", "expected"), [
+    # a UCDP headline ends without a full stop: the perpetrator ran on from it
+    ("Shelling kills official", "Shelling kills official. Perpetrator as alleged by ucdp: A."),
+    ("Shelling killed two.", "Shelling killed two. Perpetrator as alleged by ucdp: A."),
+    ("  ", "Perpetrator as alleged by ucdp: A."),
+])
+def test_notes_are_sentences(description: str, expected: str) -> None:
+    assert _notes(description, None, "A", "ucdp") == expected
+    assert _notes(None, None, None, None) is None
