@@ -304,6 +304,21 @@ def _opt(record: Mapping[str, Any], key: str, kind: type | tuple[type, ...]) -> 
     return value
 
 
+def _evidence(span: Mapping[str, Any]) -> Evidence:
+    start, end = _opt(span, "start", int), _opt(span, "end", int)
+    if start is None or end is None or not 0 <= start <= end:
+        # offsets into the document's text: a span cannot end before it starts
+        raise ValueError(f"evidence: a span needs 0 <= start <= end, got {start!r}, {end!r}")
+    return Evidence(start, end, str(_opt(span, "text", str)), _opt(span, "field", str))
+
+
+def _geonameid(record: Mapping[str, Any]) -> int | None:
+    value = _opt(record, "geonameid", int)
+    if value is not None and value < 1:  # GeoNames numbers its places from 1
+        raise ValueError(f"geonameid: not a GeoNames id: {value}")
+    return value  # type: ignore[no-any-return]
+
+
 def record_to_claim(record: Mapping[str, Any]) -> Claim:
     """The claim a claim record describes.
 
@@ -324,11 +339,7 @@ def record_to_claim(record: Mapping[str, Any]) -> Claim:
         )
         for v in _list(record, "victims")
     ]
-    evidence = [
-        Evidence(int(_opt(e, "start", int)), int(_opt(e, "end", int)), str(_opt(e, "text", str)),
-                 _opt(e, "field", str))
-        for e in _list(record, "evidence")
-    ]
+    evidence = [_evidence(e) for e in _list(record, "evidence")]
     return Claim(
         date=DateSpan(_date(record.get("date_start"), "date_start"),
                       _date(record.get("date_end"), "date_end"), _opt(record, "date_precision", str)),
@@ -337,7 +348,7 @@ def record_to_claim(record: Mapping[str, Any]) -> Claim:
             text=_opt(record, "place_text", str), name=_opt(record, "place_name", str),
             country=_opt(record, "country", str), admin1=_opt(record, "admin1", str),
             lat=_opt(record, "lat", float), lon=_opt(record, "lon", float),
-            geonameid=_opt(record, "geonameid", int), precision=_opt(record, "place_precision", str),
+            geonameid=_geonameid(record), precision=_opt(record, "place_precision", str),
         ),
         victims=victims,
         killed=_opt(record, "killed", int),

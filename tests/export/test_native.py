@@ -156,6 +156,9 @@ def test_bad_json_line_is_skipped_when_asked(rw, store: Store, tmp_path: Path) -
     (("victims", [{"category": "medic", "harm": "h" * 101}]), "victims.harm"),
     (("evidence", [{"start": 0, "end": 2**31, "text": "x"}]), "evidence.end"),
     (("evidence", [{"start": 0, "end": 1, "text": "x", "field": "f" * 31}]), "evidence.field"),
+    (("evidence", [{"start": 5, "end": 2, "text": "x"}]), "0 <= start <= end"),
+    (("evidence", [{"start": -1, "end": 2, "text": "x"}]), "0 <= start <= end"),
+    (("geonameid", -5), "'geonameid'"),
     (("time_of_day", "25:99"), "time_of_day"),  # the analyses read it as 1 day, 2:39
     (("time_of_day", "7:05"), "time_of_day"),
     (("time_of_day", "noon"), "time_of_day"),

@@ -68,8 +68,9 @@ places = st.builds(
 )
 victims = st.builds(Victim, category=st.sampled_from(VICTIM_CATEGORIES), killed=counts,
                     injured=counts, affected=counts, harm=texts)
-evidence = st.builds(Evidence, start=st.integers(0, 10**9), end=st.integers(0, 10**9),
-                     text=st.text(_chars, max_size=60), field=texts_up_to(30))
+evidence = st.builds(lambda span, text, field: Evidence(min(span), max(span), text, field),
+                     st.tuples(st.integers(0, 10**9), st.integers(0, 10**9)),
+                     st.text(_chars, max_size=60), texts_up_to(30))
 claims = st.builds(
     Claim,
     date=date_spans(), place=places,
