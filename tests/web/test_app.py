@@ -178,8 +178,9 @@ def test_map_page_says_when_the_map_is_cut(cut_map: str) -> None:
         try:
             page = browser.new_page()
             page.goto(cut_map + "/map")
-            page.wait_for_function("document.getElementById('map-status').textContent !== ''",
-                                   timeout=20_000)
+            # a selector, not a predicate: Playwright evaluates a predicate's text, which the
+            # page's policy (no 'unsafe-eval') refuses
+            page.wait_for_selector("#map-status:not(:empty)", timeout=20_000)
             status = page.text_content("#map-status")
         finally:
             browser.close()
