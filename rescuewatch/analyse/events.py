@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from rescuewatch.analyse.points import Points, days_since, project, project_apart
+from rescuewatch.analyse.points import Points, days_since, project_points
 from rescuewatch.model import RESPONDER_CATEGORIES, expand_categories
 from rescuewatch.store import analysis as q
 from rescuewatch.store.core import Store
@@ -304,12 +304,8 @@ def event_points(
     else:
         keep &= ~events["place_precision"].isin(VAGUE_POINTS)
     used = events[keep].reset_index(drop=True)
-    lat, lon = used["lat"].to_numpy(float), used["lon"].to_numpy(float)
-    origin: tuple[float, float] | None
-    if near_m is not None and centre is None:
-        (x, y), origin = project_apart(lat, lon, near_m), None
-    else:
-        x, y, origin = project(lat, lon, centre)
+    x, y, origin = project_points(used["lat"].to_numpy(float), used["lon"].to_numpy(float),
+                                  centre, near_m)
     stamps = used["date_start"]
     if use_time:
         stamps = used["time"].where(used["time"].notna(), used["date_start"])

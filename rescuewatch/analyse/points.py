@@ -33,7 +33,7 @@ import numpy.typing as npt
 from rescuewatch.errors import InputError
 
 __all__ = ["EARTH_RADIUS_M", "Points", "days_since", "project", "project_apart",
-           "read_points_csv"]
+           "project_points", "read_points_csv"]
 
 EARTH_RADIUS_M = 6_371_008.8
 FloatArray = npt.NDArray[np.float64]
@@ -126,6 +126,18 @@ def project_apart(
     widths = high - low + 2.0 * float(near_m) + 1.0
     starts = np.concatenate([[0.0], np.cumsum(widths)[:-1]])
     return x - low[group] + starts[group], y
+
+
+def project_points(
+    lat: npt.ArrayLike, lon: npt.ArrayLike, centre: tuple[float, float] | None = None,
+    near_m: float | None = None,
+) -> tuple[FloatArray, FloatArray, tuple[float, float] | None]:
+    """:func:`project_apart` given ``near_m`` and no ``centre`` (the origin is then
+    ``None``), else :func:`project` around ``centre`` or the centroid."""
+    if near_m is not None and centre is None:
+        x, y = project_apart(lat, lon, near_m)
+        return x, y, None
+    return project(lat, lon, centre)
 
 
 #: Cubes of the grid in :func:`project_apart` are at least this wide, so that their indices
@@ -229,11 +241,7 @@ def read_points_csv(path: str | Path, centre: tuple[float, float] | None = None,
         _check_range(path, rows, header["lat"], lat, 90.0)
         _check_range(path, rows, header["lon"], lon, 180.0)
         stamps = _dates(path, rows, header["date"])
-        origin: tuple[float, float] | None
-        if near_m is not None and centre is None:
-            (x, y), origin = project_apart(lat, lon, near_m), None
-        else:
-            x, y, origin = project(lat, lon, centre)
+        x, y, origin = project_points(lat, lon, centre, near_m)
         t, epoch = days_since(stamps)
         return Points(x, y, t, origin, epoch)
     raise InputError(
