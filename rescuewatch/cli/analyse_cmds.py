@@ -174,9 +174,13 @@ def repeat_strikes(window_minutes: float, radius_m: float, day_window: int, town
 
     with make_progress() as progress:
         progress.add_task("loading events and scanning for repeat strikes", total=None)
-        store, scanned = _events(db, opts)
+        flt = _filter(opts)
         back = max(day_window, math.ceil(window_minutes / 1440), math.ceil(facility_hours / 24))
-        events = load_events(store, _context_filter(_filter(opts), back))
+        context = _context_filter(flt, back)
+        store = open_store(db, create=False)
+        scanned = load_events(store, flt)
+        # without those filters the incidents scanned are all the events: read them once
+        events = scanned if context == flt else load_events(store, context)
         rs = RepeatStrikes(window_minutes, radius_m, day_window, town_km,
                            facility_hours=facility_hours).fit(
             events, store=store, targets=scanned["incident_id"])
