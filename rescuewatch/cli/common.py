@@ -68,9 +68,9 @@ def check_country(ctx: click.Context, param: click.Parameter, value: str | None)
         return code
     hint = ""
     if len(code) == 3:
-        from rescuewatch.export.acled import alpha2_of
+        from rescuewatch.ingest.countries import country_code
 
-        alpha2 = alpha2_of(code)
+        alpha2 = country_code(code)
         hint = f": use {alpha2}" if alpha2 else ""
     raise click.BadParameter(f"{value[:40]!r} is not an ISO 3166-1 alpha-2 code (e.g. UA, SY){hint}")
 

@@ -82,12 +82,6 @@ def country_fields(iso2: str | None) -> dict[str, Any]:
     return {"iso": info["isonumeric"], "country": info["name"]}
 
 
-def alpha2_of(alpha3: str) -> str | None:
-    """The ISO 3166-1 alpha-2 code of an alpha-3 code (``UKR`` -> ``UA``), if known."""
-    wanted = alpha3.upper()
-    return next((code for code, info in _countries().items() if info.get("iso3") == wanted), None)
-
-
 def _date_fields(start: Any, precision: str | None) -> dict[str, Any]:
     if start is None:
         return {"event_date": None, "year": None, "time_precision": None}
