@@ -6,6 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import IO
 
+#: Text this long without a tag is no sheet (and would be held whole).
+MAX_TEXT_RUN = 16 << 20
+
 
 def markup_chunks(stream: IO[bytes], size: int, longest_text: int) -> Iterator[bytes]:
     """The bytes of ``stream`` in chunks of about ``size``, each ending where a tag starts

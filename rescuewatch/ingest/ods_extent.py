@@ -15,11 +15,9 @@ from __future__ import annotations
 import re
 from typing import IO
 
-from rescuewatch.ingest.markup import markup_chunks
+from rescuewatch.ingest.markup import MAX_TEXT_RUN, markup_chunks
 
 CHUNK = 1 << 20
-#: text this long without a tag is no sheet
-MAX_TEXT_RUN = 16 << 20
 # calamine knows the elements by these names, prefix and all (a sheet whose elements are
 # prefixed otherwise it does not see). An attribute value may hold a ">". A cell's end tag is
 # not needed (a cell with content counts from its start tag), which halves the tags looked at.

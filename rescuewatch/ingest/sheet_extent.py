@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
 from rescuewatch.errors import InputError
-from rescuewatch.ingest.markup import markup_chunks
+from rescuewatch.ingest.markup import MAX_TEXT_RUN, markup_chunks
 from rescuewatch.ingest.ods_extent import ods_extent
 
 if TYPE_CHECKING:
@@ -45,8 +45,6 @@ MAX_SHEET_CELLS = 50_000_000
 MAX_PART_BYTES = 1 << 30
 #: Every part together, unpacked (a zip bomb unpacks to terabytes from a few kilobytes).
 MAX_WORKBOOK_BYTES = 2 << 30
-#: Markup is split into chunks at a tag's start: text this long without a tag is no sheet.
-MAX_TEXT_RUN = 16 << 20
 CHUNK = 1 << 20
 
 _BLANKS = bytes.maketrans(b"\t\r\n", b"   ")
@@ -159,8 +157,7 @@ def _check(item: InputFile) -> None:
                 else:
                     with archive.open(info) as stream:
                         extent = part_extent(stream)
-            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
-                    NotImplementedError, RuntimeError) as exc:  # damaged, encrypted, odd
+            except _DAMAGED as exc:  # damaged, encrypted, odd
                 raise InputError(f"not a readable Excel workbook ({label}: {exc})",
                                  path=item.origin,
                                  hint="save it again as .xlsx or export it as CSV") from exc
@@ -271,8 +268,10 @@ _RELATIONSHIP = re.compile(rb"<(?:[\w.\-]+:)?Relationship\s([^>]*)>")
 _ATTRIBUTE = re.compile(rb"""([\w:.\-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 #: the workbook and its relationships are a few kilobytes; only this much is read for names
 _NAMES_BYTES = 4 << 20
-_UNREADABLE = (KeyError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
-               NotImplementedError, RuntimeError)
+#: what reading a damaged, encrypted or odd part raises; and a part that is not there
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,
+            RuntimeError)
+_UNREADABLE = (KeyError, *_DAMAGED)
 _WORKSHEET_BIN = re.compile(r"(?:^|/)worksheets/[^/]+\.bin$", re.IGNORECASE)
 
 
