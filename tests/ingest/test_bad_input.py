@@ -7,6 +7,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -42,6 +44,18 @@ def refused(rw: Invoker, db_url: str, *args: str) -> str:
     assert result.exit_code != 0, result.output
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1, result.output
+    assert snapshot(db_url) == before
+    return lines[0]
+
+
+def refused_in_a_process(db_url: str, *args: str) -> str:
+    """As :func:`refused`, in a process of its own (for an input that could abort it)."""
+    before = snapshot(db_url)
+    run = subprocess.run([sys.executable, "-m", "rescuewatch", "ingest", "--db", db_url, *args],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2, run.stderr
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1, run.stderr
     assert snapshot(db_url) == before
     return lines[0]
 
