@@ -312,6 +312,17 @@ def _evidence(span: Mapping[str, Any]) -> Evidence:
     return Evidence(start, end, str(_opt(span, "text", str)), _opt(span, "field", str))
 
 
+def _country(record: Mapping[str, Any]) -> str | None:
+    """An ISO 3166-1 alpha-2 code as the store keeps it (upper case): a claim under an
+    unknown or lower-case code would be missed by every filter and count by country."""
+    from rescuewatch.ingest.countries import country_code
+
+    value = _opt(record, "country", str)
+    if value is not None and (len(value) != 2 or country_code(value) != value):
+        raise ValueError(f"country: {value[:20]!r} is not an ISO 3166-1 alpha-2 code such as 'UA'")
+    return value  # type: ignore[no-any-return]
+
+
 def _geonameid(record: Mapping[str, Any]) -> int | None:
     value = _opt(record, "geonameid", int)
     if value is not None and value < 1:  # GeoNames numbers its places from 1
@@ -346,7 +357,7 @@ def record_to_claim(record: Mapping[str, Any]) -> Claim:
         time_of_day=_time_of_day(record),
         place=Place(
             text=_opt(record, "place_text", str), name=_opt(record, "place_name", str),
-            country=_opt(record, "country", str), admin1=_opt(record, "admin1", str),
+            country=_country(record), admin1=_opt(record, "admin1", str),
             lat=_opt(record, "lat", float), lon=_opt(record, "lon", float),
             geonameid=_geonameid(record), precision=_opt(record, "place_precision", str),
         ),

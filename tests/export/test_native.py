@@ -146,6 +146,10 @@ def test_bad_json_line_is_skipped_when_asked(rw, store: Store, tmp_path: Path) -
 
 @pytest.mark.parametrize(("change", "named"), [
     (("country", "UKR"), "'country'"),
+    (("country", "XX"), "country"),  # no such country: a filter by country would never find it
+    (("country", "sy"), "country"),  # the store keeps upper-case codes; "SY" filters miss "sy"
+    (("lat", 999.0), "lat"),
+    (("lon", -180.5), "lon"),
     (("perpetrator_party", "p" * 41), "'perpetrator_party'"),
     (("killed", 2**31), "'killed'"),
     (("geonameid", 2**40), "'geonameid'"),
