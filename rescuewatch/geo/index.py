@@ -290,8 +290,9 @@ def _common_words(
     parse is a function word (prepositions such as "Біля", conjunctions, pronouns,
     adverbs): they are dropped. Second, keys that need a place cue: such function words
     naming bigger places ("Ровно"), small places whose name Russian pymorphy3 knows as
-    a common word and not as a toponym (Geox), and generated Russian/Ukrainian spellings
-    that either language knows as a common word.
+    a common word and not as a toponym (Geox), generated Russian/Ukrainian spellings that either
+    language knows as a common word, and case forms of small foreign towns that a dictionary
+    knows (:func:`_small_foreign_case_form`).
     """
     try:
         import pymorphy3
@@ -312,6 +313,10 @@ def _common_words(
         if generated and any(_ordinary_word(m, key) for m in morphs):
             out.add(key)  # a generated spelling that is also a word ("Мирні"): needs a cue
             continue
+        if _small_foreign_case_form(cands, raw) and (
+                _ordinary_word(ru, key) or morphs[1].word_is_known(key)):
+            out.add(key)  # "Атака", "добу": cases of Yemen's Ataq and Chad's Doba need a cue
+            continue
         if not ru.word_is_known(key):
             continue
         if not small:
@@ -321,6 +326,18 @@ def _common_words(
         if not any("Geox" in str(p.tag) for p in ru.parse(key)):
             out.add(key)
     return never, out
+
+
+def _small_foreign_case_form(cands: dict[int, int], raw: sources.RawGazetteer) -> bool:
+    """Whether a key is only a generated case form of the Cyrillic exonyms of towns outside
+    the Cyrillic-writing countries that are too small to have been inflected for their size
+    (:func:`rescuewatch.geo.sources.city_names`). Such a form that the Ukrainian dictionary
+    knows at all needs a cue: that dictionary lists place names as plain nouns, so it cannot
+    tell "добу" (a day) from a case of Chad's Doba, and a small foreign town is the less
+    likely reading."""
+    return all(bits & CAND_INFLECTED and raw.country[e] not in sources.CYRILLIC_COUNTRIES
+               and raw.population[e] < sources.INFLECT_MIN_POPULATION
+               for e, bits in cands.items())
 
 
 def _ordinary_word(morph: Any, word: str) -> bool:

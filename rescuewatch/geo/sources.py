@@ -169,7 +169,9 @@ def city_names(rec: dict) -> list[tuple[str, int]]:  # type: ignore[type-arg]
     """The names of one GeoNames city record worth indexing, with their flags."""
     cc, pop, primary = rec["countrycode"], int(rec["population"] or 0), rec["name"]
     skeleton = _skeleton(primary)
-    inflect = INFLECT if (cc in CYRILLIC_COUNTRIES or pop >= INFLECT_MIN_POPULATION) else 0
+    # Reports in Russian and Ukrainian decline the towns of the conflicts they cover, large or
+    # small ("в Баальбеке", "по Набатие"): a focus country's Cyrillic names are inflected too.
+    inflect = INFLECT if (cc in FOCUS_COUNTRIES or pop >= INFLECT_MIN_POPULATION) else 0
     out: list[tuple[str, int]] = [(primary, STRONG)]
     cyrillic: list[str] = []
     for alt in rec["alternatenames"]:

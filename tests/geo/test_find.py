@@ -143,6 +143,31 @@ def test_admin1_and_countries(gaz: Gazetteer) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # towns under 100,000 people in the conflict areas the tool covers are declined too
+        ("Авиаудар в Баальбеке.", "Baalbek"),
+        ("Удар по Баальбеку.", "Baalbek"),
+        ("Обстріл поблизу Баальбека.", "Baalbek"),
+        ("Лікарня в Назареті.", "Nazareth"),
+        ("Больница в Назарете.", "Nazareth"),
+    ],
+)
+def test_case_forms_of_smaller_towns_abroad(gaz: Gazetteer, text: str, name: str) -> None:
+    assert one(gaz, text) == name
+
+
+@pytest.mark.parametrize("text", [
+    "Дані уточнюються.", "Добу тому медики виїхали.", "Доби не минуло.",
+    "Атаці передувала розвідка.", "Атака на лікарню.",
+])
+def test_a_case_form_of_a_small_town_that_is_also_a_word_needs_a_cue(
+        gaz: Gazetteer, text: str) -> None:
+    # "дані" (data) and "добу" (a day) are also cases of Dano and Doba, "Атака" of Ataq
+    assert names(gaz, text) == []
+
+
 def test_lowercase_is_not_a_place(gaz: Gazetteer) -> None:
     assert gaz.find("they will bar the door and hope for peace in the mir") == []
 
