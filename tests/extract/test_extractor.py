@@ -189,3 +189,21 @@ def test_oblique_case_numbers_in_russian(extract: Extract, text: str,
     claims = extract(text, "2024-05-07", "ru")
     category, counts = expected
     assert claims and victims(claims[0])[category] == counts
+
+
+def test_extract_text_takes_the_date_and_language_as_the_readme_shows_them() -> None:
+    # README: extract_text(text, published=..., lang=...). An ISO date string used to raise
+    # AttributeError inside date resolution, and lang="auto" (the CLI's word) gave no claims.
+    import datetime as dt
+
+    from rescuewatch.extract import extract_text
+
+    text = "An ambulance was hit by shelling in Kharkiv on Monday, killing two paramedics."
+    as_date = extract_text(text, published=dt.date(2024, 3, 7), lang="en")
+    assert as_date and as_date[0].date.start == dt.date(2024, 3, 4)
+    assert extract_text(text, published="2024-03-07", lang="auto") == as_date
+    assert extract_text(text, published="2024-03-07", lang="EN") == as_date
+    with pytest.raises(ValueError, match="one of en, ru, uk"):
+        extract_text(text, lang="english")
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        extract_text(text, published="07/03/2024")
