@@ -72,6 +72,21 @@ def check_affiliation(value: str, *, path: str | None = None, row: int | None = 
     return value
 
 
+def check_country(value: str, *, path: str | None = None, row: int | None = None,
+                  field: str = "country") -> str:
+    """``value`` as an upper-case ISO 3166-1 alpha-2 code, in either case as ``--country`` of
+    the exports takes it; an alpha-3 code (``RUS``) is refused with the alpha-2 to use."""
+    code = value.strip().upper()
+    if re.fullmatch(r"[A-Z]{2}", code):
+        return code
+    from rescuewatch.ingest.countries import country_code
+
+    alpha2 = country_code(code) if len(code) == 3 else None
+    raise InputError(f"country {value[:40]!r} is not an ISO 3166-1 alpha-2 code", path=path,
+                     row=row, field=field,
+                     hint=f"use {alpha2}" if alpha2 else "two letters, e.g. UA, RU, SY")
+
+
 def check_kind(value: str, *, path: str | None = None, row: int | None = None) -> str:
     if value not in SOURCE_KINDS:
         raise InputError(f"unknown source kind {value!r}", path=path, row=row, field="kind",
@@ -101,9 +116,8 @@ def parse(text: str, origin: str) -> list[Entry]:
             raise InputError(f"source {key!r} listed twice", path=origin, row=number, field="key")
         seen.add(key)
         country = row.get("country") or None
-        if country is not None and not re.fullmatch(r"[A-Z]{2}", country):
-            raise InputError(f"country {country!r} is not ISO-2", path=origin, row=number,
-                             field="country")
+        if country is not None:
+            country = check_country(country, path=origin, row=number)
         entries.append(Entry(
             key=key, name=row.get("name") or key,
             kind=check_kind(row.get("kind") or "unknown", path=origin, row=number),

@@ -329,19 +329,23 @@ def sources_set(key: str, name: str | None, kind: str | None, country: str | Non
     Examples:
       rescuewatch sources set example.org --kind ngo --affiliation independent --reason "checked"
     """
-    from rescuewatch.assess.registry import Entry, check_affiliation, import_entries
-    from rescuewatch.errors import InputError
+    from rescuewatch.assess.registry import (
+        Entry,
+        check_affiliation,
+        check_country,
+        import_entries,
+    )
     from rescuewatch.store.incidents import get_source
 
-    if country is not None and (len(country) != 2 or not country.isalpha()):
-        raise InputError(f"country {country!r} is not ISO-2", field="--country")
+    if country is not None:
+        country = check_country(country, field="--country")
     store = open_store(db)
     with store.engine.connect() as conn:
         current = get_source(conn, key) or {}
     entry = Entry(
         key=key, name=name or current.get("name") or key,
         kind=kind or current.get("kind", "unknown"),
-        country=country.upper() if country else current.get("country"),
+        country=country or current.get("country"),
         affiliation=(check_affiliation(affiliation, field="--affiliation") if affiliation
                      else current.get("affiliation", "unknown")),
         coverage_group=coverage_group if coverage_group is not None else current.get("coverage_group"),

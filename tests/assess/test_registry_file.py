@@ -50,3 +50,23 @@ def test_a_formula_in_a_source_name_is_defused_and_imported_back(tmp_path: Path)
 def test_import_takes_off_only_the_quote_export_puts(cell: str, value: str) -> None:
     (entry,) = parse(f"key,name\nk,{cell}\n", "sources.csv")
     assert entry.name == value
+
+
+def test_a_country_is_taken_in_either_case_and_an_alpha3_code_names_its_alpha2(
+        tmp_path: Path) -> None:
+    # `sources set --country ru` was taken but the same `ru` in a registry file was refused,
+    # and neither refusal of `RUS` said what to write instead (export --country does).
+    rw = Invoker(f"sqlite:///{tmp_path / 'a.db'}")
+    result = rw("sources", "set", "x.example", "--country", "RUS", "--reason", "r")
+    assert result.exit_code == 2
+    assert "--country" in result.output and "use RU" in result.output
+    registry = tmp_path / "sources.csv"
+    registry.write_text("key,name,country\nx.example,X,RUS\n", encoding="utf-8")
+    result = rw("sources", "import", str(registry), "--reason", "r")
+    assert result.exit_code == 2
+    assert "row 2, column 'country'" in result.output and "use RU" in result.output
+    registry.write_text("key,name,country\nx.example,X,ru\n", encoding="utf-8")
+    assert rw("sources", "import", str(registry), "--reason", "r").exit_code == 0
+    assert rw("sources", "set", "y.example", "--country", "ua", "--reason", "r").exit_code == 0
+    countries = {s["key"]: s["country"] for s in json.loads(rw("sources", "list", "--json").output)}
+    assert countries == {"x.example": "RU", "y.example": "UA"}
