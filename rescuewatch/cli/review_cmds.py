@@ -101,20 +101,24 @@ def show(incident: int, db: str | None, as_json: bool) -> None:
     if as_json:
         print_json({"incident": row, "claims": claims})
         return
-    echo(f"incident {row['id']}: {row['date_start']}..{row['date_end']} ({row['date_precision']}), "
-               f"{row['place_name']}, {row['admin1']}, {row['country']}")
+    # An unknown value reads "?" as in `review list`, never Python's "None".
+    where = ", ".join(v for v in (row["place_name"], row["admin1"], row["country"]) if v) or "?"
+    echo(f"incident {row['id']}: {row['date_start'] or '?'}..{row['date_end'] or '?'} "
+         f"({row['date_precision'] or '?'}), {where}")
     echo(f"  victims {row['categories'] or 'none (context event)'}; killed "
                f"{_range(row['killed_min'], row['killed_max'])}, injured "
-               f"{_range(row['injured_min'], row['injured_max'])}; weapons {row['weapons']}")
+               f"{_range(row['injured_min'], row['injured_max'])}; weapons {row['weapons'] or '?'}")
     for p in json.loads(row["perpetrators"] or "[]"):
         echo(f"  perpetrator {p['party'] or p['text']} as alleged by {', '.join(p['alleged_by'])}")
-    echo(f"  certainty {row['certainty']} ({'locked' if row['certainty_locked'] else 'by rules'}),"
-               f" review {row['review_status']}")
+    grade = (f"{row['certainty']} ({'locked' if row['certainty_locked'] else 'by rules'})"
+             if row["certainty"] else "not graded yet (run `rescuewatch assess`)")
+    echo(f"  certainty {grade}, review {row['review_status']}")
     for line in (row["certainty_rationale"] or "").splitlines():
         echo(f"    {line}")
     for c in claims:
         echo(f"  claim {c['id']}: {c['source_key']} ({c['source_affiliation']}) "
-                   f"{c['date_start']} {c['place_name'] or c['place_text']} killed {c['killed']} "
+                   f"{c['date_start'] or '?'} {c['place_name'] or c['place_text'] or '?'} "
+                   f"killed {_range(c['killed'], c['killed'])} "
                    f"{c['weapon'] or ''} {c['perpetrator_party'] or ''}".rstrip())
 
 
@@ -306,8 +310,10 @@ def sources_show(key: str, db: str | None, as_json: bool) -> None:
         print_json(data)
         return
     for label, value in data.items():
-        echo(f"{label}: " + ("-" if value is None else
-                                   ", ".join(f"{k}={v}" for k, v in value.items() if v)))
+        # aliases as the registry file writes them (a;b), not as a Python tuple
+        echo(f"{label}: " + ("-" if value is None else ", ".join(
+            f"{k}={';'.join(v) if isinstance(v, tuple | list) else v}"
+            for k, v in value.items() if v)))
 
 
 @sources.command("set")

@@ -192,3 +192,23 @@ def test_a_rejected_incident_is_left_out_of_counts_analyses_and_exports(
     # the reviewer still finds it
     assert gone["id"] in [r["id"] for r in json.loads(
         rw("review", "list", "--status", "rejected", "--json").output)]
+
+
+def test_show_writes_an_unknown_value_as_a_question_mark_not_none(rw, db_url: str) -> None:
+    # `review show` printed "killed None", "weapons None" and ", None," for a missing admin1,
+    # and `sources show` a Python tuple for the aliases.
+    st = Store.open(db_url)
+    add_document(st, Source("t.me/y", "t.me/y"),
+                 [claim("2024-03-05", killed=None, weapon=None, admin1=None)], label="1")
+    st.dispose()
+    assert rw("link").exit_code == 0
+    (row,) = incidents(rw)
+    shown = rw("review", "show", str(row["id"]))
+    assert shown.exit_code == 0, shown.output
+    assert "None" not in shown.output
+    assert f"incident {row['id']}: 2024-03-05..2024-03-05 (day), Town, UA\n" in shown.output
+    assert "killed ?, injured ?; weapons ?" in shown.output
+    assert "2024-03-05 Town killed ?" in shown.output
+    assert "certainty not graded yet (run `rescuewatch assess`)" in shown.output
+    source = rw("sources", "show", "tass.ru")
+    assert "aliases=tass.com," in source.output and "(" not in source.output.split("aliases")[1][:5]
