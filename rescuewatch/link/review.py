@@ -78,6 +78,13 @@ def merge(store: Store, incident_ids: list[int], reason: str | None) -> int:
     return target
 
 
+def _claims_hint(incident_id: int, current: list[int]) -> str:
+    """Which claims an incident has, for an error about one it has not: the fix is to pick
+    from them, and they are otherwise a `review show` away."""
+    shown = ", ".join(map(str, sorted(current)[:20])) + (", ..." if len(current) > 20 else "")
+    return f"incident {incident_id} has claim(s) {shown}; see `rescuewatch review show {incident_id}`"
+
+
 def split(store: Store, incident_id: int, claim_ids: list[int], reason: str | None) -> int:
     """Move ``claim_ids`` out of an incident into a new one; returns the new incident's id."""
     why = _require_reason(reason)
@@ -89,10 +96,11 @@ def split(store: Store, incident_id: int, claim_ids: list[int], reason: str | No
         stray = [c for c in moving if c not in current]
         if stray:
             raise InputError(f"claim(s) {', '.join(map(str, stray))} not in incident {incident_id}",
-                             field="--claims")
+                             field="--claims", hint=_claims_hint(incident_id, current))
         staying = [c for c in current if c not in set(moving)]
         if not moving or not staying:
-            raise InputError("split must leave claims on both sides", field="--claims")
+            raise InputError("split must leave claims on both sides", field="--claims",
+                             hint=_claims_hint(incident_id, current))
         db.remove_link_constraints(conn, "must_link", current)
         db.add_link_constraints(conn, "cannot_link", [(a, b) for a in moving for b in staying], why)
         db.add_link_constraints(conn, "must_link", _chain(moving) + _chain(staying), why)
@@ -131,7 +139,8 @@ def reject(store: Store, incident_id: int, reason: str | None, claim_id: int | N
                         before=before, after=_snapshot(conn, incident_id), reason=why)
             return
         if claim_id not in current:
-            raise InputError(f"claim {claim_id} is not in incident {incident_id}", field="--claim")
+            raise InputError(f"claim {claim_id} is not in incident {incident_id}", field="--claim",
+                             hint=_claims_hint(incident_id, current))
         db.add_link_constraints(conn, "claim_rejected", [(claim_id, None)], why)
         db.assign_claims(conn, [(claim_id, None)])
         alive = refresh_incidents(conn, [incident_id])

@@ -212,3 +212,18 @@ def test_show_writes_an_unknown_value_as_a_question_mark_not_none(rw, db_url: st
     assert "certainty not graded yet (run `rescuewatch assess`)" in shown.output
     source = rw("sources", "show", "tass.ru")
     assert "aliases=tass.com," in source.output and "(" not in source.output.split("aliases")[1][:5]
+
+
+def test_a_claim_not_in_the_incident_is_refused_with_the_claims_it_has(rw, db_url: str) -> None:
+    # The split and reject errors named the wrong claim but not the right ones to give.
+    seed(db_url)
+    rw("link")
+    pair = next(r for r in incidents(rw) if r["n_claims"] == 2)
+    shown = json.loads(rw("review", "show", str(pair["id"]), "--json").output)
+    ids = ", ".join(str(c["id"]) for c in sorted(shown["claims"], key=lambda c: c["id"]))
+    hint = f"(incident {pair['id']} has claim(s) {ids}; see `rescuewatch review show {pair['id']}`)"
+    for args in (("split", str(pair["id"]), "--claims", "9999"),
+                 ("split", str(pair["id"]), "--claims", ids.replace(" ", "")),
+                 ("reject", str(pair["id"]), "--claim", "9999")):
+        result = rw("review", *args, "--reason", "x")
+        assert result.exit_code == 2 and hint in result.output, result.output
