@@ -13,7 +13,8 @@ from rescuewatch.cli.common import known_encoding
 @click.command()
 @click.argument("paths", nargs=-1, required=True, metavar="FILE...")
 @click.option("--format", "out_format", type=click.Choice(["jsonl"]), default="jsonl", show_default=True,
-              help="Output format: one JSON object per claim (see claim.schema.json).")
+              help="Output format: one JSON object per claim, as described by the JSON Schema "
+                   "rescuewatch/extract/claim.schema.json.")
 @click.option("--input-format", "fmt", type=click.Choice(["auto", "text", "html", "telegram"]),
               default="auto", show_default=True, help="Input format; auto detects it from the content.")
 @click.option("--published", type=click.DateTime(["%Y-%m-%d"]), default=None,
