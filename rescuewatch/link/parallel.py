@@ -27,8 +27,14 @@ def workers_for(n_claims: int) -> int:
 
     ``RESCUEWATCH_LINK_WORKERS`` overrides it (``1`` turns parallel work off).
     """
-    forced = os.environ.get("RESCUEWATCH_LINK_WORKERS")
+    forced = os.environ.get("RESCUEWATCH_LINK_WORKERS", "").strip()
     if forced:
+        if not forced.isdigit():
+            # a bare int() here ended the command with a traceback, the store unchanged
+            from rescuewatch.errors import InputError
+
+            raise InputError(f"RESCUEWATCH_LINK_WORKERS={forced[:20]!r} is not a whole number",
+                             hint="set it to 1 (one process) or more, or unset it")
         return max(1, int(forced))
     if n_claims < MIN_CLAIMS or "fork" not in mp.get_all_start_methods():
         return 1

@@ -227,3 +227,15 @@ def test_a_claim_not_in_the_incident_is_refused_with_the_claims_it_has(rw, db_ur
                  ("reject", str(pair["id"]), "--claim", "9999")):
         result = rw("review", *args, "--reason", "x")
         assert result.exit_code == 2 and hint in result.output, result.output
+
+
+def test_a_link_worker_count_that_is_not_a_number_is_one_line(rw, db_url: str, monkeypatch) -> None:
+    # int("two") escaped as a ValueError traceback.
+    seed(db_url)
+    monkeypatch.setenv("RESCUEWATCH_LINK_WORKERS", "two")
+    result = rw("link")
+    assert result.exit_code == 2
+    assert result.output.strip() == ("Error: RESCUEWATCH_LINK_WORKERS='two' is not a whole number "
+                                     "(set it to 1 (one process) or more, or unset it)")
+    monkeypatch.setenv("RESCUEWATCH_LINK_WORKERS", "1")
+    assert rw("link").exit_code == 0 and len(incidents(rw)) == 2
