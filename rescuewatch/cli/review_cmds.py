@@ -219,7 +219,9 @@ def certainty_cmd(incident: int, grade: str | None, unlock: bool, reason: str,
 @db_option
 @json_option
 def audit(incident: int | None, limit: int, db: str | None, as_json: bool) -> None:
-    """Show the audit log: who changed what, when, before, after and why.
+    """Show the audit log: who changed what, when and why, newest first.
+
+    One line per change; --json gives each entry with its values before and after.
 
     \b
     Examples:
