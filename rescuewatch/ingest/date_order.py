@@ -41,11 +41,11 @@ class DateOrder:
         if shown is not None and shown != self.day_first:
             # Name the one order that reads this date: "dmy or mdy" left the user to work it
             # out, and after --date-order dmy it offered dmy again.
-            first = "day" if shown else "month"
+            lead = "day" if shown else "month"
             raise ValueError(
-                f"{raw!r} has the {first} first, but this file's dates are read "
+                f"{raw!r} has the {lead} first, but this file's dates are read "
                 f"{'day' if self.day_first else 'month'} first ({self.why}); if every slashed "
-                f"date of the file has the {first} first, pass --date-order "
+                f"date of the file has the {lead} first, pass --date-order "
                 f"{'dmy' if shown else 'mdy'}")
         return (second, first) if self.day_first else (first, second)
 
