@@ -62,14 +62,15 @@ from scipy.stats import poisson
 from rescuewatch.analyse._knox_engine import _Engine, as_generator, band_index
 from rescuewatch.errors import InputError
 
-__all__ = ["Knox", "NearRepeat", "band_index", "as_generator", "RngLike"]
+__all__ = ["Knox", "NearRepeat", "band_index", "as_generator", "check_edges", "RngLike"]
 
 RngLike = np.random.Generator | np.random.SeedSequence | int | None
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 
-def _check_edges(edges: npt.ArrayLike, name: str) -> FloatArray:
+def check_edges(edges: npt.ArrayLike, name: str) -> FloatArray:
+    """Band edges as an array; :class:`ValueError` unless finite, non-negative and increasing."""
     e = np.asarray(edges, dtype=np.float64).ravel()
     if e.size < 2 or not np.all(np.isfinite(e)) or e[0] < 0:
         raise ValueError(f"{name}: need at least two finite, non-negative edges, got {e!r}")
@@ -200,8 +201,8 @@ class NearRepeat:
         keep: bool = False,
     ) -> None:
         xs, ys, ts = _check_points(x, y, t)
-        space = _check_edges(space_bands, "space_bands")
-        time = _check_edges(time_bands, "time_bands")
+        space = check_edges(space_bands, "space_bands")
+        time = check_edges(time_bands, "time_bands")
         self.permutations = _check_permutations(permutations)
         self.n = ts.size
         self.beyond = beyond

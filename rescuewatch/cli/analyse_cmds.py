@@ -322,13 +322,22 @@ def _knox_points(points_file: str | None, db: str | None, opts: dict[str, Any],
 
 
 def _edges(text: str | None, name: str) -> list[float]:
+    from rescuewatch.analyse.knox import check_edges
     from rescuewatch.errors import InputError
 
     try:
-        return [float(v) for v in (text or "").split(",") if v.strip()]
+        edges = [float(v) for v in (text or "").split(",") if v.strip()]
     except ValueError:
         raise InputError(f"band edges must be numbers separated by commas, got {text!r}",
                          field=name) from None
+    try:  # checked here, before the events are read, and as one line, not a traceback
+        check_edges(edges, name)
+    except ValueError:
+        raise InputError(f"band edges must be at least two, from 0 up, each above the one "
+                         f"before but the second, which may equal the first; got {text!r}",
+                         field=name, hint="e.g. " + ("0,0,7,14,21" if "time" in name
+                                                     else "0,0,100,200,400")) from None
+    return edges
 
 
 def _print_knox(out: dict[str, Any]) -> None:

@@ -121,6 +121,15 @@ def test_knox_usage_errors(rw: Invoker, tmp_path: Path) -> None:
     result = rw("analyse", "knox", "--points", str(flat), "--space-bands", "0,a",
                 "--time-bands", "0,1")
     assert result.exit_code == 2 and "--space-bands" in result.output
+    # Edges out of order reached NearRepeat and ended in a ValueError traceback.
+    for space, time, option, example in (("100,0,5", "0,1", "--space-bands", "0,0,100,200,400"),
+                                         ("0,100", "7,1", "--time-bands", "0,0,7,14,21")):
+        result = rw("analyse", "knox", "--points", str(flat), "--space-bands", space,
+                    "--time-bands", time)
+        assert result.exit_code == 2, result.output
+        line = result.output.strip()
+        assert line.startswith(f"Error: {option}: band edges must be") and "\n" not in line
+        assert line.endswith(f"(e.g. {example})")
 
 
 def test_trends(filled: Invoker) -> None:
