@@ -232,6 +232,15 @@ def export(fmt: str, level: str, output: str, protected_only: bool, country: str
                          on_left_out=count_left_out)
     if output != "-":
         echo(f"wrote {count} {level} to {output}", err=True)
+    if level == "incidents" and count == 0:
+        # An empty incident file from a store whose claims were never linked looks like "no
+        # incidents happened"; say which command builds them.
+        from rescuewatch.store.claims import stats
+
+        counts = stats(store)
+        if counts["claims"] and not counts["incidents"]:
+            echo(f"the store has {counts['claims']} claim(s) but no incidents yet: run "
+                 "`rescuewatch link` (and `rescuewatch assess` to grade them) first", err=True)
     if left_out:
         # say so: a reader comparing row counts with another format would otherwise wonder
         echo(f"left out {left_out} aggregate claim{'s' if left_out > 1 else ''} "

@@ -172,3 +172,19 @@ def test_since_after_until_is_refused(rw, store, command: tuple[str, ...]) -> No
     result = rw(*command, "--since", "2024-02-01", "--until", "2024-01-01")
     assert result.exit_code == 2
     assert "--since" in result.output and "after --until" in result.output, result.output
+
+
+def test_an_incident_export_of_a_store_never_linked_says_to_link(rw, store) -> None:
+    # It wrote a header and "wrote 0 incidents", as if nothing had happened.
+    from tests.export.factory import SOURCE_A, add_document, sample_claims
+
+    add_document(store, SOURCE_A, sample_claims(), "a")
+    result = rw("export", "--format", "csv", "--level", "incidents", "-o", os.devnull)
+    assert result.exit_code == 0
+    assert ("the store has 5 claim(s) but no incidents yet: run `rescuewatch link` (and "
+            "`rescuewatch assess` to grade them) first") in result.stderr
+    # claims exported, or incidents that exist: no such note
+    assert "no incidents yet" not in rw("export", "--format", "csv", "-o", os.devnull).stderr
+    assert rw("link").exit_code == 0
+    linked = rw("export", "--format", "csv", "--level", "incidents", "-o", os.devnull)
+    assert "no incidents yet" not in linked.stderr and "wrote 0" not in linked.stderr
