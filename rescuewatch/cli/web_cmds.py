@@ -10,7 +10,8 @@ from rescuewatch.cli.common import db_option, open_store
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (use 0.0.0.0 only behind an authenticating proxy).")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
+              help="Port to listen on.")
 @db_option
 def serve(host: str, port: int, db: str | None) -> None:
     """Run the web app (incidents, claims, evidence, map) and its JSON API.
