@@ -199,6 +199,12 @@ class Store:
             parsed = make_url(url)
         except ArgumentError as exc:
             raise StoreError(f"cannot read store URL {url!r}: {exc}") from exc
+        kinds = "a SQLite file path, or postgresql+psycopg://user@host/db"
+        if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+            # the migrations and the bulk paths are written for these two; another database's
+            # missing driver ("No module named 'MySQLdb'") would hide that
+            raise StoreError(f"cannot open store {url!r}: rescuewatch keeps its store in SQLite "
+                             "or PostgreSQL", hint=f"give --db {kinds}")
         if parsed.get_backend_name() == "sqlite":
             db = parsed.database
             if db and db != ":memory:":
@@ -206,7 +212,10 @@ class Store:
         try:
             engine = create_engine(url, future=True)
         except Exception as exc:  # noqa: BLE001 - missing driver, bad options
-            raise StoreError(f"cannot open store {url!r}: {exc}") from exc
+            hint = ("rescuewatch reaches PostgreSQL through psycopg 3: pip install -e "
+                    "'.[postgres]' and give --db postgresql+psycopg://user@host/db"
+                    if isinstance(exc, ImportError) else f"give --db {kinds}")
+            raise StoreError(f"cannot open store {url!r}: {exc}", hint=hint) from exc
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         store = cls(engine)

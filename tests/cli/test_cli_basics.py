@@ -54,6 +54,20 @@ def test_bad_store_url_is_reported(tmp_path: Path) -> None:
     assert "store" in result.output.lower()
 
 
+@pytest.mark.parametrize(("url", "hint"), [
+    ("mysql://u@127.0.0.1:1/x",
+     "SQLite or PostgreSQL (give --db a SQLite file path, or postgresql+psycopg://user@host/db)"),
+    ("postgresql+pg8000://u@127.0.0.1:1/x",
+     "(rescuewatch reaches PostgreSQL through psycopg 3: pip install -e '.[postgres]' and give "
+     "--db postgresql+psycopg://user@host/db)"),
+])
+def test_a_database_rescuewatch_cannot_use_names_the_ones_it_can(url: str, hint: str) -> None:
+    # It said only "No module named 'MySQLdb'" (or 'pg8000'): a driver to install, seemingly.
+    result = Invoker(url)("stats")
+    assert result.exit_code == 3
+    assert result.output.startswith(f"Error: cannot open store '{url}'") and hint in result.output
+
+
 def test_stats_and_verify_on_an_empty_store(rw: Invoker, tmp_path: Path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
