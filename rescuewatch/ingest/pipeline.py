@@ -244,14 +244,32 @@ def ingest(
             if on_input is not None:
                 on_input(origin)
             ctx.skipped = []
+            item: InputFile | None = None
             try:
                 item = open_input(origin, Path(tmp))
                 report.inputs.append(ingest_input(store, item, fmt, ctx))
             except RescuewatchError as exc:
                 exc.path = exc.path or origin  # an error that came without naming it
+                if item is not None:
+                    _say_detected_format(exc, item, fmt)
                 _say_what_was_stored(exc, number, len(inputs) - number - 1)
                 raise
     return report
+
+
+def _say_detected_format(error: RescuewatchError, item: InputFile, fmt: str) -> None:
+    """Add to the hint of an error on a file's header, read with a ``--format`` other than the
+    one detection finds, which format that is: the reader's own hint ("is this an ACLED
+    export?") does not say the file is fine, only forced into the wrong reader."""
+    if fmt == "auto" or error.row not in (None, 1):
+        return
+    try:
+        detected = choose_reader(item, "auto").name
+    except RescuewatchError:
+        return
+    if detected != fmt:
+        note = f"without --format {fmt}, it reads as {detected}"
+        error.hint = f"{error.hint}; {note}" if error.hint else note
 
 
 def _say_what_was_stored(error: RescuewatchError, before: int, after: int) -> None:

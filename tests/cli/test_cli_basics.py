@@ -204,3 +204,23 @@ def test_stored_text_cannot_drive_the_terminal(rw: Invoker, tmp_path: Path) -> N
         assert not set(result.output) & {"\x1b", "\x07", "\u202e"}
         assert "Kha\\x1b[31mRED\\u202e" in result.output  # there, shown as escapes
     assert "F\\x1b]0;pwned\\x07" in shown.output
+
+
+def test_a_file_forced_into_the_wrong_format_says_which_one_it_is_in(rw: Invoker,
+                                                                      tmp_path: Path) -> None:
+    # "missing column (is this an ACLED export?)" did not say the file reads fine without
+    # --format; the store stays empty either way.
+    ucdp = Path(__file__).resolve().parents[2] / "examples" / "datasets" / \
+        "ucdp_ged191_syria_aleppo_2016-04-20_2016-05-05.csv"
+    result = rw("ingest", "--format", "acled", str(ucdp))
+    assert result.exit_code == 2
+    assert result.output.strip().endswith(
+        "missing column (is this an ACLED export?; without --format acled, it reads as ucdp)")
+    # a header bad in the format that detection finds too: no note
+    short = tmp_path / "short.csv"
+    short.write_text("event_id_cnty,event_date,year\nX1,2020-01-01,2020\n", encoding="utf-8")
+    for args in (("--format", "acled", str(short)), (str(short),)):
+        result = rw("ingest", *args)
+        assert result.exit_code == 2 and "is this an ACLED export?)" in result.output
+        assert "without --format" not in result.output
+    assert rw("ingest", "--format", "ucdp", str(ucdp)).exit_code == 0
