@@ -314,13 +314,21 @@ def _evidence(span: Mapping[str, Any]) -> Evidence:
 
 def _country(record: Mapping[str, Any]) -> str | None:
     """An ISO 3166-1 alpha-2 code as the store keeps it (upper case): a claim under an
-    unknown or lower-case code would be missed by every filter and count by country."""
+    unknown or lower-case code would be missed by every filter and count by country. The
+    codes ISO leaves to users (AA, QM-QZ, XA-XZ, ZZ) are kept: a store may use them for an
+    area without a code of its own, as many datasets do for Kosovo (XK)."""
     from rescuewatch.ingest.countries import country_code
 
     value = _opt(record, "country", str)
-    if value is not None and (len(value) != 2 or country_code(value) != value):
+    if value is not None and not (_user_assigned(value) or (
+            len(value) == 2 and country_code(value) == value)):
         raise ValueError(f"country: {value[:20]!r} is not an ISO 3166-1 alpha-2 code such as 'UA'")
     return value  # type: ignore[no-any-return]
+
+
+def _user_assigned(code: str) -> bool:
+    return code in ("AA", "ZZ") or (len(code) == 2 and code.isascii() and (
+        code[0] == "X" and code[1].isupper() or code[0] == "Q" and "M" <= code[1] <= "Z"))
 
 
 def _geonameid(record: Mapping[str, Any]) -> int | None:

@@ -129,6 +129,20 @@ def test_bad_cell_names_row_and_column(rw, tmp_path: Path, line: str, field: str
     assert Store.open(rw.db_url).count("claims") == 0
 
 
+@pytest.mark.parametrize("code", ["XK", "XA", "QZ", "AA", "ZZ", "PS", "UA", "RU"])
+def test_a_real_or_user_assigned_country_code_is_kept(rw, store: Store, tmp_path: Path,
+                                                        code: str) -> None:
+    build_sample_store(store)
+    out = tmp_path / "c.jsonl"
+    rw("export", "--format", "jsonl", "-o", str(out))
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    records[0]["country"] = code
+    out.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    second = f"sqlite:///{tmp_path / 'second.db'}"
+    assert rw("ingest", str(out), "--db", second).exit_code == 0
+    assert Store.open(second).count("claims") == len(records)
+
+
 def test_bad_json_line_is_skipped_when_asked(rw, store: Store, tmp_path: Path) -> None:
     build_sample_store(store)
     out = tmp_path / "c.jsonl"
@@ -146,7 +160,8 @@ def test_bad_json_line_is_skipped_when_asked(rw, store: Store, tmp_path: Path) -
 
 @pytest.mark.parametrize(("change", "named"), [
     (("country", "UKR"), "'country'"),
-    (("country", "XX"), "country"),  # no such country: a filter by country would never find it
+    (("country", "JJ"), "country"),  # no such country: a filter by country would never find it
+    (("country", "X1"), "country"),
     (("country", "sy"), "country"),  # the store keeps upper-case codes; "SY" filters miss "sy"
     (("lat", 999.0), "lat"),
     (("lon", -180.5), "lon"),
