@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -28,6 +28,7 @@ from sqlalchemy import Connection
 
 from rescuewatch.errors import InputError
 from rescuewatch.export.writers import defuse
+from rescuewatch.ingest.text import name_key
 from rescuewatch.model import SOURCE_KINDS
 from rescuewatch.store import incidents as db
 from rescuewatch.store.core import Store
@@ -53,7 +54,21 @@ class Entry:
 
     def store_values(self) -> dict[str, Any]:
         return {"name": self.name, "kind": self.kind, "country": self.country,
-                "affiliation": self.affiliation, "coverage_group": self.coverage_group}
+                "affiliation": self.affiliation, "coverage_group": self.coverage_group,
+                "aliases": ";".join(self.aliases) or None, "notes": self.notes}
+
+    @classmethod
+    def of_source(cls, source: Mapping[str, Any]) -> Entry:
+        """The entry a stored source amounts to (a row of :func:`db.list_sources`)."""
+        return cls(key=source["key"], name=source["name"], kind=source["kind"],
+                   country=source["country"], affiliation=source["affiliation"],
+                   coverage_group=source["coverage_group"],
+                   aliases=split_aliases(source.get("aliases")), notes=source.get("notes"))
+
+
+def split_aliases(cell: str | None) -> tuple[str, ...]:
+    """The aliases of a registry cell or a stored source (``a;b``), lower case."""
+    return tuple(a.strip().lower() for a in (cell or "").split(";") if a.strip())
 
 
 def is_party(affiliation: str | None) -> bool:
@@ -125,8 +140,7 @@ def parse(text: str, origin: str) -> list[Entry]:
             affiliation=check_affiliation(row.get("affiliation") or "unknown", path=origin,
                                           row=number),
             coverage_group=row.get("coverage_group") or None,
-            aliases=tuple(a.strip().lower() for a in (row.get("aliases") or "").split(";")
-                          if a.strip()),
+            aliases=split_aliases(row.get("aliases")),
             notes=row.get("notes") or None,
         ))
     return entries
@@ -174,6 +188,8 @@ class Registry:
             self.by_name.setdefault(e.key.lower(), e)
             for alias in e.aliases:
                 self.by_name.setdefault(alias, e)
+                # an alias written as the name a "Source:" line gives ("Outlet X Wire")
+                self.by_name.setdefault(name_key(alias), e)
 
     def find(self, key: str) -> Entry | None:
         name = key.strip().lower()
@@ -193,23 +209,36 @@ class Registry:
 def apply_defaults(store: Store, conn: Connection, entries: Iterable[Entry] | None = None) -> int:
     """Fill in sources the store knows nothing about (kind and affiliation unknown).
 
+    They are looked up by key and alias first among the store's own sources that carry
+    aliases (a registry the user imported), then in ``entries`` (the default registry).
     Sources a user has described are never overwritten. Each fill is audited.
     """
-    registry = Registry(default_entries() if entries is None else entries)
+    sources = db.list_sources(conn)
+    own = [Entry.of_source(source) for source in sources if _describes(source)]
+    defaults = default_entries() if entries is None else list(entries)
+    registry = Registry([*own, *defaults])
     filled = 0
-    for source in db.list_sources(conn):
-        if source["kind"] != "unknown" or source["affiliation"] != "unknown":
+    for source in sources:
+        if _describes(source):
             continue
         entry = registry.find(source["key"])
         if entry is None:
             continue
         values = entry.store_values()
         values["name"] = source["name"] if source["name"] != source["key"] else entry.name
+        if source["aliases"] or source["notes"]:  # the source's own, if it has any
+            del values["aliases"], values["notes"]
         before, after = db.upsert_source(conn, source["key"], values)
+        whence = "an imported" if any(entry is e for e in own) else "the default"
         store.audit(conn, action="registry-default", entity="source", entity_id=source["id"],
-                    before=before, after=after, reason="filled from the default source registry")
+                    before=before, after=after, reason=f"filled from {whence} source registry")
         filled += 1
     return filled
+
+
+def _describes(source: Mapping[str, Any]) -> bool:
+    """Whether a stored source says anything a fill could take from (kind or affiliation)."""
+    return source["kind"] != "unknown" or source["affiliation"] != "unknown"
 
 
 def import_entries(store: Store, entries: Iterable[Entry], reason: str) -> dict[str, int]:
@@ -228,7 +257,8 @@ def import_entries(store: Store, entries: Iterable[Entry], reason: str) -> dict[
 
 
 def export_csv(store: Store) -> str:
-    """The store's sources as a registry CSV (aliases and notes from the default registry);
+    """The store's sources as a registry CSV (aliases and notes as stored, else from the default
+    registry);
     a cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
     ``'``, which :func:`parse` takes off again."""
     defaults = Registry(default_entries())
@@ -242,8 +272,10 @@ def export_csv(store: Store) -> str:
                 "key": source["key"], "name": source["name"], "kind": source["kind"],
                 "country": source["country"] or "", "affiliation": source["affiliation"],
                 "coverage_group": source["coverage_group"] or "",
-                "aliases": ";".join(entry.aliases) if entry and entry.key == source["key"] else "",
-                "notes": entry.notes if entry and entry.key == source["key"] and entry.notes else "",
+                "aliases": source["aliases"] or (
+                    ";".join(entry.aliases) if entry and entry.key == source["key"] else ""),
+                "notes": source["notes"] or (
+                    entry.notes if entry and entry.key == source["key"] and entry.notes else ""),
             }
             writer.writerow({k: _cell(v) for k, v in row.items()})
     return out.getvalue()

@@ -68,11 +68,13 @@ def source_header(text: str) -> Source | None:
     if not name:
         return None
     host = _host(name) if " " not in name else None
-    if host and "." in host:
-        key = host.removeprefix("www.")
-    else:
-        key = re.sub(r"[^\w]+", "-", name.lower()).strip("-")[:100] or "unknown"
+    key = host.removeprefix("www.") if host and "." in host else name_key(name)
     return Source(key=key, name=name, kind="unknown")
+
+
+def name_key(name: str) -> str:
+    """The source key of a publisher's name: its lower-cased words joined by hyphens."""
+    return re.sub(r"[^\w]+", "-", name.lower()).strip("-")[:100] or "unknown"
 
 
 def _host(name: str) -> str | None:

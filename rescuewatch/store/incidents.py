@@ -491,7 +491,8 @@ def audit_entries(
 
 # --- source registry -------------------------------------------------------------------------
 
-SOURCE_FIELDS: tuple[str, ...] = ("name", "kind", "country", "affiliation", "coverage_group")
+SOURCE_FIELDS: tuple[str, ...] = ("name", "kind", "country", "affiliation", "coverage_group",
+                                  "aliases", "notes")
 
 
 def list_sources(conn: Connection) -> list[dict[str, Any]]:
@@ -517,7 +518,8 @@ def upsert_source(conn: Connection, key: str, values: dict[str, Any]) -> tuple[d
     if before is None:
         row = {"key": key, "name": clean.get("name") or key, "kind": clean.get("kind") or "unknown",
                "country": clean.get("country"), "affiliation": clean.get("affiliation") or "unknown",
-               "coverage_group": clean.get("coverage_group"), "created_at": now()}
+               "coverage_group": clean.get("coverage_group"), "aliases": clean.get("aliases"),
+               "notes": clean.get("notes"), "created_at": now()}
         conn.execute(insert(s.sources).values(**row))
     elif clean:
         conn.execute(update(s.sources).where(s.sources.c.key == key).values(**clean))

@@ -45,6 +45,9 @@ sources = Table(
     Column("affiliation", String(60), nullable=False, server_default="unknown"),
     Column("coverage_group", String(100)),
     Column("created_at", DateTime, nullable=False),
+    # from a registry file: other keys of the publisher ("a;b") and free notes
+    Column("aliases", Text),
+    Column("notes", Text),
 )
 
 # Raw bytes of every document, content-addressed and split into chunks so that a file of any

@@ -70,3 +70,32 @@ def test_a_country_is_taken_in_either_case_and_an_alpha3_code_names_its_alpha2(
     assert rw("sources", "set", "y.example", "--country", "ua", "--reason", "r").exit_code == 0
     countries = {s["key"]: s["country"] for s in json.loads(rw("sources", "list", "--json").output)}
     assert countries == {"x.example": "RU", "y.example": "UA"}
+
+
+def test_an_imported_registry_s_aliases_and_notes_are_kept_and_fill_a_later_source(
+        tmp_path: Path) -> None:
+    # aliases and notes were read and dropped: a report arriving under a publisher's other
+    # key stayed "unknown", and `sources export` wrote both columns back empty
+    rw = Invoker(f"sqlite:///{tmp_path / 'a.db'}")
+    registry = tmp_path / "sources.csv"
+    registry.write_text(
+        "key,name,kind,country,affiliation,aliases,notes\n"
+        "outlet-x.example,Outlet X,independent_media,,independent,"
+        "Outlet X Wire;t.me/outletx,checked 2026-12\n", encoding="utf-8")
+    assert rw("sources", "import", str(registry), "--reason", "our registry").exit_code == 0
+    report = tmp_path / "report.txt"
+    report.write_text("Published: 2024-03-07\nSource: Outlet X Wire\n\nAn ambulance was hit "
+                      "by shelling in Kherson on Thursday, wounding two paramedics.\n",
+                      encoding="utf-8")
+    assert rw("ingest", str(report)).exit_code == 0
+    assert rw("assess").exit_code == 0
+    sources = {s["key"]: s for s in json.loads(rw("sources", "list", "--json").output)}
+    arrived = next(s for key, s in sources.items() if key != "outlet-x.example")
+    assert (arrived["kind"], arrived["affiliation"]) == ("independent_media", "independent")
+    exported = tmp_path / "out.csv"
+    assert rw("sources", "export", "-o", str(exported)).exit_code == 0
+    rows = {r["key"]: r for r in csv.DictReader(io.StringIO(exported.read_text(encoding="utf-8")))}
+    assert rows["outlet-x.example"]["aliases"] == "outlet x wire;t.me/outletx"
+    assert rows["outlet-x.example"]["notes"] == "checked 2026-12"
+    audit = json.loads(rw("audit", "--json").output)
+    assert any(a["reason"] == "filled from an imported source registry" for a in audit)
