@@ -83,7 +83,24 @@ def _target(output: str) -> Path:
     if not target.parent.exists():
         raise InputError(f"the folder {target.parent} does not exist", path=output,
                          hint="create it first, or give -o a path in an existing folder")
+    if target.is_file() and _is_sqlite(target):  # not a pipe: reading it would wait for a writer
+        raise InputError("is a SQLite database, perhaps a store: it is not overwritten",
+                         path=output, hint="give -o another file name")
     return target
+
+
+#: The first bytes of every SQLite database file.
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _is_sqlite(path: Path) -> bool:
+    """Whether ``path`` is a SQLite database: the store itself (``-o rescuewatch.db``, a slip
+    of the shell's completion) would otherwise be replaced by the export, evidence and all."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(len(_SQLITE_MAGIC)) == _SQLITE_MAGIC
+    except OSError:  # missing, or not readable: nothing to protect that could be told
+        return False
 
 
 @contextlib.contextmanager

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import store_file_bytes
 from tests.export.factory import build_sample_store
 
 HEADER = "rescuewatch_schema,"
@@ -133,6 +134,14 @@ def test_folder_without_write_permission_is_one_line(rw, store, tmp_path: Path) 
 
 def test_missing_folder_reads_naturally(rw, store, tmp_path: Path) -> None:
     _fails_in_one_line(rw, str(tmp_path / "missing" / "x.csv"), "does not exist")
+
+
+def test_the_store_itself_is_not_overwritten(rw, store, db_url: str) -> None:
+    build_sample_store(store)
+    before = store_file_bytes(db_url)
+    _fails_in_one_line(rw, db_url.removeprefix("sqlite:///"), "SQLite database", "another file name")
+    assert store_file_bytes(db_url) == before
+    assert rw("stats").exit_code == 0
 
 
 
