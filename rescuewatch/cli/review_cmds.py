@@ -398,10 +398,11 @@ def sources_export(output: str | None, db: str | None) -> None:
       rescuewatch sources export -o sources.csv
     """
     from rescuewatch.assess.registry import export_csv
+    from rescuewatch.export.outputs import text_output
 
     text = export_csv(open_store(db, create=False))
     if output:
-        with open(output, "w", encoding="utf-8", newline="") as fh:
+        with text_output(output) as fh:  # whole or not at all; never over the store
             fh.write(text)
         echo(f"wrote {output}")
     else:  # the file's very text, for a pipe (escaping would change what is imported back)

@@ -1,4 +1,5 @@
-"""Where an export is written: standard output, a regular file, or a device or pipe.
+"""Where an export (or a report, or a registry CSV) is written: standard output, a regular
+file, or a device or pipe.
 
 A regular file is written beside its target and renamed into place only when complete, so a
 failed export never leaves a truncated file that looks finished. A symlink is followed: the
@@ -22,17 +23,15 @@ from typing import TextIO
 
 from rescuewatch.errors import InputError
 
-_WRITABLE_HINT = "give -o a file in a folder you can write to"
-
 
 @contextlib.contextmanager
-def text_output(output: str) -> Iterator[TextIO]:
-    """A UTF-8 text stream to ``output`` ("-" is standard output)."""
+def text_output(output: str, option: str = "-o") -> Iterator[TextIO]:
+    """A UTF-8 text stream to ``output`` ("-" is standard output), given with ``option``."""
     if output == "-":
         with _stdout() as stream:
             yield stream
         return
-    with file_output(output) as path, path.open("w", encoding="utf-8", newline="") as stream:
+    with file_output(output, option) as path, path.open("w", encoding="utf-8", newline="") as stream:
         yield stream
 
 
@@ -53,15 +52,16 @@ def _stdout() -> Iterator[TextIO]:
 
 
 @contextlib.contextmanager
-def file_output(output: str) -> Iterator[Path]:
+def file_output(output: str, option: str = "-o") -> Iterator[Path]:
     """The path to write the export of ``output`` to: a temporary file or ``output`` itself.
 
     Any ``OSError`` while writing (no such folder, permission denied, disk full ...) becomes a
-    one-line :class:`InputError` naming ``output``. Reading the store raises SQLAlchemy's own
-    errors, never a bare ``OSError``, so an ``OSError`` here is the output's.
+    one-line :class:`InputError` naming ``output`` and how to fix it with ``option`` (the
+    command's option that gave the path). Reading the store raises SQLAlchemy's own errors,
+    never a bare ``OSError``, so an ``OSError`` here is the output's.
     """
     try:
-        target = _target(output)
+        target = _target(output, option)
         if target.exists() and not target.is_file():
             yield target
             return
@@ -69,23 +69,23 @@ def file_output(output: str) -> Iterator[Path]:
             yield tmp
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        raise InputError(f"cannot write the export: {reason}", path=output,
-                         hint=_WRITABLE_HINT) from exc
+        raise InputError(f"cannot write the file: {reason}", path=output,
+                         hint=f"give {option} a file in a folder you can write to") from exc
 
 
-def _target(output: str) -> Path:
+def _target(output: str, option: str) -> Path:
     # realpath follows every symlink, so the temporary file lands beside the file that will
     # be replaced (a rename replaces a link itself, not what it points to).
     target = Path(os.path.realpath(output))
     if target.is_dir():
         raise InputError("is a folder, not a file", path=output,
-                         hint="give -o a file name inside it")
+                         hint=f"give {option} a file name inside it")
     if not target.parent.exists():
         raise InputError(f"the folder {target.parent} does not exist", path=output,
-                         hint="create it first, or give -o a path in an existing folder")
+                         hint=f"create it first, or give {option} a path in an existing folder")
     if target.is_file() and _is_sqlite(target):  # not a pipe: reading it would wait for a writer
         raise InputError("is a SQLite database, perhaps a store: it is not overwritten",
-                         path=output, hint="give -o another file name")
+                         path=output, hint=f"give {option} another file name")
     return target
 
 

@@ -16,13 +16,12 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
-import os
 import re
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from rescuewatch import __version__
+from rescuewatch.export.outputs import file_output
 from rescuewatch.report import sections as sec
 from rescuewatch.report.data import ReportData, load_report_data
 from rescuewatch.report.sections import ReportOptions
@@ -154,7 +154,7 @@ def render_report(
     }
     context.update(timed("assets", _assets))
     html = timed("render", lambda: _environment().get_template("page.html").render(**context))
-    size = timed("write", lambda: _write_atomic(Path(out), html))
+    size = timed("write", lambda: _write(out, html))
     return {
         "path": str(out), "incidents": len(ev), "bytes": size,
         "seconds": round(time.perf_counter() - started, 3), "sections": timings,
@@ -193,20 +193,13 @@ def write_report(
     return result
 
 
-def _write_atomic(path: Path, text: str) -> int:
-    """Write through a temporary file in the same folder, so a failed run leaves no half file.
-
-    The temporary file is created with ``open(..., "xb")`` (not :mod:`tempfile`, whose files
-    are private to the owner) so that the report gets the usual permissions of the umask.
-    """
+def _write(out: str | Path, text: str) -> int:
+    """Write the report through a temporary file renamed into place, so that a failed or
+    interrupted run leaves no half file, and any path that cannot be written (or is a SQLite
+    database, such as the store itself) is a one-line error, as for ``export -o``."""
     data = text.encode("utf-8")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with tmp.open("xb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with contextlib.suppress(OSError):  # a folder that cannot be made is named just below
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+    with file_output(str(out), "--out") as path:
+        path.write_bytes(data)
     return len(data)

@@ -144,6 +144,35 @@ def test_the_store_itself_is_not_overwritten(rw, store, db_url: str) -> None:
     assert rw("stats").exit_code == 0
 
 
+#: The other commands that write a file, each with its option for it.
+OTHER_WRITERS = [("report", "--out"), ("sources", "export", "-o")]
+
+
+@pytest.mark.parametrize("command", OTHER_WRITERS)
+def test_other_writers_do_not_overwrite_the_store(rw, store, db_url: str,
+                                                  command: tuple[str, ...]) -> None:
+    # `report --out` and `sources export -o` replaced the store with HTML or CSV
+    build_sample_store(store)
+    before = store_file_bytes(db_url)
+    result = rw(*command, db_url.removeprefix("sqlite:///"))
+    assert result.exit_code == 2 and "SQLite database" in result.output
+    assert f"give {command[-1]} another file name" in result.output
+    assert store_file_bytes(db_url) == before
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc")
+@pytest.mark.parametrize("command", OTHER_WRITERS)
+def test_other_writers_name_an_unwritable_path_in_one_line(rw, store,
+                                                           command: tuple[str, ...]) -> None:
+    # both ended in a FileNotFoundError traceback
+    build_sample_store(store)
+    result = rw(*command, "/proc/x.out")
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        f"Error: /proc/x.out: cannot write the file: No such file or directory "
+        f"(give {command[-1]} a file in a folder you can write to)"]
+
+
 
 def test_permission_denied_is_one_line_even_as_root(rw, store, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
