@@ -34,6 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError
 
+from rescuewatch import __version__
 from rescuewatch.errors import IntegrityError, StoreError
 from rescuewatch.model import Source
 from rescuewatch.store import schema as s
@@ -116,7 +117,34 @@ def _check_sqlite_file(path: Path, create: bool) -> None:
             raise StoreError(f"no store at {path}", hint=hint)
         if path.is_file() and path.stat().st_size == 0:
             raise StoreError(f"{path} is empty: not a rescuewatch store", hint=hint)
+    if foreign := _foreign_tables(path):
+        shown = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
+        raise StoreError(f"{path} is another application's SQLite database (tables {shown}), "
+                         "not a rescuewatch store",
+                         hint="give --db a rescuewatch store, or a new file name to start one")
     path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def _foreign_tables(path: Path) -> list[str]:
+    """The tables of a SQLite file that has tables but no migration record, else [].
+
+    Read on a read-only connection of its own, before the engine's: opening it as a store would
+    switch the file to WAL and migrate rescuewatch's tables into it.
+    """
+    if not path.is_file() or path.stat().st_size == 0:
+        return []
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return []  # the engine names what is wrong with the file
+    try:
+        rows = con.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    except sqlite3.Error:
+        return []
+    finally:
+        con.close()
+    names = sorted(str(name) for (name,) in rows)
+    return [] if "alembic_version" in names else names
 
 
 #: SQLite's primary result codes for a file another connection holds, one that cannot be
@@ -246,9 +274,17 @@ class Store:
         from alembic.runtime.migration import MigrationContext
         from alembic.script import ScriptDirectory
 
-        current = MigrationContext.configure(conn).get_current_heads()
+        current = set(MigrationContext.configure(conn).get_current_heads())
         script = ScriptDirectory(str(Path(__file__).parent / "migrations"))
-        return set(current) == set(script.get_heads())
+        known = {rev.revision for rev in script.walk_revisions()}
+        if unknown := sorted(current - known):
+            # Alembic would end in a traceback ("Can't locate revision")
+            raise StoreError(
+                f"the store is at migration {', '.join(unknown)}, which rescuewatch {__version__} "
+                "does not know: a newer rescuewatch made it, or another application",
+                path=self.engine.url.database,
+                hint="install a newer rescuewatch, or give --db another store")
+        return current == set(script.get_heads())
 
     def tables(self) -> list[str]:
         return sorted(inspect(self.engine).get_table_names())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from tests.conftest import Invoker
+from rescuewatch.store import Store
+from tests.conftest import Invoker, store_file_bytes
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "ingest" / "acled_current.csv"
 
@@ -125,6 +127,43 @@ def test_a_file_that_is_not_a_database_is_a_one_line_store_error(
     assert "--db" in line  # says how to fix it
     assert (tmp_path / "notadb.txt").read_bytes() == b"hello\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notadb.txt", "report.txt"]
+
+
+@pytest.mark.parametrize("args", [*READING_COMMANDS, ("link",), ("ingest", "report.txt")])
+def test_another_applications_sqlite_file_is_refused_and_left_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    # it was switched to WAL and rescuewatch's tables were migrated into it beside its own
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "report.txt").write_text("A paramedic was injured.", encoding="utf-8")
+    con = sqlite3.connect(tmp_path / "app.db")
+    con.execute("CREATE TABLE notes (body TEXT)")
+    con.commit()
+    con.close()
+    before = (tmp_path / "app.db").read_bytes()
+    line = _one_line_store_error(Invoker("app.db")(*args))
+    assert "app.db is another application's SQLite database (tables notes)" in line
+    assert "--db" in line
+    assert (tmp_path / "app.db").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app.db", "report.txt"]
+
+
+@pytest.mark.parametrize("args", [*READING_COMMANDS, ("link",)])
+def test_a_store_of_a_newer_rescuewatch_is_refused_in_one_line(
+    tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    # Alembic's "Can't locate revision" ended the command in a traceback
+    path = tmp_path / "newer.db"
+    Store.open(str(path)).dispose()
+    con = sqlite3.connect(path)
+    con.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    con.commit()
+    con.close()
+    before = store_file_bytes(f"sqlite:///{path}")
+    line = _one_line_store_error(Invoker(str(path))(*args))
+    assert "the store is at migration 9999_future, which rescuewatch" in line
+    assert "install a newer rescuewatch" in line
+    assert store_file_bytes(f"sqlite:///{path}") == before
 
 
 @pytest.mark.parametrize("args", READING_COMMANDS)

@@ -55,7 +55,10 @@ def test_a_new_store_has_large_pages_and_an_old_one_keeps_its_own(tmp_path: Path
     old = tmp_path / "old.db"
     with sqlite3.connect(old) as conn:  # a store made before stores had 16 KB pages
         conn.execute("PRAGMA page_size=4096")
+        # a table fixes the page size in the file; dropped, as a table that is not
+        # rescuewatch's would make the file another application's
         conn.execute("CREATE TABLE kept (x)")
+        conn.execute("DROP TABLE kept")
     conn.close()
     for path, size in ((tmp_path / "new.db", 16384), (old, 4096)):
         store = Store.open(f"sqlite:///{path}")
