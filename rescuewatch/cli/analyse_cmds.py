@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from rescuewatch.cli.common import (
+    SEED,
     check_categories,
     check_country,
     check_span,
@@ -246,7 +247,7 @@ def _gap_text(gap: Any, unit: Any) -> str:
 @click.option("--beyond", is_flag=True, help="Add a band past the last edges.")
 @click.option("--permutations", type=click.IntRange(min=0), default=999, show_default=True,
               help="Monte Carlo permutations of event times.")
-@click.option("--seed", type=int, default=None, help="Random seed, for reproducible p-values.")
+@click.option("--seed", type=SEED, default=None, help="Random seed, for reproducible p-values.")
 @db_option
 @json_option
 def knox(points_file: str | None, distance: float | None, days: float | None,
@@ -456,7 +457,7 @@ def coverage(show_matrix: bool, limit: int, db: str | None, as_json: bool,
 @click.command()
 @click.option("--out", "out", type=click.Path(dir_okay=False), default="report.html",
               show_default=True, help="The HTML file to write.")
-@click.option("--seed", type=int, default=0, show_default=True,
+@click.option("--seed", type=SEED, default=0, show_default=True,
               help="Seed of the permutation tests, for reproducible p-values.")
 @click.option("--title", default=None, help="Title of the report.")
 @click.option("--permutations", type=click.IntRange(9, 99_999), default=None,

@@ -13,6 +13,27 @@ import click
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class RowId(click.ParamType):
+    """A stored row's id (incident, claim, ingest run): a positive integer. The stores keep
+    signed 64-bit integers, and a larger number ended in the driver's OverflowError traceback.
+    (Not an IntRange, whose bounds would fill the help with a 19-digit number.)"""
+
+    name = "integer"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        number = int(click.INT.convert(value, param, ctx))
+        if not 1 <= number < 2**63:
+            self.fail(f"{value!r} is not an id: ids are whole numbers from 1 to {2**63 - 1}", param, ctx)
+        return number
+
+
+ROW_ID = RowId()
+
+#: The seed of a permutation test: numpy refuses a negative one (with a traceback, after the
+#: store had been read).
+SEED = click.IntRange(min=0)
+
+
 def db_option(func: F) -> F:
     """``--db URL``: the store, also from ``RESCUEWATCH_DB``; default ``rescuewatch.db`` here."""
     return click.option(

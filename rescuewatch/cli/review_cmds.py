@@ -7,7 +7,15 @@ from typing import Any
 
 import click
 
-from rescuewatch.cli.common import db_option, echo, json_option, open_store, print_json, safe
+from rescuewatch.cli.common import (
+    ROW_ID,
+    db_option,
+    echo,
+    json_option,
+    open_store,
+    print_json,
+    safe,
+)
 from rescuewatch.model import CERTAINTY_GRADES, SOURCE_KINDS
 
 #: Review states an incident can be in (set by rescuewatch.link.review); listed so that a
@@ -78,7 +86,7 @@ def _range(lo: Any, hi: Any) -> str:
 
 
 @review.command("show")
-@click.argument("incident", type=int)
+@click.argument("incident", type=ROW_ID)
 @db_option
 @json_option
 def show(incident: int, db: str | None, as_json: bool) -> None:
@@ -123,7 +131,7 @@ def show(incident: int, db: str | None, as_json: bool) -> None:
 
 
 @review.command("merge")
-@click.argument("incidents", type=int, nargs=-1, required=True)
+@click.argument("incidents", type=ROW_ID, nargs=-1, required=True)
 @reason_option
 @db_option
 def merge_cmd(incidents: tuple[int, ...], reason: str, db: str | None) -> None:
@@ -140,7 +148,7 @@ def merge_cmd(incidents: tuple[int, ...], reason: str, db: str | None) -> None:
 
 
 @review.command("split")
-@click.argument("incident", type=int)
+@click.argument("incident", type=ROW_ID)
 @click.option("--claims", required=True, help="Comma-separated claim ids to move to a new incident.")
 @reason_option
 @db_option
@@ -163,8 +171,8 @@ def split_cmd(incident: int, claims: str, reason: str, db: str | None) -> None:
 
 
 @review.command("reject")
-@click.argument("incident", type=int)
-@click.option("--claim", "claim_id", type=int, default=None,
+@click.argument("incident", type=ROW_ID)
+@click.option("--claim", "claim_id", type=ROW_ID, default=None,
               help="Reject only this claim of the incident.")
 @reason_option
 @db_option
@@ -186,7 +194,7 @@ def reject_cmd(incident: int, claim_id: int | None, reason: str, db: str | None)
 
 
 @review.command("certainty")
-@click.argument("incident", type=int)
+@click.argument("incident", type=ROW_ID)
 @click.argument("grade", required=False,
                 type=click.Choice(["rumour", "possible", "probable", "confirmed"]))
 @click.option("--unlock", is_flag=True, help="Return the incident to the grading rules.")
@@ -213,7 +221,7 @@ def certainty_cmd(incident: int, grade: str | None, unlock: bool, reason: str,
 
 
 @click.command()
-@click.option("--incident", type=int, default=None, help="Only entries about this incident.")
+@click.option("--incident", type=ROW_ID, default=None, help="Only entries about this incident.")
 @click.option("--limit", type=click.IntRange(1, 100000), default=200, show_default=True,
               help="At most this many entries, newest first.")
 @db_option

@@ -7,7 +7,7 @@ import importlib.util
 
 import click
 
-from rescuewatch.cli.common import db_option, echo, json_option, print_json, safe
+from rescuewatch.cli.common import SEED, db_option, echo, json_option, print_json, safe
 from rescuewatch.cli.store_cmds import ingest_options, read_context, run_ingest
 
 
@@ -21,7 +21,7 @@ def _has(module: str) -> bool:
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), default="report.html",
               show_default=True, help="Where to write the HTML report.")
 @click.option("--no-report", is_flag=True, help="Stop after assessing; write no report.")
-@click.option("--seed", type=int, default=0, show_default=True,
+@click.option("--seed", type=SEED, default=0, show_default=True,
               help="Seed of the permutation tests, for reproducible p-values.")
 @db_option
 @json_option

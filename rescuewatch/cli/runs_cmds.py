@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import click
 
-from rescuewatch.cli.common import db_option, echo, json_option, open_store, print_json, safe
+from rescuewatch.cli.common import (
+    ROW_ID,
+    db_option,
+    echo,
+    json_option,
+    open_store,
+    print_json,
+    safe,
+)
 
 
 @click.command()
-@click.option("--run", "run_id", type=int, default=None,
+@click.option("--run", "run_id", type=ROW_ID, default=None,
               help="Only the rows of this ingest run (the number shown in the list).")
 @click.option("--limit", type=click.IntRange(1, 1_000_000), default=200, show_default=True,
               help="At most this many rows.")

@@ -263,3 +263,29 @@ def test_a_file_forced_into_the_wrong_format_says_which_one_it_is_in(rw: Invoker
         assert result.exit_code == 2 and "is this an ACLED export?)" in result.output
         assert "without --format" not in result.output
     assert rw("ingest", "--format", "ucdp", str(ucdp)).exit_code == 0
+
+
+HUGE = str(2**64)
+
+
+@pytest.mark.parametrize("args", [
+    ("review", "show", HUGE), ("review", "reject", HUGE, "--reason", "r"),
+    ("review", "merge", "1", HUGE, "--reason", "r"), ("review", "certainty", HUGE, "confirmed",
+                                                     "--reason", "r"),
+    ("review", "reject", "1", "--claim", HUGE, "--reason", "r"),
+    ("audit", "--incident", HUGE), ("skipped", "--run", HUGE),
+])
+def test_an_id_beyond_what_a_store_keeps_is_a_usage_error(rw: Invoker, args: tuple[str, ...]) -> None:
+    # the driver's OverflowError ended these in a traceback
+    assert rw("ingest", str(FIXTURE)).exit_code == 0
+    result = rw(*args)
+    assert result.exit_code == 2, result.output
+    assert f"'{HUGE}' is not an id: ids are whole numbers from 1 to" in result.output
+
+
+@pytest.mark.parametrize("args", [("analyse", "knox"), ("report", "--out", "r.html"),
+                                  ("run", "--no-report", str(FIXTURE))])
+def test_a_negative_seed_is_a_usage_error(rw: Invoker, args: tuple[str, ...]) -> None:
+    # numpy refused it with a traceback, after the store had been read
+    result = rw(*args, "--seed", "-1")
+    assert result.exit_code == 2 and "'--seed': -1 is not in the range x>=0" in result.output
