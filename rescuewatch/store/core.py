@@ -13,6 +13,7 @@ import getpass
 import hashlib
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -59,6 +60,14 @@ def resolve_url(url: str | None) -> str:
     if "://" not in url:
         url = f"sqlite:///{url}"
     return url
+
+
+_EXAMPLE_URL = "postgresql+psycopg://user@host/rescuewatch"
+
+
+def _shown(url: str) -> str:
+    """``url`` fit for an error message, which may be pasted into a ticket: its password as ***."""
+    return re.sub(r"(://[^/@:]*:)[^/@]*@", r"\1***@", url)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -186,7 +195,10 @@ def _open_error(engine: Engine, exc: DatabaseError) -> StoreError:
             f"{engine.url.database} is not a rescuewatch store",
             hint=f"SQLite: {exc.orig}; give --db a rescuewatch store, or a new file name to start one",
         )
-    return StoreError(f"cannot open or migrate the store: {exc.orig}")
+    server = engine.dialect.name != "sqlite"  # a server's URL can be wrong, or it down
+    return StoreError(f"cannot open or migrate the store: {exc.orig}",
+                      hint="check that the database server is running and that --db names its "
+                           "host, port, user and database rightly" if server else None)
 
 
 def _document_value(conn: Connection, column: Any, sha256: str) -> Any:
@@ -225,14 +237,15 @@ class Store:
         url = resolve_url(url)
         try:
             parsed = make_url(url)
-        except ArgumentError as exc:
-            raise StoreError(f"cannot read store URL {url!r}: {exc}") from exc
-        kinds = "a SQLite file path, or postgresql+psycopg://user@host/db"
+        except (ArgumentError, ValueError) as exc:  # ValueError: a port that is not a number
+            raise StoreError(f"cannot read store URL {_shown(url)!r}: {exc}",
+                             hint=f"give --db a SQLite file path or a URL such as {_EXAMPLE_URL}") from exc
+        kinds = f"a SQLite file path or a URL such as {_EXAMPLE_URL}"
         if parsed.get_backend_name() not in ("sqlite", "postgresql"):
             # the migrations and the bulk paths are written for these two; another database's
             # missing driver ("No module named 'MySQLdb'") would hide that
-            raise StoreError(f"cannot open store {url!r}: rescuewatch keeps its store in SQLite "
-                             "or PostgreSQL", hint=f"give --db {kinds}")
+            raise StoreError(f"cannot open store {_shown(url)!r}: rescuewatch keeps its store in "
+                             "SQLite or PostgreSQL", hint=f"give --db {kinds}")
         if parsed.get_backend_name() == "sqlite":
             db = parsed.database
             if db and db != ":memory:":
@@ -241,9 +254,10 @@ class Store:
             engine = create_engine(url, future=True)
         except Exception as exc:  # noqa: BLE001 - missing driver, bad options
             hint = ("rescuewatch reaches PostgreSQL through psycopg 3: pip install -e "
-                    "'.[postgres]' and give --db postgresql+psycopg://user@host/db"
+                    f"'.[postgres]' and give --db {_EXAMPLE_URL}"
                     if isinstance(exc, ImportError) else f"give --db {kinds}")
-            raise StoreError(f"cannot open store {url!r}: {exc}", hint=hint) from exc
+            shown = parsed.render_as_string(hide_password=True)
+            raise StoreError(f"cannot open store {shown!r}: {exc}", hint=hint) from exc
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         store = cls(engine)

@@ -58,16 +58,27 @@ def test_bad_store_url_is_reported(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("url", "hint"), [
     ("mysql://u@127.0.0.1:1/x",
-     "SQLite or PostgreSQL (give --db a SQLite file path, or postgresql+psycopg://user@host/db)"),
+     "SQLite or PostgreSQL (give --db a SQLite file path or a URL such as "
+     "postgresql+psycopg://user@host/rescuewatch)"),
     ("postgresql+pg8000://u@127.0.0.1:1/x",
      "(rescuewatch reaches PostgreSQL through psycopg 3: pip install -e '.[postgres]' and give "
-     "--db postgresql+psycopg://user@host/db)"),
+     "--db postgresql+psycopg://user@host/rescuewatch)"),
 ])
 def test_a_database_rescuewatch_cannot_use_names_the_ones_it_can(url: str, hint: str) -> None:
     # It said only "No module named 'MySQLdb'" (or 'pg8000'): a driver to install, seemingly.
     result = Invoker(url)("stats")
     assert result.exit_code == 3
     assert result.output.startswith(f"Error: cannot open store '{url}'") and hint in result.output
+
+
+@pytest.mark.parametrize("url", ["postgresql://analyst:s3cret@db:notaport/rw",
+                                 "postgresql+nodriver://analyst:s3cret@db/rw"])
+def test_a_malformed_store_url_is_one_line_without_its_password(url: str) -> None:
+    # a port that is not a number ended in make_url's ValueError traceback, and the message of
+    # an unknown driver showed the password
+    line = _one_line_store_error(Invoker(url)("stats"))
+    assert "analyst:***@db" in line and "s3cret" not in line
+    assert "give --db a SQLite file path or a URL such as" in line
 
 
 def test_stats_and_verify_on_an_empty_store(rw: Invoker, tmp_path: Path) -> None:
