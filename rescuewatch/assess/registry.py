@@ -31,6 +31,7 @@ from rescuewatch.export.writers import defuse
 from rescuewatch.ingest.text import name_key
 from rescuewatch.model import SOURCE_KINDS
 from rescuewatch.store import incidents as db
+from rescuewatch.store import schema as s
 from rescuewatch.store.core import Store
 
 FIELDS: tuple[str, ...] = ("key", "name", "kind", "country", "affiliation", "coverage_group",
@@ -102,6 +103,19 @@ def check_country(value: str, *, path: str | None = None, row: int | None = None
                      hint=f"use {alpha2}" if alpha2 else "two letters, e.g. UA, RU, SY")
 
 
+def check_length(name: str, value: str | None, *, path: str | None = None,
+                 row: int | None = None, field: str | None = None) -> None:
+    """Refuse a value of registry column ``name`` longer than the store keeps: SQLite would keep
+    it, but PostgreSQL refused it mid-command with a traceback (a key of 300 characters, say).
+    ``field`` is the option that gave it, if not a column; "" for an argument."""
+    column = s.sources.c.get(name)
+    limit = min(getattr(getattr(column, "type", None), "length", None) or MAX_FIELD, MAX_FIELD)
+    if value is not None and len(value) > limit:
+        raise InputError(f"the source's {name.replace('_', ' ')} is {len(value)} characters long",
+                         path=path, row=row, field=name if field is None else field,
+                         hint=f"shorten it to at most {limit} characters")
+
+
 def check_kind(value: str, *, path: str | None = None, row: int | None = None) -> str:
     if value not in SOURCE_KINDS:
         raise InputError(f"unknown source kind {value!r}", path=path, row=row, field="kind",
@@ -121,9 +135,7 @@ def parse(text: str, origin: str) -> list[Entry]:
     for number, raw in enumerate(reader, start=2):
         row = {k: _value((v or "").strip()) for k, v in raw.items() if k}
         for name, value in row.items():
-            if len(value) > MAX_FIELD:
-                raise InputError(f"value longer than {MAX_FIELD} characters", path=origin,
-                                 row=number, field=name)
+            check_length(name, value, path=origin, row=number)
         key = row.get("key", "")
         if not key:
             raise InputError("empty source key", path=origin, row=number, field="key")

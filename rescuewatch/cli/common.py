@@ -13,17 +13,22 @@ import click
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+#: The largest id a store keeps: ids are 32-bit integers on PostgreSQL (INTEGER).
+MAX_ID = 2**31 - 1
+
+
 class RowId(click.ParamType):
-    """A stored row's id (incident, claim, ingest run): a positive integer. The stores keep
-    signed 64-bit integers, and a larger number ended in the driver's OverflowError traceback.
-    (Not an IntRange, whose bounds would fill the help with a 19-digit number.)"""
+    """A stored row's id (incident, claim, ingest run): a positive integer. A larger number
+    than a store keeps ended in the driver's traceback (OverflowError on SQLite beyond 64 bits,
+    "integer out of range" on PostgreSQL beyond 32). (Not an IntRange, whose bounds would fill
+    the help with a ten-digit number.)"""
 
     name = "integer"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
         number = int(click.INT.convert(value, param, ctx))
-        if not 1 <= number < 2**63:
-            self.fail(f"{value!r} is not an id: ids are whole numbers from 1 to {2**63 - 1}", param, ctx)
+        if not 1 <= number <= MAX_ID:
+            self.fail(f"{value!r} is not an id: ids are whole numbers from 1 to {MAX_ID}", param, ctx)
         return number
 
 

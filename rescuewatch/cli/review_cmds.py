@@ -349,10 +349,13 @@ def sources_set(key: str, name: str | None, kind: str | None, country: str | Non
         Entry,
         check_affiliation,
         check_country,
+        check_length,
         import_entries,
     )
     from rescuewatch.store.incidents import get_source
 
+    check_length("key", key, field="")
+    check_length("coverage_group", coverage_group, field="--coverage-group")
     if country is not None:
         country = check_country(country, field="--country")
     store = open_store(db)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -56,3 +57,34 @@ def test_linking_and_regrouping_run_on_postgresql() -> None:
             assert len(set(groups(store).values())) == 1
         finally:
             store.dispose()
+
+
+@pytest.mark.parametrize("args", [
+    ("review", "show", "2147483648"), ("audit", "--incident", "2147483648"),
+    ("sources", "set", "k" * 201, "--reason", "r"),
+    ("sources", "set", "k", "--coverage-group", "g" * 101, "--reason", "r"),
+])
+def test_a_value_beyond_its_column_is_refused_before_postgresql_sees_it(
+    pg_store: Store, args: tuple[str, ...]
+) -> None:
+    # PostgreSQL refused each mid-command ("integer out of range", "value too long for type
+    # character varying"), and the command ended in a traceback; SQLite took them
+    from tests.conftest import Invoker
+
+    result = Invoker(pg_store.engine.url.render_as_string(hide_password=False))(*args)
+    assert result.exit_code == 2, result.output
+    assert "is not an id" in result.output or "characters long (shorten it" in result.output
+
+
+def test_a_registry_value_beyond_its_column_names_row_and_column(pg_store: Store,
+                                                                 tmp_path: Path) -> None:
+    from tests.conftest import Invoker
+
+    registry = tmp_path / "sources.csv"
+    registry.write_text("key,name,coverage_group\nab,AB," + "g" * 101 + "\n", encoding="utf-8")
+    result = Invoker(pg_store.engine.url.render_as_string(hide_password=False))(
+        "sources", "import", str(registry), "--reason", "r")
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        f"Error: {registry}, row 2, column 'coverage_group': the source's coverage group is 101 "
+        "characters long (shorten it to at most 100 characters)")
