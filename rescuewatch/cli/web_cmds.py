@@ -36,16 +36,23 @@ def serve(host: str, port: int, db: str | None) -> None:
 
 def _check_free(host: str, port: int) -> None:
     """Say in one line that the address is taken (uvicorn logs a traceback line and exits 3,
-    after "serving on" was printed)."""
+    after "serving on" was printed), or that --host names no address of this machine."""
+    import errno
     import os
     import socket
 
     from rescuewatch.errors import InputError
 
     try:
+        socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
         with socket.create_server((host, port)):
             pass
     except OSError as exc:
+        # a host that does not resolve, or is not this machine's, is not the port's fault
+        if isinstance(exc, socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL:
+            reason = os.strerror(exc.errno) if exc.errno == errno.EADDRNOTAVAIL else exc.strerror
+            raise InputError(f"cannot listen on {host}: {reason}", field="--host",
+                             hint="give an address of this machine, such as 127.0.0.1") from None
         reason = os.strerror(exc.errno) if exc.errno else str(exc)
         raise InputError(f"cannot listen on {host}:{port}: {reason}", field="--port",
                          hint="another program uses it: stop it or give another --port") from None

@@ -200,3 +200,15 @@ def test_serve_on_a_taken_port_is_one_line(rw: Invoker) -> None:
     assert result.exit_code == 2
     assert "serving on" not in result.output
     assert f"cannot listen on 127.0.0.1:{port}" in result.output and "--port" in result.output
+
+
+@pytest.mark.parametrize("host", ["999.1.1.1", "192.0.2.1"])
+def test_serve_on_a_host_that_is_not_this_machine_blames_the_host(rw: Invoker, host: str) -> None:
+    # it blamed --port: "another program uses it", for a host that does not exist (999.1.1.1)
+    # or is not this machine's (192.0.2.1, a documentation address)
+    report = ROOT / "examples" / "reports" / "illustrative_en_agency_2015-01-31.txt"
+    assert rw("ingest", str(report)).exit_code == 0
+    result = rw("serve", "--host", host, "--port", "8000")
+    assert result.exit_code == 2 and "serving on" not in result.output
+    assert result.output.startswith(f"Error: --host: cannot listen on {host}: ")
+    assert "give an address of this machine" in result.output and "--port" not in result.output
