@@ -13,10 +13,6 @@ import click
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-#: The largest id a store keeps: ids are 32-bit integers on PostgreSQL (INTEGER).
-MAX_ID = 2**31 - 1
-
-
 class RowId(click.ParamType):
     """A stored row's id (incident, claim, ingest run): a positive integer. A larger number
     than a store keeps ended in the driver's traceback (OverflowError on SQLite beyond 64 bits,
@@ -26,9 +22,12 @@ class RowId(click.ParamType):
     name = "integer"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        from rescuewatch.model import INTEGER_MAX  # the web app's bound for ids too
+
         number = int(click.INT.convert(value, param, ctx))
-        if not 1 <= number <= MAX_ID:
-            self.fail(f"{value!r} is not an id: ids are whole numbers from 1 to {MAX_ID}", param, ctx)
+        if not 1 <= number <= INTEGER_MAX:
+            self.fail(f"{value!r} is not an id: ids are whole numbers from 1 to {INTEGER_MAX}",
+                      param, ctx)
         return number
 
 
