@@ -482,9 +482,10 @@ def report(out: str, seed: int, title: str | None, permutations: int | None, db:
 
     if importlib.util.find_spec("rescuewatch.report.build") is None:
         raise click.ClickException("the report builder (rescuewatch.report.build) is missing")
-    from rescuewatch.report.build import write_report
+    from rescuewatch.report.build import check_report_path, write_report
 
     store = open_store(db, create=False)
+    check_report_path(out)  # not after the analyses
     result = write_report(store, out, seed=seed, title=title, permutations=permutations)
     if as_json:
         print_json({"out": out, "result": result})

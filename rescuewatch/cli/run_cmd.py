@@ -37,6 +37,10 @@ def run(paths: tuple[str, ...], fmt: str, skip_bad_rows: bool, published: dt.dat
     """
     from rescuewatch.store.claims import stats
 
+    if not no_report and _has("rescuewatch.report.build"):
+        from rescuewatch.report.build import check_report_path
+
+        check_report_path(report_path, "--report")  # not after ingesting everything
     store, report = run_ingest(db, paths, fmt, read_context(skip_bad_rows, published, lang, encoding,
                                                             date_order))
     summary: dict[str, object] = {"ingest": report.to_json()}

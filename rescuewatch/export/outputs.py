@@ -68,9 +68,26 @@ def file_output(output: str, option: str = "-o") -> Iterator[Path]:
         with _replacing(target) as tmp:
             yield tmp
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise InputError(f"cannot write the file: {reason}", path=output,
-                         hint=f"give {option} a file in a folder you can write to") from exc
+        raise _unwritable(output, option, exc) from exc
+
+
+def check_output(output: str, option: str = "-o") -> None:
+    """Refuse at once a path :func:`file_output` could not write (a folder, a missing folder, a
+    SQLite database, a folder without write permission), before a command works for minutes
+    and only then fails. Standard output ("-"), devices and pipes pass."""
+    if output == "-":
+        return
+    try:
+        target = _target(output, option)
+        if not target.exists() or target.is_file():
+            _create_beside(target).unlink()
+    except OSError as exc:
+        raise _unwritable(output, option, exc) from exc
+
+
+def _unwritable(output: str, option: str, exc: OSError) -> InputError:
+    return InputError(f"cannot write the file: {exc.strerror or exc}", path=output,
+                      hint=f"give {option} a file in a folder you can write to")
 
 
 def _target(output: str, option: str) -> Path:

@@ -30,7 +30,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from rescuewatch import __version__
-from rescuewatch.export.outputs import file_output
+from rescuewatch.export.outputs import check_output, file_output
 from rescuewatch.report import sections as sec
 from rescuewatch.report.data import ReportData, load_report_data
 from rescuewatch.report.sections import ReportOptions
@@ -193,13 +193,24 @@ def write_report(
     return result
 
 
+def check_report_path(out: str | Path, option: str = "--out") -> None:
+    """Make the report's folder, and refuse at once a path the report could not be written to,
+    before the analyses run (minutes on a large store) and, in ``run``, before the ingest."""
+    _make_folder(out)
+    check_output(str(out), option)
+
+
+def _make_folder(out: str | Path) -> None:
+    with contextlib.suppress(OSError):  # a folder that cannot be made is named by the check
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+
+
 def _write(out: str | Path, text: str) -> int:
     """Write the report through a temporary file renamed into place, so that a failed or
     interrupted run leaves no half file, and any path that cannot be written (or is a SQLite
     database, such as the store itself) is a one-line error, as for ``export -o``."""
     data = text.encode("utf-8")
-    with contextlib.suppress(OSError):  # a folder that cannot be made is named just below
-        Path(out).parent.mkdir(parents=True, exist_ok=True)
+    _make_folder(out)
     with file_output(str(out), "--out") as path:
         path.write_bytes(data)
     return len(data)

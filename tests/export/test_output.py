@@ -161,6 +161,17 @@ def test_other_writers_do_not_overwrite_the_store(rw, store, db_url: str,
 
 
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc")
+def test_run_refuses_an_unwritable_report_before_ingesting(rw, db_url: str) -> None:
+    # it ingested, linked and graded everything first, then named --out, an option run lacks
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "ingest" / "acled_current.csv"
+    result = rw("run", "--report", "/proc/r.html", str(fixture))
+    assert result.exit_code == 2
+    assert result.output.strip() == ("Error: /proc/r.html: cannot write the file: No such file or "
+                                     "directory (give --report a file in a folder you can write to)")
+    assert not Path(db_url.removeprefix("sqlite:///")).exists()
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc")
 @pytest.mark.parametrize("command", OTHER_WRITERS)
 def test_other_writers_name_an_unwritable_path_in_one_line(rw, store,
                                                            command: tuple[str, ...]) -> None:
