@@ -307,6 +307,10 @@ class Store:
     def transaction(self, *, bulk: bool = False) -> Iterator[Connection]:
         """One all-or-nothing unit of work; any exception, Ctrl-C included, rolls it back.
 
+        On SQLite it holds the store's write lock from its start, so that what it reads is not
+        changed by another process before it writes; another writer waits for it (up to
+        ``BUSY_TIMEOUT_MS``), readers do not.
+
         ``bulk`` (a large dataset file): on SQLite, when no other connection has the database
         open, the transaction runs with a rollback journal instead of the write-ahead log.
         Pages added to the file are then written once, not to the log and again at the
@@ -324,6 +328,11 @@ class Store:
             try:
                 trans = conn.begin()
                 try:
+                    if self.dialect == "sqlite":
+                        # the write lock from the first read, not the first write: two links at
+                        # once both read "no incidents", numbered the same new ones, and the
+                        # second failed on its first insert (UNIQUE constraint, a traceback)
+                        conn.exec_driver_sql("BEGIN IMMEDIATE")
                     yield conn
                 except BaseException:
                     trans.rollback()
