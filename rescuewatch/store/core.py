@@ -131,7 +131,13 @@ def _check_sqlite_file(path: Path, create: bool) -> None:
         raise StoreError(f"{path} is another application's SQLite database (tables {shown}), "
                          "not a rescuewatch store",
                          hint="give --db a rescuewatch store, or a new file name to start one")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file where a folder should be, a folder that cannot be written
+        nearest = next(p for p in path.parents if p.exists())  # "/" at the latest
+        reason = f"{nearest} is a file" if not nearest.is_dir() else exc.strerror or str(exc)
+        raise StoreError(f"cannot make the store's folder {path.parent}: {reason}",
+                         hint="give --db a path whose folders exist or can be made") from None
 
 
 def _foreign_tables(path: Path) -> list[str]:

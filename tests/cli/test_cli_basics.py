@@ -177,6 +177,19 @@ def test_a_store_of_a_newer_rescuewatch_is_refused_in_one_line(
     assert store_file_bytes(f"sqlite:///{path}") == before
 
 
+@pytest.mark.parametrize("args", [("ingest", "report.txt"), ("sources", "set", "k", "--reason", "r")])
+def test_a_store_under_a_file_is_a_one_line_store_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    # making the store's folder ended in a FileExistsError traceback
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "report.txt").write_text("A paramedic was injured.", encoding="utf-8")
+    line = _one_line_store_error(Invoker("report.txt/stores/new.db")(*args))
+    assert line == ("Error: cannot make the store's folder report.txt/stores: report.txt is a "
+                    "file (give --db a path whose folders exist or can be made)")
+    assert [p.name for p in tmp_path.iterdir()] == ["report.txt"]
+
+
 @pytest.mark.parametrize("args", READING_COMMANDS)
 def test_commands_reading_an_empty_file_refuse_it_and_leave_it_empty(
     tmp_path: Path, args: tuple[str, ...]
