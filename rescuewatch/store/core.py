@@ -256,6 +256,10 @@ class Store:
             db = parsed.database
             if db and db != ":memory:":
                 _check_sqlite_file(Path(db), create)
+            elif not create:  # it would be new and empty: report on it as if on the real store
+                raise StoreError(f"{_shown(url)} is a store in memory: empty, and gone when a "
+                                 "command ends", hint="give --db the store's file, such as "
+                                                      "rescuewatch.db")
         try:
             engine = create_engine(url, future=True)
         except Exception as exc:  # noqa: BLE001 - missing driver, bad options

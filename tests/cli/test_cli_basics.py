@@ -190,6 +190,15 @@ def test_a_store_under_a_file_is_a_one_line_store_error(
     assert [p.name for p in tmp_path.iterdir()] == ["report.txt"]
 
 
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///", "sqlite:///:memory:"])
+@pytest.mark.parametrize("args", READING_COMMANDS)
+def test_commands_reading_refuse_a_store_in_memory(url: str, args: tuple[str, ...]) -> None:
+    # they reported on a new, empty store as if on a real one: "0 documents", exit code 0
+    line = _one_line_store_error(Invoker(url)(*args))
+    assert line == (f"Error: {url} is a store in memory: empty, and gone when a command ends "
+                    "(give --db the store's file, such as rescuewatch.db)")
+
+
 @pytest.mark.parametrize("args", READING_COMMANDS)
 def test_commands_reading_an_empty_file_refuse_it_and_leave_it_empty(
     tmp_path: Path, args: tuple[str, ...]
