@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from rescuewatch.cli.common import (
+    MEASURE,
     SEED,
     check_categories,
     check_country,
@@ -133,15 +134,15 @@ def analyse() -> None:
 
 @analyse.command("repeat-strikes")
 @filter_options
-@click.option("--window-minutes", type=click.FloatRange(min=0), default=60, show_default=True,
+@click.option("--window-minutes", type=MEASURE, default=60, show_default=True,
               help="Longest gap to an earlier strike when both times are known.")
-@click.option("--radius", "radius_m", type=click.FloatRange(min=0), default=500,
+@click.option("--radius", "radius_m", type=MEASURE, default=500,
               show_default=True, help="Metres for 'the same place' with precise coordinates.")
 @click.option("--day-window", type=click.IntRange(min=0), default=1, show_default=True,
               help="Calendar days back to look when times are unknown (0 = same day).")
-@click.option("--town-km", type=click.FloatRange(min=0), default=5.0, show_default=True,
+@click.option("--town-km", type=MEASURE, default=5.0, show_default=True,
               help="Kilometres for 'the same town' with town-precise locations.")
-@click.option("--facility-hours", type=click.FloatRange(min=0), default=12.0, show_default=True,
+@click.option("--facility-hours", type=MEASURE, default=12.0, show_default=True,
               help="Longest gap for a facility hit after a strike with casualties.")
 @click.option("--min-confidence", type=click.Choice(["low", "medium", "high"]), default="low",
               show_default=True, help="Leave out candidates below this confidence.")
@@ -238,8 +239,8 @@ def _gap_text(gap: Any, unit: Any) -> str:
 @click.option("--points", "points_file", type=click.Path(exists=True, dir_okay=False),
               help="CSV of events with columns lat,lon,date or projected x,y,t (metres, days) "
                    "instead of the store (the filters above do not apply to it).")
-@click.option("--distance", type=click.FloatRange(min=0), help="Knox distance, metres (<=).")
-@click.option("--days", type=click.FloatRange(min=0), help="Knox time gap, days (<=).")
+@click.option("--distance", type=MEASURE, help="Knox distance, metres (<=).")
+@click.option("--days", type=MEASURE, help="Knox time gap, days (<=).")
 @click.option("--space-bands", metavar="EDGES",
               help="Near-repeat distance band edges in metres, e.g. 0,0,100,200,400.")
 @click.option("--time-bands", metavar="EDGES",
@@ -334,8 +335,8 @@ def _edges(text: str | None, name: str) -> list[float]:
     try:  # checked here, before the events are read, and as one line, not a traceback
         check_edges(edges, name)
     except ValueError:
-        raise InputError(f"band edges must be at least two, from 0 up, each above the one "
-                         f"before but the second, which may equal the first; got {text!r}",
+        raise InputError(f"band edges must be two or more finite numbers from 0 up, each above "
+                         f"the one before (only the first two may be equal), got {text!r}",
                          field=name, hint="e.g. " + ("0,0,7,14,21" if "time" in name
                                                      else "0,0,100,200,400")) from None
     return edges

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 from collections.abc import Callable
@@ -32,6 +33,22 @@ class RowId(click.ParamType):
 
 
 ROW_ID = RowId()
+
+class Measure(click.FloatRange):
+    """A distance or a span of time: a finite number, 0 or more. ``FloatRange(min=0)`` let
+    "nan" and "inf" through, which the analyses then refused with a traceback."""
+
+    def __init__(self) -> None:
+        super().__init__(min=0)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
+
+
+MEASURE = Measure()
 
 #: The seed of a permutation test: numpy refuses a negative one (with a traceback, after the
 #: store had been read).

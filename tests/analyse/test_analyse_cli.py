@@ -132,6 +132,33 @@ def test_knox_usage_errors(rw: Invoker, tmp_path: Path) -> None:
         assert line.endswith(f"(e.g. {example})")
 
 
+@pytest.mark.parametrize(("option", "value"), [("--space-bands", "100,50"),
+                                               ("--space-bands", "0,inf"),
+                                               ("--time-bands", "0,-1"), ("--time-bands", "nan")])
+def test_knox_band_edges_the_test_cannot_use_are_one_line(rw: Invoker, tmp_path: Path,
+                                                         option: str, value: str) -> None:
+    # falling, infinite or negative edges passed the parser and ended in the test's ValueError
+    flat = tmp_path / "xyt.csv"
+    flat.write_text("x,y,t\n0,0,0\n10,0,1\n", encoding="utf-8")
+    bands = {"--space-bands": "0,100", "--time-bands": "0,1", option: value}
+    result = rw("analyse", "knox", "--points", str(flat), *(a for kv in bands.items() for a in kv))
+    assert result.exit_code == 2
+    example = "0,0,7,14,21" if option == "--time-bands" else "0,0,100,200,400"
+    assert result.output.strip() == (
+        f"Error: {option}: band edges must be two or more finite numbers from 0 up, each above "
+        f"the one before (only the first two may be equal), got '{value}' (e.g. {example})")
+
+
+@pytest.mark.parametrize("args", [("knox", "--distance", "inf", "--days", "1"),
+                                  ("knox", "--distance", "1", "--days", "nan"),
+                                  ("repeat-strikes", "--radius", "nan"),
+                                  ("repeat-strikes", "--window-minutes", "inf")])
+def test_distances_and_spans_must_be_finite(rw: Invoker, args: tuple[str, ...]) -> None:
+    # click's FloatRange(min=0) let nan and inf through to the analysis, which raised
+    result = rw("analyse", *args)
+    assert result.exit_code == 2 and "is not a finite number" in result.output
+
+
 def test_trends(filled: Invoker) -> None:
     data = _json(filled, "analyse", "trends", "--by", "category")
     assert data["by"] == "category" and data["rows"]
