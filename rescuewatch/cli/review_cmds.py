@@ -212,8 +212,8 @@ def certainty_cmd(incident: int, grade: str | None, unlock: bool, reason: str,
     from rescuewatch.errors import InputError
     from rescuewatch.link.review import set_certainty
 
-    if not unlock and grade is None:
-        raise InputError("give a grade or --unlock",
+    if unlock == (grade is not None):  # both: the grade was dropped without a word
+        raise InputError("give a grade or --unlock" + (", not both" if unlock else ""),
                          hint="one of rumour, possible, probable, confirmed")
     after = set_certainty(open_store(db, create=False), incident, grade, reason, unlock=unlock)
     echo(f"incident {incident}: certainty {after['certainty']}"

@@ -135,6 +135,18 @@ def test_an_unknown_incident_or_source_is_named_without_calling_it_a_column(rw, 
         assert expected in result.output and "column" not in result.output, result.output
 
 
+def test_a_grade_and_unlock_together_are_refused(rw, db_url: str) -> None:
+    # the incident was unlocked and the grade given beside --unlock dropped without a word
+    seed(db_url)
+    rw("link")
+    before = rw("review", "show", "1", "--json").output
+    result = rw("review", "certainty", "1", "confirmed", "--unlock", "--reason", "x")
+    assert result.exit_code == 2
+    assert result.output.strip() == ("Error: give a grade or --unlock, not both "
+                                     "(one of rumour, possible, probable, confirmed)")
+    assert rw("review", "show", "1", "--json").output == before
+
+
 def test_misspelt_review_filters_and_source_fields_are_refused_naming_the_option(
         rw, db_url: str) -> None:
     seed(db_url)
