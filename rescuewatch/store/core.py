@@ -141,10 +141,11 @@ def _check_sqlite_file(path: Path, create: bool) -> None:
 
 
 def _foreign_tables(path: Path) -> list[str]:
-    """The tables of a SQLite file that has tables but no migration record, else [].
+    """The tables of a SQLite file that has tables but no migration record, else []; a record
+    of a migration this code does not know raises its :class:`StoreError`.
 
     Read on a read-only connection of its own, before the engine's: opening it as a store would
-    switch the file to WAL and migrate rescuewatch's tables into it.
+    switch the file to WAL, and migrate rescuewatch's tables into it.
     """
     if not path.is_file() or path.stat().st_size == 0:
         return []
@@ -154,12 +155,33 @@ def _foreign_tables(path: Path) -> list[str]:
         return []  # the engine names what is wrong with the file
     try:
         rows = con.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+        names = sorted(str(name) for (name,) in rows)
+        revisions = ({str(r) for (r,) in con.execute("SELECT version_num FROM alembic_version")}
+                     if "alembic_version" in names else set())
     except sqlite3.Error:
         return []
     finally:
         con.close()
-    names = sorted(str(name) for (name,) in rows)
-    return [] if "alembic_version" in names else names
+    if "alembic_version" not in names:
+        return names
+    if unknown := sorted(revisions - _known_revisions()):
+        raise _unknown_revision(unknown, str(path))
+    return []
+
+
+def _known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory(str(Path(__file__).parent / "migrations"))
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def _unknown_revision(unknown: list[str], database: str | None) -> StoreError:
+    # Alembic would end in a traceback ("Can't locate revision")
+    return StoreError(
+        f"the store is at migration {', '.join(unknown)}, which rescuewatch {__version__} does "
+        "not know: a newer rescuewatch made it, or another application", path=database,
+        hint="install a newer rescuewatch, or give --db another store")
 
 
 #: SQLite's primary result codes for a file another connection holds, one that cannot be
@@ -300,14 +322,8 @@ class Store:
 
         current = set(MigrationContext.configure(conn).get_current_heads())
         script = ScriptDirectory(str(Path(__file__).parent / "migrations"))
-        known = {rev.revision for rev in script.walk_revisions()}
-        if unknown := sorted(current - known):
-            # Alembic would end in a traceback ("Can't locate revision")
-            raise StoreError(
-                f"the store is at migration {', '.join(unknown)}, which rescuewatch {__version__} "
-                "does not know: a newer rescuewatch made it, or another application",
-                path=self.engine.url.database,
-                hint="install a newer rescuewatch, or give --db another store")
+        if unknown := sorted(current - _known_revisions()):  # PostgreSQL; SQLite is checked first
+            raise _unknown_revision(unknown, self.engine.url.database)
         return current == set(script.get_heads())
 
     def tables(self) -> list[str]:

@@ -140,23 +140,43 @@ def test_a_file_that_is_not_a_database_is_a_one_line_store_error(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notadb.txt", "report.txt"]
 
 
+def _refused_app_database(tmp_path: Path, args: tuple[str, ...], *sql: str) -> str:
+    """The one-line error of ``args`` run on app.db, made by ``sql`` (in the working folder,
+    beside report.txt), after checking that app.db is left byte for byte."""
+    (tmp_path / "report.txt").write_text("A paramedic was injured.", encoding="utf-8")
+    con = sqlite3.connect(tmp_path / "app.db")
+    for statement in sql:
+        con.execute(statement)
+    con.commit()
+    con.close()
+    before = (tmp_path / "app.db").read_bytes()
+    line = _one_line_store_error(Invoker("app.db")(*args))
+    assert (tmp_path / "app.db").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app.db", "report.txt"]
+    return line
+
+
 @pytest.mark.parametrize("args", [*READING_COMMANDS, ("link",), ("ingest", "report.txt")])
 def test_another_applications_sqlite_file_is_refused_and_left_as_it_was(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
 ) -> None:
     # it was switched to WAL and rescuewatch's tables were migrated into it beside its own
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "report.txt").write_text("A paramedic was injured.", encoding="utf-8")
-    con = sqlite3.connect(tmp_path / "app.db")
-    con.execute("CREATE TABLE notes (body TEXT)")
-    con.commit()
-    con.close()
-    before = (tmp_path / "app.db").read_bytes()
-    line = _one_line_store_error(Invoker("app.db")(*args))
+    line = _refused_app_database(tmp_path, args, "CREATE TABLE notes (body TEXT)")
     assert "app.db is another application's SQLite database (tables notes)" in line
     assert "--db" in line
-    assert (tmp_path / "app.db").read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["app.db", "report.txt"]
+
+
+@pytest.mark.parametrize("args", [*READING_COMMANDS, ("ingest", "report.txt")])
+def test_another_applications_alembic_database_is_left_byte_for_byte(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    # refused for its unknown migration only after the engine had switched it to WAL
+    monkeypatch.chdir(tmp_path)
+    line = _refused_app_database(
+        tmp_path, args, "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)",
+        "INSERT INTO alembic_version VALUES ('a1b2c3')")
+    assert "app.db: the store is at migration a1b2c3, which rescuewatch" in line
 
 
 @pytest.mark.parametrize("args", [*READING_COMMANDS, ("link",)])
