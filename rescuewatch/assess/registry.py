@@ -135,7 +135,8 @@ def parse(text: str, origin: str) -> list[Entry]:
     for number, raw in enumerate(reader, start=2):
         row = {k: _value((v or "").strip()) for k, v in raw.items() if k}
         for name, value in row.items():
-            check_length(name, value, path=origin, row=number)
+            if name != "country":  # checked below, with the alpha-2 code for an alpha-3 one
+                check_length(name, value, path=origin, row=number)
         key = row.get("key", "")
         if not key:
             raise InputError("empty source key", path=origin, row=number, field="key")
