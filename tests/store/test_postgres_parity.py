@@ -18,6 +18,7 @@ import gzip
 import io
 import itertools
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -271,6 +272,10 @@ def test_a_bad_row_after_the_first_batch_leaves_postgresql_as_it_was(
         assert dump(pg.db_url) == before
 
 
+def _timeless(text: str) -> str:
+    return re.sub(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d(\.\d+)?)?", "<time>", text)
+
+
 def test_skipped_rows_and_reingesting_are_the_same(
         shared_data: Path, tmp_path: Path, pg_server: str) -> None:
     lite, pg = stores(tmp_path, pg_server)
@@ -278,7 +283,8 @@ def test_skipped_rows_and_reingesting_are_the_same(
                                             (2300, "date_start"): "2015-02-31"})
     out_lite, out_pg = ingest_both(lite, pg, "--skip-bad-rows", str(bad))
     assert out_pg == out_lite and "2 bad row(s) skipped" in out_pg
-    assert pg("skipped").output == lite("skipped").output
+    # the runs' start times differ, and across a minute boundary their printed minutes too
+    assert _timeless(pg("skipped").output) == _timeless(lite("skipped").output)
     stored = dump(pg.db_url)
     assert stored == dump(lite.db_url)
     assert len(stored["skipped_rows"]) == 2
