@@ -334,11 +334,15 @@ def sources_show(key: str, db: str | None, as_json: bool) -> None:
 @click.option("--affiliation", default=None, help="Party code, independent or unknown.")
 @click.option("--coverage-group", default=None,
               help="Free label grouping outlets for `rescuewatch analyse coverage`.")
+@click.option("--aliases", default=None,
+              help="Other keys of the publisher, separated by ';' (a domain, a channel, the name "
+                   "a report's Source: line gives); \"\" removes them.")
+@click.option("--notes", default=None, help="Free notes on the publisher; \"\" removes them.")
 @reason_option
 @db_option
 def sources_set(key: str, name: str | None, kind: str | None, country: str | None,
-                affiliation: str | None, coverage_group: str | None, reason: str,
-                db: str | None) -> None:
+                affiliation: str | None, coverage_group: str | None, aliases: str | None,
+                notes: str | None, reason: str, db: str | None) -> None:
     """Create or change a source (audited).
 
     \b
@@ -351,11 +355,14 @@ def sources_set(key: str, name: str | None, kind: str | None, country: str | Non
         check_country,
         check_length,
         import_entries,
+        split_aliases,
     )
     from rescuewatch.store.incidents import get_source
 
     check_length("key", key, field="")
     check_length("coverage_group", coverage_group, field="--coverage-group")
+    check_length("aliases", aliases, field="--aliases")
+    check_length("notes", notes, field="--notes")
     if country is not None:
         country = check_country(country, field="--country")
     store = open_store(db)
@@ -368,6 +375,9 @@ def sources_set(key: str, name: str | None, kind: str | None, country: str | Non
         affiliation=(check_affiliation(affiliation, field="--affiliation") if affiliation
                      else current.get("affiliation", "unknown")),
         coverage_group=coverage_group if coverage_group is not None else current.get("coverage_group"),
+        # kept unless given: a change of kind must not drop what a registry import stored
+        aliases=split_aliases(current.get("aliases") if aliases is None else aliases),
+        notes=(current.get("notes") if notes is None else notes) or None,
     )
     result = import_entries(store, [entry], reason)
     echo(f"source {key}: {'created' if result['created'] else 'updated' if result['changed'] else 'unchanged'}")

@@ -99,3 +99,20 @@ def test_an_imported_registry_s_aliases_and_notes_are_kept_and_fill_a_later_sour
     assert rows["outlet-x.example"]["notes"] == "checked 2026-12"
     audit = json.loads(rw("audit", "--json").output)
     assert any(a["reason"] == "filled from an imported source registry" for a in audit)
+
+
+def test_sources_set_keeps_the_aliases_and_notes_it_is_not_given(tmp_path: Path) -> None:
+    rw = Invoker(f"sqlite:///{tmp_path / 'a.db'}")
+    assert rw("sources", "set", "outlet-x.example", "--aliases", "Outlet X Wire;t.me/outletx",
+              "--notes", "checked", "--reason", "r").exit_code == 0
+    assert rw("sources", "set", "outlet-x.example", "--kind", "independent_media",
+              "--reason", "r").exit_code == 0
+
+    def stored() -> tuple[str | None, str | None]:
+        (source,) = json.loads(rw("sources", "list", "--json").output)
+        return source["aliases"], source["notes"]
+
+    assert stored() == ("outlet x wire;t.me/outletx", "checked")
+    assert rw("sources", "set", "outlet-x.example", "--aliases", "", "--notes", "",
+              "--reason", "r").exit_code == 0
+    assert stored() == (None, None)
