@@ -182,7 +182,8 @@ def read_file(path: str | Path) -> list[Entry]:
     except OSError as exc:
         raise InputError(f"cannot read registry: {exc.strerror}", path=str(p)) from exc
     except UnicodeDecodeError as exc:
-        raise InputError("registry is not UTF-8 text", path=str(p)) from exc
+        raise InputError("registry is not UTF-8 text", path=str(p),
+                         hint="save it as UTF-8, e.g. 'CSV UTF-8' in a spreadsheet") from exc
     return parse(text, str(p))
 
 

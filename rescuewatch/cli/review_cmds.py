@@ -72,6 +72,11 @@ def list_cmd(status: str | None, certainty: str | None, limit: int, offset: int,
 
         print_json([incident_json(r) for r in rows])
         return
+    if not rows:  # on standard error: the listing itself stays empty for a script
+        filtered = status or certainty or offset
+        click.echo("no incidents match" if filtered else
+                   "no incidents yet: `rescuewatch link` makes them from the claims ingested",
+                   err=True)
     for r in rows:
         killed = _range(r["killed_min"], r["killed_max"])
         echo(f"{r['id']:>7}  {r['date_start'] or '?'}  {safe(r['place_name'] or '?')[:30]:<30} "
@@ -245,6 +250,9 @@ def audit(incident: int | None, limit: int, db: str | None, as_json: bool) -> No
                 e[key] = None if e[key] is None else json.loads(e[key])
         print_json(entries)
         return
+    if not entries:
+        click.echo("no changes recorded" + (f" for incident {incident}" if incident else ""),
+                   err=True)
     for e in entries:
         target = f"{e['entity']} {e['entity_id']}" if e["entity_id"] is not None else e["entity"]
         echo(f"{e['at']:%Y-%m-%d %H:%M:%S}  {e['actor']:<12} {e['action']:<16} {target:<16} "
@@ -288,6 +296,9 @@ def sources_list(db: str | None, as_json: bool) -> None:
     if as_json:
         print_json(rows)
         return
+    if not rows:
+        click.echo("no sources yet: `rescuewatch ingest` adds the publishers of what it reads, "
+                   "`sources set` and `sources import` describe them", err=True)
     for r in rows:
         echo(f"{r['key'][:40]:<40} {r['kind']:<18} {r['country'] or '-':<3} "
                    f"{r['affiliation']:<12} {r['coverage_group'] or ''}")

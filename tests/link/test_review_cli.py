@@ -251,3 +251,21 @@ def test_a_link_worker_count_that_is_not_a_number_is_one_line(rw, db_url: str, m
                                      "(set it to 1 (one process) or more, or unset it)")
     monkeypatch.setenv("RESCUEWATCH_LINK_WORKERS", "1")
     assert rw("link").exit_code == 0 and len(incidents(rw)) == 2
+
+
+def test_empty_listings_say_why_on_standard_error(tmp_path: Path) -> None:
+    # review list, audit and sources list printed nothing at all on a new store
+    from rescuewatch.store import Store
+    from tests.conftest import Invoker
+
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    Store.open(url).dispose()  # a new, empty store
+    rw = Invoker(url)
+    for args, said in ((("review", "list"), "no incidents yet: `rescuewatch link`"),
+                       (("review", "list", "--certainty", "confirmed"), "no incidents match"),
+                       (("audit", "--incident", "3"), "no changes recorded for incident 3"),
+                       (("sources", "list"), "no sources yet")):
+        result = rw(*args)
+        assert result.exit_code == 0
+        assert result.stdout == "" and said in result.stderr, (args, result.stderr)
+        assert rw(*args, "--json").stdout.strip() == "[]"
