@@ -238,6 +238,7 @@ def ingest(
     """
     report = IngestReport()
     ctx = ctx or ReadContext()
+    worker_count()  # a bad setting is refused before any input, not at the first large one
     inputs = expand(origins)
     with tempfile.TemporaryDirectory(prefix="rescuewatch-") as tmp:
         for number, origin in enumerate(inputs):
@@ -410,6 +411,10 @@ def worker_count() -> int:
         return 0
     if setting.isdigit():
         return min(int(setting), MAX_WORKERS)
+    if setting:  # "two" was taken as unset, as if the setting had been read
+        raise InputError(f"{WORKER_ENV}={setting[:20]!r} is not a number of workers",
+                         hint=f"set it to 0 (parse in the main process) up to {MAX_WORKERS}, "
+                              "or unset it")
     return WORKERS if (os.cpu_count() or 1) >= WORKERS else 1
 
 

@@ -191,6 +191,20 @@ def test_worker_count_follows_the_setting(
     assert pipeline.worker_count() == expected
 
 
+def test_a_setting_that_is_no_number_of_workers_is_refused_before_any_input(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # "two" was taken as unset; now the ingest stops at once, whatever the files' sizes
+    from tests.conftest import Invoker
+
+    monkeypatch.setenv(pipeline.WORKER_ENV, "two")
+    rw = Invoker(f"sqlite:///{tmp_path / 's.db'}")
+    result = rw("ingest", str(Path(__file__).resolve().parents[2] / "examples"))
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: RESCUEWATCH_INGEST_WORKER='two' is not a number")
+    assert len(result.output.strip().splitlines()) == 1
+
+
 @pytest.mark.parametrize(("name", "rows"), [
     ("ucdp_ged191_syria_2016-01_2019-11.csv.gz", 16566),
     ("ucdp_ged_hdx_ukraine_2014-2021_conflict_data_ukr.csv", None),  # an HXL row under the header
