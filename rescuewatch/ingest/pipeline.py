@@ -411,7 +411,7 @@ def worker_count() -> int:
         return 0
     if setting.isdigit():
         return min(int(setting), MAX_WORKERS)
-    if setting:  # "two" was taken as unset, as if the setting had been read
+    if setting not in ("", "on", "yes", "true"):  # "two" was taken as unset
         raise InputError(f"{WORKER_ENV}={setting[:20]!r} is not a number of workers",
                          hint=f"set it to 0 (parse in the main process) up to {MAX_WORKERS}, "
                               "or unset it")

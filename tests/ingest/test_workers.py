@@ -191,6 +191,13 @@ def test_worker_count_follows_the_setting(
     assert pipeline.worker_count() == expected
 
 
+def test_on_is_the_default_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(pipeline.WORKER_ENV, raising=False)
+    default = pipeline.worker_count()
+    monkeypatch.setenv(pipeline.WORKER_ENV, "on")
+    assert pipeline.worker_count() == default
+
+
 def test_a_setting_that_is_no_number_of_workers_is_refused_before_any_input(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
