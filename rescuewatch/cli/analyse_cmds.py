@@ -457,7 +457,7 @@ def coverage(show_matrix: bool, limit: int, db: str | None, as_json: bool,
 
 @click.command()
 @click.option("--out", "out", type=click.Path(dir_okay=False), default="report.html",
-              show_default=True, help="The HTML file to write.")
+              show_default=True, help="The HTML file to write; - writes it to standard output.")
 @click.option("--seed", type=SEED, default=0, show_default=True,
               help="Seed of the permutation tests, for reproducible p-values.")
 @click.option("--title", default=None, help="Title of the report.")
@@ -485,10 +485,13 @@ def report(out: str, seed: int, title: str | None, permutations: int | None, db:
         raise click.ClickException("the report builder (rescuewatch.report.build) is missing")
     from rescuewatch.report.build import check_report_path, write_report
 
+    if out == "-" and as_json:
+        raise click.UsageError("--json and --out - would both write to standard output; "
+                               "give --out a file")
     store = open_store(db, create=False)
     check_report_path(out)  # not after the analyses
     result = write_report(store, out, seed=seed, title=title, permutations=permutations)
     if as_json:
         print_json({"out": out, "result": result})
         return
-    click.echo(f"report written to {out}")
+    click.echo(f"report written to {'standard output' if out == '-' else out}", err=out == "-")

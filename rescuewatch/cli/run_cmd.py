@@ -37,6 +37,9 @@ def run(paths: tuple[str, ...], fmt: str, skip_bad_rows: bool, published: dt.dat
     """
     from rescuewatch.store.claims import stats
 
+    if report_path == "-" and not no_report:  # run prints its summary there
+        raise click.UsageError("--report - would mix the report with run's summary on standard "
+                               "output; give a file, or use `rescuewatch report --out -`")
     if not no_report and _has("rescuewatch.report.build"):
         from rescuewatch.report.build import check_report_path
 

@@ -21,6 +21,7 @@ import dataclasses
 import datetime as dt
 import json
 import re
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -195,7 +196,10 @@ def write_report(
 
 def check_report_path(out: str | Path, option: str = "--out") -> None:
     """Make the report's folder, and refuse at once a path the report could not be written to,
-    before the analyses run (minutes on a large store) and, in ``run``, before the ingest."""
+    before the analyses run (minutes on a large store) and, in ``run``, before the ingest.
+    ``-`` is standard output."""
+    if str(out) == "-":
+        return
     _make_folder(out)
     check_output(str(out), option)
 
@@ -210,6 +214,10 @@ def _write(out: str | Path, text: str) -> int:
     interrupted run leaves no half file, and any path that cannot be written (or is a SQLite
     database, such as the store itself) is a one-line error, as for ``export -o``."""
     data = text.encode("utf-8")
+    if str(out) == "-":  # as export -o - does
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return len(data)
     _make_folder(out)
     with file_output(str(out), "--out") as path:
         path.write_bytes(data)

@@ -211,6 +211,22 @@ def test_report_writes_the_html_file(filled: Invoker, tmp_path: Path) -> None:
     assert "seed 5" in html
 
 
+def test_report_out_dash_writes_to_standard_output(filled: Invoker, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # it wrote a file named "-" (export -o - writes to standard output)
+    monkeypatch.chdir(tmp_path)
+    result = filled("report", "--out", "-", "--permutations", "9")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.lstrip().lower().startswith("<!doctype html")
+    assert result.stdout.rstrip().endswith("</html>")
+    assert "report written to standard output" in result.stderr
+    assert not (tmp_path / "-").exists()
+    both = filled("report", "--out", "-", "--json")
+    assert both.exit_code == 2 and "--json and --out -" in both.output
+    run = filled("run", str(EXAMPLES), "--report", "-")
+    assert run.exit_code == 2 and "rescuewatch report --out -" in run.output
+
+
 
 def _pairs_of(data: Any) -> set[tuple[int, int | None]]:
     return {(c["incident_id"], c["earlier_id"]) for c in data["candidates"]}
