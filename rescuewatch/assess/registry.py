@@ -239,7 +239,9 @@ def apply_defaults(store: Store, conn: Connection, entries: Iterable[Entry] | No
         if entry is None:
             continue
         values = entry.store_values()
-        values["name"] = source["name"] if source["name"] != source["key"] else entry.name
+        # a name the store made up (the key, or the URL a Source: line gave) gives way
+        named = source["name"] != source["key"] and "://" not in source["name"]
+        values["name"] = source["name"] if named else entry.name
         if source["aliases"] or source["notes"]:  # the source's own, if it has any
             del values["aliases"], values["notes"]
         before, after = db.upsert_source(conn, source["key"], values)

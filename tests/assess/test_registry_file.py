@@ -116,3 +116,17 @@ def test_sources_set_keeps_the_aliases_and_notes_it_is_not_given(tmp_path: Path)
     assert rw("sources", "set", "outlet-x.example", "--aliases", "", "--notes", "",
               "--reason", "r").exit_code == 0
     assert stored() == (None, None)
+
+
+def test_a_source_named_by_its_url_takes_the_registry_s_name(tmp_path: Path) -> None:
+    # the Source: line's URL stayed the publisher's name after the registry described it
+    rw = Invoker(f"sqlite:///{tmp_path / 'a.db'}")
+    report = tmp_path / "report.txt"
+    report.write_text("Published: 2024-03-07\nSource: https://www.reuters.com/world/x-1\n\n"
+                      "An ambulance was hit by shelling in Kherson on Thursday, wounding two "
+                      "paramedics.\n", encoding="utf-8")
+    assert rw("ingest", str(report)).exit_code == 0
+    assert rw("assess").exit_code == 0
+    (source,) = json.loads(rw("sources", "list", "--json").output)
+    assert source["key"] == "reuters.com" and source["name"] == "Reuters"
+    assert source["kind"] != "unknown"
