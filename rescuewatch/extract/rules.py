@@ -462,8 +462,14 @@ def _parties(s: Sentence, lang: str, clauses: list[int]) -> None:
             continue
         assert party is not None
         code, role = party.split(":")[1], party.split(":")[2]
-        if role in ("actor", "epithet") or (role == "adj" and (force_after or blamed)):
-            s.parties.append(PartyRef(m.start, end, "?" + code if role == "epithet" else code))
+        if role in ("actor", "epithet"):
+            # An actor names a force by itself: its words are the alleged perpetrator, without
+            # the word after them. Taking that word in made "Israeli forces shelled" (one
+            # lexicon phrase, then a verb) read differently from its mirror "Palestinian forces"
+            # (a country word taking in its force word).
+            s.parties.append(PartyRef(m.start, m.end, "?" + code if role == "epithet" else code))
+        elif role == "adj" and (force_after or blamed):
+            s.parties.append(PartyRef(m.start, end, code))
         elif role == "adj" and before is not None and (before.has("force") or before.has("weapon:")) \
                 and s.tokens[m.i].text.lower() in _GENITIVE_COUNTRY:
             s.parties.append(PartyRef(before.start, m.end, code))

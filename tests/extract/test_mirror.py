@@ -174,3 +174,23 @@ def test_repeat_strike_on_the_white_helmets_and_ukrainian_doctors(extract: Extra
                      "2024-05-07", "uk")
     assert claims and [(v.category, v.injured) for v in claims[0].victims] == [
         ("health_worker", 3)]
+
+
+@pytest.mark.parametrize(("lang", "a", "b", "words"), [
+    # "Israeli forces" is one lexicon phrase, "Palestinian forces" a country word and a force
+    # word: the alleged perpetrator must read the same either way, without the verb.
+    ("en", "On 3 May Israeli forces shelled an ambulance in Khan Younis, killing two paramedics.",
+           "On 3 May Palestinian forces shelled an ambulance in Ashkelon, killing two paramedics.",
+     ("Israeli forces", "Palestinian forces")),
+    ("en", "On 3 May the army shelled a hospital in El Fasher, killing two health workers.",
+           "On 3 May rebels shelled a hospital in El Fasher, killing two health workers.",
+     ("army", "rebels")),
+    ("uk", "8 березня російські війська обстріляли лікарню в Харкові, загинули двоє медиків.",
+           "8 березня українські війська обстріляли лікарню в Бєлгороді, загинули двоє медиків.",
+     ("російські війська", "українські війська")),
+], ids=["il-ps", "sd", "ru-ua-uk"])
+def test_perpetrator_words_read_alike_however_the_lexicon_spells_the_party(
+        extract: Extract, lang: str, a: str, b: str, words: tuple[str, str]) -> None:
+    ca, cb = extract(a, "2024-05-05", lang), extract(b, "2024-05-05", lang)
+    assert ca and cb
+    assert (ca[0].perpetrator.text, cb[0].perpetrator.text) == words
