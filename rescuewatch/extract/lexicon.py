@@ -43,6 +43,7 @@ from rescuewatch.extract.tokens import lexicon_keys
 EPITHET_COUNTRIES: dict[str, frozenset[str]] = {
     "RU": frozenset({"UA", "RU"}), "UA": frozenset({"UA", "RU"}),
     "SY-GOV": frozenset({"SY"}), "SY-OPP": frozenset({"SY"}), "SA-COAL": frozenset({"YE", "SA"}),
+    "MM-PDF": frozenset({"MM"}),
 }
 
 Phrase = tuple[frozenset[str], ...]
@@ -157,7 +158,9 @@ _EN: dict[str, str] = {
     "saf|sudanese armed forces|sudanese army": "party:SD-SAF:actor",
     "sudanese": "party:SD:adj",
     "pdf|people's defence force|people's defence forces|people's defense force|"
-    "people's defense forces|resistance forces": "party:MM-PDF:actor",
+    "people's defense forces": "party:MM-PDF:actor",
+    # Generic words, like "the military" (?ARMY): they name the PDF only in Myanmar.
+    "resistance forces|resistance fighters": "party:MM-PDF:epithet",
     "tatmadaw|myanmar military|myanmar army": "party:MM-MIL:actor",
     "myanmar": "party:MM:adj",
     "military|army|armed forces|government artillery|government aircraft|government warplanes|"

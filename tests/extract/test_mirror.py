@@ -53,6 +53,12 @@ def test_enemy_words_name_no_party(extract: Extract) -> None:
     ("en", "On Tuesday a coalition airstrike hit an ambulance in Saada, killing two paramedics.", "SA-COAL"),
     ("en", "On Tuesday government forces shelled a hospital in El Fasher, killing two health workers.", "SD-SAF"),
     ("ru", "Вчера оккупанты обстреляли больницу в Газе, погибли двое медиков.", None),
+    # "resistance forces" is as generic as "the military": each names a side only in Myanmar
+    ("en", "On Tuesday resistance forces shelled a hospital in Kherson, killing two health workers.", None),
+    ("en", "On Tuesday the military shelled a hospital in Kherson, killing two health workers.", None),
+    ("en", "On Tuesday resistance forces shelled a hospital in Mandalay, killing two health workers.",
+     "MM-PDF"),
+    ("en", "On Tuesday the military shelled a hospital in Mandalay, killing two health workers.", "MM-MIL"),
 ])
 def test_one_wars_epithet_names_no_party_in_another(extract: Extract, lang: str, text: str,
                                                      party: str | None) -> None:
