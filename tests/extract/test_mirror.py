@@ -200,3 +200,27 @@ def test_perpetrator_words_read_alike_however_the_lexicon_spells_the_party(
     ca, cb = extract(a, "2024-05-05", lang), extract(b, "2024-05-05", lang)
     assert ca and cb
     assert (ca[0].perpetrator.text, cb[0].perpetrator.text) == words
+
+
+# The same report by each side's service in its own language, the sides swapped.
+LANGUAGE_PAIRS = [
+    ("Вночі російський дрон атакував підстанцію швидкої в Сумах, поранено медсестру.",
+     "Ночью украинский дрон атаковал подстанцию скорой в Курске, ранена медсестра.", ("RU", "UA")),
+    ("Вночі ворог атакував Запоріжжя: пошкоджено підстанцію швидкої, поранено медсестру.",
+     "Ночью противник атаковал Горловку: повреждена подстанция скорой, ранена медсестра.", (None, None)),
+    ("8 березня російські війська обстріляли Харків. Під час ліквідації наслідків стався повторний "
+     "удар: двох рятувальників ДСНС поранено, один загинув.",
+     "8 марта украинские войска обстреляли Белгород. Во время ликвидации последствий произошёл "
+     "повторный удар: двое спасателей МЧС ранены, один погиб.", ("RU", "UA")),
+]
+
+
+@pytest.mark.parametrize(("uk", "ru", "parties"), LANGUAGE_PAIRS, ids=["drone", "enemy", "repeat"])
+def test_each_sides_report_in_its_own_language(extract: Extract, uk: str, ru: str,
+                                               parties: tuple[str | None, str | None]) -> None:
+    ca = [contract(c) for c in extract(uk, "2024-03-09", "uk")]
+    cb = [contract(c) for c in extract(ru, "2024-03-09", "ru")]
+    assert ca and len(ca) == len(cb)
+    for x, y in zip(ca, cb, strict=True):
+        assert {k: x[k] for k in SAME} == {k: y[k] for k in SAME}
+        assert (x["perpetrator_alleged"]["party"], y["perpetrator_alleged"]["party"]) == parties
