@@ -133,7 +133,8 @@ _EN: dict[str, str] = {
     "russian forces|russian troops|russian army|russian military|russian armed forces": "party:RU:actor",
     "occupiers|occupying forces|invaders|rashists|kremlin regime|moscow regime|putin regime|"
     "putin's regime": "party:RU:epithet",
-    "ukrainian|ukraine": "party:UA:adj",
+    # the "pro-"/"-backed" forms Russia's line has, for its mirror
+    "ukrainian|ukraine|pro-ukrainian|ukrainian-backed": "party:UA:adj",
     "ukrainian forces|ukrainian troops|ukrainian army|ukrainian military|ukrainian armed forces|"
     "afu|apu": "party:UA:actor",
     "kyiv regime|kiev regime|neo-nazis|nationalists|ukronazis": "party:UA:epithet",
@@ -252,7 +253,8 @@ _RU: dict[str, str] = {
     "расстрелять|расстреляли|застрелить": "weapon:small_arms",
     "взрывное устройство|самодельное взрывное устройство|сву|фугас|противотанковая мина|"
     "противопехотная мина|подорваться на мине|растяжка": "weapon:mine_ied",
-    "российский|российская|российские|россия|рф|русский": "party:RU:adj",
+    # each capital's adjective names its side, as "киевский" does ("московские войска")
+    "российский|российская|российские|россия|рф|русский|московский": "party:RU:adj",
     "вс рф|зс рф|вооруженные силы россии|российская армия|российские войска|российские военные": "party:RU:actor",
     "оккупант|оккупанты|оккупантов|рашист|рашисты|захватчик|захватчики|орк|орки|кремлевский режим|"
     "московский режим|путинский режим": "party:RU:epithet",
@@ -364,7 +366,7 @@ _UK: dict[str, str] = {
     "застрелити": "weapon:small_arms",
     "вибуховий пристрій|саморобний вибуховий пристрій|свп|фугас|протитанкова міна|"
     "протипіхотна міна|підірватися на міні|розтяжка": "weapon:mine_ied",
-    "російський|російська|російські|росія|рф|русский": "party:RU:adj",
+    "російський|російська|російські|росія|рф|русский|московський": "party:RU:adj",
     "зс рф|збройні сили росії|російська армія|російські війська|російські військові|росіяни": "party:RU:actor",
     "окупант|окупанти|окупантів|рашист|рашисти|загарбник|загарбники|орк|орки|кремлівський режим|"
     "московський режим|путінський режим": "party:RU:epithet",

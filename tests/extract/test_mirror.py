@@ -224,3 +224,22 @@ def test_each_sides_report_in_its_own_language(extract: Extract, uk: str, ru: st
     for x, y in zip(ca, cb, strict=True):
         assert {k: x[k] for k in SAME} == {k: y[k] for k in SAME}
         assert (x["perpetrator_alleged"]["party"], y["perpetrator_alleged"]["party"]) == parties
+
+
+@pytest.mark.parametrize(("lang", "a", "b"), [
+    ("en", "On 3 May pro-Russian forces shelled a hospital in Donetsk, killing a nurse.",
+           "On 3 May pro-Ukrainian forces shelled a hospital in Belgorod, killing a nurse."),
+    ("en", "On 3 May Russian-backed fighters shelled a hospital in Donetsk, killing a nurse.",
+           "On 3 May Ukrainian-backed fighters shelled a hospital in Belgorod, killing a nurse."),
+    ("ru", "3 мая московские войска обстреляли больницу в Харькове, погибла медсестра.",
+           "3 мая киевские войска обстреляли больницу в Белгороде, погибла медсестра."),
+    ("uk", "3 травня московські війська обстріляли лікарню в Харкові, загинула медсестра.",
+           "3 травня київські війська обстріляли лікарню в Бєлгороді, загинула медсестра."),
+    ("ru", "Вчера московский режим обстрелял больницу в Харькове, погибла медсестра.",
+           "Вчера киевский режим обстрелял больницу в Белгороде, погибла медсестра."),
+], ids=["pro", "backed", "ru-capitals", "uk-capitals", "ru-regime"])
+def test_each_sides_variant_of_the_same_word_names_its_party(extract: Extract, lang: str, a: str,
+                                                            b: str) -> None:
+    ca, cb = extract(a, "2024-05-05", lang), extract(b, "2024-05-05", lang)
+    assert ca and cb
+    assert (ca[0].perpetrator.party, cb[0].perpetrator.party) == ("RU", "UA")
