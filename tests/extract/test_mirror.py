@@ -243,3 +243,21 @@ def test_each_sides_variant_of_the_same_word_names_its_party(extract: Extract, l
     ca, cb = extract(a, "2024-05-05", lang), extract(b, "2024-05-05", lang)
     assert ca and cb
     assert (ca[0].perpetrator.party, cb[0].perpetrator.party) == ("RU", "UA")
+
+
+@pytest.mark.parametrize(("lang", "a", "b"), [
+    ("en", "On 3 May the Syrian army shelled a hospital in Idlib, killing a nurse.",
+           "On 3 May the Syrian opposition shelled a hospital in Aleppo, killing a nurse."),
+    ("ru", "3 мая сирийская армия обстреляла больницу в Идлибе, погибла медсестра.",
+           "3 мая сирийская оппозиция обстреляла больницу в Алеппо, погибла медсестра."),
+    ("uk", "3 травня сирійська армія обстріляла лікарню в Ідлібі, загинула медсестра.",
+           "3 травня сирійська опозиція обстріляла лікарню в Алеппо, загинула медсестра."),
+], ids=["en", "ru", "uk"])
+def test_both_sides_of_syria_have_named_forms(extract: Extract, lang: str, a: str, b: str) -> None:
+    ca, cb = extract(a, "2024-05-05", lang), extract(b, "2024-05-05", lang)
+    assert ca and cb
+    assert (ca[0].perpetrator.party, cb[0].perpetrator.party) == ("SY-GOV", "SY-OPP")
+    # each side's words as the text gives them, the verb after them left out
+    words = [" ".join(t.split()[2:4]) for t in (a, b)] if lang != "en" else [
+        " ".join(t.split()[4:6]) for t in (a, b)]
+    assert [ca[0].perpetrator.text, cb[0].perpetrator.text] == words
