@@ -453,7 +453,11 @@ def _parties(s: Sentence, lang: str, clauses: list[int]) -> None:
             after.has("attack") and after.i == m.j)) is not None
         blamed = any(o.has("blame") and 0 <= m.i - o.j <= 3 and _real_blame(o, ms, s.tokens)
                      for o in ms[max(0, n - 3) : n])
-        end = after.end if force_after and after is not None else m.end
+        # A country word takes in the force or weapon word after it ("Russian drone"), not a
+        # verb ("the opposition shelled"): an actor takes in neither (below), and "the army
+        # shelled" must read as its mirror "the opposition shelled" does.
+        end = after.end if force_after and after is not None and (after.has("force") or (
+            after.has("weapon:") and not after.has("attack"))) else m.end
         if _speaker(ms, n, n + 1 if force_after else n, s.tokens, clauses):
             continue  # "Hamas said ...", "Генштаб ВСУ сообщил ...": who speaks, not who struck
         if enemy:

@@ -194,7 +194,11 @@ def test_repeat_strike_on_the_white_helmets_and_ukrainian_doctors(extract: Extra
     ("uk", "8 березня російські війська обстріляли лікарню в Харкові, загинули двоє медиків.",
            "8 березня українські війська обстріляли лікарню в Бєлгороді, загинули двоє медиків.",
      ("російські війська", "українські війська")),
-], ids=["il-ps", "sd", "ru-ua-uk"])
+    # a generic actor ("the army") and a generic adjective ("the opposition") before a verb
+    ("en", "On 3 May the army shelled a hospital in Aleppo, killing two health workers.",
+           "On 3 May the opposition shelled a hospital in Aleppo, killing two health workers.",
+     ("army", "opposition")),
+], ids=["il-ps", "sd", "ru-ua-uk", "sy-generic"])
 def test_perpetrator_words_read_alike_however_the_lexicon_spells_the_party(
         extract: Extract, lang: str, a: str, b: str, words: tuple[str, str]) -> None:
     ca, cb = extract(a, "2024-05-05", lang), extract(b, "2024-05-05", lang)
