@@ -62,6 +62,10 @@ def resolve_url(url: str | None) -> str:
     return url
 
 
+#: The PostgreSQL advisory lock every write transaction takes (advisory locks belong to one
+#: database, so stores on the same server do not wait for each other).
+WRITE_LOCK_KEY = 0x7265736375  # "rescu"
+
 _EXAMPLE_URL = "postgresql+psycopg://user@host/rescuewatch"
 
 
@@ -333,9 +337,10 @@ class Store:
     def transaction(self, *, bulk: bool = False) -> Iterator[Connection]:
         """One all-or-nothing unit of work; any exception, Ctrl-C included, rolls it back.
 
-        On SQLite it holds the store's write lock from its start, so that what it reads is not
-        changed by another process before it writes; another writer waits for it (up to
-        ``BUSY_TIMEOUT_MS``), readers do not.
+        It holds the store's write lock from its start, so that what it reads is not changed
+        by another process before it writes; another writer waits for it (on SQLite up to
+        ``BUSY_TIMEOUT_MS``; on PostgreSQL an advisory lock, :data:`WRITE_LOCK_KEY`), readers
+        do not.
 
         ``bulk`` (a large dataset file): on SQLite, when no other connection has the database
         open, the transaction runs with a rollback journal instead of the write-ahead log.
@@ -354,11 +359,13 @@ class Store:
             try:
                 trans = conn.begin()
                 try:
+                    # the write lock from the first read, not the first write: two links at
+                    # once both read "no incidents", numbered the same new ones, and the
+                    # second failed on its first insert (UNIQUE constraint, a traceback)
                     if self.dialect == "sqlite":
-                        # the write lock from the first read, not the first write: two links at
-                        # once both read "no incidents", numbered the same new ones, and the
-                        # second failed on its first insert (UNIQUE constraint, a traceback)
                         conn.exec_driver_sql("BEGIN IMMEDIATE")
+                    elif self.dialect == "postgresql":  # a lock of this database, until commit
+                        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
                     yield conn
                 except BaseException:
                     trans.rollback()

@@ -88,3 +88,31 @@ def test_a_registry_value_beyond_its_column_names_row_and_column(pg_store: Store
     assert result.output.strip() == (
         f"Error: {registry}, row 2, column 'coverage_group': the source's coverage group is 101 "
         "characters long (shorten it to at most 100 characters)")
+
+
+def test_two_links_at_once_both_succeed_on_postgresql(tmp_path: Path) -> None:
+    # as on SQLite: both read "no incidents" before either wrote, and the second would fail
+    # on the incident ids the first had taken
+    import subprocess
+    import sys
+    import time
+
+    import psycopg
+
+    from rescuewatch.store.core import WRITE_LOCK_KEY
+    from tests.conftest import Invoker
+
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "ingest" / "acled_current.csv"
+    with temporary_postgres() as url:
+        assert Invoker(url)("ingest", str(fixture)).exit_code == 0
+        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as other:
+            other.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))  # a writer
+            links = [subprocess.Popen([sys.executable, "-m", "rescuewatch", "link", "--db", url],
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                     for _ in range(2)]
+            time.sleep(5)  # time for both to start; neither may have read the claims yet
+            other.commit()
+        outputs = [link.communicate(timeout=60) for link in links]
+        assert [link.returncode for link in links] == [0, 0], outputs
+        assert sorted(out.split(":")[0] for out, _ in outputs) == ["full linking",
+                                                                   "incremental linking"]
