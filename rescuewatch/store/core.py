@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import getpass
 import hashlib
 import json
@@ -173,11 +174,16 @@ def _foreign_tables(path: Path) -> list[str]:
     return []
 
 
-def _known_revisions() -> set[str]:
+@functools.cache
+def _migrations() -> Any:
+    """The migration scripts (Alembic's ScriptDirectory), read once a process."""
     from alembic.script import ScriptDirectory
 
-    script = ScriptDirectory(str(Path(__file__).parent / "migrations"))
-    return {rev.revision for rev in script.walk_revisions()}
+    return ScriptDirectory(str(Path(__file__).parent / "migrations"))
+
+
+def _known_revisions() -> set[str]:
+    return {rev.revision for rev in _migrations().walk_revisions()}
 
 
 def _unknown_revision(unknown: list[str], database: str | None) -> StoreError:
@@ -292,8 +298,7 @@ class Store:
             hint = ("rescuewatch reaches PostgreSQL through psycopg 3: pip install -e "
                     f"'.[postgres]' and give --db {_EXAMPLE_URL}"
                     if isinstance(exc, ImportError) else f"give --db {kinds}")
-            shown = parsed.render_as_string(hide_password=True)
-            raise StoreError(f"cannot open store {shown!r}: {exc}", hint=hint) from exc
+            raise StoreError(f"cannot open store {_shown(url)!r}: {exc}", hint=hint) from exc
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         store = cls(engine)
@@ -322,13 +327,11 @@ class Store:
 
     def _at_head(self, conn: Connection) -> bool:
         from alembic.runtime.migration import MigrationContext
-        from alembic.script import ScriptDirectory
 
         current = set(MigrationContext.configure(conn).get_current_heads())
-        script = ScriptDirectory(str(Path(__file__).parent / "migrations"))
         if unknown := sorted(current - _known_revisions()):  # PostgreSQL; SQLite is checked first
             raise _unknown_revision(unknown, self.engine.url.database)
-        return current == set(script.get_heads())
+        return current == set(_migrations().get_heads())
 
     def tables(self) -> list[str]:
         return sorted(inspect(self.engine).get_table_names())

@@ -516,10 +516,10 @@ def upsert_source(conn: Connection, key: str, values: dict[str, Any]) -> tuple[d
     before = get_source(conn, key)
     clean = {k: v for k, v in values.items() if k in SOURCE_FIELDS}
     if before is None:
-        row = {"key": key, "name": clean.get("name") or key, "kind": clean.get("kind") or "unknown",
-               "country": clean.get("country"), "affiliation": clean.get("affiliation") or "unknown",
-               "coverage_group": clean.get("coverage_group"), "aliases": clean.get("aliases"),
-               "notes": clean.get("notes"), "created_at": now()}
+        # every field, so that a column added to SOURCE_FIELDS is written here too
+        row = {**dict.fromkeys(SOURCE_FIELDS), **clean, "key": key,
+               "name": clean.get("name") or key, "kind": clean.get("kind") or "unknown",
+               "affiliation": clean.get("affiliation") or "unknown", "created_at": now()}
         conn.execute(insert(s.sources).values(**row))
     elif clean:
         conn.execute(update(s.sources).where(s.sources.c.key == key).values(**clean))
