@@ -52,7 +52,8 @@ class Invoker:
 
     def __call__(self, *args: str, db: bool = True, input: str | None = None) -> Result:
         env = {"RESCUEWATCH_DB": self.db_url} if db else {}
-        return self.runner.invoke(cli, list(args), env=env, input=input, catch_exceptions=False)
+        return self.runner.invoke(cli, list(args), env=env, input=input, catch_exceptions=False,
+                                  prog_name="rescuewatch")
 
 
 @pytest.fixture

@@ -45,6 +45,18 @@ class OneLineError(click.ClickException):
         self.exit_code = code  # type: ignore[misc]
 
 
+def usage_line(exc: click.UsageError) -> click.ClickException:
+    """A usage error as one line (exit code 2) that names the help to read, in place of
+    Click's usage block, blank line and error (four lines); a bare group still shows its
+    help (Click's ``NoArgsIsHelpError``)."""
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        return exc
+    message = " ".join(exc.format_message().split())
+    if exc.ctx is not None:
+        message = f"{message.rstrip('.')} (see '{exc.ctx.command_path} --help')"
+    return OneLineError(message, exc.exit_code)
+
+
 #: What an interruption leaves out, by command: each input, and each step of the other
 #: commands, is written in one transaction (an export file is renamed into place when whole).
 _NOT_KEPT = {"ingest": "the input being read was not stored",
@@ -69,11 +81,20 @@ class LazyGroup(click.Group):
         assert isinstance(command, click.Command)
         return command
 
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:  # an unknown or bad option before the command
+            raise usage_line(exc) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         from rescuewatch.errors import RescuewatchError
 
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:  # an unknown command, or a command's bad option
+            raise usage_line(exc) from None
         except RescuewatchError as exc:
             raise OneLineError(str(exc), exc.exit_code) from exc
         except KeyboardInterrupt as exc:

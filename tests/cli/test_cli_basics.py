@@ -342,3 +342,29 @@ def test_a_negative_seed_is_a_usage_error(rw: Invoker, args: tuple[str, ...]) ->
     # numpy refused it with a traceback, after the store had been read
     result = rw(*args, "--seed", "-1")
     assert result.exit_code == 2 and "'--seed': -1 is not in the range x>=0" in result.output
+
+
+@pytest.mark.parametrize(("args", "names"), [
+    (("ingest", "--bogus"), ("'--bogus'", "'rescuewatch ingest --help'")),
+    (("bogus",), ("'bogus'", "'rescuewatch --help'")),
+    (("--bogus",), ("'--bogus'", "'rescuewatch --help'")),
+    (("export", "--format", "xls"), ("'xls'", "'rescuewatch export --help'")),
+    (("export", "--forma", "csv"), ("'--format'", "'rescuewatch export --help'")),
+    (("ingest",), ("PATH|URL", "'rescuewatch ingest --help'")),
+    (("analyse", "knox", "--space-bands", "1"),
+     ("--time-bands", "'rescuewatch analyse knox --help'")),
+    (("review", "show"), ("INCIDENT", "'rescuewatch review show --help'")),
+])
+def test_usage_errors_are_one_line_naming_the_help(rw: Invoker, args: tuple[str, ...],
+                                                   names: tuple[str, ...]) -> None:
+    result = rw(*args)
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+    for name in names:
+        assert name in lines[0]
+
+
+def test_a_bare_group_still_shows_its_help(rw: Invoker) -> None:
+    result = rw("analyse")
+    assert "Commands:" in result.output and "knox" in result.output
