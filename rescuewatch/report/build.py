@@ -16,7 +16,6 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -195,18 +194,12 @@ def write_report(
 
 
 def check_report_path(out: str | Path, option: str = "--out") -> None:
-    """Make the report's folder, and refuse at once a path the report could not be written to,
-    before the analyses run (minutes on a large store) and, in ``run``, before the ingest.
-    ``-`` is standard output."""
+    """Refuse at once a path the report could not be written to (a missing folder, as
+    ``export -o`` does), before the analyses run (minutes on a large store) and, in ``run``,
+    before the ingest. ``-`` is standard output."""
     if str(out) == "-":
         return
-    _make_folder(out)
     check_output(str(out), option)
-
-
-def _make_folder(out: str | Path) -> None:
-    with contextlib.suppress(OSError):  # a folder that cannot be made is named by the check
-        Path(out).parent.mkdir(parents=True, exist_ok=True)
 
 
 def _write(out: str | Path, text: str) -> int:
@@ -218,7 +211,6 @@ def _write(out: str | Path, text: str) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return len(data)
-    _make_folder(out)
     with file_output(str(out), "--out") as path:
         path.write_bytes(data)
     return len(data)

@@ -160,6 +160,26 @@ def test_other_writers_do_not_overwrite_the_store(rw, store, db_url: str,
     assert store_file_bytes(db_url) == before
 
 
+@pytest.mark.parametrize("command", [("export", "--format", "csv", "-o"), *OTHER_WRITERS])
+def test_every_writer_refuses_a_missing_folder_alike(rw, store, tmp_path: Path,
+                                                   command: tuple[str, ...]) -> None:
+    # report --out made the folder where export -o and sources export -o refused it
+    build_sample_store(store)
+    result = rw(*command, str(tmp_path / "missing" / "x.out"))
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        f"Error: {tmp_path / 'missing' / 'x.out'}: the folder {tmp_path / 'missing'} does not "
+        f"exist (create it first, or give {command[-1]} a path in an existing folder)"]
+    assert not (tmp_path / "missing").exists()
+
+
+def test_a_failed_run_makes_no_report_folder(rw, tmp_path: Path) -> None:
+    # run --report made the report's folder, then failed on its missing input
+    result = rw("run", "--report", str(tmp_path / "out" / "r.html"), str(tmp_path / "nope.csv"))
+    assert result.exit_code == 2
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc")
 def test_run_refuses_an_unwritable_report_before_ingesting(rw, db_url: str) -> None:
     # it ingested, linked and graded everything first, then named --out, an option run lacks

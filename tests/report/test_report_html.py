@@ -34,6 +34,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict]:
     store = Store.open(f"sqlite:///{folder / 'store.db'}")
     try:
         build_store(store)
+        (folder / "out").mkdir()
         summary = write_report(store, folder / "out" / "report.html", seed=7,
                                options=ReportOptions(permutations=99))
     finally:
