@@ -70,7 +70,8 @@ def run(paths: tuple[str, ...], fmt: str, skip_bad_rows: bool, published: dt.dat
         f"from {len(report.inputs)} input(s)"
     )
     for item in report.inputs:
-        echo(f"  {safe(item.origin)}: {item.status}, {item.format}, {item.claims} claim(s)")
+        note = f" ({item.note})" if item.note else ""
+        echo(f"  {safe(item.origin)}: {item.status}, {item.format}, {item.claims} claim(s){note}")
     link = summary.get("link")
     if isinstance(link, dict):
         echo(

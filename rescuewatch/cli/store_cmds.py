@@ -108,7 +108,9 @@ def ingest(paths: tuple[str, ...], fmt: str, skip_bad_rows: bool, published: dt.
         return
     for item in report.inputs:
         if item.status == "duplicate":
-            echo(f"{safe(item.origin)}: already stored (sha256 {item.sha256[:12]}), nothing to do")
+            note = f"; {item.note}" if item.note else ""
+            echo(f"{safe(item.origin)}: already stored (sha256 {item.sha256[:12]}), "
+                 f"nothing to do{note}")
             continue
         line = f"{safe(item.origin)}: {item.format}, {item.documents} document(s), {item.claims} claim(s)"
         if item.duplicates:

@@ -84,6 +84,8 @@ class InputReport:
     claims: int = 0
     skipped_rows: int = 0
     sha256: str = ""
+    #: why an option given had no effect (a duplicate is not read again with other options)
+    note: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -318,7 +320,7 @@ def _ingest_input(store: Store, item: InputFile, fmt: str, ctx: ReadContext,
         stored_as = store.document_format(conn, item.sha256)
         if stored_as is not None:  # the format it was read in, not the "auto" asked for
             return InputReport(item.origin, stored_as, "duplicate", duplicates=1,
-                               sha256=item.sha256)
+                               sha256=item.sha256, note=_unapplied(store, conn, item, ctx))
         reader = choose_reader(item, fmt)
         result = InputReport(item.origin, reader.name, "ingested", sha256=item.sha256)
         run_id = store.start_run(conn, item.origin, reader.name)
@@ -335,6 +337,18 @@ def _ingest_input(store: Store, item: InputFile, fmt: str, ctx: ReadContext,
             result.status = "duplicate"
         store.finish_run(conn, run_id, result.documents, result.claims, result.skipped_rows)
         return result
+
+
+def _unapplied(store: Store, conn: Any, item: InputFile, ctx: ReadContext) -> str:
+    """What a duplicate input's ``--lang`` would have changed: identical bytes are never read
+    again, so a text read first in another language keeps the claims found then."""
+    if ctx.lang in (None, "auto"):
+        return ""
+    stored = store.document_language(conn, item.sha256)
+    if stored is None or stored == ctx.lang:
+        return ""
+    return (f"it was read as {stored} text, and identical bytes are never read again, "
+            f"so --lang {ctx.lang} does not apply")
 
 
 def _write_parcel(

@@ -432,6 +432,11 @@ class Store:
         value = _document_value(conn, s.documents.c.format, sha256)
         return None if value is None else str(value)
 
+    def document_language(self, conn: Connection, sha256: str) -> str | None:
+        """The language the document of ``sha256`` was read in (None: none stored, or no text)."""
+        value = _document_value(conn, s.documents.c.language, sha256)
+        return None if value is None else str(value)
+
     def put_blob(self, conn: Connection, sha256: str, chunks: Iterable[bytes]) -> int:
         """Store raw bytes under their SHA-256, chunk by chunk; returns the size.
 

@@ -194,3 +194,26 @@ def test_ingest_cli_json_report(rw: Invoker) -> None:
     assert [i["format"] for i in data["inputs"]] == ["acled", "who-ssa"]
     again = rw("ingest", str(HERE / "acled_current.csv"))
     assert again.exit_code == 0 and "already stored" in again.output
+
+
+def test_a_duplicate_says_when_its_language_option_does_not_apply(rw: Invoker,
+                                                                   tmp_path: Path) -> None:
+    # identical bytes are never read again: --lang on a second ingest was dropped without a word
+    text = tmp_path / "a.txt"
+    text.write_text("Source: Test Wire\nDate: 2024-03-05\n\nA shelling hit an ambulance in "
+                    "Kherson on 4 March, killing two paramedics.\n", encoding="utf-8")
+    assert rw("ingest", str(text)).exit_code == 0
+    other = rw("ingest", "--lang", "uk", str(text))
+    assert other.exit_code == 0
+    assert other.output.strip().endswith(
+        "nothing to do; it was read as en text, and identical bytes are never read again, "
+        "so --lang uk does not apply")
+    assert "note" not in rw("ingest", "--lang", "en", str(text)).output
+    as_json = json.loads(rw("ingest", "--json", "--lang", "ru", str(text)).output)
+    assert as_json["inputs"][0]["note"].endswith("--lang ru does not apply")
+    ran = rw("run", "--no-report", "--lang", "ru", str(text))
+    assert "(it was read as en text" in ran.output, ran.output
+    # a dataset has no language of its own to differ from
+    assert rw("ingest", str(HERE / "acled_current.csv")).exit_code == 0
+    again = rw("ingest", "--lang", "ru", str(HERE / "acled_current.csv"))
+    assert "already stored" in again.output and "does not apply" not in again.output
