@@ -25,7 +25,7 @@ import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from rescuewatch.export.records import perpetrators_text, victims_summary
+from rescuewatch.export.records import category_words, perpetrators_text, victims_summary
 from rescuewatch.model import Claim
 
 COLUMNS: tuple[str, ...] = (
@@ -172,7 +172,8 @@ def incident_row(incident: Mapping[str, Any]) -> dict[str, Any]:
     harms = "; ".join(f"{harm} {n}" for harm, n in (("killed", killed), ("injured", injured)) if n)
     certainty = incident.get("certainty")
     if categories:
-        notes = _notes(None, "; ".join([*categories, *([harms] if harms else [])]), None, None) or ""
+        named = [category_words(c) for c in categories]
+        notes = _notes(None, "; ".join([*named, *([harms] if harms else [])]), None, None) or ""
     else:  # a context event: its casualties are not protected people
         notes = f"No protected victims reported; {harms}." if harms else ""
     if certainty:

@@ -42,11 +42,18 @@ def harms(claim: Claim) -> str | None:
     return "; ".join(parts) or None
 
 
+def category_words(category: str) -> str:
+    """A victim category as words (``health_facility`` -> ``health facility``), for text that
+    people and the text readers read: a code with an underscore is no word of a report."""
+    return category.replace("_", " ")
+
+
 def victims_summary(claim: Claim) -> str | None:
-    """A short human summary of the victims: ``medic 2 killed 1 injured; ambulance 1 damaged``."""
+    """A short human summary of the victims: ``medic 2 killed 1 injured; health facility 1
+    damaged``."""
     parts = []
     for v in claim.victims:
-        bits = [v.category]
+        bits = [category_words(v.category)]
         if v.killed is not None:
             bits.append(f"{v.killed} killed")
         if v.injured is not None:

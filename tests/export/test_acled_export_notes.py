@@ -17,3 +17,14 @@ from rescuewatch.export.acled import _notes
 def test_notes_are_sentences(description: str, expected: str) -> None:
     assert _notes(description, None, "A", "ucdp") == expected
     assert _notes(None, None, None, None) is None
+
+
+def test_notes_name_victim_categories_in_words() -> None:
+    """The notes are read by people and by the text readers (the ACLED reader finds victims
+    in them): a category is written as words, the codes stay in ``tags``."""
+    from rescuewatch.export.acled import incident_row
+
+    row = incident_row({"id": 7, "categories": "aid_worker,health_facility", "killed_min": 1,
+                        "killed_max": 1})
+    assert row["notes"] == "Protected victims: aid worker; health facility; killed 1."
+    assert row["tags"] == "aid_worker; health_facility"

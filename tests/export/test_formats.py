@@ -225,6 +225,11 @@ def test_acled_reader_reads_our_acled_csv(rw, store: Store, tmp_path: Path) -> N
     assert drone.date.start and drone.date.start.isoformat() == "2024-03-01"
     assert drone.place.lat == pytest.approx(48.123456789)
     assert drone.killed == 2
+    # the victim categories are named in words in the notes, which the reader reads back
+    # (a code such as "health_facility" is not a word of any report it reads)
+    assert {ref: sorted(c.categories) for ref, c in claims.items()} == {
+        "RW-C1": ["ambulance", "medic"], "RW-C2": [], "RW-C4": ["health_facility", "patient"],
+        "RW-C5": ["firefighter", "rescuer"]}
     second.dispose()
 
 
