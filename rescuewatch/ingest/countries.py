@@ -39,7 +39,9 @@ def _country_table() -> dict[str, str]:
                        ("west bank", "PS"), ("united republic of tanzania", "TZ"),
                        ("democratic people's republic of korea", "KP"),
                        ("republic of korea", "KR"), ("viet nam", "VN"), ("congo", "CG"),
-                       ("republic of the congo", "CG")):
+                       ("republic of the congo", "CG"),
+                       # ACLED's names (rescuewatch.export.acled.ACLED_COUNTRY_NAMES)
+                       ("democratic republic of congo", "CD"), ("republic of congo", "CG")):
         table[norm_name(name)] = iso2
     return table
 

@@ -190,6 +190,22 @@ def test_acled_layout_and_mapping(rw, store: Store, tmp_path: Path) -> None:
     assert week["time_precision"] == "2" and week["fatalities"] == "12"
     unknown = by_id["RW-C4"]
     assert unknown["event_type"] == "Violence against civilians" and unknown["latitude"] == ""
+    # ACLED's own name of the country, which tools built for ACLED filter on (not GeoNames')
+    assert (unknown["country"], unknown["iso"]) == ("Palestine", "275")
+
+
+@pytest.mark.parametrize(("iso2", "name", "number"), [
+    ("PS", "Palestine", 275), ("CD", "Democratic Republic of Congo", 180),
+    ("CG", "Republic of Congo", 178), ("SZ", "eSwatini", 748), ("UA", "Ukraine", 804),
+    ("XA", "XA", None),
+])
+def test_acled_country_names_are_acleds(iso2: str, name: str, number: int | None) -> None:
+    from rescuewatch.export.acled import country_fields
+    from rescuewatch.ingest.countries import country_code
+
+    assert country_fields(iso2) == {"iso": number, "country": name}
+    if number is not None:  # and the ACLED reader knows the name without the number
+        assert country_code(name) == iso2
 
 
 def test_acled_leaves_out_aggregate_statements(rw, store: Store, tmp_path: Path) -> None:
