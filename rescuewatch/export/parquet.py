@@ -33,14 +33,24 @@ _CLAIM_LISTS = {"categories": pa.list_(pa.string()), "victims": pa.list_(_VICTIM
                 "evidence": pa.list_(_EVIDENCE), "original": pa.string()}
 _INCIDENT_LISTS = {"categories": pa.list_(pa.string()), "weapons": pa.list_(pa.string()),
                    "sources": pa.list_(pa.string()), "perpetrators": pa.list_(_PERPETRATOR)}
+#: Columns that are texts in CSV and JSON Lines but times in Parquet: the store keeps them in
+#: UTC without a zone, and Parquet says so.
+_UTC = pa.timestamp("us", tz="UTC")
+_TIMES = {"created_at": _UTC, "updated_at": _UTC}
 
 
 def schema_for(columns: dict[str, str], lists: dict[str, pa.DataType]) -> pa.Schema:
     """A pyarrow schema from native column kinds (JSON columns as given in ``lists``)."""
     fields = []
     for name, kind in columns.items():
-        fields.append(pa.field(name, lists[name] if kind == "json" else _KINDS[kind]))
+        arrow = lists[name] if kind == "json" else _TIMES.get(name) or _KINDS[kind]
+        fields.append(pa.field(name, arrow))
     return pa.schema(fields)
+
+
+def _utc(text: str) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(text)
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
 
 
 def claim_schema() -> pa.Schema:
@@ -62,6 +72,9 @@ def _prepare(record: dict[str, Any], schema: pa.Schema) -> dict[str, Any]:
     for name in ("date_start", "date_end", "document_published"):
         if out.get(name) is not None and name in schema.names:
             out[name] = dt.date.fromisoformat(out[name])
+    for name in _TIMES:
+        if out.get(name) is not None and name in schema.names:
+            out[name] = _utc(out[name])
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -318,9 +319,15 @@ def test_incident_level_json_formats(rw, store: Store, tmp_path: Path) -> None:
     assert geo["features"][0]["geometry"]["coordinates"] == [37.987654321, 48.123456789]
     assert geo["features"][1]["geometry"] is None
     assert "party_b (alleged by ministry-b)" in geo["features"][0]["properties"]["perpetrators_alleged"]
-    table = pq.read_table(export(rw, tmp_path, "parquet", "--level", "incidents")).to_pylist()
+    arrow = pq.read_table(export(rw, tmp_path, "parquet", "--level", "incidents"))
+    table = arrow.to_pylist()
     assert table[0]["perpetrators"][0]["alleged_by"] == ["outlet-a"]
     assert table[0]["killed_max"] == 3
+    # times are times in UTC, as the dates are dates, not texts to parse
+    for name in ("created_at", "updated_at"):
+        assert str(arrow.schema.field(name).type) == "timestamp[us, tz=UTC]"
+    assert table[0]["created_at"] == dt.datetime.fromisoformat(first["created_at"]).replace(
+        tzinfo=dt.UTC)
 
 
 def test_filters_and_protected_only(rw, store: Store, tmp_path: Path) -> None:
