@@ -111,14 +111,31 @@ def _from_acled(claim: Claim, extra: Mapping[str, Any]) -> Mapping[str, Any]:
     return {}
 
 
+#: Weapon classes in words, for the notes: ACLED has no weapon column, and its sub-event types
+#: join drones with aircraft and missiles with shells, and say nothing of small arms.
+WEAPON_WORDS = {"drone": "drone", "airstrike": "air strike", "missile": "missile",
+                "artillery": "artillery", "small_arms": "small arms", "mine_ied": "mine or IED",
+                "other": "other weapon"}
+
+
+def weapons_sentence(weapons: Iterable[str | None]) -> str | None:
+    """``Weapon: drone.`` (``Weapons: …`` for several); ``None`` when none is known."""
+    named = [WEAPON_WORDS[w] for w in weapons if w in WEAPON_WORDS]
+    if not named:
+        return None
+    return f"Weapon{'s' if len(named) > 1 else ''}: {', '.join(named)}."
+
+
 def _notes(description: str | None, victims: str | None, perpetrator: str | None,
-           source: str | None) -> str | None:
+           source: str | None, weapon: str | None = None) -> str | None:
     parts = [description.strip()] if description and description.strip() else []
     if parts and not parts[0].endswith((".", "!", "?", "…")):
         # a headline has no full stop, and the next sentence would run on from it
         parts[0] += "."
     if victims:
         parts.append(f"Protected victims: {victims}.")
+    if weapon:
+        parts.append(weapon)
     if perpetrator:
         parts.append(f"Perpetrator as alleged by {source or 'the source'}: {perpetrator}.")
     return " ".join(parts) or None
@@ -160,7 +177,8 @@ def claim_row(claim: Claim, extra: Mapping[str, Any]) -> dict[str, Any]:
         longitude=claim.place.lon,
         geo_precision=GEO_PRECISION.get(claim.place.precision or ""),
         source=source,
-        notes=_notes(claim.description, victims_summary(claim), perpetrator, source),
+        notes=_notes(claim.description, victims_summary(claim), perpetrator, source,
+                     weapons_sentence([claim.weapon])),
         fatalities=claim.killed,
         tags=acled.get("tags") or ("; ".join(claim.categories) or None),
     )
@@ -188,6 +206,8 @@ def incident_row(incident: Mapping[str, Any]) -> dict[str, Any]:
         notes = _notes(None, "; ".join([*named, *([harms] if harms else [])]), None, None) or ""
     else:  # a context event: its casualties are not protected people
         notes = f"No protected victims reported; {harms}." if harms else ""
+    if weapons:
+        notes = " ".join(filter(None, (notes, weapons_sentence(weapons))))
     if certainty:
         notes += f" Certainty: {certainty}."
     return {

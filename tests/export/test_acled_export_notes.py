@@ -28,3 +28,15 @@ def test_notes_name_victim_categories_in_words() -> None:
                         "killed_max": 1})
     assert row["notes"] == "Protected victims: aid worker; health facility; killed 1."
     assert row["tags"] == "aid_worker; health_facility"
+
+
+def test_notes_name_the_weapons() -> None:
+    """ACLED has no weapon column and its sub-event types blur drones with aircraft: the
+    notes name the weapon in words, as the claim or the incident has it."""
+    from rescuewatch.export.acled import incident_row
+
+    row = incident_row({"id": 8, "categories": "medic", "weapons": "drone,small_arms",
+                        "certainty": "possible"})
+    assert row["notes"] == "Protected victims: medic. Weapons: drone, small arms. Certainty: possible."
+    context = incident_row({"id": 9, "weapons": "mine_ied", "killed_min": 2, "killed_max": 2})
+    assert context["notes"] == "No protected victims reported; killed 2. Weapon: mine or IED."

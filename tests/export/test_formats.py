@@ -247,6 +247,9 @@ def test_acled_reader_reads_our_acled_csv(rw, store: Store, tmp_path: Path) -> N
     assert {ref: sorted(c.categories) for ref, c in claims.items()} == {
         "RW-C1": ["ambulance", "medic"], "RW-C2": [], "RW-C4": ["health_facility", "patient"],
         "RW-C5": ["firefighter", "rescuer"]}
+    # and the weapon, which ACLED's sub-event types blur (a drone is an "Air/drone strike")
+    assert {ref: c.weapon for ref, c in claims.items()} == {
+        "RW-C1": "drone", "RW-C2": "airstrike", "RW-C4": None, "RW-C5": "artillery"}
     second.dispose()
 
 
