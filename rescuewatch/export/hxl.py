@@ -57,6 +57,7 @@ CLAIM_TAGS: dict[str, tuple[str, str]] = {
     "harms": ("Other harms by category", "#impact+harm"),
     "weapon": ("Weapon", "#event+weapon"),
     "repeat_strike": ("Repeat strike on responders", "#event+repeat_strike"),
+    "protected": ("Protected persons or objects affected", "#meta+protected"),
     "perpetrator_alleged_text": ("Perpetrator as alleged by the source", "#group+perp+alleged+name"),
     "perpetrator_alleged_party": ("Perpetrator party code as alleged", "#group+perp+alleged+code"),
     "is_aggregate": ("Aggregate statement", "#meta+aggregate"),

@@ -106,6 +106,7 @@ def flat_claim(claim: Claim, extra: Mapping[str, Any]) -> dict[str, Any]:
         "harms": harms(claim),
         "weapon": claim.weapon,
         "repeat_strike": claim.repeat_strike,
+        "protected": claim.protected,
         "perpetrator_alleged_text": claim.perpetrator.text,
         "perpetrator_alleged_party": claim.perpetrator.party,
         "is_aggregate": claim.is_aggregate,

@@ -54,6 +54,9 @@ def test_hxl_tags_are_recognised_by_libhxl(rw, store: Store, tmp_path: Path) -> 
     # HDX datasets (UCDP's HDX release among them) put ISO 3166-1 alpha-3 under #country+code:
     # a tool asking for #country+code gets that column first
     assert first.get("#country+code") == first.get("#country+code+v_iso3") == "UKR"
+    # protected victims or a context event, as in the incident file: the killed of a context
+    # event (a battle) are not health workers, and a sum over the file must be able to tell
+    assert [r.get("#meta+protected") for r in rows] == ["true", "false", "true", "true", "true"]
     assert first.get("#group+perp+alleged+name") == "forces of party A"
     assert first.get("#meta+source+code") == "outlet-a"
     # attribute matching works as HXL tools expect: every killed column, summed
