@@ -82,13 +82,25 @@ def _excel_day(number: float, raw: str) -> dt.date:
     return _EXCEL_EPOCH + dt.timedelta(days=int(number))
 
 
+#: A span of hours (``12:00-18:00``, ``08:00 to 10:00``), which WHO's dashboard writes when
+#: only the part of the day is known.
+_TIME_WINDOW = re.compile(r"\d:\d{2}\s*(?:[AaPp][Mm])?\s*(?:-|–|to)\s*\d{1,2}:\d{2}")
+#: What a time cell says when the time is not known (``Time Unknown``).
+_NO_TIME = re.compile(r"unknown|not known|^(?:n/?a|-+)$", re.IGNORECASE)
+
+
 def parse_time(value: Cell) -> str | None:
-    """``HH:MM`` from a time cell (``14:05``, ``2:05 PM``, a spreadsheet time), else ``None``."""
+    """``HH:MM`` from a time cell (``14:05``, ``2:05 PM``, a spreadsheet time), else ``None``.
+
+    A cell saying the time is unknown, or giving a span of hours, is no time of day: ``None``.
+    """
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime | dt.time):
         return f"{value.hour:02d}:{value.minute:02d}"
     raw = str(value).strip()
+    if _TIME_WINDOW.search(raw) or _NO_TIME.search(raw):
+        return None
     m = re.search(r"(\d{1,2}):(\d{2})(?::\d{2}(?:\.\d+)?)?\s*([AaPp][Mm])?", raw)
     if m is None:
         if not raw:

@@ -5,7 +5,11 @@ Territory, Certainty Level, Attack Type, Total Injured, Total Death, HC Faciliti
 Transport, HC Personnel, HC Supplies Assets, HC Warehouse Storage, HC Patients, HC Other, Type
 of Facility, Facility Other, HW Abduction, HW Arrest, HW Detention, Patient Abduction, Patient
 Arrest, Patient Detention``) as XLSX or CSV. Dates come as spreadsheet dates or as text such as
-``2/8/24 12:00 AM`` (month first); places are countries only, with no coordinates.
+``2/8/24 12:00 AM`` (month first); places are countries only, with no coordinates. Which
+health resources were hit (``HC ...``) the dashboard's report writes ``YES``/``NO``, other
+exports as counts: a ``YES`` adds the category with no number. An ``Attack Time`` of ``Time
+Unknown`` or a span of hours (``12:00-18:00``) gives no time of day; the cell stays in the
+originals.
 
 WHO's own ``Certainty Level`` is kept as the claim's reported certainty. SSA publishes no
 perpetrator, so none is recorded. ``Total Death`` and ``Total Injured`` are attributed to
@@ -112,6 +116,11 @@ class _Builder:
         value = self._value(cells, key, parse_count)
         return value if isinstance(value, int) else None
 
+    def _hit(self, cells: list[Cell], key: str) -> tuple[bool, int | None]:
+        """Whether the health resource of an ``HC ...`` column was hit, and how many."""
+        value = self._value(cells, key, parse_hit)
+        return value if isinstance(value, tuple) else (False, None)
+
     def claim(self, cells: list[Cell]) -> Claim:
         day = self._value(cells, "date", self._date)
         country = text(cells, self.col["country"])
@@ -147,11 +156,12 @@ class _Builder:
 
     def _victims(self, cells: list[Cell], killed: int | None,
                  injured: int | None) -> list[Victim]:
-        personnel, patients = self._count(cells, "personnel"), self._count(cells, "patients")
+        personnel, _ = self._hit(cells, "personnel")
+        patients, _ = self._hit(cells, "patients")
         hw_held, hw_harm = self._held(cells, "hw")
         pt_held, pt_harm = self._held(cells, "patient")
-        people = [c for c, n in (("health_worker", (personnel or 0) + hw_held),
-                                 ("patient", (patients or 0) + pt_held)) if n]
+        people = [c for c, hit in (("health_worker", personnel or hw_held),
+                                   ("patient", patients or pt_held)) if hit]
         # Casualty totals belong to one category only when just one kind of person was hit.
         sole = people[0] if len(people) == 1 else None
         out: list[Victim] = []
@@ -162,9 +172,9 @@ class _Builder:
                 out.append(Victim(category, killed if own else None, injured if own else None,
                                   held or None, harm))
         for key, category in (("facilities", "health_facility"), ("transport", "ambulance")):
-            n = self._count(cells, key)
-            if n:
-                out.append(Victim(category, affected=n))
+            hit, n = self._hit(cells, key)
+            if hit:
+                out.append(Victim(category, affected=n or None))
         return out
 
     def _held(self, cells: list[Cell], prefix: str) -> tuple[int, str | None]:
@@ -175,6 +185,22 @@ class _Builder:
                 total += n
                 named.append(harm)
         return total, ";".join(named) or None
+
+
+_YES = frozenset({"yes", "y", "true"})
+_NO = frozenset({"no", "n", "false"})
+
+
+def parse_hit(value: Cell) -> tuple[bool, int | None]:
+    """Whether a health resource was hit and how many (``None``: not said), from an ``HC ...``
+    cell. The dashboard's report writes ``YES`` or ``NO`` there; other exports write a count.
+    Raises :class:`ValueError` for anything else."""
+    if isinstance(value, bool):
+        return value, None
+    if isinstance(value, str) and (word := value.strip().lower()) in _YES | _NO:
+        return word in _YES, None
+    count = parse_count(value)
+    return bool(count), count
 
 
 def _weapon(attack_type: str | None) -> str | None:

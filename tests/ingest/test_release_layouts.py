@@ -291,3 +291,80 @@ def test_kika_2023_release(store: Store, tmp_path: Path) -> None:
         assert claim.weapon == "small_arms"
         assert claim.original is not None and claim.original["Programme Focus"] == "Health"
     assert claims["990401"].perpetrator.text == "Armed Forces of the Russian Federation"
+
+
+# --- WHO SSA ------------------------------------------------------------------------------------
+
+#: The SSA dashboard's public report export.
+SSA = ["Attack ID", "Attack Date", "Attack Time", "Country / Territory", "Certainty Level",
+       "Attack Type", "Total Injured", "Total Death", "HC Facilities", "HC Transport",
+       "HC Personnel", "HC Supplies Assets", "HC Warehouse Storage", "HC Patients", "HC Other",
+       "Type of Facility", "Facility Other", "HW Abduction", "HW Arrest", "HW Detention",
+       "Patient Abduction", "Patient Arrest", "Patient Detention"]
+HEAVY = ("Violence with heavy weapons (requires more than one person to use such as firearms, "
+         "tanks, missiles, bombs, mortars)")
+
+
+def _ssa_rows() -> list[Row]:
+    """Rows as the dashboard writes them: what was hit as YES/NO, counts as decimals, times
+    unknown or as a window, several attack types in one cell."""
+    no_harm = {k: "0.0" for k in SSA[17:]}
+    hit = {"HC Facilities": "YES", "HC Transport": "NO", "HC Personnel": "YES",
+           "HC Supplies Assets": "NO", "HC Warehouse Storage": "NO", "HC Patients": "NO"}
+    return [
+        no_harm | hit | {"Attack ID": "UKR990001", "Attack Date": "2/8/24 12:00 AM",
+                         "Attack Time": "Time Unknown", "Country / Territory": "Ukraine",
+                         "Certainty Level": "Confirmed", "Attack Type": HEAVY,
+                         "Total Injured": "2.0", "Total Death": "1.0",
+                         "Type of Facility": "Secondary"},
+        no_harm | hit | {"Attack ID": "RUS990001", "Attack Date": "2/8/24 12:00 AM",
+                         "Attack Time": "Time Unknown",
+                         "Country / Territory": "Russian Federation",
+                         "Certainty Level": "Confirmed", "Attack Type": HEAVY,
+                         "Total Injured": "2.0", "Total Death": "1.0",
+                         "Type of Facility": "Secondary"},
+        no_harm | hit | {"Attack ID": "UKR990002", "Attack Date": "2/14/24 12:00 AM",
+                         "Attack Time": "12:00-18:00", "Country / Territory": "Ukraine",
+                         "Certainty Level": "Probable", "HC Facilities": "NO",
+                         "HC Patients": "YES",
+                         "Attack Type": "Abduction/Arrest/Detention of health personnel or "
+                                        "patients, Psychological violence/threat of "
+                                        "violence/intimidation",
+                         "Total Injured": "0.0", "Total Death": "0.0", "HW Arrest": "2.0"},
+        no_harm | hit | {"Attack ID": "UKR990003", "Attack Date": "2/15/24 12:00 AM",
+                         "Attack Time": "08:50", "Country / Territory": "Ukraine",
+                         "Certainty Level": "Confirmed", "Attack Type": HEAVY,
+                         "HC Facilities": "NO", "HC Personnel": "NO", "HC Transport": "YES",
+                         "Total Injured": "0.0", "Total Death": "0.0"},
+    ]
+
+
+@pytest.mark.parametrize("extra", [(), ("year", "weekday")])
+def test_who_ssa_dashboard_export(store: Store, tmp_path: Path, extra: tuple[str, ...]) -> None:
+    """The export as the dashboard writes it; also with columns an analyst added in front."""
+    header = [*extra, *SSA]
+    rows = [row | {"year": "2024", "weekday": "Thu"} for row in _ssa_rows()]
+    claims = load(store, write(tmp_path / "ssa.csv", header, rows), "who-ssa")
+    assert sorted(claims) == ["RUS990001", "UKR990001", "UKR990002", "UKR990003"]
+    ua, ru = claims["UKR990001"], claims["RUS990001"]
+    assert (ua.place.country, ru.place.country) == ("UA", "RU")
+    for claim in (ua, ru):
+        assert claim.date.start == dt.date(2024, 2, 8) and claim.time_of_day is None
+        assert (claim.killed, claim.injured) == (1, 2)
+        assert claim.reported_certainty == "confirmed" and claim.weapon is not None
+        assert claim.categories == ["health_facility", "health_worker"]
+        worker = next(v for v in claim.victims if v.category == "health_worker")
+        assert (worker.killed, worker.injured) == (1, 2)  # only personnel were hit
+        facility = next(v for v in claim.victims if v.category == "health_facility")
+        assert facility.affected is None  # hit, but the export gives no number
+        assert claim.original is not None and list(claim.original) == header
+    held = claims["UKR990002"]
+    assert held.time_of_day is None  # a six-hour window is no time of day
+    assert held.reported_certainty == "probable"
+    assert held.categories == ["health_worker", "patient"]
+    worker = next(v for v in held.victims if v.category == "health_worker")
+    assert (worker.affected, worker.harm, worker.killed) == (2, "arrest", None)
+    ambulance = claims["UKR990003"]
+    assert ambulance.time_of_day == "08:50" and ambulance.categories == ["ambulance"]
+    if extra:
+        assert ua.original is not None and ua.original["weekday"] == "Thu"

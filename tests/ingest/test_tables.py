@@ -63,6 +63,11 @@ def test_times_and_counts() -> None:
     assert parse_time("2:05 PM") == "14:05"
     assert parse_time("12:00 AM") == "00:00"
     assert parse_time(dt.time(9, 5)) == "09:05"
+    # WHO's dashboard: an unknown time and a span of hours are no time of day
+    assert parse_time("Time Unknown") is None and parse_time("12:00-18:00") is None
+    assert parse_time("8:00 AM - 10:30 AM") is None
+    with pytest.raises(ValueError):
+        parse_time("at dawn")
     assert parse_count("3.0") == 3 and parse_count(2.0) == 2
     assert parse_count("No Information") is None  # unknown is not zero
     with pytest.raises(ValueError):
