@@ -1,8 +1,10 @@
 """Reader of Insecurity Insight and SHCC incident data (``--format insecurity-insight``).
 
 Reads the XLSX and CSV releases of the attacks-on-health-care datasets (Insecurity Insight and
-the Safeguarding Health in Conflict Coalition) and of the aid-worker KIKA dataset (aid workers
-killed, injured, kidnapped or arrested). Releases rename columns, so every field is looked up
+the Safeguarding Health in Conflict Coalition, from the SHCC incident files of 2016-2019 with
+their ``Attack date`` and ``Total health worker killed`` on), of the aid-worker KIKA dataset
+(aid workers killed, injured, kidnapped or arrested) and of the Explosive Weapons Monitor
+(whose ``Explosive Weapon Type`` is the weapon). Releases rename columns, so every field is looked up
 under the names seen across releases (:data:`COLUMNS`); columns the reader does not know are
 kept in the claim's ``original`` and never stop an import. HXL hashtag rows are skipped
 wherever they sit: before the header, right after it, or as the last row.
@@ -51,7 +53,8 @@ from rescuewatch.model import Claim, DateSpan, Perpetrator, Place, Source, Victi
 #: field -> column names used across releases (first found wins).
 COLUMNS: dict[str, tuple[str, ...]] = {
     "id": ("SiND Event ID", "Event ID", "Incident Number", "Incident No", "Incident ID", "ID"),
-    "date": ("Date", "Event Date", "Incident Date", "Date of Incident", "Date Occurred"),
+    "date": ("Date", "Event Date", "Incident Date", "Date of Incident", "Date Occurred",
+             "Attack Date"),
     "time_precision": ("Time Precision", "Date Precision"),
     "country": ("Country", "Country Name"),
     "iso": ("Country ISO", "ISO", "ISO3", "Country Code"),
@@ -62,26 +65,31 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "geo_precision": ("Geo Precision", "Geographic Precision", "Location Precision"),
     "perpetrator": ("Reported Perpetrator", "Perpetrator", "Actor", "Perpetrator Type"),
     "perpetrator_name": ("Reported Perpetrator Name", "Perpetrator Name", "Actor Name"),
-    "weapon": ("Weapon Carried/Used", "Weapon Used", "Weapons Used", "Weapon"),
+    "weapon": ("Weapon Carried/Used", "Weapon Used", "Weapons Used", "Weapon",
+               "Explosive Weapon Type"),
     "profession": ("Reported Health Worker Profession", "Health Worker Profession"),
-    "hw_killed": ("Health Workers Killed",),
-    "hw_injured": ("Health Workers Injured",),
-    "hw_kidnapped": ("Health Workers Kidnapped", "Health Workers Abducted"),
-    "hw_arrested": ("Health Workers Arrested",),
+    "hw_killed": ("Health Workers Killed", "Total Health Worker Killed"),
+    "hw_injured": ("Health Workers Injured", "Total Health Worker Injured"),
+    "hw_kidnapped": ("Health Workers Kidnapped", "Health Workers Abducted",
+                     "Total Health Worker Kidnapped"),
+    "hw_arrested": ("Health Workers Arrested", "Total Health Worker Arrested"),
     "hw_threatened": ("Health Workers Threatened",),
     "hw_assaulted": ("Health Workers Assaulted",),
     "hw_sexual": ("Health Workers Sexually Assaulted",),
     "hf_destroyed": ("Number of Attacks on Health Facilities Reporting Destruction",
-                     "Health Facilities Destroyed", "Health Facility Destroyed"),
+                     "Health Facilities Destroyed", "Health Facility Destroyed",
+                     "Total Number of Attacks on Facilities Which Reported Destruction"),
     "hf_damaged": ("Number of Attacks on Health Facilities Reporting Damaged",
-                   "Health Facilities Damaged", "Health Facility Damaged"),
+                   "Health Facilities Damaged", "Health Facility Damaged",
+                   "Total Number of Attacks on Facilities Which Reported Damage"),
     "hf_entry": ("Forceful Entry into Health Facility",),
     "hf_occupied": ("Occupation of Health Facility",),
     "hf_vicinity": ("Vicinity of Health Facility Affected",),
     "ht_destroyed": ("Health Transportation Destroyed", "Health Transport Destroyed"),
     "ht_damaged": ("Health Transportation Damaged", "Health Transport Damaged"),
     "ht_taken": ("Health Transportation Stolen/Hijacked", "Health Transportation Abducted",
-                 "Health Transportation Hijacked", "Health Transport Stolen"),
+                 "Health Transportation Hijacked", "Health Transport Stolen",
+                 "Health Transportation Stolen/Highjacked"),
     "ems": ("Attacks on Emergency Medical Services", "Attack on Emergency Medical Services"),
     "utilities": ("Hospital Utilities Affected", "Health Facility Utilities Affected"),
     "patients_killed": ("Patients Killed",),

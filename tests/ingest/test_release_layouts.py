@@ -263,6 +263,21 @@ def test_acled_releases(store: Store, tmp_path: Path, layout: str, header: list[
 
 # --- Insecurity Insight / SHCC ------------------------------------------------------------------
 
+#: The SHCC incident files of 2016 to 2019 (lower-case words, "Total health worker ...",
+#: "highjacked", a trailing blank in one name).
+SHCC_2019 = [
+    "Attack date", "Country", "Total number of attacks on facilities which reported destruction",
+    "Total number of attacks on facilities which reported damage",
+    "Health transportation destroyed", "Health transportation damaged",
+    "Health transportation stolen/highjacked", "Total health worker killed",
+    "Total health worker injured", "Total health worker kidnapped",
+    "Total health worker arrested "]
+#: The Explosive Weapons Monitor data by Insecurity Insight (2020 to 2023).
+EXPLOSIVE_WEAPONS = columns(
+    "Date,Event Description,Country,Country ISO,Admin 1,Latitude,Longitude,Geo Precision,"
+    "Sector Affected,Provider,Launch Type,Explosive Weapon Type,Reported Perpetrator,"
+    "Reported Perpetrator Name,Affected,Aid Workers Killed,Health Workers Killed,"
+    "Aid Health Workers Killed,Educators Killed,Students Killed,SiND Event ID")
 #: The aid-worker KIKA release of late 2023 on (Reported Perpetrator instead of Actor).
 KIKA_2023 = columns(
     "Date,Event Description,Country,Country ISO,Admin 1,Latitude,Longitude,Geo Precision,"
@@ -270,6 +285,59 @@ KIKA_2023 = columns(
     "Organisation Affected,Programme Focus,Aid Workers Killed,Aid Workers Injured,"
     "Aid Workers Kidnapped,Aid Workers Arrested,Known Kidnapping or Arrest Outcome,"
     "Aid Workers Killed in Captivity,SiND Event ID")
+
+
+def test_shcc_2016_2019_incident_files(store: Store, tmp_path: Path) -> None:
+    rows = [{"Attack date": "2019-03-04", "Country": country,
+             "Total health worker killed": "1", "Total health worker injured": "2",
+             "Total health worker kidnapped": "0", "Total health worker arrested ": "3",
+             "Total number of attacks on facilities which reported destruction": "0",
+             "Total number of attacks on facilities which reported damage": "1",
+             "Health transportation destroyed": "1", "Health transportation damaged": "0",
+             "Health transportation stolen/highjacked": "2"} for country in ("Ukraine", "Russia")]
+    path = write(tmp_path / "shcc-2019.csv", SHCC_2019, rows)
+    assert choose_reader(InputFile.from_path(path)).name == "insecurity-insight"
+    report = ingest(store, [str(path)])
+    assert report.claims == 2
+    first, second = (c for c, _ in iter_claims(store))
+    assert first.row_ref is None  # these files number no incident
+    assert first.date.start == dt.date(2019, 3, 4) and first.place.country == "UA"
+    assert second.place.country == "RU"
+    for claim in (first, second):
+        assert (claim.killed, claim.injured) == (1, 2)
+        by = {v.category: v for v in claim.victims}
+        assert sorted(by) == ["ambulance", "health_facility", "health_worker"]
+        assert (by["health_worker"].killed, by["health_worker"].injured) == (1, 2)
+        assert (by["health_worker"].affected, by["health_worker"].harm) == (3, "arrested")
+        assert (by["health_facility"].affected, by["health_facility"].harm) == (1, "damaged")
+        assert (by["ambulance"].affected, by["ambulance"].harm) == (3, "destroyed;taken")
+        # names are kept as the header gives them, less surrounding blanks
+        assert claim.original is not None
+        assert list(claim.original) == [c.strip() for c in SHCC_2019]
+
+
+def test_explosive_weapons_monitor(store: Store, tmp_path: Path) -> None:
+    common = {"Date": "2022-05-01", "Geo Precision": "(2) 25 km Precision",
+              "Sector Affected": "Health", "Launch Type": "Surface-launched",
+              "Explosive Weapon Type": "Missile", "Reported Perpetrator": "State: Military",
+              "Affected": "Health", "Aid Workers Killed": "0", "Health Workers Killed": "1",
+              "Aid Health Workers Killed": "0", "Educators Killed": "0", "Students Killed": "0",
+              "Event Description": "A missile hit a clinic; one nurse was killed."}
+    rows = [common | {"SiND Event ID": "990301", "Country": "Ukraine", "Country ISO": "UKR",
+                      "Latitude": "49.99", "Longitude": "36.23",
+                      "Reported Perpetrator Name": "Armed Forces of the Russian Federation"},
+            common | {"SiND Event ID": "990302", "Country": "Russia", "Country ISO": "RUS",
+                      "Latitude": "50.60", "Longitude": "36.60",
+                      "Reported Perpetrator Name": "Armed Forces of Ukraine"}]
+    claims = load(store, write(tmp_path / "ewm.csv", EXPLOSIVE_WEAPONS, rows),
+                  "insecurity-insight")
+    assert sorted(claims) == ["990301", "990302"]
+    for claim in claims.values():
+        assert claim.weapon == "missile"  # from the Explosive Weapon Type
+        assert claim.killed == 1 and claim.place.precision == "near"
+        assert "health_worker" in claim.categories
+        assert claim.original is not None and claim.original["Launch Type"] == "Surface-launched"
+    assert claims["990302"].perpetrator.text == "Armed Forces of Ukraine"
 
 
 def test_kika_2023_release(store: Store, tmp_path: Path) -> None:
