@@ -12,6 +12,9 @@ Each row becomes one claim of the export file's document, with ``event_id_cnty``
 and every original value kept. ``actor1`` is the perpetrator *as alleged by ACLED* (ACLED codes
 the side that initiated the event as ``actor1``). Which protected categories a row concerns is
 read from the English ``notes``; most ACLED events concern none and are kept as context events.
+A protest concerns none either, whatever its notes say of the health workers who protested: an
+event of type ``Protests``, or, in exports that file protests and riots as one type, an event
+whose ``inter1`` says its first actor is protesters.
 
 Precisions (ACLED codebook): ``time_precision`` 1 = the day, 2 = within a week, 3 = within a
 month; ``geo_precision`` 1 = the town itself, 2 = a nearby or district-level location, 3 = only
@@ -63,6 +66,10 @@ _REFINED = {"air/drone strike": "airstrike", "shelling/artillery/missile attack"
 
 #: Event types that are not attacks: health workers marching for protection are not victims.
 NOT_ATTACKS = frozenset({"Protests"})
+#: ``inter1`` of an event whose first actor is protesters: the code before 2024 and the word
+#: since. Exports without sub-event types file protests and riots under one event type
+#: ("Riots/Protests"), so there the protesting side is what tells a protest from an attack.
+PROTESTERS = frozenset({"6", "protesters"})
 
 CURRENT = ("event_id_cnty", "event_date", "event_type", "sub_event_type", "actor1", "latitude",
            "longitude", "geo_precision", "notes", "fatalities")
@@ -137,6 +144,7 @@ class _Builder:
         self.event_type = pos("event_type")
         self.sub_event = pos("sub_event_type")
         self.actor1 = pos("actor1")
+        self.inter1 = pos("inter1")
         self.iso = pos("iso")
         self.iso3 = pos("iso3")
         self.country = pos("country")
@@ -147,12 +155,13 @@ class _Builder:
         self.fatalities = idx("fatalities")
         # the text columns read: from here on their attributes are slots of `self.pick`'s list
         self.pick = TextPicker((self.row_id, self.time_prec, self.event_type, self.sub_event,
-                                self.actor1, self.iso, self.iso3, self.country, self.admin1,
-                                self.location, self.geo_prec, self.notes))
+                                self.actor1, self.inter1, self.iso, self.iso3, self.country,
+                                self.admin1, self.location, self.geo_prec, self.notes))
         slot = self.pick.slot
         self.row_id, self.time_prec = slot[self.row_id], slot[self.time_prec]
         self.event_type, self.sub_event = slot[self.event_type], slot[self.sub_event]
         self.actor1, self.iso, self.iso3 = slot[self.actor1], slot[self.iso], slot[self.iso3]
+        self.inter1 = slot[self.inter1]
         self.country, self.admin1 = slot[self.country], slot[self.admin1]
         self.location, self.geo_prec = slot[self.location], slot[self.geo_prec]
         self.notes = slot[self.notes]
@@ -175,7 +184,7 @@ class _Builder:
         return Claim(
             date=self._date(cells[self.date], values[self.time_prec]),
             place=self._place(cells, values),
-            victims=[] if event_type in NOT_ATTACKS else victims_from_text(notes),
+            victims=[] if _protest(event_type, values[self.inter1]) else victims_from_text(notes),
             killed=self._count(cells, self.fatalities, "fatalities"),
             weapon=_weapon(sub_event or event_type, notes),
             perpetrator=perpetrator,
@@ -207,7 +216,8 @@ class _Builder:
         countries = [self._country(k) for k in
                      zip(values[self.iso3], values[self.iso], values[self.country], strict=True)]
         in_notes, weapons = scan_notes(notes)
-        categories = [[] if e in NOT_ATTACKS else c for e, c in zip(event_type, in_notes, strict=True)]
+        categories = [[] if _protest(e, i) else c
+                      for e, i, c in zip(event_type, values[self.inter1], in_notes, strict=True)]
         ids = range(first_id, first_id + n)
         victims = [row for cid, cats in zip(ids, categories, strict=False) if cats
                    for row in victim_tuples([UNCOUNTED[c] for c in cats], cid)]
@@ -277,6 +287,11 @@ class _Builder:
             return parse_count(cells[index])
         except ValueError as exc:
             raise RowError(str(exc), column) from None
+
+
+def _protest(event_type: str | None, inter1: str | None) -> bool:
+    """Whether a row is a protest, whose protected people are protesting, not attacked."""
+    return event_type in NOT_ATTACKS or (inter1 is not None and inter1.lower() in PROTESTERS)
 
 
 def _bound(cache: dict[Any, Any], limit: int = 100_000) -> None:

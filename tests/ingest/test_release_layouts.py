@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from rescuewatch.ingest.pipeline import ingest
 from rescuewatch.model import Claim
 from rescuewatch.store import Store
 from rescuewatch.store.claims import iter_claims
+from tests.conftest import Invoker
 
 Row = dict[str, str]
 
@@ -261,6 +263,35 @@ def test_acled_releases(store: Store, tmp_path: Path, layout: str, header: list[
             assert originals[name] == rows[0][name if layout != "legacy" else name.upper()]
 
 
+@pytest.mark.parametrize(
+    ("header", "event_type", "inter1", "protest"),
+    [
+        (ACLED_LEGACY, "Riots/Protests", "6", True),
+        (ACLED_2018, "Riots/Protests", "6", True),
+        (ACLED_2018, "Riots/Protests", "5", False),  # rioters: an attack
+        (ACLED_CURRENT, "Riots", "Protesters", True),  # inter1 in words, as since 2024
+        (ACLED_CURRENT, "Riots", "Rioters", False),
+    ],
+)
+def test_acled_protests_are_told_by_their_first_actor(store: Store, tmp_path: Path,
+                                                      header: list[str], event_type: str,
+                                                      inter1: str, protest: bool) -> None:
+    """Exports without sub-event types file protests and riots as one event type: health
+    workers protesting are not victims, a riot that wrecks a clinic is an attack."""
+    notes = ("Doctors and nurses of the city hospital protested over unpaid salaries."
+             if protest else "Rioters stormed the city hospital and beat two nurses.")
+    row = {"event_id_cnty": "UKR9902", "event_date": "2020-05-09", "event_type": event_type,
+           "actor1": "Protesters (Ukraine)" if protest else "Rioters (Ukraine)",
+           "inter1": inter1, "country": "Ukraine", "latitude": "49.9", "longitude": "36.2",
+           "notes": notes, "fatalities": "0", "gwno": "369"}
+    if header is ACLED_LEGACY:
+        row = {k.upper(): v for k, v in row.items()}
+    claims = load(store, write(tmp_path / "acled.csv", header, [row]), "acled")
+    claim = claims["UKR9902"]
+    assert claim.protected is not protest
+    assert bool(claim.categories) is not protest
+
+
 # --- Insecurity Insight / SHCC ------------------------------------------------------------------
 
 #: The SHCC incident files of 2016 to 2019 (lower-case words, "Total health worker ...",
@@ -436,3 +467,21 @@ def test_who_ssa_dashboard_export(store: Store, tmp_path: Path, extra: tuple[str
     assert ambulance.time_of_day == "08:50" and ambulance.categories == ["ambulance"]
     if extra:
         assert ua.original is not None and ua.original["weekday"] == "Thu"
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+def test_ingest_command_on_release_layouts(rw: Invoker, tmp_path: Path) -> None:
+    paths = [write(tmp_path / "ged201.csv", GED_49, _ged_rows("2021-03-01", "2021-03-07")),
+             write(tmp_path / "acled-2019.csv", ACLED_2019,
+                   _acled_rows("09 May 2020", "13 May 2020")),
+             write(tmp_path / "ssa.csv", SSA, _ssa_rows()),
+             write(tmp_path / "ewm.csv", EXPLOSIVE_WEAPONS,
+                   [{"Date": "2022-05-01", "Country": "Ukraine", "Health Workers Killed": "1",
+                     "SiND Event ID": "990301"}])]
+    result = rw("ingest", "--json", *map(str, paths))
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [i["format"] for i in data["inputs"]] == ["ucdp", "acled", "who-ssa",
+                                                     "insecurity-insight"]
+    assert data["claims"] == 3 + 2 + 4 + 1
