@@ -1,10 +1,11 @@
 """Reader of the UCDP Georeferenced Event Dataset, GED (``--format ucdp``).
 
-Reads the CSV releases from the 41-column GED 19.1 schema to the 50-column schema of later
-releases, gzip-compressed or not, including the Humanitarian Data Exchange copies whose second
-row holds HXL hashtags. Each row becomes one claim with the GED ``id`` as its row id; every
-original value is kept, among them the ``low`` and ``high`` fatality estimates beside ``best``
-(which becomes the claim's ``killed``).
+Reads the CSV releases from GED 5.0 (whose estimates are ``best_est``, ``low_est`` and
+``high_est``) and the 42-column schema of 17.1 to 19.1 to the 49 columns of 20.1 on and the
+monthly candidate releases, gzip-compressed or not, including the Humanitarian Data Exchange
+copies (50 columns, ``iso3`` added) whose second row holds HXL hashtags. Each row becomes one
+claim with the GED ``id`` as its row id; every original value is kept, among them the ``low``
+and ``high`` fatality estimates beside ``best`` (which becomes the claim's ``killed``).
 
 GED names the two sides of each event, not who struck whom: for one-sided violence
 (``type_of_violence`` 3) ``side_a`` is the actor UCDP holds responsible; for state-based and
@@ -59,6 +60,14 @@ VIOLENCE_TYPES = {"1": "state-based conflict", "2": "non-state conflict",
                   "3": "one-sided violence"}
 REQUIRED = ("id", "date_start", "date_end", "latitude", "longitude", "best")
 SIGNATURE = ("type_of_violence", "side_a", "side_b", "where_prec", "date_prec", "best")
+#: Other names of a column in some releases: GED 5.0 named the estimates ``best_est``,
+#: ``low_est`` and ``high_est`` (from 17.1 on ``best``, ``low``, ``high``).
+SYNONYMS: dict[str, tuple[str, ...]] = {"best": ("best", "best_est")}
+
+
+def _named(column: str, names: set[str]) -> bool:
+    """Whether ``names`` (lower case) hold ``column`` under any of its names."""
+    return any(name in names for name in SYNONYMS.get(column, (column,)))
 
 
 @register
@@ -73,9 +82,9 @@ class UcdpReader(TableReader):
 
     def score(self, columns: list[str], hashtags: list[str]) -> int:
         names = {c.lower() for c in columns}
-        if not all(c in names for c in SIGNATURE):
+        if not all(_named(c, names) for c in SIGNATURE):
             return 0
-        return 95 if all(c in names for c in REQUIRED) else 50
+        return 95 if all(_named(c, names) for c in REQUIRED) else 50
 
     def row_builder(self, table: Table) -> Callable[[list[Cell]], Claim]:
         return _Builder(table).claim
@@ -91,7 +100,7 @@ class _Builder:
 
     def __init__(self, table: Table) -> None:
         for column in REQUIRED:
-            if table.index(column) is None:
+            if table.index(*SYNONYMS.get(column, (column,))) is None:
                 raise InputError("missing column", path=table.origin, row=table.header_row,
                                  field=column, hint="is this a UCDP GED file?")
         pos = table.position
@@ -102,7 +111,7 @@ class _Builder:
         self.where, self.adm1 = pos("where_coordinates"), pos("adm_1")
         self.iso3, self.country = pos("iso3"), pos("country")
         self.side_a, self.side_b = pos("side_a"), pos("side_b")
-        self.violence, self.best = pos("type_of_violence"), pos("best")
+        self.violence, self.best = pos("type_of_violence"), pos(*SYNONYMS["best"])
         self.headline = pos("source_headline")
         # the text columns read: from here on their attributes are slots of `self.pick`'s list
         self.pick = TextPicker((self.id, self.date_prec, self.where_prec, self.where, self.adm1,

@@ -55,6 +55,16 @@ def load(store: Store, path: Path, reader: str) -> dict[str, Claim]:
 
 # --- UCDP GED -----------------------------------------------------------------------------------
 
+#: GED 5.0 (2016): the estimates named best_est, high_est, low_est; no relid, code_status,
+#: where_description, gwnoa or gwnob.
+GED_50 = columns(
+    "id,year,active_year,type_of_violence,conflict_dset_id,conflict_new_id,conflict_name,"
+    "dyad_dset_id,dyad_new_id,dyad_name,side_a_dset_id,side_a_new_id,side_a,side_b_dset_id,"
+    "side_b_new_id,side_b,number_of_sources,source_article,source_office,source_date,"
+    "source_headline,source_original,where_prec,where_coordinates,adm_1,adm_2,latitude,"
+    "longitude,geom_wkt,priogrid_gid,country,country_id,region,event_clarity,date_prec,"
+    "date_start,date_end,deaths_a,deaths_b,deaths_civilians,deaths_unknown,best_est,high_est,"
+    "low_est")
 #: GED 17.1 to 19.1: 42 columns, the estimates ordered low, best, high.
 GED_42 = columns(
     "id,year,active_year,type_of_violence,conflict_new_id,conflict_name,dyad_new_id,dyad_name,"
@@ -110,6 +120,7 @@ def _ged_rows(start: str, end: str) -> list[Row]:
 @pytest.mark.parametrize(
     ("layout", "header", "start", "end"),
     [
+        ("ged50", GED_50, "2021-03-01", "2021-03-07"),
         ("ged191", GED_42, "2021-03-01", "2021-03-07"),
         ("ged251", GED_49, "2021-03-01", "2021-03-07"),
         # GED 20.1 to 22.1 wrote the dates with a time of day
@@ -120,8 +131,11 @@ def _ged_rows(start: str, end: str) -> list[Row]:
 def test_ucdp_ged_releases(store: Store, tmp_path: Path, layout: str, header: list[str],
                            start: str, end: str) -> None:
     hxl = [GED_HDX_TAGS.get(c, "") for c in header] if layout == "hdx" else []
-    claims = load(store, write(tmp_path / f"{layout}.csv", header, _ged_rows(start, end), hxl),
-                  "ucdp")
+    rows = _ged_rows(start, end)
+    if layout == "ged50":
+        rows = [{f"{k}_est" if k in ("best", "low", "high") else k: v for k, v in row.items()}
+                for row in rows]
+    claims = load(store, write(tmp_path / f"{layout}.csv", header, rows, hxl), "ucdp")
     assert sorted(claims) == ["990001", "990002", "990003"]
     ua, ru, one_sided = claims["990001"], claims["990002"], claims["990003"]
     assert (ua.date.start, ua.date.end, ua.date.precision) == (
@@ -136,7 +150,8 @@ def test_ucdp_ged_releases(store: Store, tmp_path: Path, layout: str, header: li
     assert one_sided.place.precision == "country" and one_sided.date.precision == "year"
     assert one_sided.killed == 0
     assert ua.original is not None and list(ua.original) == header
-    assert (ua.original["low"], ua.original["high"]) == ("3", "9")
+    low, high = ("low_est", "high_est") if layout == "ged50" else ("low", "high")
+    assert (ua.original[low], ua.original[high]) == ("3", "9")
     assert ua.original["geom_wkt"] == "POINT (36.2 49.9)"
     if "relid" in header:
         assert ua.original["relid"] == "XXX-2021-1-0001-1"
