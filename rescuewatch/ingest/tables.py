@@ -36,7 +36,9 @@ if TYPE_CHECKING:
     from rescuewatch.store.claims import ClaimColumns
 
 #: Bumped when a reader's mapping changes, so stored claims say which mapping made them.
-READER_VERSION = "1.0"
+#: 1.1: the layouts of more releases (GED 5.0, SHCC 2016-2019, the SSA dashboard's YES/NO and
+#: times, protests in ACLED exports without sub-event types).
+READER_VERSION = "1.1"
 HEADER_SCAN = 6  # the header must be among the first rows (after blank and hashtag rows)
 MAX_CELL = 1 << 20
 #: Far more columns than any dataset has: refused before each name is looked at (a 100 MB header)
