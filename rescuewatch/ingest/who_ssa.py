@@ -20,6 +20,7 @@ they stay on the claim as a whole.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 
 from rescuewatch.ingest.base import register
@@ -203,12 +204,28 @@ def parse_hit(value: Cell) -> tuple[bool, int | None]:
     return bool(count), count
 
 
+#: Where a cell of several attack types starts the next one: each type's name is capitalised,
+#: the examples after it are not.
+_NEXT_TYPE = re.compile(r",\s+(?=[A-Z])")
+
+
+def attack_types(cell: str) -> list[str]:
+    """The names of the attack types in an ``Attack Type`` cell, without the examples the
+    dashboard writes after each in brackets (``Violence with individual weapons (knives, ...,
+    improvised explosive devices (IED)``), whose bracket it may leave open."""
+    return [part.split("(", 1)[0].strip() for part in _NEXT_TYPE.split(cell)]
+
+
 def _weapon(attack_type: str | None) -> str | None:
     """SSA attack types name the means only broadly: individual or heavy weapons, fire,
-    chemical agents. Types with no weapon (obstruction, psychological violence) give ``None``."""
+    chemical agents. Types with no weapon (obstruction, psychological violence) give ``None``.
+
+    Only the types' names are read: the examples the dashboard adds list every kind of weapon
+    the type covers (an individual-weapons attack would otherwise read as an IED)."""
     if not attack_type:
         return None
-    low = attack_type.lower()
+    names = "; ".join(attack_types(attack_type))
+    low = names.lower()
     if not any(w in low for w in ("weapon", "fire", "chemical", "explosive", "bomb", "shell")):
         return None
-    return weapon_from_text(attack_type, label=True)
+    return weapon_from_text(names, label=True)

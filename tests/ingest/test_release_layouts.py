@@ -420,6 +420,9 @@ SSA = ["Attack ID", "Attack Date", "Attack Time", "Country / Territory", "Certai
        "Patient Abduction", "Patient Arrest", "Patient Detention"]
 HEAVY = ("Violence with heavy weapons (requires more than one person to use such as firearms, "
          "tanks, missiles, bombs, mortars)")
+#: as the dashboard writes it, its bracket left open
+INDIVIDUAL = ("Violence with individual weapons (knives, bricks, clubs, guns, grenades and "
+              "improvised explosive devices (IED)")
 
 
 def _ssa_rows() -> list[Row]:
@@ -450,7 +453,9 @@ def _ssa_rows() -> list[Row]:
                          "Total Injured": "0.0", "Total Death": "0.0", "HW Arrest": "2.0"},
         no_harm | hit | {"Attack ID": "UKR990003", "Attack Date": "2/15/24 12:00 AM",
                          "Attack Time": "08:50", "Country / Territory": "Ukraine",
-                         "Certainty Level": "Confirmed", "Attack Type": HEAVY,
+                         "Certainty Level": "Confirmed",
+                         "Attack Type": f"Obstruction to health care delivery (e.g. physical, "
+                                        f"administrative, legal etc), {INDIVIDUAL}",
                          "HC Facilities": "NO", "HC Personnel": "NO", "HC Transport": "YES",
                          "Total Injured": "0.0", "Total Death": "0.0"},
     ]
@@ -468,7 +473,8 @@ def test_who_ssa_dashboard_export(store: Store, tmp_path: Path, extra: tuple[str
     for claim in (ua, ru):
         assert claim.date.start == dt.date(2024, 2, 8) and claim.time_of_day is None
         assert (claim.killed, claim.injured) == (1, 2)
-        assert claim.reported_certainty == "confirmed" and claim.weapon is not None
+        # the weapon of the type's name alone, as where the export writes no examples
+        assert claim.reported_certainty == "confirmed" and claim.weapon == "artillery"
         assert claim.categories == ["health_facility", "health_worker"]
         worker = next(v for v in claim.victims if v.category == "health_worker")
         assert (worker.killed, worker.injured) == (1, 2)  # only personnel were hit
@@ -483,6 +489,7 @@ def test_who_ssa_dashboard_export(store: Store, tmp_path: Path, extra: tuple[str
     assert (worker.affected, worker.harm, worker.killed) == (2, "arrest", None)
     ambulance = claims["UKR990003"]
     assert ambulance.time_of_day == "08:50" and ambulance.categories == ["ambulance"]
+    assert ambulance.weapon == "small_arms"  # not the IED its type's examples name
     if extra:
         assert ua.original is not None and ua.original["weekday"] == "Thu"
 
