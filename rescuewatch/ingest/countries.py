@@ -41,7 +41,10 @@ def _country_table() -> dict[str, str]:
                        ("republic of korea", "KR"), ("viet nam", "VN"), ("congo", "CG"),
                        ("republic of the congo", "CG"),
                        # ACLED's names (rescuewatch.export.acled.ACLED_COUNTRY_NAMES)
-                       ("democratic republic of congo", "CD"), ("republic of congo", "CG")):
+                       ("democratic republic of congo", "CD"), ("republic of congo", "CG"),
+                       # UCDP's names (Gleditsch-Ward's list), where the part before a bracket
+                       # or comma is still no name the gazetteer knows
+                       ("kingdom of eswatini", "SZ"), ("swaziland", "SZ"), ("macedonia", "MK")):
         table[norm_name(name)] = iso2
     return table
 

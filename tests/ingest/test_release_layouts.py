@@ -157,6 +157,22 @@ def test_ucdp_ged_releases(store: Store, tmp_path: Path, layout: str, header: li
         assert ua.original["relid"] == "XXX-2021-1-0001-1"
 
 
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [("Kingdom of eSwatini (Swaziland)", "SZ"), ("Macedonia, FYR", "MK"),
+     ("North Macedonia", "MK"), ("DR Congo (Zaire)", "CD"), ("Russia (Soviet Union)", "RU"),
+     ("Serbia (Yugoslavia)", "RS"), ("Yemen (North Yemen)", "YE"), ("Ivory Coast", "CI"),
+     ("Cambodia (Kampuchea)", "KH"), ("Myanmar (Burma)", "MM"), ("Bosnia-Herzegovina", "BA"),
+     ("Zimbabwe (Rhodesia)", "ZW"), ("Vietnam (North Vietnam)", "VN"), ("Laos", "LA")],
+)
+def test_ucdp_country_names(name: str, code: str) -> None:
+    """GED names countries as the Gleditsch-Ward list does, with no ISO code but in the HDX
+    copies: each name gives its country."""
+    from rescuewatch.ingest.countries import country_code
+
+    assert country_code(None, name) == code
+
+
 def test_ucdp_ged_workbook(store: Store, tmp_path: Path) -> None:
     """A GED release saved as a workbook: dates and numbers as spreadsheet values."""
     from openpyxl import Workbook
