@@ -221,6 +221,15 @@ ACLED_LEGACY = columns(
 #: API exports asked for the population estimates.
 ACLED_POPULATION = [*ACLED_CURRENT, "population_1km", "population_2km", "population_5km",
                     "population_best"]
+#: Hashtags of the HXL row under the header of ACLED's per-country copies on HDX (the reader
+#: skips any hashtag row, whatever its tags).
+ACLED_HDX_TAGS = {"iso": "#country+code", "event_id_cnty": "#event+code",
+                  "event_date": "#date+occurred", "year": "#date+year",
+                  "event_type": "#event+type", "actor1": "#group+name+first",
+                  "actor2": "#group+name+second", "country": "#country+name",
+                  "admin1": "#adm1+name", "location": "#loc+name", "latitude": "#geo+lat",
+                  "longitude": "#geo+lon", "notes": "#description",
+                  "fatalities": "#affected+killed"}
 #: The API since 2025 returns the fields asked for: here without assoc_actor_*, admin3,
 #: timestamp.
 ACLED_FIELDS = [c for c in ACLED_CURRENT
@@ -268,12 +277,15 @@ def _acled_rows(first: str, second: str, legacy: bool = False) -> list[Row]:
         ("legacy", ACLED_LEGACY, "09-May-2020", "13-September-2020", "legacy"),
         ("population", ACLED_POPULATION, "2020-05-09", "2020-05-13", "current"),
         ("fields", ACLED_FIELDS, "2020-05-09", "2020-05-13", "current"),
+        # the per-country copies once on HDX: the 2019 layout with an HXL row under the header
+        ("hdx", ACLED_2019, "2020-05-09", "2020-05-13", "api"),
     ],
 )
 def test_acled_releases(store: Store, tmp_path: Path, layout: str, header: list[str],
                         first: str, second: str, version: str) -> None:
     rows = _acled_rows(first, second, legacy=layout == "legacy")
-    claims = load(store, write(tmp_path / f"acled-{layout}.csv", header, rows), "acled")
+    hxl = [ACLED_HDX_TAGS.get(c, "") for c in header] if layout == "hdx" else []
+    claims = load(store, write(tmp_path / f"acled-{layout}.csv", header, rows, hxl), "acled")
     assert sorted(claims) == ["RUS9901", "UKR9901"]
     ua, ru = claims["UKR9901"], claims["RUS9901"]
     assert (ua.date.start, ua.date.precision) == (dt.date(2020, 5, 9), "day")
