@@ -88,6 +88,21 @@ CERTAINTY_GRADES: tuple[str, ...] = ("rumour", "possible", "probable", "confirme
 
 DATE_PRECISIONS: tuple[str, ...] = ("day", "week", "month", "year")
 
+#: The days a claim's date may fall on. A conflict event outside them is a typo or a filler
+#: value (``0001-01-01``, ``9999-12-31``, Excel's day 1); the analyses and the report, which
+#: count time in nanoseconds (pandas: 1677 to 2262), could not even hold such a day.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2199, 12, 31)
+
+
+def check_date(day: dt.date, raw: object = None) -> dt.date:
+    """``day`` if it lies from :data:`EARLIEST_DATE` to :data:`LATEST_DATE`, else
+    ``ValueError`` naming it (as ``raw`` when given, the text it was read from)."""
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        shown = repr(str(raw)[:40]) if raw is not None else day.isoformat()
+        raise ValueError(f"date {shown} outside {EARLIEST_DATE.year}-{LATEST_DATE.year}")
+    return day
+
 #: Place precision, finest first. ``censored`` means the publisher withheld the location on
 #: purpose; it is never the same as unknown (``None``).
 PLACE_PRECISIONS: tuple[str, ...] = (
@@ -129,6 +144,9 @@ class DateSpan:
             raise ValueError(f"unknown date precision {self.precision!r}")
         if self.start and self.end and self.end < self.start:
             raise ValueError(f"date span ends ({self.end}) before it starts ({self.start})")
+        for day in (self.start, self.end):
+            if day is not None:
+                check_date(day)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -50,6 +50,29 @@ class Measure(click.FloatRange):
 
 MEASURE = Measure()
 
+
+class Day(click.DateTime):
+    """A day given as ``YYYY-MM-DD``, within the days a claim may fall on
+    (:func:`rescuewatch.model.check_date`): ``--published 0001-01-01`` made every relative
+    date of a text ("yesterday") a day that the report could not hold, and it stopped with a
+    traceback."""
+
+    def __init__(self) -> None:
+        super().__init__(["%Y-%m-%d"])
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from rescuewatch.model import check_date
+
+        day = super().convert(value, param, ctx)
+        try:
+            check_date(day.date())
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+        return day
+
+
+DAY = Day()
+
 #: The seed of a permutation test: numpy refuses a negative one (with a traceback, after the
 #: store had been read).
 SEED = click.IntRange(min=0)

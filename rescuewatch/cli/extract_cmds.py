@@ -7,7 +7,7 @@ import json
 
 import click
 
-from rescuewatch.cli.common import known_encoding
+from rescuewatch.cli.common import DAY, known_encoding
 
 
 @click.command()
@@ -17,7 +17,7 @@ from rescuewatch.cli.common import known_encoding
                    "rescuewatch/extract/claim.schema.json.")
 @click.option("--input-format", "fmt", type=click.Choice(["auto", "text", "html", "telegram"]),
               default="auto", show_default=True, help="Input format; auto detects it from the content.")
-@click.option("--published", type=click.DateTime(["%Y-%m-%d"]), default=None,
+@click.option("--published", type=DAY, default=None,
               help="Publication date for documents that carry none (YYYY-MM-DD); relative dates "
                    "('yesterday', 'в понедельник') resolve against it.")
 @click.option("--lang", type=click.Choice(["auto", "en", "ru", "uk"]), default="auto", show_default=True,

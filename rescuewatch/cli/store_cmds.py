@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from rescuewatch.cli.common import (
+    DAY,
     check_categories,
     check_country,
     check_span,
@@ -35,7 +36,7 @@ def ingest_options(func: Any) -> Any:
                          help="Input format; auto detects it from the content."),
             click.option("--skip-bad-rows", is_flag=True,
                          help="Import the good rows and record every bad one with its reason."),
-            click.option("--published", type=click.DateTime(["%Y-%m-%d"]), default=None,
+            click.option("--published", type=DAY, default=None,
                          help="Publication date of text documents that carry none (YYYY-MM-DD)."),
             click.option("--lang", type=click.Choice(["auto", "en", "ru", "uk"]), default="auto",
                          show_default=True, help="Language of text documents."),

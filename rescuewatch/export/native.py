@@ -22,7 +22,16 @@ from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 
 from rescuewatch.errors import InputError
-from rescuewatch.model import INTEGER_MAX, Claim, DateSpan, Evidence, Perpetrator, Place, Victim
+from rescuewatch.model import (
+    INTEGER_MAX,
+    Claim,
+    DateSpan,
+    Evidence,
+    Perpetrator,
+    Place,
+    Victim,
+    check_date,
+)
 
 MARKER = "rescuewatch_schema"
 SCHEMA_VERSION = "1.0"
@@ -288,7 +297,10 @@ def _date(value: Any, field: str) -> dt.date | None:
         return None
     if not isinstance(value, str):
         raise ValueError(f"{field}: expected an ISO date, got {value!r}")
-    return dt.date.fromisoformat(value)
+    try:
+        return check_date(dt.date.fromisoformat(value), value)
+    except ValueError as exc:
+        raise ValueError(f"{field}: {exc}") from None
 
 
 def _opt(record: Mapping[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:

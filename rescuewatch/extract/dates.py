@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from rescuewatch.model import DateSpan
+from rescuewatch.model import DateSpan, check_date
 
 _MONTHS = {
     "en": [
@@ -343,7 +343,7 @@ def published_header(text: str) -> tuple[dt.date | None, tuple[int, int] | None]
     if not m:
         return None, None
     try:
-        return dt.date(int(m[1]), int(m[2]), int(m[3])), (m.start(), m.end())
+        return check_date(dt.date(int(m[1]), int(m[2]), int(m[3]))), (m.start(), m.end())
     except ValueError:
         return None, None
 

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from rescuewatch.ingest.date_order import SLASHED, DateOrder
+from rescuewatch.model import check_date
 
 Cell = Any  # as in :mod:`.tables`
 
@@ -43,8 +44,14 @@ def parse_date(value: Cell, day_first: bool | DateOrder = False) -> dt.date | No
     Slashed dates are read in the file's :class:`~rescuewatch.ingest.date_order.DateOrder`
     (which refuses a date showing the other order); given a plain flag, month first unless
     ``day_first``, and a first number above 12 can only be a day either way.
-    Raises :class:`ValueError` for text that is not a date or a date that cannot exist.
+    Raises :class:`ValueError` for text that is not a date, a date that cannot exist, or one
+    outside the days a claim may fall on (:func:`rescuewatch.model.check_date`).
     """
+    day = _parse_date(value, day_first)
+    return None if day is None else check_date(day, value)
+
+
+def _parse_date(value: Cell, day_first: bool | DateOrder) -> dt.date | None:
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):

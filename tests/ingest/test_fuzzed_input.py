@@ -1,0 +1,66 @@
+"""Damaged inputs that a fuzzing pass over the real datasets and the fixtures found to break
+the contract (a one-line error naming file, row and column, a non-zero exit, the store as it
+was, no traceback); each is built here from a small fixture."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from rescuewatch.ingest.cell_dates import parse_date
+from tests.conftest import Invoker
+from tests.ingest.test_bad_input import HERE, acled_with, refused, snapshot
+
+
+@pytest.mark.parametrize("value", ["9999-12-31", "0001-01-01", "1/1/1800"])
+def test_a_date_no_analysis_can_hold_is_a_bad_value(filled: Invoker, db_url: str,
+                                                    tmp_path: Path, value: str) -> None:
+    # 0001-01-01 and 9999-12-31 were stored; `run` then stopped in the report with pandas'
+    # OutOfBoundsDatetime traceback, and every later report of the store did too
+    path = acled_with(tmp_path, 4, "event_date", value)
+    line = refused(filled, db_url, str(path))
+    assert "bad.csv, row 4, column 'event_date'" in line and "outside 1900-2199" in line
+    result = filled("ingest", "--skip-bad-rows", "--json", str(path))
+    assert result.exit_code == 0 and json.loads(result.output)["skipped_rows"] == 1
+
+
+def test_run_refuses_such_a_date_before_its_report(rw: Invoker, tmp_path: Path) -> None:
+    path = acled_with(tmp_path, 2, "event_date", "9999-12-31")
+    result = rw("run", "--report", str(tmp_path / "report.html"), str(path))
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        line for line in result.output.strip().splitlines() if "row 2, column 'event_date'" in line]
+
+
+def test_the_days_a_claim_may_fall_on() -> None:
+    assert parse_date("1900-01-01") == dt.date(1900, 1, 1)
+    assert parse_date("2199-12-31") == dt.date(2199, 12, 31)
+    for cell in ("1899-12-31", "2200-01-01", dt.datetime(9999, 12, 31), 1.0, "0001-01-01"):
+        with pytest.raises(ValueError, match="outside 1900-2199"):
+            parse_date(cell)
+
+
+def test_an_export_record_with_such_a_date_is_named(filled: Invoker, db_url: str,
+                                                    tmp_path: Path) -> None:
+    assert filled("ingest", str(HERE / "acled_current.csv")).exit_code == 0
+    exported = filled("export", "--format", "jsonl").output.splitlines()
+    record = json.loads(exported[0])
+    record["date_start"] = record["date_end"] = "0001-01-01"
+    path = tmp_path / "claims.jsonl"
+    path.write_text("\n".join([json.dumps(record), *exported[1:]]) + "\n", encoding="utf-8")
+    line = refused(filled, db_url, str(path))
+    assert "claims.jsonl, row 1, column 'date_start'" in line and "outside 1900-2199" in line
+
+
+@pytest.mark.parametrize("command", ["ingest", "run", "extract"])
+def test_a_publication_day_out_of_range_is_a_bad_option(filled: Invoker, db_url: str,
+                                                        tmp_path: Path, command: str) -> None:
+    text = tmp_path / "post.txt"
+    text.write_text("Yesterday a drone struck an ambulance in Kharkiv.\n", encoding="utf-8")
+    before = snapshot(db_url)
+    result = filled(command, "--published", "0001-01-01", str(text))
+    assert result.exit_code == 2 and "'--published': date 0001-01-01 outside 1900-2199" in result.output
+    assert snapshot(db_url) == before
