@@ -89,10 +89,11 @@ CERTAINTY_GRADES: tuple[str, ...] = ("rumour", "possible", "probable", "confirme
 DATE_PRECISIONS: tuple[str, ...] = ("day", "week", "month", "year")
 
 #: The days a claim's date may fall on. A conflict event outside them is a typo or a filler
-#: value (``0001-01-01``, ``9999-12-31``, Excel's day 1); the analyses and the report, which
-#: count time in nanoseconds (pandas: 1677 to 2262), could not even hold such a day.
+#: value (``0001-01-01``, ``9999-12-31``, Excel's day 1); the analyses and the report count
+#: time in nanoseconds (pandas), which hold days from 1677 to 2262 and a difference between
+#: two of at most 292 years (the report's map counts days from the first event).
 EARLIEST_DATE = dt.date(1900, 1, 1)
-LATEST_DATE = dt.date(2199, 12, 31)
+LATEST_DATE = dt.date(2099, 12, 31)
 
 
 def check_date(day: dt.date, raw: object = None) -> dt.date:
