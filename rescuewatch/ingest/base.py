@@ -26,6 +26,15 @@ HEAD_BYTES = 64 * 1024
 #: deflate's largest expansion (a run of one byte value): 1032 to 1
 MAX_DEFLATE_RATIO = 1032
 GZIP_MAGIC = b"\x1f\x8b"
+#: What reading :meth:`InputFile.open` raises on a damaged or cut gzip stream (``EOFError``
+#: for a cut one, which click, left to itself, shows as "Aborted!").
+STREAM_ERRORS = (OSError, EOFError, zlib.error)
+
+
+def damaged_stream(item: InputFile, exc: BaseException, row: int | None = None) -> InputError:
+    """The one-line error of a :data:`STREAM_ERRORS` exception read from ``item``."""
+    return InputError(f"cannot read: {exc}", path=item.origin, row=row,
+                      hint="the file may be truncated or damaged")
 READ_CHUNK = 1 << 20
 #: ``(i, n)``: the i-th of n workers sharing a file's chunks (see
 #: :func:`rescuewatch.ingest.chunks.chunked_batches`).
@@ -120,7 +129,7 @@ class InputFile:
         try:
             with self.open() as fh:
                 return fh.read(HEAD_BYTES)
-        except (EOFError, zlib.error, OSError):
+        except STREAM_ERRORS:
             if not self.is_gzip:
                 raise
         with self.path.open("rb") as fh:  # the gzip module gives nothing of a cut stream

@@ -28,7 +28,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -36,6 +35,7 @@ from itertools import count
 from typing import TYPE_CHECKING
 
 from rescuewatch.errors import InputError
+from rescuewatch.ingest.base import STREAM_ERRORS, damaged_stream
 
 if TYPE_CHECKING:
     from rescuewatch.ingest.base import InputFile
@@ -143,10 +143,8 @@ class CsvRecords:
             where = f" on line {line} (byte 0x{byte:02x})" if line else ""
             raise InputError(f"not valid {self.encoding} text{where}", path=self.origin,
                              hint=self._encoding_hint()) from exc
-        except (OSError, EOFError, zlib.error) as exc:  # a damaged or cut gzip stream
-            raise InputError(f"cannot read: {exc}", path=self.origin,
-                             row=next(self.numbers) - 1,
-                             hint="the file may be truncated or damaged") from exc
+        except STREAM_ERRORS as exc:  # a damaged or cut gzip stream
+            raise damaged_stream(self.item, exc, next(self.numbers) - 1) from exc
 
     def _encoding_hint(self) -> str:
         if self.given:

@@ -27,7 +27,15 @@ from rescuewatch.export.native import (
     loads,
     record_to_claim,
 )
-from rescuewatch.ingest.base import InputFile, Parcel, ReadContext, Reader, register
+from rescuewatch.ingest.base import (
+    STREAM_ERRORS,
+    InputFile,
+    Parcel,
+    ReadContext,
+    Reader,
+    damaged_stream,
+    register,
+)
 from rescuewatch.ingest.csv_records import Lines, LineTooLong
 from rescuewatch.model import Claim, Source
 
@@ -91,6 +99,8 @@ class NativeReader(Reader):
                 raise self._too_long(item, 1) from None
             except (StopIteration, UnicodeDecodeError, csv.Error) as exc:
                 raise InputError(f"cannot read the header: {exc}", path=item.origin, row=1) from exc
+            except STREAM_ERRORS as exc:
+                raise damaged_stream(item, exc, 1) from exc
             missing = [c for c in (MARKER, "schema_version") if c not in header]
             if missing:
                 raise InputError("missing column", path=item.origin, row=1, field=missing[0])
@@ -106,6 +116,8 @@ class NativeReader(Reader):
                     raise self._too_long(item, line + 1) from None
                 except (UnicodeDecodeError, csv.Error) as exc:
                     raise InputError(f"cannot read CSV: {exc}", path=item.origin, row=line + 1) from exc
+                except STREAM_ERRORS as exc:
+                    raise damaged_stream(item, exc, line + 1) from exc
                 line += 1
                 if not any(cells):
                     continue
@@ -130,7 +142,10 @@ class NativeReader(Reader):
         with item.open() as raw:
             line = 0
             while True:
-                data = raw.readline(MAX_CELL + 1)
+                try:
+                    data = raw.readline(MAX_CELL + 1)
+                except STREAM_ERRORS as exc:
+                    raise damaged_stream(item, exc, line + 1) from exc
                 if not data:
                     return
                 line += 1

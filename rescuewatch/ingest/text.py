@@ -17,7 +17,15 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from rescuewatch.errors import InputError
-from rescuewatch.ingest.base import InputFile, Parcel, ReadContext, Reader, register
+from rescuewatch.ingest.base import (
+    STREAM_ERRORS,
+    InputFile,
+    Parcel,
+    ReadContext,
+    Reader,
+    damaged_stream,
+    register,
+)
 from rescuewatch.ingest.csv_records import DELIMITERS, cell_counts
 from rescuewatch.model import Claim, Source
 
@@ -111,8 +119,11 @@ def read_limited(item: InputFile, limit: int) -> bytes:
             f"larger than {limit // 2**20} MB ({item.size:,} bytes)", path=item.origin,
             hint="split the document",
         )
-    with item.open() as fh:
-        data = fh.read(limit + 1)
+    try:
+        with item.open() as fh:
+            data = fh.read(limit + 1)
+    except STREAM_ERRORS as exc:
+        raise damaged_stream(item, exc) from exc
     if len(data) > limit:
         raise InputError(f"larger than {limit // 2**20} MB once decompressed", path=item.origin)
     return data
