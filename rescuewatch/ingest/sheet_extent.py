@@ -64,6 +64,12 @@ _ROW_START = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?row(?=[\s/>])")
 _CELL_OR_ROW_END = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?c(?=[\s/>])|<(/)(?:[A-Za-z_][\w.\-]*:)?row\s*>")
 #: a number this long is past any bound (and int() of a 5,000-digit text is refused)
 _LONGEST = 15
+#: A cell value below this, in a cell formatted as a date or time, makes calamine panic
+#: (chrono's TimeDelta of i64 milliseconds: about -1.07e11 days); Rust writes the panic to
+#: standard error before Python hears of it. No dataset holds such a number in any cell.
+MIN_CELL_NUMBER = -1e11
+_NEGATIVE_VALUE = re.compile(rb"v>-([^<]{1,400})<")
+_LAST_REFERENCE = re.compile(rb'.*\sr\s*=\s*["\']([A-Za-z]*[0-9]*)', re.DOTALL)
 
 
 @dataclass
@@ -181,6 +187,8 @@ def part_extent(stream: IO[bytes]) -> Extent:
 
 
 def _read_chunk(chunk: bytes, extent: Extent) -> None:
+    if b"v>-" in chunk:
+        _check_negative_values(chunk)
     if b"dimension" in chunk:
         for ref in _DIMENSION.findall(chunk):
             for letters, digits in _RANGE_PART.findall(ref):
@@ -202,6 +210,20 @@ def _read_chunk(chunk: bytes, extent: Extent) -> None:
         extent.rows = max(extent.rows, _row(last[-1]))
     if _rows_above(extent.rows).search(chunk):
         extent.rows = max([extent.rows, *map(_row, _CELL_ROWS.findall(chunk))])
+
+
+def _check_negative_values(chunk: bytes) -> None:
+    """Raise ``ValueError`` naming the cell of a value below :data:`MIN_CELL_NUMBER`
+    (``-inf`` too): calamine would panic on it if the cell is formatted as a date."""
+    for found in _NEGATIVE_VALUE.finditer(chunk):
+        try:
+            number = -float(found[1])
+        except ValueError:
+            continue  # no number: calamine says so itself
+        if number < MIN_CELL_NUMBER:
+            reference = _LAST_REFERENCE.match(chunk, max(found.start() - 4096, 0), found.start())
+            cell = f"cell {reference[1].decode()} " if reference else "a cell "
+            raise ValueError(f"{cell}holds {number:g}, beyond any date or count")
 
 
 def _read_slowly(chunk: bytes, extent: Extent) -> None:

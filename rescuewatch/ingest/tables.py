@@ -335,7 +335,7 @@ def open_table(item: InputFile, ctx: ReadContext | None = None) -> Table:
     """
     encoding = ctx.encoding if ctx else None
     if is_workbook(item):
-        data_sheet = _first_sheet(_workbook(item))
+        data_sheet = _first_sheet(item, _workbook(item))
         table = _with_header(item.origin, "xlsx", str(data_sheet.name),
                              _xlsx_rows(item, data_sheet))
     else:
@@ -445,25 +445,48 @@ def _workbook(item: InputFile) -> Any:
         ) from exc
 
 
-def _first_sheet(workbook: Any) -> Any:
+def _first_sheet(item: InputFile, workbook: Any) -> Any:
     """The data sheet: the visible worksheet with the most rows, the first of equals. Releases
-    add sheets of notes, metadata or a cover, before the data or after it, and hide some."""
+    add sheets of notes, metadata or a cover, before the data or after it, and hide some.
+
+    A sheet is parsed when it is taken: a damaged one (its XML cut, or its part missing from
+    the zip) raises calamine's own errors here, which are not the readable workbook's."""
     from python_calamine import SheetTypeEnum, SheetVisibleEnum
 
-    sheets = [workbook.get_sheet_by_index(i) for i, meta in enumerate(workbook.sheets_metadata)
-              if meta.visible == SheetVisibleEnum.Visible and meta.typ == SheetTypeEnum.WorkSheet]
-    if not sheets:
-        return workbook.get_sheet_by_index(0)
+    metas = list(enumerate(workbook.sheets_metadata))
+    chosen = [(i, meta.name) for i, meta in metas if meta.visible == SheetVisibleEnum.Visible
+              and meta.typ == SheetTypeEnum.WorkSheet] or [(0, metas[0][1].name if metas else "")]
+    sheets = []
+    for index, name in chosen:
+        try:
+            sheets.append(workbook.get_sheet_by_index(index))
+        except Exception as exc:  # noqa: BLE001 - calamine raises several unrelated types
+            what = f"sheet {name!r}" if name else "the workbook has no sheet"
+            raise InputError(f"not a readable Excel workbook ({what}: {exc.__class__.__name__}"
+                             f": {exc})", path=item.origin,
+                             hint="save it again as .xlsx or export it as CSV") from exc
     return max(sheets, key=lambda sheet: sheet.height)  # max keeps the first of equals
 
 
 def _xlsx_rows(item: InputFile, sheet: Any) -> Iterator[tuple[int, list[Cell]]]:
-    start = sheet.start[0] if sheet.start else 0
-    try:
-        for number, cells in enumerate(sheet.iter_rows(), start + 1):
-            yield number, list(cells)
-    except Exception as exc:  # noqa: BLE001 - damaged sheet XML
-        raise InputError(f"cannot read the workbook: {exc}", path=item.origin) from exc
+    """The rows of ``sheet`` with their numbers. A row calamine cannot convert (damaged XML,
+    a number in a duration format beyond Python's timedelta) is an error naming it; so is a
+    Rust panic, which is no ``Exception`` (:mod:`.sheet_extent` refuses the values known to
+    cause one before calamine is asked, since Rust prints it on standard error)."""
+    number = sheet.start[0] if sheet.start else 0
+    rows = sheet.iter_rows()
+    while True:
+        try:
+            cells = next(rows, None)
+        except BaseException as exc:  # noqa: BLE001 - calamine raises several unrelated types
+            if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+                raise  # Ctrl-C, kill
+            raise InputError(f"cannot read the workbook: {exc} ({exc.__class__.__name__})",
+                             path=item.origin, row=number + 1) from exc
+        if cells is None:
+            return
+        number += 1
+        yield number, list(cells)
 
 
 _PEEKED: dict[str, tuple[list[str], list[str]] | None] = {}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -100,3 +101,84 @@ def test_a_damaged_gzip_of_an_export_or_a_text_is_one_line(
     assert f"claims.{export}.gz" in line and "cannot read" in line and "truncated or damaged" in line
     if export != "txt":
         assert ", row " in line
+
+
+def _workbook(path: Path, value: object = 1, number_format: str | None = None) -> Path:
+    """A small Insecurity Insight workbook; ``value`` in the killed column of its last row."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Incidents"
+    ws.append(["Date", "Country ISO", "Latitude", "Longitude", "Health Workers Killed",
+               "SiND Event ID"])
+    ws.append(["2024-01-02", "UKR", 50.1, 30.2, 1, 1])
+    ws.append(["2024-01-03", "RUS", 50.2, 30.3, value, 2])
+    if number_format:
+        ws["E3"].number_format = number_format
+    wb.save(path)
+    return path
+
+
+def _rezipped(path: Path, change: Any) -> Path:
+    """``path`` with each part's bytes replaced by ``change(name, data)`` (None: left out)."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(path) as src:
+        parts = [(info.filename, src.read(info.filename)) for info in src.infolist()]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in parts:
+            if (changed := change(name, data)) is not None:
+                out.writestr(name, changed)
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+@pytest.mark.parametrize(("damage", "message"), [
+    (lambda name, data: None if "worksheets/" in name else data, "sheet 'Incidents': "),
+    (lambda name, data: data[: len(data) // 2] if "worksheets/" in name else data,
+     "sheet 'Incidents': XmlError"),
+    (lambda name, data: b"\xff\xfe junk" if "worksheets/" in name else data,
+     "sheet 'Incidents': XmlError"),
+    (lambda name, data: None if name == "xl/workbook.xml" else data, "the workbook has no sheet"),
+], ids=["sheet-missing", "sheet-cut", "sheet-garbage", "workbook-part-missing"])
+def test_a_workbook_with_a_damaged_sheet_is_one_line(filled: Invoker, db_url: str,
+                                                     tmp_path: Path, damage: Any,
+                                                     message: str) -> None:
+    # calamine parses a sheet when it is taken: its WorksheetNotFound and XmlError came out
+    # as tracebacks while the data sheet was chosen
+    path = _rezipped(_workbook(tmp_path / "ii.xlsx"), damage)
+    line = refused(filled, db_url, str(path))
+    assert "ii.xlsx: not a readable Excel workbook (" + message in line
+
+
+@pytest.mark.parametrize("value", [b"-1e+308", b"-inf", b"-2e11"])
+def test_a_date_cell_calamine_would_panic_on_is_refused_before_it_is_read(
+        filled: Invoker, db_url: str, tmp_path: Path, value: bytes) -> None:
+    # Rust panicked (chrono's TimeDelta out of bounds) on a far negative number formatted as
+    # a date: a PanicException, no Exception, and the panic written on standard error
+    path = _rezipped(_workbook(tmp_path / "ii.xlsx", 123456, "yyyy-mm-dd"),
+                     lambda name, data: data.replace(b">123456<", b">" + value + b"<"))
+    line = refused(filled, db_url, str(path))
+    assert "sheet 'Incidents': cell E3 holds" in line and "beyond any date or count" in line
+
+
+def test_a_negative_coordinate_is_no_such_value(rw: Invoker, tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "ii.xlsx", 2)
+    assert rw("ingest", str(path)).exit_code == 0
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    wb.active["D2"] = -73.99
+    wb.save(tmp_path / "west.xlsx")
+    assert rw("ingest", str(tmp_path / "west.xlsx")).exit_code == 0
+
+
+def test_a_duration_python_cannot_hold_names_its_row(filled: Invoker, db_url: str,
+                                                     tmp_path: Path) -> None:
+    # calamine's OverflowError for a number in a [h]:mm:ss cell named no row
+    path = _workbook(tmp_path / "ii.xlsx", 1e12, "[h]:mm:ss")
+    line = refused(filled, db_url, str(path))
+    assert "ii.xlsx, row 3: cannot read the workbook" in line and "OverflowError" in line
