@@ -369,8 +369,16 @@ def _with_header(origin: str, kind: str, sheet: str | None,
         raise InputError(f"{len(header):,} columns, more than any dataset has ({MAX_COLUMNS:,})",
                          path=origin, row=header_row, hint="is this the right file?")
     columns = _unique_names(header)
-    return Table(origin, kind, columns, header_row, _data_rows(raw_rows, hashtags),
-                 hashtags, sheet, raw=raw_rows)
+    return Table(origin, kind, columns, header_row,
+                 _data_rows(raw_rows, hashtags, named_width(columns)), hashtags, sheet,
+                 raw=raw_rows)
+
+
+def named_width(columns: Sequence[str]) -> int:
+    """How many cells of a row lie under the header up to its last named column: a row with
+    values only past them (a stray note far right of an empty row) is no data row. Without
+    this it became a claim of nothing (no date, place, count or id), its note not kept."""
+    return next((i + 1 for i in range(len(columns) - 1, -1, -1) if columns[i]), 0)
 
 
 def _unique_names(header: Sequence[Cell]) -> list[str]:
@@ -387,25 +395,26 @@ def _unique_names(header: Sequence[Cell]) -> list[str]:
     return out
 
 
-def _data_rows(raw_rows: Iterator[tuple[int, list[Cell]]],
-               hashtags: list[str]) -> Iterator[tuple[int, list[Cell]]]:
+def _data_rows(raw_rows: Iterator[tuple[int, list[Cell]]], hashtags: list[str],
+               width: int | None = None) -> Iterator[tuple[int, list[Cell]]]:
     for number, cells in raw_rows:
-        if keeps(cells, hashtags):
+        if keeps(cells, hashtags, width):
             yield number, cells
 
 
-def keeps(cells: Sequence[Cell], hashtags: list[str]) -> bool:
+def keeps(cells: Sequence[Cell], hashtags: list[str], width: int | None = None) -> bool:
     """:func:`is_data_row`, asked only of a row whose first cell is empty, blank or starts
     with "#" (only such a row can be blank or hashtags): one cell checked keeps the common path
     fast."""
     first = cells[0] if cells else None
     special = not first or (isinstance(first, str) and (first[:1] == "#" or not first.strip()))
-    return not special or is_data_row(cells, hashtags)
+    return not special or is_data_row(cells, hashtags, width)
 
 
-def is_data_row(cells: Sequence[Cell], hashtags: list[str]) -> bool:
-    """Whether a row is data: neither blank nor a hashtag row (which replaces ``hashtags``)."""
-    if is_blank(cells):
+def is_data_row(cells: Sequence[Cell], hashtags: list[str], width: int | None = None) -> bool:
+    """Whether a row is data: neither blank (in its first ``width`` cells, the header's named
+    columns: see :func:`named_width`) nor a hashtag row (which replaces ``hashtags``)."""
+    if is_blank(cells if width is None else cells[:width]):
         return False
     if is_hashtag_row(cells):
         hashtags[:] = [str(c or "").strip() for c in cells]

@@ -182,3 +182,25 @@ def test_a_duration_python_cannot_hold_names_its_row(filled: Invoker, db_url: st
     path = _workbook(tmp_path / "ii.xlsx", 1e12, "[h]:mm:ss")
     line = refused(filled, db_url, str(path))
     assert "ii.xlsx, row 3: cannot read the workbook" in line and "OverflowError" in line
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_stray_note_right_of_an_empty_row_is_no_event(rw: Invoker, tmp_path: Path,
+                                                         kind: str) -> None:
+    # it became a claim of nothing: no date, place, count or row id (and its note not kept)
+    if kind == "xlsx":
+        from openpyxl import load_workbook
+
+        wb = load_workbook(_workbook(tmp_path / "ii.xlsx"))
+        wb.active.cell(40, 60, "checked by AB")
+        wb.save(tmp_path / "ii.xlsx")
+        path, claims = tmp_path / "ii.xlsx", 2
+    else:
+        lines = (HERE / "acled_current.csv").read_text(encoding="utf-8").splitlines(True)
+        columns = lines[0].count(",") + 1
+        path, claims = tmp_path / "acled.csv", 12
+        path.write_text("".join(lines[:5] + ["," * (columns + 3) + "checked by AB\n"] + lines[5:]),
+                        encoding="utf-8")
+    result = rw("ingest", "--json", str(path))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["claims"] == claims
