@@ -435,10 +435,25 @@ def _csv_records(item: InputFile, encoding: str | None) -> CsvRecords:
     except LookupError:
         raise InputError(f"unknown encoding {chosen!r}", path=item.origin,
                          hint="try --encoding utf-8 or cp1251") from None
-    if b"\x00" in sample and not chosen.startswith("utf-16"):
+    if looks_binary(sample, chosen):
         raise InputError("binary data, not a CSV file", path=item.origin, row=1)
     delimiter = detect_delimiter(sample.decode(chosen, errors="replace"))
     return CsvRecords(item, chosen, given=bool(encoding), delimiter=delimiter)
+
+
+#: Every byte but the control characters no text holds (C0 but tab, line ends, form feed
+#: and escape): what is left of a sample once these are deleted is binary-only bytes.
+_TEXT_BYTES = bytes(set(range(256)) - set(range(9)) - set(range(14, 32)) | {27})
+
+
+def looks_binary(sample: bytes, encoding: str) -> bool:
+    """Whether the first bytes of a file not in UTF-16 are binary data rather than text with a
+    stray NUL: a NUL among the first 64 KB made the whole file binary ("not in any known
+    format", or "row 1: binary data" under --format), where the same NUL further on is a bad
+    value of its row and column (:func:`claims_of_rows`). Binary formats hold such bytes by
+    the hundred; one in a hundred bytes is taken for binary."""
+    return (b"\x00" in sample and not encoding.startswith("utf-16")
+            and len(sample.translate(None, _TEXT_BYTES)) * 100 > len(sample))
 
 
 def _workbook(item: InputFile) -> Any:
@@ -530,7 +545,7 @@ def peek_header(item: InputFile) -> tuple[list[str], list[str]] | None:
 def _sample_rows(item: InputFile) -> Iterator[tuple[int, list[Cell]]]:
     sample = item.sample()
     encoding = detect_encoding(sample)
-    if b"\x00" in sample and not encoding.startswith("utf-16"):
+    if looks_binary(sample, encoding):
         return
     text = sample.decode(encoding, errors="replace")
     lines = text.splitlines()[: HEADER_SCAN + 1]

@@ -204,3 +204,23 @@ def test_a_stray_note_right_of_an_empty_row_is_no_event(rw: Invoker, tmp_path: P
     result = rw("ingest", "--json", str(path))
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["claims"] == claims
+
+
+@pytest.mark.parametrize("fmt", ["auto", "acled"])
+def test_a_nul_among_the_first_rows_is_a_bad_value_of_its_row(filled: Invoker, db_url: str,
+                                                              tmp_path: Path, fmt: str) -> None:
+    # one NUL in the first 64 KB made the file binary: "not in any known format", or
+    # "row 1: binary data" under --format, where a NUL further on named its row and column
+    path = acled_with(tmp_path, 3, "notes", "shelling\x00 hit")
+    line = refused(filled, db_url, "--format", fmt, str(path))
+    assert "bad.csv, row 3, column 'notes': holds a NUL character" in line
+    result = filled("ingest", "--skip-bad-rows", "--json", str(path))
+    assert result.exit_code == 0 and json.loads(result.output)["skipped_rows"] == 1
+
+
+def test_binary_data_under_a_dataset_format_is_still_binary(filled: Invoker, db_url: str,
+                                                            tmp_path: Path) -> None:
+    blob = tmp_path / "image.csv"
+    blob.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    line = refused(filled, db_url, "--format", "acled", str(blob))
+    assert "image.csv, row 1: binary data, not a CSV file" in line
