@@ -89,14 +89,17 @@ class LazyGroup(click.Group):
             raise usage_line(exc) from None
 
     def invoke(self, ctx: click.Context) -> Any:
+        from rescuewatch.cli.common import safe
         from rescuewatch.errors import RescuewatchError
 
+        # safe(): a message quotes file names, URLs and cells, untrusted text whose control
+        # characters (an OSC 52 escape writes the terminal's clipboard) must not reach it raw
         try:
             return super().invoke(ctx)
         except click.UsageError as exc:  # an unknown command, or a command's bad option
             raise usage_line(exc) from None
         except RescuewatchError as exc:
-            raise OneLineError(str(exc), exc.exit_code) from exc
+            raise OneLineError(safe(exc), exc.exit_code) from exc
         except KeyboardInterrupt as exc:
             # the shell's codes: 128 + the signal's number
             code = 128 + (signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT)
@@ -108,7 +111,7 @@ class LazyGroup(click.Group):
             known = sqlite_store_error(exc, None)
             if known is None:
                 raise
-            raise OneLineError(str(known), known.exit_code) from exc
+            raise OneLineError(safe(known), known.exit_code) from exc
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]

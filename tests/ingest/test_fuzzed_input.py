@@ -224,3 +224,17 @@ def test_binary_data_under_a_dataset_format_is_still_binary(filled: Invoker, db_
     blob.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
     line = refused(filled, db_url, "--format", "acled", str(blob))
     assert "image.csv, row 1: binary data, not a CSV file" in line
+
+
+@pytest.mark.parametrize(("name", "shown"), [("\x1b]52;c;QUFB\x07.csv", "\\x1b]52;c;QUFB\\x07"),
+                                             ("report\u202etxt.csv", "report\\u202etxt"),
+                                             ("tab\there.csv", "tab\\x09here")])
+def test_an_error_shows_the_control_characters_of_a_file_name_as_escapes(
+        filled: Invoker, db_url: str, tmp_path: Path, name: str, shown: str) -> None:
+    # the line "imported" escaped them, the error line wrote them raw: an OSC 52 sequence in
+    # a downloaded file's name set the terminal's clipboard
+    path = acled_with(tmp_path, 2, "event_date", "2023-02-30", name=name)
+    line = refused(filled, db_url, str(path))
+    assert "row 2, column 'event_date'" in line
+    assert not any(ch in line for ch in "\x1b\x07\u202e\t")
+    assert shown in line
