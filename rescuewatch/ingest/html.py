@@ -19,6 +19,18 @@ MAX_HTML_BYTES = 20 * 1024 * 1024
 _CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([\w-]+)", re.IGNORECASE)
 
 
+def _declared(found: re.Match[bytes] | None) -> str | None:
+    """The charset a page's meta tag names. UTF-16 or UTF-32 named there is read as UTF-8, as
+    browsers do (the WHATWG prescan): a meta tag readable as ASCII bytes is no UTF-16. Taken
+    at its word, it turned a UTF-8 page into a stored text of CJK-looking garbage and no claim,
+    without a word."""
+    if found is None:
+        return None
+    name = found.group(1).decode("ascii", "replace")
+    wide = name.lower().replace("_", "-").startswith(("utf-16", "utf-32", "ucs-2", "unicode"))
+    return None if wide else name
+
+
 def _main_text(html: str) -> tuple[str, str | None, str | None]:
     from rescuewatch.ingest.html_plain import plain_text  # only for pages (its parser: ~6 ms)
 
@@ -55,8 +67,7 @@ class HtmlReader(Reader):
 
     def read(self, item: InputFile, ctx: ReadContext) -> Iterator[Parcel]:
         data = read_limited(item, MAX_HTML_BYTES)
-        declared = _CHARSET.search(data[:4096])
-        encoding = ctx.encoding or (declared.group(1).decode("ascii", "replace") if declared else None)
+        encoding = ctx.encoding or _declared(_CHARSET.search(data[:4096]))
         try:
             html = decode(data, item.origin, encoding)
         except InputError:

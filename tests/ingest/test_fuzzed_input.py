@@ -238,3 +238,17 @@ def test_an_error_shows_the_control_characters_of_a_file_name_as_escapes(
     assert "row 2, column 'event_date'" in line
     assert not any(ch in line for ch in "\x1b\x07\u202e\t")
     assert shown in line
+
+
+@pytest.mark.parametrize("charset", ["utf-16", "UTF-16LE", "utf-32"])
+def test_a_page_whose_meta_tag_names_utf16_is_read_as_utf8(rw: Invoker, tmp_path: Path,
+                                                           charset: str) -> None:
+    # it was decoded as UTF-16: a stored text of CJK-looking garbage and no claim, exit 0
+    page = tmp_path / "page.html"
+    html = (f'<html><head><meta charset="{charset}"></head><body><p>Yesterday a drone struck '
+            "an ambulance in Kharkiv, killing two paramedics.</p></body></html>")
+    page.write_text(html + " " * (-len(html) % 4), encoding="utf-8")  # whole UTF-16/32 units
+    result = rw("ingest", "--json", str(page))
+    assert result.exit_code == 0 and json.loads(result.output)["claims"] == 1
+    out = rw("export", "--format", "jsonl").output
+    assert "Kharkiv" in out
