@@ -103,9 +103,18 @@ def known_encoding(ctx: click.Context, param: click.Parameter, value: str | None
     import codecs
 
     try:
-        codecs.lookup(value)
+        info = codecs.lookup(value)
     except LookupError:
         raise click.BadParameter(f"unknown encoding {value!r} (e.g. utf-8, cp1251, latin-1)") from None
+    # base64, rot13, zlib ... are codecs but no text encodings (the reader's text stream
+    # raised LookupError with a traceback); 'undefined' decodes nothing, and 'idna' no text
+    # with a character it cannot decode replaced (as a CSV file's sample is)
+    try:
+        text = getattr(info, "_is_text_encoding", True) and b"a,b\n".decode(value, "replace")
+    except UnicodeError:
+        text = False
+    if not text:
+        raise click.BadParameter(f"{value!r} is not a text encoding (e.g. utf-8, cp1251, latin-1)")
     return value
 
 

@@ -137,7 +137,7 @@ class CsvRecords:
         except csv.Error as exc:
             raise InputError(f"malformed CSV ({exc}); the file may be truncated",
                              path=self.origin, row=next(self.numbers) - 1) from exc
-        except UnicodeDecodeError as exc:
+        except UnicodeError as exc:  # UnicodeDecodeError; UTF-16 without a BOM, idna: its base
             # the decoder reads ahead of the csv reader: find the line of the byte itself
             line, byte = bad_byte(self.item, self.encoding)
             where = f" on line {line} (byte 0x{byte:02x})" if line else ""
@@ -192,12 +192,16 @@ def bad_byte(item: InputFile, encoding: str) -> tuple[int, int]:
             except UnicodeDecodeError as exc:
                 at = max(exc.start - len(held), 0)
                 return lines + chunk.count(b"\n", 0, at), chunk[at]
+            except UnicodeError:  # a codec that names no byte
+                return 0, 0
             lines += chunk.count(b"\n")
     held = decoder.getstate()[0]
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:  # the file ends inside a character
         return lines, held[0]
+    except UnicodeError:
+        return 0, 0
     return 0, 0
 
 

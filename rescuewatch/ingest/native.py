@@ -97,7 +97,7 @@ class NativeReader(Reader):
                 header = next(reader)
             except LineTooLong:
                 raise self._too_long(item, 1) from None
-            except (StopIteration, UnicodeDecodeError, csv.Error) as exc:
+            except (StopIteration, UnicodeError, csv.Error) as exc:
                 raise InputError(f"cannot read the header: {exc}", path=item.origin, row=1) from exc
             except STREAM_ERRORS as exc:
                 raise damaged_stream(item, exc, 1) from exc
@@ -114,7 +114,7 @@ class NativeReader(Reader):
                     return
                 except LineTooLong:
                     raise self._too_long(item, line + 1) from None
-                except (UnicodeDecodeError, csv.Error) as exc:
+                except (UnicodeError, csv.Error) as exc:
                     raise InputError(f"cannot read CSV: {exc}", path=item.origin, row=line + 1) from exc
                 except STREAM_ERRORS as exc:
                     raise damaged_stream(item, exc, line + 1) from exc

@@ -104,7 +104,7 @@ def decode(data: bytes, origin: str, encoding: str | None) -> str:
         raise InputError("binary content, not text", path=origin)
     try:
         return data.decode(encoding or "utf-8-sig")
-    except (UnicodeDecodeError, LookupError) as exc:
+    except (UnicodeError, LookupError) as exc:  # UnicodeError: idna, punycode, UTF-16 ...
         raise InputError(
             f"not valid {encoding or 'UTF-8'} text ({exc.__class__.__name__})",
             path=origin,

@@ -252,3 +252,28 @@ def test_a_page_whose_meta_tag_names_utf16_is_read_as_utf8(rw: Invoker, tmp_path
     assert result.exit_code == 0 and json.loads(result.output)["claims"] == 1
     out = rw("export", "--format", "jsonl").output
     assert "Kharkiv" in out
+
+
+@pytest.mark.parametrize("encoding", ["rot13", "base64", "zlib", "undefined", "idna"])
+@pytest.mark.parametrize("command", ["ingest", "extract"])
+def test_a_codec_that_is_no_text_encoding_is_a_bad_option(filled: Invoker, db_url: str,
+                                                          tmp_path: Path, encoding: str,
+                                                          command: str) -> None:
+    # codecs.lookup knows them, so they passed the option's check; reading then ended in a
+    # LookupError ("is not a text encoding") or UnicodeError traceback
+    report = tmp_path / "report.txt"
+    report.write_text("A paramedic was injured in Kharkiv.", encoding="utf-8")
+    before = snapshot(db_url)
+    for path in (HERE / "acled_current.csv", report):
+        result = filled(command, "--encoding", encoding, str(path))
+        assert result.exit_code == 2, result.output
+        assert f"'{encoding}' is not a text encoding" in result.output
+    assert snapshot(db_url) == before
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "punycode"])
+def test_a_text_encoding_the_file_is_not_in_is_one_line(filled: Invoker, db_url: str,
+                                                        encoding: str) -> None:
+    # UTF-16 without a BOM and punycode raise UnicodeError, which is no UnicodeDecodeError
+    line = refused(filled, db_url, "--encoding", encoding, str(HERE / "acled_current.csv"))
+    assert f"acled_current.csv: not valid {encoding} text" in line
