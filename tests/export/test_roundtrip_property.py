@@ -17,6 +17,8 @@ from rescuewatch.ingest.pipeline import ingest
 from rescuewatch.model import (
     CERTAINTY_GRADES,
     DATE_PRECISIONS,
+    EARLIEST_DATE,
+    LATEST_DATE,
     PLACE_PRECISIONS,
     VICTIM_CATEGORIES,
     WEAPONS,
@@ -55,10 +57,11 @@ json_values = st.recursive(
 
 @st.composite
 def date_spans(draw: Any) -> DateSpan:
-    start = draw(st.none() | st.dates(dt.date(1900, 1, 1), dt.date(2100, 1, 1)))
+    # the days a claim may fall on (model.check_date); a span ends on the last of them at most
+    start = draw(st.none() | st.dates(EARLIEST_DATE, LATEST_DATE))
     end = None
     if start is not None and draw(st.booleans()):
-        end = start + dt.timedelta(days=draw(st.integers(0, 400)))
+        end = min(start + dt.timedelta(days=draw(st.integers(0, 400))), LATEST_DATE)
     return DateSpan(start, end, draw(st.none() | st.sampled_from(DATE_PRECISIONS)))
 
 
