@@ -605,11 +605,13 @@ def iter_claims(
             victims = _victims_for(conn, ids) if with_details else {}
             spans = _evidence_for(conn, ids) if with_details else {}
             _load_keys(conn, keys, part)
+            # every row has the query's columns: pick the document's and source's once a batch
+            extra_keys = [k for k in part[0] if k.startswith(("document_", "source_"))] \
+                if part else []
             for row in part:
                 claim = row_to_claim(row, victims.get(row["id"], []), spans.get(row["id"], []),
                                      keys.get(row["document_id"]))
-                extra = {k: row[k] for k in row if k.startswith(("document_", "source_"))}
-                yield claim, extra
+                yield claim, {k: row[k] for k in extra_keys}
 
 
 def _load_keys(conn: Connection, cache: dict[int, tuple[str, ...] | None],
