@@ -33,6 +33,7 @@ from rescuewatch.ingest.cell_dates import parse_date
 from rescuewatch.ingest.column_scan import scan_notes
 from rescuewatch.ingest.countries import country_code
 from rescuewatch.ingest.tables import (
+    NEAR_MISS,
     READER_VERSION,
     Cell,
     ChunkBuilder,
@@ -93,7 +94,9 @@ class AcledReader(TableReader):
     def score(self, columns: list[str], hashtags: list[str]) -> int:
         names = {c.lower() for c in columns}
         if "event_id_cnty" not in names or "event_date" not in names:
-            return 0
+            # most of ACLED's columns without one it needs: taken last of all readers, so that
+            # the error names the missing column instead of "not in any known format"
+            return NEAR_MISS if sum(c in names for c in CURRENT) >= 6 else 0
         if all(c in names for c in CURRENT) or all(c in names for c in LEGACY):
             return 95
         return 60

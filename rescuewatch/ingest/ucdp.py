@@ -36,6 +36,7 @@ from rescuewatch.ingest.base import register
 from rescuewatch.ingest.cell_dates import parse_date
 from rescuewatch.ingest.countries import country_code
 from rescuewatch.ingest.tables import (
+    NEAR_MISS,
     READER_VERSION,
     Cell,
     ChunkBuilder,
@@ -82,8 +83,11 @@ class UcdpReader(TableReader):
 
     def score(self, columns: list[str], hashtags: list[str]) -> int:
         names = {c.lower() for c in columns}
-        if not all(_named(c, names) for c in SIGNATURE):
-            return 0
+        found = sum(_named(c, names) for c in SIGNATURE)
+        if found < len(SIGNATURE):
+            # most of GED's own columns: taken last of all readers, and a missing required
+            # column is then named instead of "not in any known format"
+            return NEAR_MISS if found >= 4 else 0
         return 95 if all(_named(c, names) for c in REQUIRED) else 50
 
     def row_builder(self, table: Table) -> Callable[[list[Cell]], Claim]:

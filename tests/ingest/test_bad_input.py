@@ -510,3 +510,49 @@ def test_a_header_of_too_many_columns_is_refused_before_its_names_are_read(
     line = refused(filled, db_url, "--format", fmt, str(wide))
     if fmt == "acled":
         assert "wide.csv, row 1: 41 columns, more than any dataset has (40)" in line
+
+
+def _without(source: Path, column: str, path: Path) -> Path:
+    """``source`` (a CSV file) with ``column`` taken out of every row."""
+    import csv
+
+    with source.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    at = rows[0].index(column)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows([r[:at] + r[at + 1:] for r in rows])
+    return path
+
+
+UCDP_EXAMPLE = (Path(__file__).resolve().parents[2] / "examples" / "datasets"
+                / "ucdp_ged191_syria_aleppo_2016-04-20_2016-05-05.csv")
+
+
+@pytest.mark.parametrize(("source", "column", "says"), [
+    (ACLED, "event_date", "is this an ACLED export?"),
+    (ACLED, "event_id_cnty", "is this an ACLED export?"),
+    (UCDP_EXAMPLE, "best", "is this a UCDP GED file?"),
+])
+def test_a_dataset_missing_a_column_it_needs_names_it(filled: Invoker, db_url: str,
+                                                      tmp_path: Path, source: Path, column: str,
+                                                      says: str) -> None:
+    # detection asked for that column too, so the file was "not in any known format"
+    path = _without(source, column, tmp_path / "cut.csv")
+    line = refused(filled, db_url, str(path))
+    assert line == f"Error: {path}, row 1, column '{column}': missing column ({says})"
+
+
+def test_a_ged_file_without_a_column_it_can_do_without_is_read(filled: Invoker,
+                                                               tmp_path: Path) -> None:
+    path = _without(UCDP_EXAMPLE, "side_b", tmp_path / "no_side_b.csv")
+    result = filled("ingest", str(path))
+    assert result.exit_code == 0 and "ucdp, 1 document(s), 73 claim(s)" in result.output
+
+
+def test_a_table_sharing_a_few_column_names_is_still_no_known_format(filled: Invoker,
+                                                                     db_url: str,
+                                                                     tmp_path: Path) -> None:
+    path = tmp_path / "other.csv"
+    path.write_text("event_date,latitude,longitude,notes,fatalities\n2024-01-02,1,2,x,0\n",
+                    encoding="utf-8")
+    assert "not in any known format" in refused(filled, db_url, str(path))
