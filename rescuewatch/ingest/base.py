@@ -80,6 +80,15 @@ class InputFile:
         return self.path.suffix.lower()
 
     @property
+    def content_suffix(self) -> str:
+        """The suffix of what the bytes hold: ``.txt`` for a gzip stream named ``report.txt.gz``
+        (the text, HTML and Telegram readers read gzip files, and detection asks this)."""
+        name = self.path.name.lower()
+        if name.endswith(".gz") and self.is_gzip:
+            return Path(name[:-3]).suffix
+        return self.suffix
+
+    @property
     def name(self) -> str:
         return self.path.name
 

@@ -60,10 +60,10 @@ class HtmlReader(Reader):
     description = "Web page (.html); main text by trafilatura, title and date from metadata."
 
     def sniff(self, item: InputFile) -> int:
-        head = item.head[:2048].lstrip().lower()
+        head = item.sample()[:2048].lstrip().lower()  # of a gzip file, what it unpacks to
         if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head:
             return 90
-        return 60 if item.suffix in (".html", ".htm", ".xhtml") else 0
+        return 60 if item.content_suffix in (".html", ".htm", ".xhtml") else 0
 
     def read(self, item: InputFile, ctx: ReadContext) -> Iterator[Parcel]:
         data = read_limited(item, MAX_HTML_BYTES)

@@ -47,8 +47,8 @@ class TelegramReader(Reader):
     description = "Telegram Desktop export (result.json): one document per message."
 
     def sniff(self, item: InputFile) -> int:
-        head = item.head[:4096].lstrip()
-        if head.startswith(b"{") and b'"messages"' in item.head:
+        sample = item.sample()  # of a gzip file, what it unpacks to
+        if sample[:4096].lstrip().startswith(b"{") and b'"messages"' in sample:
             return 95
         return 0
 

@@ -178,12 +178,12 @@ class TextReader(Reader):
     description = "Plain-text or Markdown report (.txt, .md); 'Published: YYYY-MM-DD' first line."
 
     def sniff(self, item: InputFile) -> int:
-        head = item.head
+        head = item.sample()  # of a gzip file, what it unpacks to
         if b"\x00" in head[:4096]:
             return 0
-        if item.suffix in TEXT_SUFFIXES:
+        if item.content_suffix in TEXT_SUFFIXES:
             return 80
-        if item.suffix in STRUCTURED_SUFFIXES or head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
+        if item.content_suffix in STRUCTURED_SUFFIXES or head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
             # structured data: its own reader, or an error, never prose (read as text, a
             # GeoJSON export's keys such as "killed_firefighter": 1 became invented claims)
             return 0

@@ -148,3 +148,32 @@ def test_a_long_channel_name_makes_a_source_key_the_store_keeps() -> None:
     source = _channel({"name": "Channel " * 60})
     assert source.key.startswith("telegram:channel-channel-") and len(source.key) <= 200
     assert source.name == "Channel " * 60  # the name itself is kept whole
+
+
+@pytest.mark.parametrize(("name", "reader"), [
+    ("report_en.txt", "text"), ("page.html", "html"), ("channel_result.json", "telegram")])
+def test_a_gzipped_text_page_or_channel_is_recognised_and_read_alike(
+        tmp_path: Path, name: str, reader: str) -> None:
+    # detection looked at the compressed bytes: 'not in any known format' without --format
+    import gzip
+
+    packed = tmp_path / f"{name}.gz"
+    packed.write_bytes(gzip.compress((FIX / name).read_bytes()))
+    plain, gzipped = InputFile.from_path(FIX / name), InputFile.from_path(packed)
+    assert choose_reader(gzipped).name == reader == choose_reader(plain).name
+
+    def claims(item: InputFile) -> list[Any]:
+        parcels = choose_reader(item).read(item, ReadContext())
+        return [(c.date, c.place, c.victims, c.perpetrator, c.weapon, c.description)
+                for p in parcels for c in p.claims]
+
+    assert claims(gzipped) == claims(plain) != []
+
+
+def test_a_gzipped_table_is_not_taken_for_text(tmp_path: Path) -> None:
+    import gzip
+
+    packed = tmp_path / "events.csv.gz"
+    packed.write_bytes(gzip.compress(b"a,b,c\n1,2,3\n4,5,6\n"))
+    with pytest.raises(InputError, match="not in any known format"):
+        choose_reader(InputFile.from_path(packed))
