@@ -183,6 +183,13 @@ class _Builder:
         if self.col["date"] is None:
             raise InputError("missing column", path=table.origin, row=table.header_row,
                              field="Date", hint="is this an Insecurity Insight file?")
+        if all(self.col[key] is None for key in _MARKERS):
+            # a date alone is no such file: forced on an ACLED export, its rows became claims
+            # of nobody harmed
+            raise InputError("missing column (none of health workers, facilities, transport or "
+                             "aid workers)", path=table.origin, row=table.header_row,
+                             field=COLUMNS["hw_killed"][0],
+                             hint="is this an Insecurity Insight file?")
         self.names = {key: table.columns[i] for key, i in self.col.items() if i is not None}
         kind = "kika" if self.col["aw_killed"] is not None else "health"
         self.version = f"{READER_VERSION}/{kind}"

@@ -556,3 +556,14 @@ def test_a_table_sharing_a_few_column_names_is_still_no_known_format(filled: Inv
     path.write_text("event_date,latitude,longitude,notes,fatalities\n2024-01-02,1,2,x,0\n",
                     encoding="utf-8")
     assert "not in any known format" in refused(filled, db_url, str(path))
+
+
+@pytest.mark.parametrize(("fmt", "column"), [
+    ("insecurity-insight", "Health Workers Killed"), ("ucdp", "id"), ("who-ssa", "Attack ID")])
+def test_a_forced_format_that_does_not_fit_names_what_is_missing(
+        filled: Invoker, db_url: str, fmt: str, column: str) -> None:
+    # --format insecurity-insight took an ACLED export for a file of nobody harmed (a date was
+    # all it asked for), and stored its rows as claims
+    line = refused(filled, db_url, "--format", fmt, str(ACLED))
+    assert f"row 1, column '{column}': missing column" in line
+    assert line.endswith(f"without --format {fmt}, it reads as acled)")
