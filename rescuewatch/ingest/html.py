@@ -67,6 +67,9 @@ class HtmlReader(Reader):
 
     def read(self, item: InputFile, ctx: ReadContext) -> Iterator[Parcel]:
         data = read_limited(item, MAX_HTML_BYTES)
+        if b"\x00" in data:
+            # a workbook, an image ...: the lenient decoding below would store it as a page
+            raise InputError("binary content, not an HTML page", path=item.origin)
         encoding = ctx.encoding or _declared(_CHARSET.search(data[:4096]))
         try:
             html = decode(data, item.origin, encoding)

@@ -567,3 +567,9 @@ def test_a_forced_format_that_does_not_fit_names_what_is_missing(
     line = refused(filled, db_url, "--format", fmt, str(ACLED))
     assert f"row 1, column '{column}': missing column" in line
     assert line.endswith(f"without --format {fmt}, it reads as acled)")
+
+
+def test_a_workbook_forced_as_html_is_refused(filled: Invoker, db_url: str) -> None:
+    # its bytes were decoded leniently and stored as a page of no claims
+    line = refused(filled, db_url, "--format", "html", str(HERE / "who_ssa_export.xlsx"))
+    assert line.startswith(f"Error: {HERE / 'who_ssa_export.xlsx'}: binary content, not an HTML page")
