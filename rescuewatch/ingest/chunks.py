@@ -32,7 +32,6 @@ from rescuewatch.ingest.tables import (
     claims_of_rows,
     is_data_row,
     keeps,
-    named_width,
     no_rows,
 )
 from rescuewatch.model import Claim
@@ -86,8 +85,7 @@ def data_chunk(table: Table, size: int) -> list[tuple[int, list[Cell]]]:
     rows: list[tuple[int, list[Cell]]] = []
     while len(rows) < size and (records := list(islice(table.raw, size - len(rows)))):
         if _maybe_not_data(records):
-            width = named_width(table.columns)
-            records = [r for r in records if keeps(r[1], table.hashtags, width)]
+            records = [r for r in records if keeps(r[1], table.hashtags, table.width)]
         rows += records
     return rows
 
@@ -124,7 +122,7 @@ def _shared(table: Table, build: Callable[[list[Cell]], Claim], fast: ChunkBuild
     records = table.records
     assert records is not None
     mine, workers = share
-    is_data = partial(is_data_row, hashtags=table.hashtags, width=named_width(table.columns))
+    is_data = partial(is_data_row, hashtags=table.hashtags, width=table.width)
     next_id, number = first_id, 0
     while True:
         if number % workers != mine:

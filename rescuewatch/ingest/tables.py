@@ -298,6 +298,8 @@ class Table:
             self._index.setdefault(norm_name(name), i)
         #: every column named: a CSV row's original is then a plain zip of names and cells
         self.plain = all(self.columns)
+        #: the cells of a row under the header's named columns (see :func:`named_width`)
+        self.width = named_width(self.columns)
 
     def index(self, *names: str) -> int | None:
         """The position of the first column found under any of ``names`` (synonyms)."""
