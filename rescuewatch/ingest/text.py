@@ -94,14 +94,20 @@ def _host(name: str) -> str | None:
         return None
 
 
+def refuse_binary(data: bytes, origin: str, what: str = "text") -> None:
+    """Raise for ``data`` holding a NUL byte: binary content (a workbook, an image), not
+    ``what``."""
+    if b"\x00" in data:
+        raise InputError(f"binary content, not {what}", path=origin)
+
+
 def decode(data: bytes, origin: str, encoding: str | None) -> str:
     """Text of ``data``: refuse binary content, explain a wrong encoding.
 
     A NUL byte anywhere is refused, not only near the start: SQLite would keep it in the
     document's text, PostgreSQL cannot store it at all.
     """
-    if b"\x00" in data:
-        raise InputError("binary content, not text", path=origin)
+    refuse_binary(data, origin)
     try:
         return data.decode(encoding or "utf-8-sig")
     except (UnicodeError, LookupError) as exc:  # UnicodeError: idna, punycode, UTF-16 ...
