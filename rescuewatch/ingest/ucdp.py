@@ -66,9 +66,14 @@ SIGNATURE = ("type_of_violence", "side_a", "side_b", "where_prec", "date_prec", 
 SYNONYMS: dict[str, tuple[str, ...]] = {"best": ("best", "best_est")}
 
 
+def _names(column: str) -> tuple[str, ...]:
+    """Every name ``column`` has gone by (:data:`SYNONYMS`)."""
+    return SYNONYMS.get(column, (column,))
+
+
 def _named(column: str, names: set[str]) -> bool:
     """Whether ``names`` (lower case) hold ``column`` under any of its names."""
-    return any(name in names for name in SYNONYMS.get(column, (column,)))
+    return any(name in names for name in _names(column))
 
 
 @register
@@ -104,7 +109,7 @@ class _Builder:
 
     def __init__(self, table: Table) -> None:
         for column in REQUIRED:
-            if table.index(*SYNONYMS.get(column, (column,))) is None:
+            if table.index(*_names(column)) is None:
                 raise InputError("missing column", path=table.origin, row=table.header_row,
                                  field=column, hint="is this a UCDP GED file?")
         pos = table.position
@@ -115,7 +120,7 @@ class _Builder:
         self.where, self.adm1 = pos("where_coordinates"), pos("adm_1")
         self.iso3, self.country = pos("iso3"), pos("country")
         self.side_a, self.side_b = pos("side_a"), pos("side_b")
-        self.violence, self.best = pos("type_of_violence"), pos(*SYNONYMS["best"])
+        self.violence, self.best = pos("type_of_violence"), pos(*_names("best"))
         self.headline = pos("source_headline")
         # the text columns read: from here on their attributes are slots of `self.pick`'s list
         self.pick = TextPicker((self.id, self.date_prec, self.where_prec, self.where, self.adm1,
