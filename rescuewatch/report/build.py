@@ -196,9 +196,7 @@ def write_report(
 def check_report_path(out: str | Path, option: str = "--out") -> None:
     """Refuse at once a path the report could not be written to (a missing folder, as
     ``export -o`` does), before the analyses run (minutes on a large store) and, in ``run``,
-    before the ingest. ``-`` is standard output."""
-    if str(out) == "-":
-        return
+    before the ingest. ``-`` (standard output) passes."""
     check_output(str(out), option)
 
 
