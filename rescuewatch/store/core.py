@@ -197,10 +197,14 @@ def _unknown_revision(unknown: list[str], database: str | None) -> StoreError:
 #: SQLite's primary result codes for a file another connection holds, one that cannot be
 #: written, and one that cannot be opened (a read-only folder, where -wal and -shm cannot be made)
 _BUSY, _LOCKED, _READONLY, _CANTOPEN = 5, 6, 8, 14
+#: SQLite's primary result codes for a disk I/O error (among them a write past the file size
+#: limit, EFBIG, which SQLite reports as SQLITE_IOERR_WRITE) and a full disk (ENOSPC)
+_IOERR, _FULL = 10, 13
 
 
 def sqlite_store_error(exc: BaseException, database: str | None) -> StoreError | None:
-    """The one-line error for a SQLite store that is busy or read-only, else None.
+    """The one-line error for a SQLite store that is busy, read-only or out of disk space,
+    else None.
 
     Named by SQLite's result code, not its wording: a driver error would otherwise reach the
     user as a traceback.
@@ -221,7 +225,26 @@ def sqlite_store_error(exc: BaseException, database: str | None) -> StoreError |
             hint="SQLite writes files beside the store (-wal, -shm) even to read it: make the file "
                  "and its folder writable, or copy the store to a writable folder",
         )
+    if code & 0xFF in (_IOERR, _FULL):
+        return _disk_error(orig, code & 0xFF == _FULL, database)
     return None
+
+
+def _disk_error(orig: sqlite3.Error, full: bool, database: str | None) -> StoreError:
+    """The store's file, its log or its journal could not grow. Not named by ``path``: an
+    ingest names the input whose transaction was rolled back there."""
+    store = folder = "the store"
+    if database and database != ":memory:":
+        store = os.path.abspath(database)
+        folder = os.path.dirname(store)
+    # SQLite tells ENOSPC (FULL) from other write errors; EFBIG, a size limit, is one of those
+    what = ("the disk is full" if full
+            else "the disk is full, a file reached the size limit (ulimit -f), or the device failed")
+    return StoreError(
+        f"cannot write {store}: {what} (SQLite: {orig})",
+        hint=f"free space on the device holding {folder}, then run this again; what this "
+             "command was writing was not stored",
+    )
 
 
 def _open_error(engine: Engine, exc: DatabaseError) -> StoreError:
