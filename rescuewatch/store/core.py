@@ -16,10 +16,10 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     Connection,
@@ -42,6 +42,7 @@ from rescuewatch.model import Source
 from rescuewatch.store import schema as s
 
 DEFAULT_URL = "sqlite:///rescuewatch.db"
+T = TypeVar("T")
 CHUNK = 1 << 20  # blob chunk size: large enough to be cheap, small enough to stream
 #: How long a SQLite connection waits for another's lock before giving up.
 BUSY_TIMEOUT_MS = 30000
@@ -145,6 +146,45 @@ def _check_sqlite_file(path: Path, create: bool) -> None:
                          hint="give --db a path whose folders exist or can be made") from None
 
 
+def _remove_unmade(path: Path) -> None:
+    """Remove the SQLite file ``path`` (and its log and journal) that opening a new store
+    made but could not migrate (a full disk, ...): a command that failed leaves no store where
+    there was none. A file that holds tables meanwhile, another process's store, is kept."""
+    if _table_names(path):
+        return
+    for companion in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(OSError):
+            path.with_name(path.name + companion).unlink()
+
+
+def _table_names(path: Path) -> list[str]:
+    """The tables of the SQLite file ``path`` ([] for a missing or empty file, or one SQLite
+    cannot read)."""
+    return _read_only(path, _tables) or []
+
+
+def _tables(con: sqlite3.Connection) -> list[str]:
+    rows = con.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    return sorted(str(name) for (name,) in rows)
+
+
+def _read_only(path: Path, read: Callable[[sqlite3.Connection], T]) -> T | None:
+    """``read`` of the SQLite file ``path`` on a read-only connection of its own, or None for a
+    missing or empty file, or one SQLite cannot read (the engine names what is wrong with it)."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return None
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        return read(con)
+    except sqlite3.Error:
+        return None
+    finally:
+        con.close()
+
+
 def _foreign_tables(path: Path) -> list[str]:
     """The tables of a SQLite file that has tables but no migration record, else []; a record
     of a migration this code does not know raises its :class:`StoreError`.
@@ -152,26 +192,22 @@ def _foreign_tables(path: Path) -> list[str]:
     Read on a read-only connection of its own, before the engine's: opening it as a store would
     switch the file to WAL, and migrate rescuewatch's tables into it.
     """
-    if not path.is_file() or path.stat().st_size == 0:
+    found = _read_only(path, _tables_and_revisions)
+    if found is None:
         return []
-    try:
-        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error:
-        return []  # the engine names what is wrong with the file
-    try:
-        rows = con.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
-        names = sorted(str(name) for (name,) in rows)
-        revisions = ({str(r) for (r,) in con.execute("SELECT version_num FROM alembic_version")}
-                     if "alembic_version" in names else set())
-    except sqlite3.Error:
-        return []
-    finally:
-        con.close()
+    names, revisions = found
     if "alembic_version" not in names:
         return names
     if unknown := sorted(revisions - _known_revisions()):
         raise _unknown_revision(unknown, str(path))
     return []
+
+
+def _tables_and_revisions(con: sqlite3.Connection) -> tuple[list[str], set[str]]:
+    names = _tables(con)
+    revisions = ({str(r) for (r,) in con.execute("SELECT version_num FROM alembic_version")}
+                 if "alembic_version" in names else set())
+    return names, revisions
 
 
 @functools.cache
@@ -307,10 +343,12 @@ class Store:
             # missing driver ("No module named 'MySQLdb'") would hide that
             raise StoreError(f"cannot open store {_shown(url)!r}: rescuewatch keeps its store in "
                              "SQLite or PostgreSQL", hint=f"give --db {kinds}")
+        new_file = None
         if parsed.get_backend_name() == "sqlite":
             db = parsed.database
             if db and db != ":memory:":
                 _check_sqlite_file(Path(db), create)
+                new_file = None if Path(db).exists() else Path(db)
             elif not create:  # it would be new and empty: report on it as if on the real store
                 raise StoreError(f"{_shown(url)} is a store in memory: empty, and gone when a "
                                  "command ends", hint="give --db the store's file, such as "
@@ -325,7 +363,13 @@ class Store:
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         store = cls(engine)
-        store.upgrade()
+        try:
+            store.upgrade()
+        except StoreError:
+            if new_file is not None:
+                store.dispose()
+                _remove_unmade(new_file)
+            raise
         return store
 
     @property
@@ -343,10 +387,24 @@ class Store:
             with self.engine.begin() as conn:
                 if self._at_head(conn) and revision == "head":
                     return
+                # Python's sqlite3 runs CREATE and ALTER outside any transaction unless one was
+                # begun explicitly: a migration cut short (a full disk) left a half-made store
+                # that no command could open again ("table audit_log already exists")
+                self._write_lock(conn)
+                if self._at_head(conn) and revision == "head":  # another process migrated it
+                    return
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, revision)
         except DatabaseError as exc:
             raise _open_error(self.engine, exc) from exc
+
+    def _write_lock(self, conn: Connection) -> None:
+        """Take the store's write lock for the rest of ``conn``'s transaction (see
+        :meth:`transaction`); on SQLite this also makes its schema changes part of it."""
+        if self.dialect == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        elif self.dialect == "postgresql":  # a lock of this database, until commit
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
 
     def _at_head(self, conn: Connection) -> bool:
         from alembic.runtime.migration import MigrationContext
@@ -388,10 +446,7 @@ class Store:
                     # the write lock from the first read, not the first write: two links at
                     # once both read "no incidents", numbered the same new ones, and the
                     # second failed on its first insert (UNIQUE constraint, a traceback)
-                    if self.dialect == "sqlite":
-                        conn.exec_driver_sql("BEGIN IMMEDIATE")
-                    elif self.dialect == "postgresql":  # a lock of this database, until commit
-                        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+                    self._write_lock(conn)
                     yield conn
                 except BaseException:
                     trans.rollback()

@@ -77,6 +77,17 @@ def test_a_text_whose_log_cannot_grow_leaves_the_store_as_it_was(
     assert_store_unchanged(sample_db, before, text.name)
 
 
+@pytest.mark.parametrize("limit", [100_000, 300_000])
+def test_a_new_store_that_cannot_be_made_is_not_left_half_made(tmp_path: Path, limit: int) -> None:
+    db = tmp_path / "new.db"
+    result = run_limited(["ingest", "--db", str(db), str(REPORT)], limit=limit, cwd=tmp_path)
+    assert result.returncode == 3, result.stderr
+    assert_says_free_space(one_line_error(result), tmp_path)
+    assert leftovers(tmp_path, set()) == []  # no store was there, and none is
+    again = run_cli(["ingest", "--db", str(db), str(REPORT)], tmp_path)
+    assert again.returncode == 0, again.stderr
+
+
 @pytest.mark.slow
 def test_run_stops_at_the_input_that_does_not_fit(tmp_path: Path) -> None:
     db = tmp_path / "store.db"
