@@ -19,16 +19,20 @@ import stat
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
-from rescuewatch.errors import InputError
+from rescuewatch.errors import InputError, RescuewatchError
+
+#: errno values of an output with no room left: a full disk, a file past the size limit
+#: (``ulimit -f``), a full quota
+NO_ROOM = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
 
 
 @contextlib.contextmanager
 def text_output(output: str, option: str = "-o") -> Iterator[TextIO]:
     """A UTF-8 text stream to ``output`` ("-" is standard output), given with ``option``."""
     if output == "-":
-        with _stdout() as stream:
+        with _stdout_text(option) as stream:
             yield stream
         return
     with file_output(output, option) as path, path.open("w", encoding="utf-8", newline="") as stream:
@@ -36,19 +40,47 @@ def text_output(output: str, option: str = "-o") -> Iterator[TextIO]:
 
 
 @contextlib.contextmanager
-def _stdout() -> Iterator[TextIO]:
-    buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is None:  # a stream without bytes underneath (rare): write text directly
+def _stdout_text(option: str) -> Iterator[TextIO]:
+    if getattr(sys.stdout, "buffer", None) is None:  # a stream without bytes underneath (rare)
+        sys.stdout.flush()
         yield sys.stdout
         sys.stdout.flush()
         return
+    with stdout_bytes(option) as raw:
+        stream = io.TextIOWrapper(raw, encoding="utf-8", newline="", write_through=False)
+        try:
+            yield stream
+        finally:
+            stream.flush()
+            stream.detach()
+
+
+@contextlib.contextmanager
+def stdout_bytes(option: str = "-o") -> Iterator[BinaryIO]:
+    """Standard output as bytes, every one written or an error raised: a one-line
+    :class:`RescuewatchError` (a reader that went away, ``| head``, is left to Click, which
+    ends quietly).
+
+    Written through a buffered writer of its own on the descriptor: with PYTHONUNBUFFERED
+    (``python -u``) ``sys.stdout.buffer`` is the raw file, whose ``write`` may write only part
+    of what it is given (a disk filling up, a pipe closed midway) and say so only in the count
+    it returns. A report went out cut short, with "report written" and exit code 0.
+    """
     sys.stdout.flush()
-    stream = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=False)
     try:
-        yield stream
-    finally:
-        stream.flush()
-        stream.detach()
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # no descriptor (a test runner's stream)
+        buffer = sys.stdout.buffer
+        yield buffer
+        buffer.flush()
+        return
+    try:
+        with open(fd, "wb", closefd=False) as stream:
+            yield stream
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise _unwritable_stdout(option, exc) from exc
 
 
 @contextlib.contextmanager
@@ -85,9 +117,22 @@ def check_output(output: str, option: str = "-o") -> None:
         raise _unwritable(output, option, exc) from exc
 
 
-def _unwritable(output: str, option: str, exc: OSError) -> InputError:
+def _unwritable(output: str, option: str, exc: OSError) -> RescuewatchError:
+    if exc.errno in NO_ROOM:  # not a bad option: the same path works once there is room
+        folder = os.path.dirname(os.path.realpath(output))
+        return RescuewatchError(
+            f"cannot write the file: {os.strerror(exc.errno)}", path=output,
+            hint=f"free space on the device holding {folder}, or give {option} a file on "
+                 "another device")
     return InputError(f"cannot write the file: {exc.strerror or exc}", path=output,
                       hint=f"give {option} a file in a folder you can write to")
+
+
+def _unwritable_stdout(option: str, exc: OSError) -> RescuewatchError:
+    reason = os.strerror(exc.errno) if exc.errno else str(exc)
+    hint = (f"free space on the device it goes to, or give {option} a file on another device"
+            if exc.errno in NO_ROOM else None)
+    return RescuewatchError(f"cannot write standard output: {reason}", hint=hint)
 
 
 def _target(output: str, option: str) -> Path:

@@ -20,7 +20,6 @@ import dataclasses
 import datetime as dt
 import json
 import re
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -30,7 +29,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from rescuewatch import __version__
-from rescuewatch.export.outputs import check_output, file_output
+from rescuewatch.export.outputs import check_output, file_output, stdout_bytes
 from rescuewatch.report import sections as sec
 from rescuewatch.report.data import ReportData, load_report_data
 from rescuewatch.report.sections import ReportOptions
@@ -206,8 +205,8 @@ def _write(out: str | Path, text: str) -> int:
     database, such as the store itself) is a one-line error, as for ``export -o``."""
     data = text.encode("utf-8")
     if str(out) == "-":  # as export -o - does
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        with stdout_bytes("--out") as stream:
+            stream.write(data)
         return len(data)
     with file_output(str(out), "--out") as path:
         path.write_bytes(data)
