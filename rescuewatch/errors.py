@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import os
+
 
 class RescuewatchError(Exception):
     """Base of every error the CLI turns into a one-line message and a non-zero exit."""
@@ -55,3 +58,19 @@ class IntegrityError(RescuewatchError):
     """Stored evidence no longer matches its hash, or is missing."""
 
     exit_code = 4
+
+
+#: errno values of a write that found no room: a full disk, a file past the size limit
+#: (``ulimit -f``), a full quota
+NO_ROOM = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+
+
+def no_room(exc: BaseException) -> bool:
+    """Whether ``exc`` is a write that found no room (see :data:`NO_ROOM`)."""
+    return isinstance(exc, OSError) and exc.errno in NO_ROOM
+
+
+def os_reason(exc: OSError) -> str:
+    """What went wrong as the system says it ("No space left on device"), without what a
+    library wraps around it (pyarrow: "Error writing bytes to file. Detail: [errno 28] ...")."""
+    return os.strerror(exc.errno) if exc.errno else str(exc.strerror or exc)

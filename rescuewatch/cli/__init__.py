@@ -7,9 +7,12 @@ non-zero exit code.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
+import os
 import signal
+import sys
 import threading
 from typing import Any
 
@@ -90,16 +93,25 @@ class LazyGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         from rescuewatch.cli.common import safe
-        from rescuewatch.errors import RescuewatchError
+        from rescuewatch.errors import RescuewatchError, no_room, os_reason
 
         # safe(): a message quotes file names, URLs and cells, untrusted text whose control
         # characters (an OSC 52 escape writes the terminal's clipboard) must not reach it raw
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # here, where a full disk is caught, not at exit (code 120)
+            return result
         except click.UsageError as exc:  # an unknown command, or a command's bad option
             raise usage_line(exc) from None
         except RescuewatchError as exc:
             raise OneLineError(safe(exc), exc.exit_code) from exc
+        except OSError as exc:
+            if not no_room(exc):
+                raise
+            # a write no command names for itself: standard output, a temporary file
+            what = "standard output" if _stdout_failed() else safe(exc.filename or "the output")
+            raise OneLineError(f"cannot write {what}: {os_reason(exc)} (free space on "
+                               "the device it goes to, then run this again)") from exc
         except KeyboardInterrupt as exc:
             # the shell's codes: 128 + the signal's number
             code = 128 + (signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT)
@@ -142,6 +154,20 @@ def main(argv: list[str] | None = None) -> Any:
     if threading.current_thread() is threading.main_thread():  # where handlers can be set
         signal.signal(signal.SIGTERM, _terminated)
     return cli.main(args=argv, prog_name="rescuewatch")
+
+
+def _stdout_failed() -> bool:
+    """Whether standard output cannot take what waits in its buffer. If so, that is sent to
+    /dev/null: Python would try it again at exit, print a second error and exit with 120."""
+    try:
+        sys.stdout.flush()
+        return False
+    except OSError:
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        return True
 
 
 class Terminated(KeyboardInterrupt):

@@ -21,11 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-from rescuewatch.errors import InputError, RescuewatchError
-
-#: errno values of an output with no room left: a full disk, a file past the size limit
-#: (``ulimit -f``), a full quota
-NO_ROOM = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+from rescuewatch.errors import InputError, RescuewatchError, no_room, os_reason
 
 
 @contextlib.contextmanager
@@ -118,10 +114,10 @@ def check_output(output: str, option: str = "-o") -> None:
 
 
 def _unwritable(output: str, option: str, exc: OSError) -> RescuewatchError:
-    if exc.errno in NO_ROOM:  # not a bad option: the same path works once there is room
+    if no_room(exc):  # not a bad option: the same path works once there is room
         folder = os.path.dirname(os.path.realpath(output))
         return RescuewatchError(
-            f"cannot write the file: {os.strerror(exc.errno)}", path=output,
+            f"cannot write the file: {os_reason(exc)}", path=output,
             hint=f"free space on the device holding {folder}, or give {option} a file on "
                  "another device")
     return InputError(f"cannot write the file: {exc.strerror or exc}", path=output,
@@ -129,10 +125,9 @@ def _unwritable(output: str, option: str, exc: OSError) -> RescuewatchError:
 
 
 def _unwritable_stdout(option: str, exc: OSError) -> RescuewatchError:
-    reason = os.strerror(exc.errno) if exc.errno else str(exc)
     hint = (f"free space on the device it goes to, or give {option} a file on another device"
-            if exc.errno in NO_ROOM else None)
-    return RescuewatchError(f"cannot write standard output: {reason}", hint=hint)
+            if no_room(exc) else None)
+    return RescuewatchError(f"cannot write standard output: {os_reason(exc)}", hint=hint)
 
 
 def _target(output: str, option: str) -> Path:

@@ -23,7 +23,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from rescuewatch.errors import InputError, RescuewatchError
+from rescuewatch.errors import InputError, RescuewatchError, no_room, os_reason
 from rescuewatch.ingest.base import InputFile, Parcel, ReadContext, choose_reader
 from rescuewatch.ingest.chunks import ChunkMark
 from rescuewatch.ingest.tables import TableReader
@@ -206,13 +206,7 @@ def open_input(origin: str, workdir: Path) -> InputFile:
             if response.status_code >= 400:
                 raise InputError(f"the server answered HTTP {response.status_code}", path=origin,
                                  hint=_http_hint(response.status_code))
-            size = 0
-            with target.open("wb") as fh:
-                for chunk in response.iter_bytes():
-                    size += len(chunk)
-                    if size > MAX_URL_BYTES:
-                        raise InputError(f"larger than {MAX_URL_BYTES // 2**20} MB", path=origin)
-                    fh.write(chunk)
+            _save(response, target, origin)
             media_type = response.headers.get("content-type")
     except httpx.HTTPError as exc:
         raise InputError(
@@ -224,6 +218,24 @@ def open_input(origin: str, workdir: Path) -> InputFile:
     item.media_type = media_type
     item.fetched_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     return item
+
+
+def _save(response: Any, target: Path, origin: str) -> None:
+    """The body of ``response`` (fetched from ``origin``) written to ``target``, a file in a
+    temporary folder, which a full disk fills as well as the store's."""
+    size = 0
+    try:
+        with target.open("wb") as fh:
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > MAX_URL_BYTES:
+                    raise InputError(f"larger than {MAX_URL_BYTES // 2**20} MB", path=origin)
+                fh.write(chunk)
+    except OSError as exc:
+        hint = (f"free space on the device holding {target.parent.parent}, or set TMPDIR to "
+                "a folder on another device" if no_room(exc) else None)
+        raise RescuewatchError(f"cannot keep the fetched copy: {os_reason(exc)}", path=origin,
+                               hint=hint) from exc
 
 
 def ingest(

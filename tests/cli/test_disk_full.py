@@ -4,6 +4,8 @@ and the store exactly as it was (each input in one transaction, ``verify`` still
 from __future__ import annotations
 
 import shutil
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -118,3 +120,49 @@ def test_a_full_disk_leaves_the_store_as_it_was(
         assert "the disk is full" in line
         assert_says_free_space(line, disk)
         assert_store_unchanged(db, before)
+
+
+@pytest.mark.parametrize("unbuffered", ["", "1"])  # PYTHONUNBUFFERED: stdout is the raw file
+@pytest.mark.parametrize("limit", [100, 20_000])  # all in the buffer at exit; written as it goes
+def test_standard_output_that_does_not_fit_is_one_line(
+    tmp_path: Path, limit: int, unbuffered: str
+) -> None:
+    text = tmp_path / "reports.txt"  # claims of some 100 KB in JSON
+    text.write_text("\n\n".join([REPORT.read_text()] * 100))
+    with (tmp_path / "claims.jsonl").open("wb") as stdout:
+        result = run_limited(["extract", str(text), "--format", "jsonl"], limit=limit, cwd=tmp_path,
+                             stdout=stdout, env={"PYTHONUNBUFFERED": unbuffered})
+    assert result.returncode == 1  # not 120, Python's code for a failed flush at exit
+    assert one_line_error(result).startswith("Error: cannot write ")
+    assert "File too large (free space on the device it goes to" in result.stderr
+
+
+class _BigBody(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+        body = b"An ambulance was hit.\n" * 20_000
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_page_whose_copy_does_not_fit_is_one_line(sample_db: Path, tmp_path: Path) -> None:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _BigBody)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}/page.txt"
+    before = store_pages(sample_db)
+    try:
+        result = run_limited(["ingest", "--db", str(sample_db), url], limit=100_000,
+                             cwd=tmp_path, env={"TMPDIR": str(tmp_path)})
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert result.returncode == 1, result.stderr
+    line = one_line_error(result)
+    assert line.startswith(f"Error: {url}: cannot keep the fetched copy: File too large")
+    assert_says_free_space(line, tmp_path)
+    assert_store_unchanged(sample_db, before)
