@@ -4,15 +4,35 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+from collections.abc import Callable
+from typing import TypeVar
 
 import click
 
 from rescuewatch.cli.common import SEED, db_option, echo, json_option, print_json, safe
 from rescuewatch.cli.store_cmds import ingest_options, read_context, run_ingest
+from rescuewatch.errors import RescuewatchError
+
+T = TypeVar("T")
 
 
 def _has(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
+
+
+def _step(name: str, done: list[str], work: Callable[[], T]) -> T:
+    """``work()``, the step ``name`` of a run. Its error says which steps before it finished:
+    each wrote in transactions of its own, which stay (a full disk at assess, say, keeps the
+    inputs stored and linked), so that running it again goes on from there."""
+    try:
+        result = work()
+    except RescuewatchError as exc:
+        note = (f"the run stopped at {name}; {', '.join(done)} had finished, and stay stored: "
+                "run it again once fixed (stored inputs are skipped)")
+        exc.hint = f"{exc.hint}; {note}" if exc.hint else note
+        raise
+    done.append(name)
+    return result
 
 
 @click.command()
@@ -47,18 +67,20 @@ def run(paths: tuple[str, ...], fmt: str, skip_bad_rows: bool, published: dt.dat
     store, report = run_ingest(db, paths, fmt, read_context(skip_bad_rows, published, lang, encoding,
                                                             date_order))
     summary: dict[str, object] = {"ingest": report.to_json()}
+    done = ["ingest"]
     if _has("rescuewatch.link.pipeline"):
         from rescuewatch.link.pipeline import link_store
 
-        summary["link"] = link_store(store)
+        summary["link"] = _step("link", done, lambda: link_store(store))
     if _has("rescuewatch.assess.pipeline"):
         from rescuewatch.assess.pipeline import assess_store
 
-        summary["assess"] = assess_store(store)
+        summary["assess"] = _step("assess", done, lambda: assess_store(store))
     if not no_report and _has("rescuewatch.report.build"):
         from rescuewatch.report.build import write_report
 
-        summary["report"] = write_report(store, report_path, seed=seed)
+        summary["report"] = _step("report", done,
+                                  lambda: write_report(store, report_path, seed=seed))
     summary["store"] = stats(store)
     if as_json:
         print_json(summary)

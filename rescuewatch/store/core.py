@@ -278,8 +278,8 @@ def _disk_error(orig: sqlite3.Error, full: bool, database: str | None) -> StoreE
             else "the disk is full, a file reached the size limit (ulimit -f), or the device failed")
     return StoreError(
         f"cannot write {store}: {what} (SQLite: {orig})",
-        hint=f"free space on the device holding {folder}, then run this again; what this "
-             "command was writing was not stored",
+        hint=f"free space on the device holding {folder}, then run this again; what it was "
+             "writing when it stopped was not stored",
     )
 
 

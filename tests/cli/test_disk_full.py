@@ -90,13 +90,19 @@ def test_a_new_store_that_cannot_be_made_is_not_left_half_made(tmp_path: Path, l
     assert again.returncode == 0, again.stderr
 
 
+# the write-ahead log fills up at an input in the middle; at assessing, after linking (a few
+# hundred incidents); where exactly depends on the store's layout
 @pytest.mark.slow
-def test_run_stops_at_the_input_that_does_not_fit(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("limit", "says"), [
+    (2_000_000, "input(s) before it are in the store and the"),
+    (4_000_000, "the run stopped at assess; ingest, link had finished, and stay stored"),
+])
+def test_run_stops_where_the_disk_is_full(tmp_path: Path, limit: int, says: str) -> None:
     db = tmp_path / "store.db"
-    result = run_limited(["run", str(EXAMPLES), "--db", str(db)], limit=2_000_000, cwd=tmp_path)
+    result = run_limited(["run", str(EXAMPLES), "--db", str(db)], limit=limit, cwd=tmp_path)
     assert result.returncode == 3, result.stderr
     line = one_line_error(result)
-    assert "input(s) before it are in the store" in line and "after it were not read" in line
+    assert says in line
     assert_says_free_space(line, tmp_path)
     assert not (tmp_path / "report.html").exists()
     verify = run_cli(["verify", "--db", str(db)], tmp_path)
