@@ -118,9 +118,9 @@ class LazyGroup(click.Group):
             raise OneLineError(f"interrupted: {_NOT_KEPT.get(ctx.invoked_subcommand or '', _NOT_KEPT[''])}",
                                code) from None
         except Exception as exc:  # a read outside any transaction, on a busy or read-only store
-            from rescuewatch.store.core import sqlite_store_error
+            from rescuewatch.store.core import store_error
 
-            known = sqlite_store_error(exc, None)
+            known = store_error(exc, None)
             if known is None:
                 raise
             raise OneLineError(safe(known), known.exit_code) from exc

@@ -238,7 +238,29 @@ _BUSY, _LOCKED, _READONLY, _CANTOPEN = 5, 6, 8, 14
 _IOERR, _FULL = 10, 13
 
 
-def sqlite_store_error(exc: BaseException, database: str | None) -> StoreError | None:
+def store_error(exc: BaseException, database: str | None) -> StoreError | None:
+    """The one-line error for a store that is busy, read-only or out of disk space, else
+    None: a driver error would otherwise reach the user as a traceback."""
+    return _sqlite_error(exc, database) or _server_disk_full(exc)
+
+
+#: PostgreSQL's SQLSTATE for a disk full (class 53, insufficient resources)
+_DISK_FULL = "53100"
+
+
+def _server_disk_full(exc: BaseException) -> StoreError | None:
+    orig = getattr(exc, "orig", exc)
+    if getattr(orig, "sqlstate", None) != _DISK_FULL:
+        return None
+    first = (str(orig).splitlines() or [""])[0]  # the rest is the server's own HINT
+    return StoreError(
+        f"cannot write the store: the database server's disk is full ({first})",
+        hint="free space on the server's disk that holds its data directory (or the "
+             "tablespace named), then run this again; what it was writing when it stopped "
+             "was not stored")
+
+
+def _sqlite_error(exc: BaseException, database: str | None) -> StoreError | None:
     """The one-line error for a SQLite store that is busy, read-only or out of disk space,
     else None.
 
@@ -285,7 +307,7 @@ def _disk_error(orig: sqlite3.Error, full: bool, database: str | None) -> StoreE
 
 def _open_error(engine: Engine, exc: DatabaseError) -> StoreError:
     """The one-line error for a store that cannot be opened or migrated."""
-    if (known := sqlite_store_error(exc, engine.url.database)) is not None:
+    if (known := store_error(exc, engine.url.database)) is not None:
         return known
     if type(exc.orig) is sqlite3.DatabaseError:  # no subclass: the file is no SQLite database
         return StoreError(
@@ -453,7 +475,7 @@ class Store:
                     raise
                 trans.commit()
             except (DBAPIError, sqlite3.Error) as exc:
-                known = sqlite_store_error(exc, self.engine.url.database)  # busy or read-only
+                known = store_error(exc, self.engine.url.database)  # busy, read-only, full
                 if known is None:
                     raise
                 raise known from exc

@@ -3,7 +3,9 @@ and the store exactly as it was (each input in one transaction, ``verify`` still
 
 from __future__ import annotations
 
+import json
 import shutil
+import tempfile
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -21,6 +23,7 @@ from tests.disk_full import (
     store_pages,
 )
 from tests.export.factory import build_sample_store
+from tests.pg import pg_bindir, temporary_postgres
 
 UCDP = "ucdp_ged191_syria_2016-01_2019-11.csv.gz"  # ~20 MB once stored: a bulk ingest
 EXAMPLES = ROOT / "examples"
@@ -172,3 +175,29 @@ def test_a_page_whose_copy_does_not_fit_is_one_line(sample_db: Path, tmp_path: P
     assert line.startswith(f"Error: {url}: cannot keep the fetched copy: File too large")
     assert_says_free_space(line, tmp_path)
     assert_store_unchanged(sample_db, before)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(pg_bindir() is None, reason="no PostgreSQL server binaries here")
+def test_a_full_disk_on_the_postgresql_server_is_one_line(shared_data: Path, tmp_path: Path) -> None:
+    psycopg = pytest.importorskip("psycopg")
+    outside = Path(tempfile.mkdtemp(prefix="rw-pgdisk-"))  # pytest's folders are root's alone
+    outside.chmod(0o755)
+    try:
+        with small_tmpfs(outside / "disk", "3m") as disk, temporary_postgres() as url:
+            shutil.chown(disk, "postgres")
+            # a database whose tables live on the small disk (the server's log stays on its own)
+            with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"),
+                                 autocommit=True) as admin:
+                admin.execute(f"CREATE TABLESPACE small LOCATION '{disk}'")
+                admin.execute("CREATE DATABASE tight TABLESPACE small")
+            tight = url.replace("/rescuewatch?", "/tight?")
+            result = run_cli(["ingest", "--db", tight, str(shared_data / UCDP)], tmp_path)
+            assert result.returncode == 3, result.stderr
+            line = one_line_error(result)
+            assert "the database server's disk is full (could not extend file" in line
+            assert "free space on the server's disk" in line
+            verify = run_cli(["verify", "--db", tight, "--json"], tmp_path)
+            assert verify.returncode == 0 and json.loads(verify.stdout)["checked"] == 0
+    finally:
+        shutil.rmtree(outside, ignore_errors=True)
