@@ -284,13 +284,14 @@ def _sqlite_error(exc: BaseException, database: str | None) -> StoreError | None
                  "and its folder writable, or copy the store to a writable folder",
         )
     if code & 0xFF in (_IOERR, _FULL):
-        return _disk_error(orig, code & 0xFF == _FULL, database)
+        return disk_error(f"SQLite: {orig}", code & 0xFF == _FULL, database)
     return None
 
 
-def _disk_error(orig: sqlite3.Error, full: bool, database: str | None) -> StoreError:
-    """The store's file, its log or its journal could not grow. Not named by ``path``: an
-    ingest names the input whose transaction was rolled back there."""
+def disk_error(detail: str, full: bool, database: str | None) -> StoreError:
+    """The store's file, its log or its journal could not be written: ``full`` when the
+    disk is known to be full, else it may also be past a size limit or failing. Not named by
+    ``path``: an ingest names the input whose transaction was rolled back there."""
     store = folder = "the store"
     if database and database != ":memory:":
         store = os.path.abspath(database)
@@ -299,7 +300,7 @@ def _disk_error(orig: sqlite3.Error, full: bool, database: str | None) -> StoreE
     what = ("the disk is full" if full
             else "the disk is full, a file reached the size limit (ulimit -f), or the device failed")
     return StoreError(
-        f"cannot write {store}: {what} (SQLite: {orig})",
+        f"cannot write {store}: {what} ({detail})",
         hint=f"free space on the device holding {folder}, then run this again; what it was "
              "writing when it stopped was not stored",
     )

@@ -13,16 +13,24 @@ another one and closing it would release every POSIX lock this process holds on 
 SQLite's included. Flushing early never changes what a crash leaves behind: the kernel may
 write any of these pages back at any moment anyway, and SQLite writes none before its
 journal allows it. Where ``/proc/self/fd`` does not exist, nothing is done.
+
+A flush that fails (pages the disk could not take) fails the transaction: the kernel reports
+such an error once for each open file, and the file is SQLite's, whose own ``fsync`` at the
+commit would then succeed.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
 from sqlalchemy import Connection
+
+from rescuewatch.errors import StoreError, os_reason
+from rescuewatch.store.core import disk_error
 
 #: Seconds between two flushes.
 WRITEBACK_EVERY = 0.1
@@ -46,7 +54,8 @@ def early_writeback(conn: Connection, every: float = WRITEBACK_EVERY) -> Iterato
         yield
         return
     stop = threading.Event()
-    flusher = threading.Thread(target=_flush, args=(descriptors, stop, every),
+    failed: list[OSError] = []
+    flusher = threading.Thread(target=_flush, args=(descriptors, stop, every, failed),
                                name=THREAD_NAME, daemon=True)
     flusher.start()
     try:
@@ -54,6 +63,8 @@ def early_writeback(conn: Connection, every: float = WRITEBACK_EVERY) -> Iterato
     finally:
         stop.set()
         flusher.join()
+    if failed:  # only when the block ended well: its own error goes first
+        raise _lost_writes(failed[0], conn.engine.url.database)
 
 
 def sqlite_descriptors(database: str | None) -> list[int]:
@@ -70,10 +81,30 @@ def sqlite_descriptors(database: str | None) -> list[int]:
     return found
 
 
-def _flush(descriptors: list[int], stop: threading.Event, every: float) -> None:
+#: errno values of pages the kernel could not write back: the disk failed or filled up
+#: (a file system that allocates space only then, NFS, a thin-provisioned volume)
+LOST_WRITES = (errno.EIO, errno.ENOSPC, errno.EDQUOT)
+
+
+def _flush(descriptors: list[int], stop: threading.Event, every: float,
+           failed: list[OSError]) -> None:
+    """Flush ``descriptors`` until ``stop``; the first write-back error goes to ``failed``.
+
+    Such an error is reported once for each open file, and these are SQLite's own: swallowed
+    here, SQLite's fsync at the commit would succeed and the commit claim pages that never
+    reached the disk.
+    """
     while not stop.wait(every):
         for fd in descriptors:
-            # another connection's descriptor may close meanwhile; flushing a file that then
-            # takes its number does no harm
-            with suppress(OSError):
+            try:
                 os.fdatasync(fd)
+            except OSError as exc:
+                # other errors: another connection's descriptor closed meanwhile (EBADF), its
+                # number taken by something that cannot be flushed (EINVAL); no harm done
+                if exc.errno in LOST_WRITES:
+                    failed.append(exc)
+                    return
+
+
+def _lost_writes(exc: OSError, database: str | None) -> StoreError:
+    return disk_error(f"writing it out: {os_reason(exc)}", exc.errno == errno.ENOSPC, database)

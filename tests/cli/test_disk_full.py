@@ -3,7 +3,9 @@ and the store exactly as it was (each input in one transaction, ``verify`` still
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import shutil
 import tempfile
 import threading
@@ -13,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from rescuewatch.store import Store
-from tests.conftest import ROOT
+from tests.conftest import ROOT, Invoker
 from tests.disk_full import (
     leftovers,
     one_line_error,
@@ -201,3 +203,22 @@ def test_a_full_disk_on_the_postgresql_server_is_one_line(shared_data: Path, tmp
             assert verify.returncode == 0 and json.loads(verify.stdout)["checked"] == 0
     finally:
         shutil.rmtree(outside, ignore_errors=True)
+
+
+@pytest.mark.slow
+def test_a_dataset_whose_pages_the_disk_did_not_take_is_not_committed(
+    sample_db: Path, shared_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kernel reports pages it could not write back (a disk full only then, or failing)
+    once per open file: swallowed by the early flushes, SQLite's fsync would then succeed."""
+
+    def fdatasync(fd: int) -> None:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(os, "fdatasync", fdatasync)
+    before = store_pages(sample_db)
+    result = Invoker(f"sqlite:///{sample_db}")("ingest", str(shared_data / UCDP))
+    assert result.exit_code == 3, result.output
+    assert result.output.startswith(f"Error: {shared_data / UCDP}: cannot write {sample_db}: ")
+    assert "(writing it out: Input/output error)" in result.output
+    assert_store_unchanged(sample_db, before)

@@ -3,6 +3,7 @@ kept, the thread gone afterwards."""
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from rescuewatch.errors import StoreError
 from rescuewatch.store import Store
 from rescuewatch.store.writeback import THREAD_NAME, early_writeback, sqlite_descriptors
 
@@ -88,5 +90,50 @@ def test_the_thread_stops_when_the_block_fails(tmp_path: Path) -> None:
             conn.execute(text("SELECT 1"))
             raise KeyboardInterrupt
         assert _writers() == []
+    finally:
+        store.dispose()
+
+
+def _flushes_fail(monkeypatch: pytest.MonkeyPatch, code: int) -> None:
+    """Every flush fails with ``code``: EIO is pages the disk did not take; EBADF a descriptor
+    another connection closed meanwhile."""
+
+    def fdatasync(fd: int) -> None:
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(os, "fdatasync", fdatasync)
+
+
+def test_pages_the_disk_did_not_take_fail_the_transaction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "store.db"
+    store = Store.open(f"sqlite:///{db}")
+    _flushes_fail(monkeypatch, errno.EIO)
+    try:
+        with pytest.raises(StoreError, match="Input/output error") as caught, \
+                store.transaction(bulk=True) as conn:
+            conn.execute(text("INSERT INTO sources (key, name, kind, created_at) "
+                              "VALUES ('s', 'S', 'dataset', '2026-01-01')"))
+            with early_writeback(conn, every=0.01):
+                time.sleep(0.1)
+        assert f"free space on the device holding {tmp_path}" in str(caught.value)
+        assert _writers() == []
+        assert store.count("sources") == 0  # rolled back, not committed over lost pages
+    finally:
+        store.dispose()
+
+
+def test_a_descriptor_closed_meanwhile_is_no_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store.open(f"sqlite:///{tmp_path / 'store.db'}")
+    _flushes_fail(monkeypatch, errno.EBADF)
+    try:
+        with store.transaction(bulk=True) as conn, early_writeback(conn, every=0.01):
+            conn.execute(text("INSERT INTO sources (key, name, kind, created_at) "
+                              "VALUES ('s', 'S', 'dataset', '2026-01-01')"))
+            time.sleep(0.1)
+        assert store.count("sources") == 1
     finally:
         store.dispose()
