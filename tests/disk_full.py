@@ -52,6 +52,10 @@ def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
     return lines[0]
 
 
+def assert_says_free_space(line: str, folder: Path) -> None:
+    assert f"free space on the device holding {folder}" in line, line
+
+
 #: Bytes of a SQLite file's header that count changes rather than hold content: the file
 #: change counter (24-27) and the version-valid-for number (92-95). Switching the journal
 #: mode moves them (README: a failed bulk input leaves every page as it was but these).

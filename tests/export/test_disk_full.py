@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.disk_full import leftovers, one_line_error, run_cli, run_limited, small_tmpfs
+from tests import disk_full as disk
 
 UCDP = "ucdp_ged191_syria_2016-01_2019-11.csv.gz"
 #: Room for SQLite's shared-memory file (32 KiB), needed to read the store, and for no export.
@@ -21,23 +21,14 @@ def big_store(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Pa
     """A store of 16,566 claims and their incidents: every export is megabytes."""
     db = tmp_path_factory.mktemp("store") / "store.db"
     for args in (["ingest", str(shared_data / UCDP)], ["link"]):
-        done = run_cli([*args, "--db", str(db)], db.parent)
+        done = disk.run_cli([*args, "--db", str(db)], db.parent)
         assert done.returncode == 0, done.stderr
     return db
 
 
-@pytest.fixture
-def out_dir(tmp_path: Path) -> Path:
-    return tmp_path / "out"
-
-
-def assert_says_free_space(line: str, folder: Path) -> None:
-    assert f"free space on the device holding {folder}" in line, line
-
-
 def assert_good_file_kept(target: Path) -> None:
     assert target.read_text() == GOOD
-    assert leftovers(target.parent, {target.name}) == []  # no .part file
+    assert disk.leftovers(target.parent, {target.name}) == []  # no .part file
 
 
 @pytest.mark.parametrize("level", ["claims", "incidents"])
@@ -47,12 +38,12 @@ def test_an_export_that_does_not_fit_keeps_the_file_it_was_to_replace(
 ) -> None:
     target = tmp_path / f"export.{fmt}"
     target.write_text(GOOD)
-    result = run_limited(["export", "--db", str(big_store), "--format", fmt, "--level", level,
-                          "-o", str(target)], limit=LIMIT, cwd=tmp_path)
+    result = disk.run_limited(["export", "--db", str(big_store), "--format", fmt, "--level",
+                               level, "-o", str(target)], limit=LIMIT, cwd=tmp_path)
     assert result.returncode == 1, result.stderr  # no bad option or input: "anything else"
-    line = one_line_error(result)
+    line = disk.one_line_error(result)
     assert line.startswith(f"Error: {target}: cannot write the file: File too large ")
-    assert_says_free_space(line, tmp_path)
+    disk.assert_says_free_space(line, tmp_path)
     assert_good_file_kept(target)
 
 
@@ -61,10 +52,10 @@ def test_a_report_that_does_not_fit_keeps_the_file_it_was_to_replace(
 ) -> None:
     target = tmp_path / "report.html"
     target.write_text(GOOD)
-    result = run_limited(["report", "--db", str(big_store), "--out", str(target)], limit=LIMIT,
-                         cwd=tmp_path)
+    result = disk.run_limited(["report", "--db", str(big_store), "--out", str(target)],
+                              limit=LIMIT, cwd=tmp_path)
     assert result.returncode == 1, result.stderr
-    assert_says_free_space(one_line_error(result), tmp_path)
+    disk.assert_says_free_space(disk.one_line_error(result), tmp_path)
     assert_good_file_kept(target)
 
 
@@ -77,25 +68,26 @@ def test_standard_output_that_does_not_fit_is_an_error_not_a_short_file(
 ) -> None:
     target = tmp_path / "redirected"
     with target.open("wb") as stdout:
-        result = run_limited([*command, "--db", str(big_store)], limit=LIMIT, cwd=tmp_path,
-                             stdout=stdout, env={"PYTHONUNBUFFERED": unbuffered})
+        result = disk.run_limited([*command, "--db", str(big_store)], limit=LIMIT,
+                                  cwd=tmp_path, stdout=stdout,
+                                  env={"PYTHONUNBUFFERED": unbuffered})
     assert result.returncode == 1, result.stderr
-    assert one_line_error(result).startswith("Error: cannot write standard output: File too "
-                                             "large (free space on the device it goes to")
+    assert disk.one_line_error(result).startswith(
+        "Error: cannot write standard output: File too large (free space on the device it goes to")
 
 
 @pytest.mark.slow
 def test_an_export_to_a_full_disk_keeps_the_file_it_was_to_replace(
     big_store: Path, tmp_path: Path
 ) -> None:
-    with small_tmpfs(tmp_path / "disk", "1m") as disk:
-        target = disk / "claims.csv"
+    with disk.small_tmpfs(tmp_path / "disk", "1m") as full:
+        target = full / "claims.csv"
         target.write_text(GOOD)
-        result = run_cli(["export", "--db", str(big_store), "--format", "csv", "-o", str(target)],
-                         tmp_path)
+        result = disk.run_cli(["export", "--db", str(big_store), "--format", "csv", "-o",
+                               str(target)], tmp_path)
         assert result.returncode == 1, result.stderr
-        line = one_line_error(result)
+        line = disk.one_line_error(result)
         assert "No space left on device" in line
-        assert_says_free_space(line, disk)
+        disk.assert_says_free_space(line, full)
         assert_good_file_kept(target)
 
