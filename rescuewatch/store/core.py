@@ -16,10 +16,10 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import (
     Connection,
@@ -42,7 +42,6 @@ from rescuewatch.model import Source
 from rescuewatch.store import schema as s
 
 DEFAULT_URL = "sqlite:///rescuewatch.db"
-T = TypeVar("T")
 CHUNK = 1 << 20  # blob chunk size: large enough to be cheap, small enough to stream
 #: How long a SQLite connection waits for another's lock before giving up.
 BUSY_TIMEOUT_MS = 30000
@@ -149,40 +148,28 @@ def _check_sqlite_file(path: Path, create: bool) -> None:
 def _remove_unmade(path: Path) -> None:
     """Remove the SQLite file ``path`` (and its log and journal) that opening a new store
     made but could not migrate (a full disk, ...): a command that failed leaves no store where
-    there was none. A file that holds tables meanwhile, another process's store, is kept."""
-    if _table_names(path):
+    there was none. Kept: a file with tables, and one another process is writing (making the
+    same store, its tables not committed yet), whose lock refuses the exclusive one here."""
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=0,
+                              isolation_level=None)
+    except sqlite3.Error:
         return
-    for companion in ("", "-wal", "-shm", "-journal"):
-        with contextlib.suppress(OSError):
-            path.with_name(path.name + companion).unlink()
-
-
-def _table_names(path: Path) -> list[str]:
-    """The tables of the SQLite file ``path`` ([] for a missing or empty file, or one SQLite
-    cannot read)."""
-    return _read_only(path, _tables) or []
+    try:
+        con.execute("BEGIN EXCLUSIVE")
+        if not _tables(con):
+            for companion in ("", "-wal", "-shm", "-journal"):
+                with contextlib.suppress(OSError):
+                    path.with_name(path.name + companion).unlink()
+    except sqlite3.Error:
+        return
+    finally:
+        con.close()
 
 
 def _tables(con: sqlite3.Connection) -> list[str]:
     rows = con.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
     return sorted(str(name) for (name,) in rows)
-
-
-def _read_only(path: Path, read: Callable[[sqlite3.Connection], T]) -> T | None:
-    """``read`` of the SQLite file ``path`` on a read-only connection of its own, or None for a
-    missing or empty file, or one SQLite cannot read (the engine names what is wrong with it)."""
-    if not path.is_file() or path.stat().st_size == 0:
-        return None
-    try:
-        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error:
-        return None
-    try:
-        return read(con)
-    except sqlite3.Error:
-        return None
-    finally:
-        con.close()
 
 
 def _foreign_tables(path: Path) -> list[str]:
@@ -192,22 +179,25 @@ def _foreign_tables(path: Path) -> list[str]:
     Read on a read-only connection of its own, before the engine's: opening it as a store would
     switch the file to WAL, and migrate rescuewatch's tables into it.
     """
-    found = _read_only(path, _tables_and_revisions)
-    if found is None:
+    if not path.is_file() or path.stat().st_size == 0:
         return []
-    names, revisions = found
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return []  # the engine names what is wrong with the file
+    try:
+        names = _tables(con)
+        revisions = ({str(r) for (r,) in con.execute("SELECT version_num FROM alembic_version")}
+                     if "alembic_version" in names else set())
+    except sqlite3.Error:
+        return []
+    finally:
+        con.close()
     if "alembic_version" not in names:
         return names
     if unknown := sorted(revisions - _known_revisions()):
         raise _unknown_revision(unknown, str(path))
     return []
-
-
-def _tables_and_revisions(con: sqlite3.Connection) -> tuple[list[str], set[str]]:
-    names = _tables(con)
-    revisions = ({str(r) for (r,) in con.execute("SELECT version_num FROM alembic_version")}
-                 if "alembic_version" in names else set())
-    return names, revisions
 
 
 @functools.cache

@@ -7,6 +7,7 @@ import errno
 import json
 import os
 import shutil
+import sqlite3
 import tempfile
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -90,6 +91,22 @@ def test_a_new_store_that_cannot_be_made_is_not_left_half_made(tmp_path: Path, l
     assert leftovers(tmp_path, set()) == []  # no store was there, and none is
     again = run_cli(["ingest", "--db", str(db), str(REPORT)], tmp_path)
     assert again.returncode == 0, again.stderr
+
+
+def test_a_new_store_another_process_is_making_is_kept(tmp_path: Path) -> None:
+    from rescuewatch.store.core import _remove_unmade
+
+    path = tmp_path / "new.db"
+    other = sqlite3.connect(path, isolation_level=None)  # migrating, not committed yet
+    other.execute("PRAGMA journal_mode=WAL")
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("CREATE TABLE sources (id INTEGER)")
+    _remove_unmade(path)
+    assert path.exists()
+    other.execute("ROLLBACK")
+    other.close()
+    _remove_unmade(path)  # no tables, nobody writing: what a failed open leaves
+    assert leftovers(tmp_path, set()) == []
 
 
 # the write-ahead log fills up at an input in the middle; at assessing, after linking (a few
