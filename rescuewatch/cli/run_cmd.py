@@ -79,8 +79,8 @@ def run(paths: tuple[str, ...], fmt: str, skip_bad_rows: bool, published: dt.dat
     if not no_report and _has("rescuewatch.report.build"):
         from rescuewatch.report.build import write_report
 
-        summary["report"] = _step("report", done,
-                                  lambda: write_report(store, report_path, seed=seed))
+        summary["report"] = _step("report", done, lambda: write_report(
+            store, report_path, seed=seed, option="--report"))
     summary["store"] = stats(store)
     if as_json:
         print_json(summary)

@@ -100,6 +100,7 @@ def render_report(
     title: str | None = None,
     progress: Progress | None = None,
     options: ReportOptions | None = None,
+    option: str = "--out",
 ) -> dict[str, Any]:
     """Compute the report's sections from ``data`` and write the HTML file ``out``.
 
@@ -117,6 +118,8 @@ def render_report(
         Called with the name of each section as it starts.
     options : ReportOptions, optional
         Bands, permutations and table sizes.
+    option : str
+        The command's option that named ``out``, for an error to name (``run --report``).
 
     Returns
     -------
@@ -153,7 +156,7 @@ def render_report(
     }
     context.update(timed("assets", _assets))
     html = timed("render", lambda: _environment().get_template("page.html").render(**context))
-    size = timed("write", lambda: _write(out, html))
+    size = timed("write", lambda: _write(out, html, option))
     return {
         "path": str(out), "incidents": len(ev), "bytes": size,
         "seconds": round(time.perf_counter() - started, 3), "sections": timings,
@@ -169,6 +172,7 @@ def write_report(
     progress: Progress | None = None,
     options: ReportOptions | None = None,
     permutations: int | None = None,
+    option: str = "--out",
 ) -> dict[str, Any]:
     """Write the report of ``store`` to ``out``; see :func:`render_report` for the arguments.
 
@@ -186,7 +190,8 @@ def write_report(
     say("load")
     loading: dict[str, float] = {}
     data = load_report_data(store, loading)
-    result = render_report(data, out, seed=seed, title=title, progress=progress, options=options)
+    result = render_report(data, out, seed=seed, title=title, progress=progress, options=options,
+                           option=option)
     result["sections"] = {**loading, **result["sections"]}
     result["seconds"] = round(time.perf_counter() - started, 3)
     return result
@@ -199,15 +204,15 @@ def check_report_path(out: str | Path, option: str = "--out") -> None:
     check_output(str(out), option)
 
 
-def _write(out: str | Path, text: str) -> int:
+def _write(out: str | Path, text: str, option: str) -> int:
     """Write the report through a temporary file renamed into place, so that a failed or
     interrupted run leaves no half file, and any path that cannot be written (or is a SQLite
     database, such as the store itself) is a one-line error, as for ``export -o``."""
     data = text.encode("utf-8")
     if str(out) == "-":  # as export -o - does
-        with stdout_bytes("--out") as stream:
+        with stdout_bytes(option) as stream:
             stream.write(data)
         return len(data)
-    with file_output(str(out), "--out") as path:
+    with file_output(str(out), option) as path:
         path.write_bytes(data)
     return len(data)

@@ -132,6 +132,21 @@ def test_run_stops_where_the_disk_is_full(tmp_path: Path, limit: int, says: str)
 
 
 @pytest.mark.slow
+def test_run_whose_report_does_not_fit_says_so_by_its_option(tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    with small_tmpfs(tmp_path / "disk", "1m") as disk:
+        report = disk / "report.html"
+        result = run_cli(["run", str(EXAMPLES), "--db", str(db), "--report", str(report)],
+                         tmp_path)
+        assert result.returncode == 1, result.stderr
+        line = one_line_error(result)
+        assert line.startswith(f"Error: {report}: cannot write the file: No space left on device")
+        assert "give --report a file on another device" in line
+        assert "the run stopped at report; ingest, link, assess had finished" in line
+        assert leftovers(disk, set()) == []
+
+
+@pytest.mark.slow
 def test_a_full_disk_leaves_the_store_as_it_was(
     sample_db: Path, shared_data: Path, tmp_path: Path
 ) -> None:
