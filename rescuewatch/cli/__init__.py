@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import importlib.util
+import io
 import os
 import signal
 import sys
@@ -153,7 +154,25 @@ def main(argv: list[str] | None = None) -> Any:
     """Entry point of the console script."""
     if threading.current_thread() is threading.main_thread():  # where handlers can be set
         signal.signal(signal.SIGTERM, _terminated)
+    _whole_writes()
     return cli.main(args=argv, prog_name="rescuewatch")
+
+
+def _whole_writes() -> None:
+    """Standard output and error through a buffered layer, where PYTHONUNBUFFERED (``python
+    -u``) left them text straight over the raw file: its ``write`` may take only part of what
+    it is given (a disk filling up) and say so only in the count it returns, which the text
+    layer ignores. A JSON answer was cut short with exit code 0. Line-buffered, as unbuffered
+    output is meant to be seen at once."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if not isinstance(getattr(stream, "buffer", None), io.RawIOBase):
+            continue
+        stream.flush()
+        # the descriptor stays open (closefd=False) for the original stream, which keeps it
+        whole = open(stream.fileno(), "w", buffering=1, encoding=stream.encoding,  # noqa: SIM115
+                     errors=stream.errors, closefd=False)
+        setattr(sys, name, whole)
 
 
 def _stdout_failed() -> bool:
