@@ -226,6 +226,8 @@ _BUSY, _LOCKED, _READONLY, _CANTOPEN = 5, 6, 8, 14
 #: SQLite's primary result codes for a disk I/O error (among them a write past the file size
 #: limit, EFBIG, which SQLite reports as SQLITE_IOERR_WRITE) and a full disk (ENOSPC)
 _IOERR, _FULL = 10, 13
+#: PostgreSQL's SQLSTATE for a statement the user has no privilege for
+_NO_PRIVILEGE = "42501"
 
 
 def store_error(exc: BaseException, database: str | None) -> StoreError | None:
@@ -309,6 +311,31 @@ def _open_error(engine: Engine, exc: DatabaseError) -> StoreError:
     return StoreError(f"cannot open or migrate the store: {exc.orig}",
                       hint="check that the database server is running and that --db names its "
                            "host, port, user and database rightly" if server else None)
+
+
+def _counters_after_last_row(conn: Connection, database: str | None) -> None:
+    """Point every id counter (sequence) of the store just after its table's last row.
+
+    PostgreSQL does not roll back a sequence with the transaction that drew from it, so after
+    a failed or interrupted input the next run, document or source got a later number than on
+    SQLite, which numbers a row after the last one: ``skipped --run N`` and the exports then
+    differed. Holding the write lock, this transaction is the only one inserting, so numbering
+    from the rows is safe; it also catches up with ids written explicitly (incidents).
+    """
+    counters = [func.setval(func.pg_get_serial_sequence(table.name, column.name),
+                            select(func.coalesce(func.max(column), 0) + 1).scalar_subquery(),
+                            False)
+                for table in s.metadata.sorted_tables
+                if (column := table.autoincrement_column) is not None]
+    try:
+        conn.execute(select(*counters))
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) != _NO_PRIVILEGE:
+            raise
+        raise StoreError(
+            "the database user may not set the store's id counters (sequences)", path=database,
+            hint="connect as the user that owns the tables, or grant it: GRANT UPDATE ON ALL "
+                 "SEQUENCES IN SCHEMA public TO <user>") from None
 
 
 def _document_value(conn: Connection, column: Any, sha256: str) -> Any:
@@ -460,6 +487,8 @@ class Store:
                     # once both read "no incidents", numbered the same new ones, and the
                     # second failed on its first insert (UNIQUE constraint, a traceback)
                     self._write_lock(conn)
+                    if self.dialect == "postgresql":
+                        _counters_after_last_row(conn, self.engine.url.database)
                     yield conn
                 except BaseException:
                     trans.rollback()

@@ -116,3 +116,41 @@ def test_two_links_at_once_both_succeed_on_postgresql(tmp_path: Path) -> None:
         assert [link.returncode for link in links] == [0, 0], outputs
         assert sorted(out.split(":")[0] for out, _ in outputs) == ["full linking",
                                                                    "incremental linking"]
+
+
+def test_a_user_who_may_not_set_the_id_counters_is_told_how_to_fix_it(pg_store: Store) -> None:
+    # every write transaction sets the counters after the last rows (see Store.transaction),
+    # which needs more than the USAGE on sequences that inserting alone needed
+    from tests.conftest import Invoker
+
+    with pg_store.engine.begin() as conn:
+        conn.exec_driver_sql("CREATE ROLE clerk LOGIN")
+        conn.exec_driver_sql("GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO clerk")
+        conn.exec_driver_sql("GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO clerk")
+    clerk = pg_store.engine.url.set(username="clerk").render_as_string(hide_password=False)
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "ingest" / "acled_current.csv"
+    result = Invoker(clerk)("ingest", str(fixture))
+    assert result.exit_code == 3
+    assert result.output == (
+        "Error: rescuewatch: the database user may not set the store's id counters (sequences) "
+        "(connect as the user that owns the tables, or grant it: GRANT UPDATE ON ALL SEQUENCES "
+        "IN SCHEMA public TO <user>)\n")
+
+
+def test_an_incident_added_by_hand_after_linking_takes_the_next_id(tmp_path: Path) -> None:
+    # linking numbers incidents itself, which left PostgreSQL's counter at 1: the next incident
+    # inserted without an id took id 1 again and failed (duplicate key), where SQLite took max+1
+    from rescuewatch.link.pipeline import link_store
+    from rescuewatch.store.exports import add_incident
+    from tests.conftest import Invoker
+
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "ingest" / "acled_current.csv"
+    with temporary_postgres() as url:
+        assert Invoker(url)("ingest", str(fixture)).exit_code == 0
+        store = Store.open(url)
+        try:
+            linked = link_store(store)["incidents"]
+            with store.transaction() as conn:
+                assert add_incident(conn, {"country": "UA"}) == linked + 1
+        finally:
+            store.dispose()
