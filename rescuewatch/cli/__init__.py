@@ -11,6 +11,7 @@ import contextlib
 import importlib
 import importlib.util
 import io
+import logging
 import os
 import signal
 import sys
@@ -20,6 +21,13 @@ from typing import Any
 import click
 
 from rescuewatch import __version__
+
+# psycopg logs a warning ("error ignored terminating <psycopg.Pipeline ...>: canceling statement
+# due to user request") when Ctrl-C or an error ends a batch of inserts; with no logging set up,
+# Python printed it to stderr beside the one-line error that already says what happened. A
+# handler of its own, doing nothing, keeps it from that fallback; a program that sets up
+# logging (a handler on the root logger) still receives it.
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
 
 #: command name -> "module:function" (the module is imported only when the command runs).
 COMMANDS: dict[str, tuple[str, str]] = {
