@@ -10,12 +10,18 @@ from __future__ import annotations
 
 import csv
 import gzip
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import Result
+from sqlalchemy import create_engine, text
 
+from tests.cli.test_interrupt import _big_export
 from tests.cli.test_urls import _closed_port
 from tests.conftest import Invoker
 from tests.ingest.test_bad_input import ACLED, acled_with
@@ -150,4 +156,41 @@ def test_a_bad_file_in_a_folder_stops_at_the_same_file(tmp_path: Path, pg_server
     lite, pg = stores(tmp_path, pg_server)
     code, said = _good_bad_good(lite, pg, [str(folder)])
     assert code != 0 and "the 1 input(s) before it are in the store" in said, said
+    _same_stores(lite, pg)
+
+
+def _interrupt_once_claims_are_written(db_url: str, path: Path) -> tuple[int, str]:
+    """Ingest ``path`` into PostgreSQL in a process of its own and press Ctrl-C while it
+    inserts claims (as the server reports); its exit code and what it said."""
+    proc = subprocess.Popen([sys.executable, "-m", "rescuewatch", "ingest", "--db", db_url,
+                             str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    watch = create_engine(db_url)
+    writing = text("SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+                   "AND query LIKE 'INSERT INTO claims%' AND state <> 'idle'")
+    try:
+        deadline = time.monotonic() + 60
+        with watch.connect() as conn:
+            while proc.poll() is None and time.monotonic() < deadline:
+                if conn.execute(writing).scalar():
+                    break
+                conn.rollback()  # a transaction sees one snapshot of pg_stat_activity
+                time.sleep(0.02)
+        assert proc.poll() is None, "the ingest finished before it could be interrupted"
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        watch.dispose()
+    return proc.returncode, err
+
+
+@pytest.mark.slow
+def test_an_interrupted_ingest_leaves_the_same_store(tmp_path: Path, pg_server: str) -> None:
+    lite, pg = stores(tmp_path, pg_server)
+    assert _both(lite, pg, "ingest", str(GOOD_BEFORE))[0] == 0
+    before = dump(pg.db_url)
+    code, err = _interrupt_once_claims_are_written(pg.db_url, _big_export(tmp_path, 60_000))
+    assert (code, err) == (128 + signal.SIGINT,
+                           "Error: interrupted: the input being read was not stored\n")
+    assert dump(pg.db_url) == before
+    assert _both(lite, pg, "ingest", str(GOOD_AFTER))[0] == 0
     _same_stores(lite, pg)
