@@ -617,7 +617,8 @@ class Store:
 
     def record_skipped(self, conn: Connection, run_id: int, rows: list[dict[str, Any]]) -> None:
         if rows:
-            conn.execute(insert(s.skipped_rows), [{"run_id": run_id, **r} for r in rows])
+            conn.execute(insert(s.skipped_rows),
+                         [s.fitted(s.skipped_rows, {"run_id": run_id, **r}) for r in rows])
 
     def skipped_rows(self, *, run_id: int | None = None, limit: int = 200) -> list[dict[str, Any]]:
         """The rows left out by ``--skip-bad-rows``, newest run first and in file order within

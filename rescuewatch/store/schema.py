@@ -248,3 +248,18 @@ def misfit(table: Table, values: Mapping[str, Any]) -> tuple[str, str] | None:
               and not -INTEGER_MAX - 1 <= value <= INTEGER_MAX):
             return column.name, f"{value} is out of range"
     return None
+
+
+def fitted(table: Table, values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` with text longer than its column cut to fit, ending in "…".
+
+    For what the store records about an input rather than takes from it, such as the column
+    named by a skipped row: a survey export's column can be named by a whole question, which
+    SQLite kept and PostgreSQL refused, ending ``--skip-bad-rows`` in a traceback.
+    """
+    out = dict(values)
+    for column in table.columns:
+        value, length = out.get(column.name), getattr(column.type, "length", None)
+        if isinstance(value, str) and length is not None and len(value) > length:
+            out[column.name] = value[: length - 1] + "…"
+    return out

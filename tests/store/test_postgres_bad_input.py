@@ -32,6 +32,7 @@ pytestmark = pytest.mark.skipif(pg_bindir() is None, reason="no PostgreSQL serve
 
 GOOD_BEFORE = EXAMPLES / "datasets" / "ucdp_ged191_syria_aleppo_2016-04-20_2016-05-05.csv"
 GOOD_AFTER = ACLED  # the source the bad inputs would have added: its id is at stake too
+WHO_SSA = ACLED.with_name("who_ssa_export.csv")
 #: Commands whose output names runs, documents and sources by their ids.
 READERS = [("stats",), ("skipped",), ("skipped", "--run", "2"), ("skipped", "--run", "3"),
            ("verify", "--json"), ("export", "--format", "jsonl", "-o", "-")]
@@ -194,3 +195,19 @@ def test_an_interrupted_ingest_leaves_the_same_store(tmp_path: Path, pg_server: 
     assert dump(pg.db_url) == before
     assert _both(lite, pg, "ingest", str(GOOD_AFTER))[0] == 0
     _same_stores(lite, pg)
+
+
+def test_a_bad_row_under_a_long_column_name_is_skipped_the_same(
+        tmp_path: Path, pg_server: str) -> None:
+    # a skipped row's column is kept in 100 characters; PostgreSQL refused a longer name with
+    # a traceback, where SQLite kept it whole. The reader knows the column by its words alone
+    long_name = "Total Injured" + "_" * 100
+    lines = WHO_SSA.read_text(encoding="utf-8").splitlines(True)
+    lines[0] = lines[0].replace("Total Injured", long_name)
+    lines[1] = lines[1].replace(",3,1,", ",x,1,")
+    bad = _write(tmp_path / "long.csv", "".join(lines).encode())
+    lite, pg = stores(tmp_path, pg_server)
+    code, said = _both(lite, pg, "ingest", "--skip-bad-rows", *bad)
+    assert code == 0 and "1 bad row(s) skipped" in said, said
+    _same_stores(lite, pg)
+    assert f"row 2, column '{long_name[:99]}…': not a count: 'x'" in _both(lite, pg, "skipped")[1]
