@@ -13,6 +13,7 @@ from typing import Any
 
 from rescuewatch.errors import InputError
 from rescuewatch.ingest.base import InputFile, Parcel, ReadContext, Reader, register
+from rescuewatch.ingest.tables import NUL_MESSAGE
 from rescuewatch.ingest.text import read_limited, text_parcel
 from rescuewatch.model import Source
 
@@ -29,12 +30,17 @@ def message_text(value: Any) -> str:
     return ""
 
 
-def _channel(data: dict[str, Any]) -> Source:
+def _channel(data: dict[str, Any], origin: str) -> Source:
     name = str(data.get("name") or "Telegram channel")
     ident = data.get("id")
-    # a source key is at most 200 characters: a long channel name is cut
-    key = f"telegram:{ident}" if ident is not None else f"telegram:{name.lower().replace(' ', '-')[:180]}"
-    return Source(key=key, name=name, kind="channel")
+    label = str(ident) if ident is not None else name.lower().replace(" ", "-")
+    for field, value in (("name", name), ("id", label)):
+        if "\x00" in value:  # JSON's \u0000: SQLite kept it, PostgreSQL refused it (a traceback)
+            raise InputError(f"the channel's {field} {NUL_MESSAGE}", path=origin, field=field,
+                             hint="correct it in the export, or export the channel again")
+    # a source key is at most 200 characters: a long channel name or id is cut (PostgreSQL
+    # refused a longer one, SQLite kept it)
+    return Source(key=f"telegram:{label[:180]}", name=name, kind="channel")
 
 
 _EXPORT_AGAIN = ("the Telegram export looks damaged or cut short: export the channel again "
@@ -67,7 +73,7 @@ class TelegramReader(Reader):
         if not isinstance(export, dict) or not isinstance(export.get("messages"), list):
             raise InputError("not a Telegram export: no 'messages' list", path=item.origin,
                              hint="export the channel with Telegram Desktop as JSON")
-        source = _channel(export)
+        source = _channel(export, item.origin)
         for n, msg in enumerate(export["messages"], start=1):
             parcel = self._message(item, ctx, source, msg, n)
             if parcel is not None:

@@ -27,6 +27,7 @@ from rescuewatch.ingest.base import (
     register,
 )
 from rescuewatch.ingest.csv_records import DELIMITERS, cell_counts
+from rescuewatch.ingest.tables import NUL_MESSAGE
 from rescuewatch.model import Claim, Source
 
 #: Largest text file read (bytes); longer ones are refused with a one-line error.
@@ -153,6 +154,12 @@ def text_parcel(
     from rescuewatch.extract.language import detect
 
     check_text(text, origin)
+    for what, value in (("text", text), ("title", title)):
+        if value and "\x00" in value:
+            # from bytes that held none (JSON's \u0000): SQLite kept it, PostgreSQL refused it
+            # with a traceback
+            raise InputError(f"the document's {what} {NUL_MESSAGE}", path=origin,
+                             hint="remove the character from the file")
     header, _ = published_header(text)
     published = published or header or ctx.published
     if source is UNKNOWN_SOURCE:

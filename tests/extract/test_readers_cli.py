@@ -145,9 +145,10 @@ def test_schema_ships_with_the_package() -> None:
 def test_a_long_channel_name_makes_a_source_key_the_store_keeps() -> None:
     from rescuewatch.ingest.telegram import _channel
 
-    source = _channel({"name": "Channel " * 60})
+    source = _channel({"name": "Channel " * 60}, "result.json")
     assert source.key.startswith("telegram:channel-channel-") and len(source.key) <= 200
     assert source.name == "Channel " * 60  # the name itself is kept whole
+    assert len(_channel({"id": "9" * 300}, "result.json").key) <= 200  # and a long id too
 
 
 @pytest.mark.parametrize(("name", "reader"), [
