@@ -61,13 +61,13 @@ def _not_a_workbook(tmp: Path) -> list[str]:
 def _acled_in(encoding: str) -> Callable[[Path], list[str]]:
     def build(tmp: Path) -> list[str]:
         # "И" is D0 98 in UTF-8, and 0x98 is no cp1251 character
-        text = ACLED.read_text(encoding="utf-8").replace("Kharkiv", "Ирпінь")
-        return _write(tmp / f"{encoding}.csv", text.encode(encoding))
+        content = ACLED.read_text(encoding="utf-8").replace("Kharkiv", "Ирпінь")
+        return _write(tmp / f"{encoding}.csv", content.encode(encoding))
     return build
 
 
-def _telegram(tmp: Path, name: str, channel: dict[str, Any], text: str = _PARAMEDIC) -> list[str]:
-    message = {"id": 1, "type": "message", "date": "2024-01-02T10:00:00", "text": text}
+def _telegram(tmp: Path, name: str, channel: dict[str, Any], said: str = _PARAMEDIC) -> list[str]:
+    message = {"id": 1, "type": "message", "date": "2024-01-02T10:00:00", "text": said}
     return _write(tmp / name, json.dumps({**channel, "messages": [message]}).encode())
 
 
