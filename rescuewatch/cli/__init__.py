@@ -126,10 +126,11 @@ class LazyGroup(click.Group):
             code = 128 + (signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT)
             raise OneLineError(f"interrupted: {_NOT_KEPT.get(ctx.invoked_subcommand or '', _NOT_KEPT[''])}",
                                code) from None
-        except Exception as exc:  # a read outside any transaction, on a busy or read-only store
-            from rescuewatch.store.core import store_error
+        except Exception as exc:  # a read outside any transaction, on a busy, read-only or
+            # gone store
+            from rescuewatch.store.core import command_error
 
-            known = store_error(exc, None)
+            known = command_error(exc, None)
             if known is None:
                 raise
             raise OneLineError(safe(known), known.exit_code) from exc

@@ -34,7 +34,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError
+from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, OperationalError
 
 from rescuewatch import __version__
 from rescuewatch.errors import IntegrityError, StoreError
@@ -298,6 +298,29 @@ def disk_error(detail: str, full: bool, database: str | None) -> StoreError:
     )
 
 
+def _server_ended(exc: BaseException, database: str | None) -> StoreError | None:
+    """The one-line error for a PostgreSQL server that ended a command, else None: the
+    connection lost, the server shut down or restarted, a timeout its administrator set.
+
+    psycopg raises an OperationalError for each, which reached the user as a traceback of some
+    90 lines; the transaction it was in is rolled back by the server.
+    """
+    orig = getattr(exc, "orig", None)
+    if not isinstance(exc, OperationalError) or not type(orig).__module__.startswith("psycopg"):
+        return None
+    reason = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    return StoreError(f"the database server ended the command: {reason}", path=database,
+                      hint="check that the server is running and run the command again; what "
+                           "it had not committed was rolled back")
+
+
+def command_error(exc: BaseException, database: str | None) -> StoreError | None:
+    """:func:`store_error`, or for a command under way a connection the PostgreSQL server
+    ended. Not for opening the store, where the same error means a server that cannot be
+    reached and :func:`_open_error` says how to name it."""
+    return store_error(exc, database) or _server_ended(exc, database)
+
+
 def _open_error(engine: Engine, exc: DatabaseError) -> StoreError:
     """The one-line error for a store that cannot be opened or migrated."""
     if (known := store_error(exc, engine.url.database)) is not None:
@@ -495,7 +518,7 @@ class Store:
                     raise
                 trans.commit()
             except (DBAPIError, sqlite3.Error) as exc:
-                known = store_error(exc, self.engine.url.database)  # busy, read-only, full
+                known = command_error(exc, self.engine.url.database)  # busy, full, gone
                 if known is None:
                     raise
                 raise known from exc

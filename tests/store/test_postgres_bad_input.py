@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, text
 
 from tests.cli.test_interrupt import _big_export
 from tests.cli.test_urls import _closed_port
@@ -173,28 +173,42 @@ def test_a_bad_file_in_a_folder_stops_at_the_same_file(tmp_path: Path, pg_server
     _same_stores(lite, pg)
 
 
-def _interrupt_once_claims_are_written(db_url: str, path: Path) -> tuple[int, str]:
-    """Ingest ``path`` into PostgreSQL in a process of its own and press Ctrl-C while it
-    inserts claims (as the server reports); its exit code and what it said."""
+#: What stops an ingest while it inserts claims: given the ingest's process, a connection of
+#: the test's own to the server, and the server process serving the ingest.
+Stop = Callable[[subprocess.Popen[str], Connection, int], None]
+
+
+def _stopped_while_claims_are_written(db_url: str, path: Path, stop: Stop) -> tuple[int, str]:
+    """Ingest ``path`` into PostgreSQL in a process of its own, ``stop`` it once the server
+    reports it inserting claims; its exit code and what it said."""
     proc = subprocess.Popen([sys.executable, "-m", "rescuewatch", "ingest", "--db", db_url,
                              str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     watch = create_engine(db_url)
-    writing = text("SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+    writing = text("SELECT pid FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
                    "AND query LIKE 'INSERT INTO claims%' AND state <> 'idle'")
+    server_pid = None
     try:
         deadline = time.monotonic() + 60
         with watch.connect() as conn:
             while proc.poll() is None and time.monotonic() < deadline:
-                if conn.execute(writing).scalar():
+                if (server_pid := conn.execute(writing).scalar()) is not None:
+                    stop(proc, conn, server_pid)
                     break
                 conn.rollback()  # a transaction sees one snapshot of pg_stat_activity
                 time.sleep(0.02)
-        assert proc.poll() is None, "the ingest finished before it could be interrupted"
-        proc.send_signal(signal.SIGINT)
+        assert server_pid is not None, "the ingest finished before it could be stopped"
         _, err = proc.communicate(timeout=60)
     finally:
         watch.dispose()
     return proc.returncode, err
+
+
+def _ctrl_c(proc: subprocess.Popen[str], conn: Connection, server_pid: int) -> None:
+    proc.send_signal(signal.SIGINT)
+
+
+def _server_ends_it(proc: subprocess.Popen[str], conn: Connection, server_pid: int) -> None:
+    conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": server_pid})
 
 
 @pytest.mark.slow
@@ -202,7 +216,8 @@ def test_an_interrupted_ingest_leaves_the_same_store(tmp_path: Path, pg_server: 
     lite, pg = stores(tmp_path, pg_server)
     assert _both(lite, pg, "ingest", str(GOOD_BEFORE))[0] == 0
     before = dump(pg.db_url)
-    code, err = _interrupt_once_claims_are_written(pg.db_url, _big_export(tmp_path, 60_000))
+    code, err = _stopped_while_claims_are_written(pg.db_url, _big_export(tmp_path, 60_000),
+                                                  _ctrl_c)
     assert (code, err) == (128 + signal.SIGINT,
                            "Error: interrupted: the input being read was not stored\n")
     assert dump(pg.db_url) == before
@@ -210,17 +225,16 @@ def test_an_interrupted_ingest_leaves_the_same_store(tmp_path: Path, pg_server: 
     _same_stores(lite, pg)
 
 
-def test_a_bad_row_under_a_long_column_name_is_skipped_the_same(
-        tmp_path: Path, pg_server: str) -> None:
-    # a skipped row's column is kept in 100 characters; PostgreSQL refused a longer name with
-    # a traceback, where SQLite kept it whole. The reader knows the column by its words alone
-    long_name = "Total Injured" + "_" * 100
-    lines = WHO_SSA.read_text(encoding="utf-8").splitlines(True)
-    lines[0] = lines[0].replace("Total Injured", long_name)
-    lines[1] = lines[1].replace(",3,1,", ",x,1,")
-    bad = _write(tmp_path / "long.csv", "".join(lines).encode())
-    lite, pg = stores(tmp_path, pg_server)
-    code, said = _both(lite, pg, "ingest", "--skip-bad-rows", *bad)
-    assert code == 0 and "1 bad row(s) skipped" in said, said
-    _same_stores(lite, pg)
-    assert f"row 2, column '{long_name[:99]}…': not a count: 'x'" in _both(lite, pg, "skipped")[1]
+@pytest.mark.slow
+def test_a_connection_the_server_ends_mid_ingest_is_one_line(tmp_path: Path,
+                                                             pg_server: str) -> None:
+    # it was a traceback of some 90 lines ending in psycopg's OperationalError
+    pg = stores(tmp_path, pg_server)[1]
+    assert pg("ingest", str(GOOD_BEFORE)).exit_code == 0
+    before = dump(pg.db_url)
+    code, err = _stopped_while_claims_are_written(pg.db_url, _big_export(tmp_path, 60_000),
+                                                  _server_ends_it)
+    assert code == 3 and err.count("\n") == 1, err
+    assert err.startswith("Error: ") and "the database server ended the command" in err
+    assert "run the command again" in err
+    assert dump(pg.db_url) == before
