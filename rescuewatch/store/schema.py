@@ -254,8 +254,9 @@ def fitted(table: Table, values: Mapping[str, Any]) -> dict[str, Any]:
     """``values`` with text longer than its column cut to fit, ending in "…".
 
     For what the store records about an input rather than takes from it, such as the column
-    named by a skipped row: a survey export's column can be named by a whole question, which
-    SQLite kept and PostgreSQL refused, ending ``--skip-bad-rows`` in a traceback.
+    named by a skipped row: the name, as the file spells it, can be longer than the column
+    keeps, which SQLite stored whole and PostgreSQL refused, ending ``--skip-bad-rows`` in a
+    traceback.
     """
     out = dict(values)
     for column in table.columns:
