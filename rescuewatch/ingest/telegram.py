@@ -89,6 +89,10 @@ class TelegramReader(Reader):
         text = message_text(msg.get("text"))
         if not text.strip():
             return None
+        if "\x00" in text:  # a bad message, not a bad export: --skip-bad-rows may pass over it
+            ctx.bad_row(InputError(f"message text {NUL_MESSAGE}", path=item.origin, row=ident,
+                                   field="text"))
+            return None
         try:
             published = dt.datetime.fromisoformat(str(msg["date"])).date()
         except (KeyError, ValueError):

@@ -573,3 +573,29 @@ def test_a_workbook_forced_as_html_is_refused(filled: Invoker, db_url: str) -> N
     # its bytes were decoded leniently and stored as a page of no claims
     line = refused(filled, db_url, "--format", "html", str(HERE / "who_ssa_export.xlsx"))
     assert line.startswith(f"Error: {HERE / 'who_ssa_export.xlsx'}: binary content, not an HTML page")
+
+
+def test_a_telegram_message_holding_a_nul_is_a_bad_row(filled: Invoker, db_url: str,
+                                                      tmp_path: Path) -> None:
+    # JSON's \u0000 puts a NUL in one message's text: that message is the bad row, so
+    # --skip-bad-rows stores the channel's other messages (it refused the whole export)
+    messages = [{"id": 7, "type": "message", "date": "2024-03-02T10:00:00",
+                 "text": "Two paramedics were injured when their ambulance was shelled."},
+                {"id": 8, "type": "message", "date": "2024-03-03T10:00:00",
+                 "text": "A rescuer was\u0000 killed at the scene."}]
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps({"name": "Channel", "id": 1, "messages": messages}),
+                    encoding="utf-8")
+    line = refused(filled, db_url, str(path))
+    assert line.startswith(f"Error: {path}, row 8, column 'text': message text holds a NUL")
+    result = filled("ingest", "--skip-bad-rows", "--json", str(path))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["skipped_rows"] == 1
+    con = sqlite3.connect(db_url.removeprefix("sqlite:///"))
+    try:
+        stored = con.execute("SELECT origin FROM documents WHERE format = 'telegram'").fetchall()
+        skipped = con.execute("SELECT row, field FROM skipped_rows").fetchall()
+    finally:
+        con.close()
+    assert stored == [(f"{path}#message=7",)]
+    assert skipped == [("8", "text")]
