@@ -226,6 +226,10 @@ _BUSY, _LOCKED, _READONLY, _CANTOPEN = 5, 6, 8, 14
 #: SQLite's primary result codes for a disk I/O error (among them a write past the file size
 #: limit, EFBIG, which SQLite reports as SQLITE_IOERR_WRITE) and a full disk (ENOSPC)
 _IOERR, _FULL = 10, 13
+#: SQLite's extended codes of an I/O error that a full disk or a size limit can cause: writing,
+#: syncing, resizing a file or the -shm index (SQLITE_IOERR itself, _WRITE, _FSYNC, _DIR_FSYNC,
+#: _TRUNCATE, _SHMSIZE). The others (reading, locking, out of memory ...) are no lack of room.
+_WRITE_IOERRS = frozenset({10, 778, 1034, 1290, 1546, 4874})
 #: PostgreSQL's SQLSTATE for a statement the user has no privilege for
 _NO_PRIVILEGE = "42501"
 
@@ -275,19 +279,29 @@ def _sqlite_error(exc: BaseException, database: str | None) -> StoreError | None
             hint="SQLite writes files beside the store (-wal, -shm) even to read it: make the file "
                  "and its folder writable, or copy the store to a writable folder",
         )
-    if code & 0xFF in (_IOERR, _FULL):
+    if code & 0xFF == _FULL or code in _WRITE_IOERRS:
         return disk_error(f"SQLite: {orig}", code & 0xFF == _FULL, database)
+    if code & 0xFF == _IOERR:
+        return _io_error(f"SQLite: {orig}, {getattr(orig, 'sqlite_errorname', code)}", database)
     return None
+
+
+def _io_error(detail: str, database: str | None) -> StoreError:
+    """The store's files could not be read or locked (a failing device, a network file system
+    without locks): no lack of room, so no advice to free space."""
+    folder = _store_file(database)[1]
+    return StoreError(
+        f"cannot read or lock the store's files ({detail})", path=database,
+        hint=f"check the device and file system holding {folder} (the system log names a "
+             "failing disk); SQLite needs working file locks, which some network file systems "
+             "lack: keep the store on a local disk")
 
 
 def disk_error(detail: str, full: bool, database: str | None) -> StoreError:
     """The store's file, its log or its journal could not be written: ``full`` when the
     disk is known to be full, else it may also be past a size limit or failing. Not named by
     ``path``: an ingest names the input whose transaction was rolled back there."""
-    store = folder = "the store"
-    if database and database != ":memory:":
-        store = os.path.abspath(database)
-        folder = os.path.dirname(store)
+    store, folder = _store_file(database)
     # SQLite tells ENOSPC (FULL) from other write errors; EFBIG, a size limit, is one of those
     what = ("the disk is full" if full
             else "the disk is full, a file reached the size limit (ulimit -f), or the device failed")
@@ -296,6 +310,14 @@ def disk_error(detail: str, full: bool, database: str | None) -> StoreError:
         hint=f"free space on the device holding {folder}, then run this again; what it was "
              "writing when it stopped was not stored",
     )
+
+
+def _store_file(database: str | None) -> tuple[str, str]:
+    """The store's file and its folder as an error names them."""
+    if not database or database == ":memory:":
+        return "the store", "the store"
+    store = os.path.abspath(database)
+    return store, os.path.dirname(store)
 
 
 def _server_ended(exc: BaseException, database: str | None) -> StoreError | None:

@@ -120,6 +120,38 @@ def test_a_new_store_another_process_is_making_is_kept(tmp_path: Path) -> None:
     assert leftovers(tmp_path, set()) == []
 
 
+
+def _sqlite_io_error(code: int, name: str) -> sqlite3.OperationalError:
+    exc = sqlite3.OperationalError("disk I/O error")
+    exc.sqlite_errorcode, exc.sqlite_errorname = code, name  # as the driver sets them
+    return exc
+
+
+# writing or syncing: a full disk or a size limit can be why; reading, locking (a network
+# file system without locks), memory: no room is missing
+@pytest.mark.parametrize(("code", "name", "no_room"), [
+    (778, "SQLITE_IOERR_WRITE", True),
+    (1034, "SQLITE_IOERR_FSYNC", True),
+    (266, "SQLITE_IOERR_READ", False),
+    (3850, "SQLITE_IOERR_LOCK", False),
+    (3082, "SQLITE_IOERR_NOMEM", False),
+])
+def test_an_io_error_says_to_free_space_only_when_room_can_be_why(
+    tmp_path: Path, code: int, name: str, no_room: bool
+) -> None:
+    from rescuewatch.store.core import store_error
+
+    exc = sqlite3.OperationalError("disk I/O error")
+    exc.sqlite_errorcode, exc.sqlite_errorname = code, name  # as the driver sets them
+    error = store_error(exc, str(tmp_path / "store.db"))
+    assert error is not None and error.exit_code == 3
+    if no_room:
+        assert_says_free_space(str(error), tmp_path)
+    else:
+        assert "full" not in str(error) and "free space" not in str(error), error
+        assert name in str(error)
+        assert f"check the device and file system holding {tmp_path}" in str(error)
+
 # the write-ahead log fills up at an input in the middle; at assessing, after linking (a few
 # hundred incidents); where exactly depends on the store's layout
 @pytest.mark.slow
