@@ -150,9 +150,12 @@ def _remove_unmade(path: Path) -> None:
     """Remove the SQLite file ``path`` (and its log and journal) that opening a new store
     made but could not migrate (a full disk, ...): a command that failed leaves no store where
     there was none. Kept: a file with tables, and one another process is writing (making the
-    same store, its tables not committed yet), whose lock refuses the exclusive one here."""
+    same store, its tables not committed yet), whose lock refuses the exclusive one here.
+    Through a symbolic link (the store wanted on another disk) the file it names goes, as
+    SQLite made that one and its companions there; the link, the user's, stays."""
+    path = path.resolve()
     try:
-        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=0,
+        con = sqlite3.connect(f"{path.as_uri()}?mode=rw", uri=True, timeout=0,
                               isolation_level=None)
     except sqlite3.Error:
         return

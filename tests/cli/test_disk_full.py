@@ -104,6 +104,18 @@ def test_a_new_store_that_cannot_be_made_is_not_left_half_made(tmp_path: Path, l
     assert again.returncode == 0, again.stderr
 
 
+
+def test_a_new_store_made_through_a_link_removes_what_it_made_not_the_link(
+    tmp_path: Path
+) -> None:
+    (tmp_path / "big").mkdir()
+    link = tmp_path / "new.db"  # where the store is wanted, pointing at the disk it goes to
+    link.symlink_to(tmp_path / "big" / "store.db")
+    result = run_limited(["ingest", "--db", str(link), str(REPORT)], limit=100_000, cwd=tmp_path)
+    assert result.returncode == 3, result.stderr
+    assert link.is_symlink()  # the user's, there before the command
+    assert leftovers(tmp_path / "big", set()) == []
+
 def test_a_new_store_another_process_is_making_is_kept(tmp_path: Path) -> None:
     from rescuewatch.store.core import _remove_unmade
 
