@@ -39,6 +39,39 @@ def run_limited(args: list[str], *, limit: int, cwd: Path, stdout: IO[Any] | int
     )
 
 
+
+#: ``python -c`` program for :func:`run_filling_at`: wraps ``module.function`` so that its
+#: ``call``-th call lowers the file size limit to one byte, then runs the command line
+_FILLING_AT = """
+import functools, importlib, resource, signal, sys
+module, name, call, args = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
+owner = importlib.import_module(module)
+original, calls = getattr(owner, name), []
+
+@functools.wraps(original)
+def filling(*a, **kw):
+    calls.append(1)
+    if len(calls) == call:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1, 1))
+    return original(*a, **kw)
+
+setattr(owner, name, filling)
+from rescuewatch.cli import main
+main(args)
+"""
+
+
+def run_filling_at(target: str, call: int, args: list[str], *,
+                   cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``rescuewatch args`` in a subprocess whose disk "fills" when ``target``
+    (``"module:function"``) is called the ``call``-th time: from then on no write to a file
+    succeeds (EFBIG, as past a size limit), whatever the files' sizes. Where a fixed limit
+    fails depends on how much each step happens to write; this fails at the step named."""
+    module, function = target.split(":")
+    return subprocess.run([sys.executable, "-c", _FILLING_AT, module, function, str(call), *args],
+                          cwd=cwd, text=True, capture_output=True, timeout=300)
+
 def run_cli(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     """``rescuewatch args`` in a subprocess without any limit."""
     return subprocess.run([sys.executable, "-m", "rescuewatch", *args], cwd=cwd, text=True,

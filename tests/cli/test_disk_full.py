@@ -22,6 +22,7 @@ from tests.disk_full import (
     leftovers,
     one_line_error,
     run_cli,
+    run_filling_at,
     run_limited,
     small_tmpfs,
     store_pages,
@@ -164,16 +165,19 @@ def test_an_io_error_says_to_free_space_only_when_room_can_be_why(
         assert name in str(error)
         assert f"check the device and file system holding {tmp_path}" in str(error)
 
-# the write-ahead log fills up at an input in the middle; at assessing, after linking (a few
-# hundred incidents); where exactly depends on the store's layout
+# the disk fills at the third input (two before it stay stored), or when assessing starts
 @pytest.mark.slow
-@pytest.mark.parametrize(("limit", "says"), [
-    (2_000_000, "input(s) before it are in the store and the"),
-    (4_000_000, "the run stopped at assess; ingest, link had finished, and stay stored"),
+@pytest.mark.parametrize(("target", "call", "says"), [
+    ("rescuewatch.ingest.pipeline:_ingest_input", 3,
+     "input(s) before it are in the store and the"),
+    ("rescuewatch.assess.pipeline:assess_store", 1,
+     "the run stopped at assess; ingest, link had finished, and stay stored"),
 ])
-def test_run_stops_where_the_disk_is_full(tmp_path: Path, limit: int, says: str) -> None:
+def test_run_stops_where_the_disk_is_full(
+    tmp_path: Path, target: str, call: int, says: str
+) -> None:
     db = tmp_path / "store.db"
-    result = run_limited(["run", str(EXAMPLES), "--db", str(db)], limit=limit, cwd=tmp_path)
+    result = run_filling_at(target, call, ["run", str(EXAMPLES), "--db", str(db)], cwd=tmp_path)
     assert result.returncode == 3, result.stderr
     line = one_line_error(result)
     assert says in line
