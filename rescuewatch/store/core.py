@@ -362,7 +362,7 @@ def _open_error(engine: Engine, exc: DatabaseError) -> StoreError:
                            "host, port, user and database rightly" if server else None)
 
 
-def _counters_after_last_row(conn: Connection, database: str | None) -> None:
+def _counters_after_last_row(conn: Connection) -> None:
     """Point every id counter (sequence) of the store just after its table's last row.
 
     PostgreSQL does not roll back a sequence with the transaction that drew from it, so after
@@ -370,16 +370,18 @@ def _counters_after_last_row(conn: Connection, database: str | None) -> None:
     SQLite, which numbers a row after the last one: ``skipped --run N`` and the exports then
     differed. Holding the write lock, this transaction is the only one inserting, so numbering
     from the rows is safe; it also catches up with ids an ingest writes itself (claims).
+
+    A database user allowed to insert but not to set the counters (``USAGE`` on the sequences
+    without ``UPDATE``, a common grant for an application's role) still writes: its numbers
+    may then skip those of a failed input, as PostgreSQL's own do. Refusing every write for
+    the sake of the numbering would be the worse of the two.
     """
     try:
-        conn.execute(_counters_query())
+        with conn.begin_nested():  # a savepoint: the refusal must not end the transaction
+            conn.execute(_counters_query())
     except DBAPIError as exc:
         if getattr(exc.orig, "sqlstate", None) != _NO_PRIVILEGE:
             raise
-        raise StoreError(
-            "the database user may not set the store's id counters (sequences)", path=database,
-            hint="connect as the user that owns the tables, or grant it: GRANT UPDATE ON ALL "
-                 "SEQUENCES IN SCHEMA public TO <user>") from None
 
 
 @functools.cache
@@ -544,7 +546,7 @@ class Store:
                     # second failed on its first insert (UNIQUE constraint, a traceback)
                     self._write_lock(conn)
                     if self.dialect == "postgresql":
-                        _counters_after_last_row(conn, self.engine.url.database)
+                        _counters_after_last_row(conn)
                     yield conn
                 except BaseException:
                     trans.rollback()
