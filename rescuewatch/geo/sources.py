@@ -178,10 +178,11 @@ def city_names(rec: dict) -> list[tuple[str, int]]:  # type: ignore[type-arg]
         if not _usable_alternate(alt):
             continue
         script = script_of(alt)
-        strong = STRONG if _skeleton(alt) == skeleton else 0
+        # the skeleton is worked out only for names kept: most alternates are not
         if script == "latin" and (cc in FOCUS_COUNTRIES or pop >= ALT_MIN_POPULATION):
-            out.append((alt, strong))
+            out.append((alt, STRONG if _skeleton(alt) == skeleton else 0))
         elif script == "cyrillic" and (cc in CYRILLIC_COUNTRIES or pop >= ALT_MIN_POPULATION):
+            strong = STRONG if _skeleton(alt) == skeleton else 0
             out.append((alt, strong | inflect))
             if inflect:
                 cyrillic.append(alt)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import os
+import platform
 import subprocess
 import sys
 from pathlib import Path
@@ -81,3 +83,33 @@ def test_stale_cache_files_are_removed(gaz: Gazetteer, tmp_path: Path) -> None:
     index_mod.save_index({"version": "x"}, tmp_path / "gazetteer-1111111111111111.pkl")
     assert (tmp_path / "gazetteer-1111111111111111.pkl").exists()
     assert [o.exists() for o in others] == [False, False, True, True]
+
+
+def test_collector_is_back_on_after_a_build_that_failed() -> None:
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), index_mod._collector_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("build failed")
+    assert gc.isenabled()
+
+
+def test_collector_stays_off_when_the_caller_had_turned_it_off() -> None:
+    gc.disable()
+    try:
+        with index_mod._collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+@pytest.mark.skipif(
+    sys.implementation.name != "cpython"
+    or not (platform.machine() in ("x86_64", "AMD64") or sys.platform == "darwin"),
+    reason="dawg2 is installed only where it has wheels (pyproject.toml)")
+def test_pymorphy3_reads_its_dictionaries_with_the_compiled_dawg() -> None:
+    """The first build of the index spends most of its pymorphy3 time in dictionary lookups,
+    ~1.5 times as long with the pure-Python reader (benchmarks/geo/RESULTS-gazetteer.md)."""
+    import pymorphy3.dawg
+
+    assert pymorphy3.dawg.EXTENSION_AVAILABLE
