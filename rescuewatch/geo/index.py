@@ -148,11 +148,33 @@ def load_or_build(path: Path | None = None, rebuild: bool = False) -> Index:
                 return index
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
             pass
-    _tell(f"building the offline gazetteer index once (30-60 s){f' into {path}' if path else ''}")
+    if path is None:
+        _warn(f"no folder to keep the gazetteer index in can be written ({_cache_choices()}): "
+              "it is built again by every command that needs it (30-60 s); set "
+              "RESCUEWATCH_CACHE to a writable folder")
+    else:
+        _tell(f"building the offline gazetteer index once (30-60 s) into {path}")
     index = build_index()
-    if path is not None:
-        save_index(index, path)
+    if path is not None and (error := save_index(index, path)) is not None:
+        _warn(f"could not keep the gazetteer index in {path} ({error.strerror or error}): it "
+              "will be built again next time; free space there or set RESCUEWATCH_CACHE to "
+              "a writable folder")
     return index
+
+
+def _cache_choices() -> str:
+    env = os.environ.get("RESCUEWATCH_CACHE")
+    if env:
+        return f"RESCUEWATCH_CACHE={env}"
+    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return f"{Path(xdg) / 'rescuewatch'}, {Path(__file__).parent / '_cache'}"
+
+
+def _warn(message: str) -> None:
+    """A one-line warning on stderr, for scripts too: every later run pays for it."""
+    import sys
+
+    print(f"rescuewatch: warning: {message}", file=sys.stderr, flush=True)
 
 
 def _tell(message: str) -> None:
@@ -163,28 +185,33 @@ def _tell(message: str) -> None:
         print(f"rescuewatch: {message}", file=sys.stderr, flush=True)
 
 
-def save_index(index: Index, path: Path) -> None:
-    """Write the index atomically (a temporary file renamed into place).
+def save_index(index: Index, path: Path) -> OSError | None:
+    """Write the index atomically (a temporary file renamed into place); the error that
+    stopped it, if any (nothing is left behind then).
 
     Other ``gazetteer-*.pkl`` files in the same directory (other keys) are removed, but for
     the :data:`KEEP_CACHES` most recent: two installed versions sharing the directory (two
     virtual environments, a checkout beside a release) would otherwise delete each other's
     cache and rebuild it on every run.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", dir=path.parent)
+    except OSError as exc:
+        return exc
     try:
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
-    except OSError:
+    except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        return
+        return exc
     if path.name.startswith("gazetteer-"):
         others = [p for p in path.parent.glob("gazetteer-*.pkl") if p != path]
         others.sort(key=_mtime, reverse=True)
         for old in others[KEEP_CACHES - 1:]:
             old.unlink(missing_ok=True)
+    return None
 
 
 #: Cache files kept in one directory, the newest first (each is ~100 MB).

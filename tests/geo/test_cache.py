@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
 import platform
@@ -113,3 +114,38 @@ def test_pymorphy3_reads_its_dictionaries_with_the_compiled_dawg() -> None:
     import pymorphy3.dawg
 
     assert pymorphy3.dawg.EXTENSION_AVAILABLE
+
+
+def test_no_writable_cache_folder_is_said_in_one_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each command would otherwise spend the build's half a minute again, unexplained."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("RESCUEWATCH_CACHE", str(blocker / "cache"))
+    monkeypatch.setattr(index_mod, "build_index", lambda: {"version": "built"})
+    assert index_mod.load_or_build() == {"version": "built"}
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "warning: no folder to keep the gazetteer index in" in err
+    assert f"RESCUEWATCH_CACHE={blocker / 'cache'}" in err and "built again" in err
+
+
+def test_a_cache_that_cannot_be_written_is_said_and_leaves_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(index_mod, "build_index", lambda: {"version": "built"})
+    # a full disk or a read-only folder fails the same way: the write raises OSError
+    monkeypatch.setattr(index_mod.pickle, "dump", _no_space)
+    path = tmp_path / "gazetteer-0000000000000000.pkl"
+    assert index_mod.load_or_build(path) == {"version": "built"}
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert f"could not keep the gazetteer index in {path} (No space left on device)" in err
+    assert list(tmp_path.iterdir()) == []
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    error = index_mod.save_index({"version": "x"}, blocker / "sub" / "g.pkl")
+    assert isinstance(error, NotADirectoryError | FileExistsError)
+
+
+def _no_space(*args: object, **kwargs: object) -> None:
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
