@@ -28,10 +28,11 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from itertools import count
+from itertools import chain, count
 from typing import TYPE_CHECKING
 
 from rescuewatch.errors import InputError
@@ -258,11 +259,15 @@ def cell_counts(lines: list[str], delimiter: str) -> list[int] | None:
 # --- encodings -------------------------------------------------------------------------------
 
 
-def detect_encoding(sample: bytes, given: str | None = None) -> str:
+def detect_encoding(sample: bytes, given: str | None = None,
+                    more: Iterable[bytes] = ()) -> str:
     """The text encoding of a CSV: ``given``, else a BOM, else UTF-8, else a legacy code page.
 
-    A sample that is not valid UTF-8 is Windows-1251 when its non-ASCII bytes come in runs
-    (Cyrillic words), Windows-1252 when they sit alone between ASCII letters (accents).
+    A sample that is not valid UTF-8 is Windows-1251 when its letters (bytes C0-FF in both
+    code pages) come in runs of non-ASCII bytes (Cyrillic words), Windows-1252 when they sit
+    alone between ASCII letters (accents). Bytes below C0 are left out of that vote: the
+    typographic quotes and dashes (80-9F) are the same in both. A sample without a letter
+    decides nothing, and the vote goes on in ``more``, the bytes of the rest of the file.
     """
     if given:
         return given
@@ -278,12 +283,16 @@ def detect_encoding(sample: bytes, given: str | None = None) -> str:
             return "utf-8"  # the sample cut a character in two
     if _mostly_utf8(sample):
         return "utf-8"  # with a damaged byte, which the reader will name
-    high = [i for i, b in enumerate(sample) if b >= 0x80]
-    paired = sum(
-        1 for i in high
-        if (i > 0 and sample[i - 1] >= 0x80) or (i + 1 < len(sample) and sample[i + 1] >= 0x80)
-    )
-    return "cp1251" if paired > len(high) / 2 else "cp1252"
+    for chunk in chain((sample,), more):
+        letters = len(_LETTER.findall(chunk))
+        if letters:
+            in_words = sum(len(_LETTER.findall(run)) for run in _HIGH_RUN.findall(chunk))
+            return "cp1251" if in_words > letters / 2 else "cp1252"
+    return "cp1252"
+
+
+_LETTER = re.compile(rb"[\xc0-\xff]")
+_HIGH_RUN = re.compile(rb"[\x80-\xff]{2,}")
 
 
 def _mostly_utf8(sample: bytes) -> bool:

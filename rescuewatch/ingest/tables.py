@@ -26,7 +26,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rescuewatch.errors import InputError
-from rescuewatch.ingest.base import InputFile, Parcel, ReadContext, Reader, Share
+from rescuewatch.ingest.base import (
+    READ_CHUNK,
+    STREAM_ERRORS,
+    InputFile,
+    Parcel,
+    ReadContext,
+    Reader,
+    Share,
+)
 from rescuewatch.ingest.csv_records import CsvRecords, detect_delimiter, detect_encoding
 from rescuewatch.ingest.date_order import DateOrder, date_order
 from rescuewatch.ingest.sheet_extent import check_workbook
@@ -431,7 +439,11 @@ def _csv_records(item: InputFile, encoding: str | None) -> CsvRecords:
     except (OSError, EOFError, zlib.error) as exc:
         raise InputError(f"cannot read: {exc}", path=item.origin, row=1,
                          hint="the file may be truncated or damaged") from exc
-    chosen = detect_encoding(sample, encoding)
+    rest = _rest_of(item, len(sample))
+    try:
+        chosen = detect_encoding(sample, encoding, more=rest)
+    finally:
+        rest.close()
     try:
         codecs.lookup(chosen)
     except LookupError:
@@ -441,6 +453,18 @@ def _csv_records(item: InputFile, encoding: str | None) -> CsvRecords:
         raise InputError("binary data, not a CSV file", path=item.origin, row=1)
     delimiter = detect_delimiter(sample.decode(chosen, errors="replace"))
     return CsvRecords(item, chosen, given=bool(encoding), delimiter=delimiter)
+
+
+def _rest_of(item: InputFile, start: int) -> Generator[bytes, None, None]:
+    """The content of ``item`` after its first ``start`` bytes, a megabyte at a time, read
+    only as far as it is asked for; a damaged stream ends it (its reader names the damage)."""
+    try:
+        with item.open() as stream:
+            stream.read(start)
+            while chunk := stream.read(READ_CHUNK):
+                yield chunk
+    except STREAM_ERRORS:
+        return
 
 
 #: Every byte but the control characters no text holds (C0 but tab, line ends, form feed

@@ -599,3 +599,33 @@ def test_a_telegram_message_holding_a_nul_is_a_bad_row(filled: Invoker, db_url: 
         con.close()
     assert stored == [(f"{path}#message=7",)]
     assert skipped == [("8", "text")]
+
+
+def test_cp1251_names_far_past_a_head_of_shared_punctuation_load(
+        rw: Invoker, tmp_path: Path) -> None:
+    import csv
+    import io
+
+    # the first 64 KB hold only typographic apostrophes, the same byte in Windows-1251 and
+    # 1252; the Cyrillic names further on were read as Windows-1252 ("Õàðê³â"), without a word
+    header, *rows = ACLED.read_text(encoding="utf-8").splitlines(True)
+    ascii_rows = [r.replace("first impact", "first impact’s") for r in rows if r.isascii()]
+    body = []
+    for i in range(2000):
+        cells = next(csv.reader([ascii_rows[i % len(ascii_rows)]]))
+        cells[0] = f"XXX{i:06d}"
+        body.append(cells)
+    body[1500][18] = body[1500][21] = "Харків"
+    body[1600][18] = body[1600][21] = "Белгород"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(body)
+    path = tmp_path / "late-cp1251.csv"
+    path.write_bytes((header + out.getvalue()).encode("cp1251"))
+    assert b"\x92" in path.read_bytes()[:4096]
+    result = rw("ingest", "--json", str(path))
+    assert result.exit_code == 0, result.output
+    claims = [json.loads(line) for line in rw("export", "--format", "jsonl").output.splitlines()
+              if line.strip()]
+    texts = {c["place_text"] for c in claims}
+    assert {"Харків", "Белгород"} <= texts
+    assert any("impact’s" in (c["description"] or "") for c in claims)

@@ -111,6 +111,13 @@ def test_encoding_detection() -> None:
     assert detect_encoding("Київ, Харків; ".encode() * 5 + b"\xff") == "utf-8"
     assert detect_encoding("Ёлка Ђак Ѓ; Харків, Белгород".encode("cp1251")) == "cp1251"
     assert detect_encoding("Café Zürich".encode("cp1252")) == "cp1252"
+    # typographic quotes and dashes are the same bytes in both code pages: they decide nothing,
+    # and the letters further on do
+    quoted = "Ma’la – “Idlib”, ".encode("cp1252") * 20
+    assert detect_encoding(quoted + "Хомс".encode("cp1251")) == "cp1251"
+    assert detect_encoding(quoted, more=[b"a,b\n", "Харків".encode("cp1251")]) == "cp1251"
+    assert detect_encoding(quoted, more=["Zürich".encode("cp1252")]) == "cp1252"
+    assert detect_encoding(quoted) == "cp1252"
 
 
 def test_hashtag_rows_first_second_and_last(tmp_path: Path) -> None:
