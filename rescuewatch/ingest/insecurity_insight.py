@@ -125,14 +125,16 @@ def date_precision(value: str | None) -> str | None:
 
 
 def coded_span(day: dt.date | None, precision: str) -> DateSpan:
-    """The days a row's date allows: the coded day, or for a month- or year-precise date the
-    rest of that month or year (its last day is the last the row allows)."""
+    """The days a row's date allows: the coded day, or for a month- or year-precise date its
+    whole month or year ("the event occurred within this month": the coded day is often the
+    15th, or the day it was reported, not the first day it may have happened)."""
     if day is None:
         return DateSpan()
     if precision == "month":
-        return DateSpan(day, day.replace(day=calendar.monthrange(day.year, day.month)[1]), precision)
+        last = calendar.monthrange(day.year, day.month)[1]
+        return DateSpan(day.replace(day=1), day.replace(day=last), precision)
     if precision == "year":
-        return DateSpan(day, day.replace(month=12, day=31), precision)
+        return DateSpan(day.replace(month=1, day=1), day.replace(month=12, day=31), precision)
     return DateSpan(day, day, precision)
 
 

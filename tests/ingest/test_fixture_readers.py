@@ -178,6 +178,10 @@ def test_kika_csv_with_hashtags_first_and_last(store: Store) -> None:
     killed = claims["990101"].victims[0]
     assert (killed.category, killed.killed) == ("aid_worker", 1)
     assert claims["990103"].date.precision == "month"
+    # coded 2021-03-15, "the event occurred within this month": any day of March, not only
+    # the 15th to the 31st
+    span = claims["990103"].date
+    assert (span.start, span.end) == (dt.date(2021, 3, 1), dt.date(2021, 3, 31))
     assert claims["990103"].victims[0].harm == "arrested"
     assert claims["990104"].date.precision == "week"
     assert claims["990104"].place.precision == "country" and claims["990104"].place.lat is None

@@ -113,7 +113,11 @@ def _check_insecurity_insight(store: Store, path: Path, expected: int) -> tuple[
     col = {name: header.index(name) for name in reversed(header)}  # first of repeated names
     assert [r["row_ref"] for r in rows] == [str(int(float(d[col["SiND Event ID"]])))
                                             for d in data]
-    assert [r["date_start"].isoformat() for r in rows] == [_day(d[col["Date"]]) for d in data]
+    # the coded day starts the span, or for a month- or year-precise row lies in it
+    coded = [dt.date.fromisoformat(_day(d[col["Date"]])) for d in data]
+    assert all(r["date_start"] == day if r["date_precision"] not in ("month", "year")
+               else r["date_start"] <= day <= r["date_end"]
+               for r, day in zip(rows, coded, strict=True))
     assert all(_same_float(r["lat"], d[col["Latitude"]]) for r, d in zip(rows, data, strict=True))
     assert all(_same_float(r["lon"], d[col["Longitude"]]) for r, d in zip(rows, data, strict=True))
     assert [r["place_precision"] for r in rows] == [geo_precision(d[col["Geo Precision"]])
@@ -171,12 +175,15 @@ def test_kika_aid_workers_hashtags_first_and_last(shared_data: Path, store: Stor
     assert sum(v["injured"] or 0 for v in aid.values()) == sum(int(d[injured] or 0) for d in data)
     assert {r["date_precision"] for r in rows} == {"day", "week", "month", "year"}
     assert all(r["description"] for r in rows[:50])
-    # a month- or year-precise row allows every day to the end of its month or year
+    # a month- or year-precise row allows every day of its month or year, whichever day is
+    # coded ("2021-05-15", Month: "May 2021: An LNGO aid worker was killed.")
     for r in rows:
         start, end = (dt.date.fromisoformat(str(r[k])[:10]) for k in ("date_start", "date_end"))
         if r["date_precision"] == "month":
-            assert end.month == start.month and (end + dt.timedelta(days=1)).day == 1
+            assert start.day == 1 and end.month == start.month
+            assert (end + dt.timedelta(days=1)).day == 1
         elif r["date_precision"] == "year":
+            assert (start.month, start.day) == (1, 1)
             assert (end.month, end.day, end.year) == (12, 31, start.year)
         else:
             assert end == start
