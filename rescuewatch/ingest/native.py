@@ -44,12 +44,22 @@ EXPORT_SOURCE = Source(
     key="rescuewatch-export", name="rescuewatch export file", kind="dataset", affiliation="unknown"
 )
 MAX_CELL = 16 << 20  # one CSV cell or JSON line may not exceed this (untrusted input)
-_CSV_HEAD = MARKER.encode() + b","
 _JSONL_HEAD = b'{"' + MARKER.encode() + b'":'
 
 
 def _strip_bom(data: bytes) -> bytes:
     return data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
+
+
+def _csv_delimiter(head: bytes) -> str | None:
+    """The delimiter of the CSV export whose first bytes are ``head``, else ``None``: the
+    marker column first, quoted or not, then a comma (as rescuewatch writes it), or a
+    semicolon or a tab (as a spreadsheet, R's ``write.csv`` or pandas may write it again)."""
+    for marker in (MARKER.encode(), b'"' + MARKER.encode() + b'"'):
+        if head.startswith(marker):
+            delimiter = head[len(marker):len(marker) + 1]
+            return delimiter.decode() if delimiter in (b",", b";", b"\t") else None
+    return None
 
 
 @register
@@ -61,14 +71,14 @@ class NativeReader(Reader):
 
     def sniff(self, item: InputFile) -> int:
         head = _strip_bom(item.sample()).lstrip()
-        return 100 if head.startswith((_CSV_HEAD, _JSONL_HEAD)) else 0
+        return 100 if head.startswith(_JSONL_HEAD) or _csv_delimiter(head) else 0
 
     def read(self, item: InputFile, ctx: ReadContext) -> Iterator[Parcel]:
         head = _strip_bom(item.sample()).lstrip()
         if head.startswith(_JSONL_HEAD):
             claims, kind = self._jsonl_claims(item, ctx), "JSON Lines"
-        elif head.startswith(_CSV_HEAD):
-            claims, kind = self._csv_claims(item, ctx), "CSV"
+        elif delimiter := _csv_delimiter(head):
+            claims, kind = self._csv_claims(item, ctx, delimiter), "CSV"
         else:
             raise InputError(
                 f"not a rescuewatch export: the first column or key must be {MARKER!r}",
@@ -86,13 +96,13 @@ class NativeReader(Reader):
             media_type="text/csv" if kind == "CSV" else "application/jsonl",
         )
 
-    def _csv_claims(self, item: InputFile, ctx: ReadContext) -> Iterator[Claim]:
+    def _csv_claims(self, item: InputFile, ctx: ReadContext, delimiter: str) -> Iterator[Claim]:
         csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL))
         with item.open() as raw:
             text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
             # the csv module reads a whole line before its cells: a gzip file can unpack to
             # one line of gigabytes
-            reader = csv.reader(Lines(text, MAX_CELL))
+            reader = csv.reader(Lines(text, MAX_CELL), delimiter=delimiter)
             try:
                 header = next(reader)
             except LineTooLong:

@@ -86,6 +86,32 @@ def test_sniff_is_certain_for_both_forms(rw, store: Store, tmp_path: Path) -> No
         assert NativeReader().sniff(item) == 100
 
 
+@pytest.mark.parametrize(("quoting", "delimiter"), [
+    (csv.QUOTE_ALL, ","),  # R's write.csv, pandas' to_csv(quoting=QUOTE_ALL)
+    (csv.QUOTE_MINIMAL, ";"),  # a spreadsheet where the decimal mark is a comma
+    (csv.QUOTE_MINIMAL, "\t"),
+])
+def test_an_export_written_again_quoted_or_with_semicolons_round_trips(
+        rw, store: Store, tmp_path: Path, quoting: int, delimiter: str) -> None:
+    # refused as "not in any known format", and with --format rescuewatch as "the first
+    # column or key must be 'rescuewatch_schema'", which it was
+    out, target = export_and_reingest(rw, store, tmp_path, "csv")
+    with out.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    again = tmp_path / "again.csv"
+    with again.open("w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh, quoting=quoting, delimiter=delimiter).writerows(rows)
+    from rescuewatch.ingest.pipeline import ingest
+
+    third = Store.open(f"sqlite:///{tmp_path / 'third.db'}")
+    report = ingest(third, [str(again)])
+    assert report.inputs[0].format == "rescuewatch" and report.claims == 5
+    assert ([comparable(c) for c, _ in stored_claims(third)]
+            == [comparable(c) for c, _ in stored_claims(target)])
+    third.dispose()
+    target.dispose()
+
+
 def test_stdout_export_matches_file(rw, store: Store, tmp_path: Path) -> None:
     build_sample_store(store)
     out = tmp_path / "c.jsonl"
