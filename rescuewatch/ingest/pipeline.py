@@ -124,6 +124,10 @@ def expand(origins: list[str]) -> list[str]:
     """
     out: list[str] = []
     for origin in origins:
+        if not origin:  # Path("") is the working folder: read whole, as if "." were named
+            raise InputError("an empty path names no file or folder",
+                             hint="an unset shell variable gives one; name the folder itself, "
+                                  "such as . for this one")
         if is_url(origin):
             out.append(origin)
             continue

@@ -199,6 +199,22 @@ def test_unknown_format_name_and_missing_path(filled: Invoker, db_url: str,
     assert "absent.csv" in line and "no such file" in line  # checked before anything is read
 
 
+@pytest.mark.parametrize("command", ["ingest", "run"])
+def test_an_empty_path_is_refused_not_read_as_the_working_folder(
+        filled: Invoker, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        command: str) -> None:
+    # `rescuewatch ingest "$FILE"` with FILE unset read every file of the working folder
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.txt").write_text("A paramedic was injured in Kharkiv.", encoding="utf-8")
+    before = snapshot(db_url)
+    result = filled(command, "", *(["--no-report"] if command == "run" else []))
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert lines == ["Error: an empty path names no file or folder (an unset shell variable "
+                     "gives one; name the folder itself, such as . for this one)"]
+    assert snapshot(db_url) == before
+
+
 def test_cp1251_file_loads(rw: Invoker, tmp_path: Path) -> None:
     text = ACLED.read_text(encoding="utf-8").replace("Kharkiv", "Харків").replace(
         "Belgorod", "Белгород")
