@@ -295,13 +295,30 @@ def choose_reader(item: InputFile, fmt: str = "auto") -> Reader:
     return known[scored[0][1]]()
 
 
+def _text_of(sample: bytes) -> str | bytes:
+    """``sample`` without its byte-order mark, decoded when the mark is UTF-16's or UTF-32's
+    (whose white space holds NUL bytes)."""
+    wide = next((codec for bom, codec in WIDE_BOMS if sample.startswith(bom)), None)
+    if wide:
+        try:
+            return sample.decode(wide).removeprefix("\ufeff")
+        except UnicodeError:
+            return sample
+    return sample.removeprefix(codecs.BOM_UTF8)
+
+
+#: the byte-order marks of UTF-32 first: its little-endian one starts like UTF-16's
+WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+              (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
 def _refuse_blank(item: InputFile) -> None:
     """An empty file, or one of white space only (a byte-order mark aside), holds nothing
     to read, whatever format is asked for."""
     if item.size == 0:
         raise InputError("empty file", path=item.origin, hint="the file holds no data")
     sample = item.sample()
-    if len(sample) < HEAD_BYTES and not sample.removeprefix(codecs.BOM_UTF8).strip():
+    if len(sample) < HEAD_BYTES and not _text_of(sample).strip():
         if item.is_gzip:
             raise InputError("empty or damaged gzip file", path=item.origin,
                              hint="gzip -t tells which; compress the data again")

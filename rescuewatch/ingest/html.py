@@ -13,7 +13,13 @@ from collections.abc import Iterator
 
 from rescuewatch.errors import InputError
 from rescuewatch.ingest.base import InputFile, Parcel, ReadContext, Reader, register
-from rescuewatch.ingest.text import decode, read_limited, refuse_binary, text_parcel
+from rescuewatch.ingest.text import (
+    decode,
+    read_limited,
+    refuse_binary,
+    text_parcel,
+    wide_encoding,
+)
 
 MAX_HTML_BYTES = 20 * 1024 * 1024
 _CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([\w-]+)", re.IGNORECASE)
@@ -68,7 +74,8 @@ class HtmlReader(Reader):
     def read(self, item: InputFile, ctx: ReadContext) -> Iterator[Parcel]:
         data = read_limited(item, MAX_HTML_BYTES)
         # before the lenient decoding below, which would store a workbook as a page
-        refuse_binary(data, item.origin, "an HTML page")
+        if not wide_encoding(data, ctx.encoding):  # UTF-16's letters hold NUL bytes
+            refuse_binary(data, item.origin, "an HTML page")
         encoding = ctx.encoding or _declared(_CHARSET.search(data[:4096]))
         try:
             html = decode(data, item.origin, encoding)

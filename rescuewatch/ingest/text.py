@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from rescuewatch.errors import InputError
 from rescuewatch.ingest.base import (
     STREAM_ERRORS,
+    WIDE_BOMS,
     InputFile,
     Parcel,
     ReadContext,
@@ -102,21 +103,41 @@ def refuse_binary(data: bytes, origin: str, what: str = "text") -> None:
         raise InputError(f"binary content, not {what}", path=origin)
 
 
+def wide_encoding(data: bytes, encoding: str | None) -> str | None:
+    """``utf-16`` or ``utf-32`` (as ``encoding`` names it, else as the byte-order mark starting
+    ``data`` shows) when the text is in one of them, whose ASCII letters hold NUL bytes;
+    else ``None``."""
+    if encoding:
+        try:
+            name = codecs.lookup(encoding).name
+        except LookupError:
+            return None
+        return encoding if name.startswith(("utf-16", "utf-32")) else None
+    return next((codec for bom, codec in WIDE_BOMS if data.startswith(bom)), None)
+
+
 def decode(data: bytes, origin: str, encoding: str | None) -> str:
     """Text of ``data``: refuse binary content, explain a wrong encoding.
 
     A NUL byte anywhere is refused, not only near the start: SQLite would keep it in the
-    document's text, PostgreSQL cannot store it at all.
+    document's text, PostgreSQL cannot store it at all. In UTF-16 or UTF-32 (given, or shown
+    by a byte-order mark: Windows Notepad's "Unicode") it is a NUL character of the text.
     """
-    refuse_binary(data, origin)
+    wide = wide_encoding(data, encoding)
+    if not wide:
+        refuse_binary(data, origin)
     try:
-        return data.decode(encoding or "utf-8-sig")
+        text = data.decode(wide or encoding or "utf-8-sig")
     except (UnicodeError, LookupError) as exc:  # UnicodeError: idna, punycode, UTF-16 ...
         raise InputError(
             f"not valid {encoding or 'UTF-8'} text ({exc.__class__.__name__})",
             path=origin,
             hint="pass --encoding, e.g. --encoding cp1251",
         ) from exc
+    if wide:
+        text = text.removeprefix("\ufeff")
+        refuse_binary(text.encode("utf-8"), origin)
+    return text
 
 
 def read_limited(item: InputFile, limit: int) -> bytes:
@@ -192,6 +213,9 @@ class TextReader(Reader):
 
     def sniff(self, item: InputFile) -> int:
         head = item.sample()  # of a gzip file, what it unpacks to
+        wide = wide_encoding(head, None)
+        if wide:  # a byte-order mark: the text as UTF-8, for the tests below
+            head = codecs.getincrementaldecoder(wide)().decode(head[:8192]).encode("utf-8")
         if b"\x00" in head[:4096]:
             return 0
         if item.content_suffix in TEXT_SUFFIXES:

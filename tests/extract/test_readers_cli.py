@@ -87,7 +87,8 @@ def test_malformed_telegram_is_one_line_error() -> None:
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(b"\x00\x01\x02binary\x00" * 10, "binary"), (b"\xff\xfe\xfa bad utf8", "UTF-8")],
+    # (b"\xff\xfe" first is UTF-16's byte-order mark, which no UTF-8 text starts with)
+    [(b"\x00\x01\x02binary\x00" * 10, "binary"), (b"\xfa\xff\xfe bad utf8", "UTF-8")],
 )
 def test_bad_text_files(tmp_path: Path, content: bytes, message: str) -> None:
     path = tmp_path / "bad.txt"
@@ -178,3 +179,39 @@ def test_a_gzipped_table_is_not_taken_for_text(tmp_path: Path) -> None:
     packed.write_bytes(gzip.compress(b"a,b,c\n1,2,3\n4,5,6\n"))
     with pytest.raises(InputError, match="not in any known format"):
         choose_reader(InputFile.from_path(packed))
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_report_is_read_with_its_bom_or_encoding(tmp_path: Path, encoding: str) -> None:
+    # Windows Notepad's "Unicode": refused as "binary content, not text" even with
+    # --encoding utf-16, and "not in any known format" without --format
+    text = (FIX / "report_en.txt").read_text(encoding="utf-8")
+    path = tmp_path / "report.txt"
+    path.write_bytes(text.encode(encoding))
+    plain = InputFile.from_path(FIX / "report_en.txt")
+    item = InputFile.from_path(path)
+    if encoding == "utf-16":  # with a byte-order mark: recognised without any option
+        assert choose_reader(item).name == "text"
+    ctx = ReadContext(encoding=None if encoding == "utf-16" else encoding)
+    parcel = next(iter(choose_reader(item, "text").read(item, ctx)))
+    assert parcel.text == text
+
+    def claims(found: InputFile, context: ReadContext) -> list[Any]:
+        return [(c.date, c.place, c.victims, c.perpetrator, c.weapon)
+                for p in choose_reader(found, "text").read(found, context) for c in p.claims]
+
+    assert claims(item, ctx) == claims(plain, ReadContext()) != []
+    nul = tmp_path / "nul.txt"
+    nul.write_bytes("a\x00b".encode(encoding))
+    with pytest.raises(InputError, match="binary content, not text"):
+        list(choose_reader(item, "text").read(InputFile.from_path(nul), ctx))
+    page = tmp_path / "page.html"
+    page.write_bytes((FIX / "page.html").read_text(encoding="utf-8").encode(encoding))
+    html = next(iter(choose_reader(InputFile.from_path(page), "html").read(
+        InputFile.from_path(page), ctx)))
+    assert html.text == next(iter(choose_reader(InputFile.from_path(FIX / "page.html")).read(
+        InputFile.from_path(FIX / "page.html"), ReadContext()))).text
+    blank = tmp_path / "blank.txt"
+    blank.write_bytes(" \r\n".encode("utf-16"))  # white space only: empty, as in UTF-8
+    with pytest.raises(InputError, match="empty file"):
+        choose_reader(InputFile.from_path(blank), "text")
