@@ -28,6 +28,7 @@ from rescuewatch.export.native import (
     record_to_claim,
 )
 from rescuewatch.ingest.base import (
+    HEAD_BYTES,
     STREAM_ERRORS,
     InputFile,
     Parcel,
@@ -51,6 +52,23 @@ def _strip_bom(data: bytes) -> bytes:
     return data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
 
 
+def _is_json_lines(head: bytes) -> bool:
+    """Whether ``head`` starts a JSON Lines export: its first line an object with the marker
+    key, first as rescuewatch writes it, or anywhere (``jq -S`` sorts the keys)."""
+    if head.startswith(_JSONL_HEAD):
+        return True
+    if not head.startswith(b"{") or MARKER.encode() not in head:
+        return False
+    first, _, rest = head.partition(b"\n")
+    if not rest and len(head) >= HEAD_BYTES:
+        return False  # a first line longer than the sample: not known
+    try:
+        record = loads(first)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(record, dict) and MARKER in record
+
+
 def _csv_delimiter(head: bytes) -> str | None:
     """The delimiter of the CSV export whose first bytes are ``head``, else ``None``: the
     marker column first, quoted or not, then a comma (as rescuewatch writes it), or a
@@ -71,11 +89,11 @@ class NativeReader(Reader):
 
     def sniff(self, item: InputFile) -> int:
         head = _strip_bom(item.sample()).lstrip()
-        return 100 if head.startswith(_JSONL_HEAD) or _csv_delimiter(head) else 0
+        return 100 if _is_json_lines(head) or _csv_delimiter(head) else 0
 
     def read(self, item: InputFile, ctx: ReadContext) -> Iterator[Parcel]:
         head = _strip_bom(item.sample()).lstrip()
-        if head.startswith(_JSONL_HEAD):
+        if _is_json_lines(head):
             claims, kind = self._jsonl_claims(item, ctx), "JSON Lines"
         elif delimiter := _csv_delimiter(head):
             claims, kind = self._csv_claims(item, ctx, delimiter), "CSV"

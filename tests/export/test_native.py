@@ -112,6 +112,28 @@ def test_an_export_written_again_quoted_or_with_semicolons_round_trips(
     target.dispose()
 
 
+def test_json_lines_with_their_keys_in_another_order_round_trip(
+        rw, store: Store, tmp_path: Path) -> None:
+    # `jq -S`, json.dumps(sort_keys=True): the marker is no longer the first key; the file was
+    # 'not in any known format', and with --format rescuewatch 'the first column or key must
+    # be rescuewatch_schema', which it held
+    out, target = export_and_reingest(rw, store, tmp_path, "jsonl")
+    lines = out.read_text(encoding="utf-8").splitlines()
+    again = tmp_path / "sorted.jsonl"
+    again.write_text("".join(json.dumps(json.loads(line), sort_keys=True, indent=None) + "\n"
+                             for line in lines), encoding="utf-8")
+    assert not again.read_text(encoding="utf-8").startswith('{"rescuewatch_schema"')
+    from rescuewatch.ingest.pipeline import ingest
+
+    third = Store.open(f"sqlite:///{tmp_path / 'third.db'}")
+    report = ingest(third, [str(again)])
+    assert report.inputs[0].format == "rescuewatch" and report.claims == 5
+    assert ([comparable(c) for c, _ in stored_claims(third)]
+            == [comparable(c) for c, _ in stored_claims(target)])
+    third.dispose()
+    target.dispose()
+
+
 def test_stdout_export_matches_file(rw, store: Store, tmp_path: Path) -> None:
     build_sample_store(store)
     out = tmp_path / "c.jsonl"
