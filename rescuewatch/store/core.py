@@ -56,11 +56,12 @@ PAGE_SIZE = 16384
 def resolve_url(url: str | None) -> str:
     """The store URL: the argument, else ``RESCUEWATCH_DB``, else a SQLite file in the cwd.
 
-    A bare path (``data/monitor.db``) is taken as a SQLite file.
+    A bare path (``data/monitor.db``) is taken as a SQLite file, as written: the characters
+    a URL would read as an escape or a query (``%``, ``?``) are escaped.
     """
     url = url or os.environ.get("RESCUEWATCH_DB") or DEFAULT_URL
     if "://" not in url:
-        url = f"sqlite:///{url}"
+        url = "sqlite:///" + url.replace("%", "%25").replace("?", "%3F")
     return url
 
 

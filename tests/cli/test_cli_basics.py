@@ -81,6 +81,19 @@ def test_a_malformed_store_url_is_one_line_without_its_password(url: str) -> Non
     assert "give --db a SQLite file path or a URL such as" in line
 
 
+@pytest.mark.parametrize("name", ["b?x=1.db", "c%20d.db", "100%.db"])
+def test_a_store_path_is_taken_as_written(tmp_path: Path, name: str) -> None:
+    # a bare path was read as a URL: "b?x=1.db" made the store "b" (with SQLAlchemy's
+    # warning about the query "x" on standard error), "c%20d.db" the store "c d.db"
+    (tmp_path / "report.txt").write_text("A paramedic was injured.", encoding="utf-8")
+    invoker = Invoker(str(tmp_path / name))
+    result = invoker("ingest", str(tmp_path / "report.txt"))
+    assert result.exit_code == 0 and "Warning" not in result.output, result.output
+    made = {p.name.removesuffix("-wal").removesuffix("-shm") for p in tmp_path.iterdir()}
+    assert made == {name, "report.txt"}
+    assert invoker("stats", "--json").exit_code == 0
+
+
 def test_stats_and_verify_on_an_empty_store(rw: Invoker, tmp_path: Path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
