@@ -16,6 +16,7 @@ import queue
 import signal
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
@@ -42,6 +43,11 @@ from rescuewatch.store.claims import (
 from rescuewatch.store.writeback import early_writeback
 
 MAX_URL_BYTES = 50 * 1024 * 1024
+#: A URL's answer that has come slower than MIN_FETCH_RATE bytes a second on average once
+#: FETCH_GRACE_SECONDS have passed is given up on: the read timeout (30 s) only bounds the
+#: silence between two bytes, and a server sending one every few seconds kept an ingest going.
+FETCH_GRACE_SECONDS = 60.0
+MIN_FETCH_RATE = 1024
 #: Dataset files at least this large (uncompressed: :attr:`InputFile.content_size`) are
 #: parsed in worker processes (:func:`worker_count`) while this one inserts, in a bulk
 #: transaction (SQLite only, where ``fork`` is available; ``RESCUEWATCH_INGEST_WORKER=0``
@@ -228,6 +234,7 @@ def _save(response: Any, target: Path, origin: str) -> None:
     """The body of ``response`` (fetched from ``origin``) written to ``target``, a file in a
     temporary folder, which a full disk fills as well as the store's."""
     size = 0
+    started = time.monotonic()
     try:
         with target.open("wb") as fh:
             for chunk in response.iter_bytes():
@@ -235,6 +242,11 @@ def _save(response: Any, target: Path, origin: str) -> None:
                 if size > MAX_URL_BYTES:
                     raise InputError(f"larger than {MAX_URL_BYTES // 2**20} MB", path=origin)
                 fh.write(chunk)
+                elapsed = time.monotonic() - started
+                if elapsed > FETCH_GRACE_SECONDS and size < MIN_FETCH_RATE * elapsed:
+                    raise InputError(
+                        f"the server sends too slowly ({size:,} bytes in {elapsed:.0f} s)",
+                        path=origin, hint="try again later, or save the page and ingest the file")
     except OSError as exc:
         hint = (f"free space on the device holding {target.parent.parent}, or set TMPDIR to "
                 "a folder on another device" if no_room(exc) else None)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -35,6 +37,16 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(PAGE)))
             self.end_headers()
             self.wfile.write(PAGE)
+        elif self.path == "/trickle.txt":  # a byte at a time, each well within the timeout
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            with contextlib.suppress(OSError):
+                for _ in range(100):
+                    self.wfile.write(b"a")
+                    self.wfile.flush()
+                    time.sleep(0.1)
         elif self.path.startswith("/status/"):
             self.send_error(int(self.path.rsplit("/", 1)[1]))
         else:
@@ -102,3 +114,24 @@ def test_an_http_error_says_what_to_do(rw: Invoker, server: str, status: int,
     result = rw("ingest", f"{server}/status/{status}")
     assert result.exit_code == 2
     assert f"HTTP {status}" in result.output and advice in result.output
+
+
+def test_a_server_that_trickles_its_answer_is_given_up_on(
+        rw: Invoker, db_url: str, server: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # a byte every few seconds never reached the 30-second read timeout: the ingest waited
+    # for as long as the server went on
+    from rescuewatch.ingest import pipeline
+
+    monkeypatch.setattr(pipeline, "FETCH_GRACE_SECONDS", 1.0)
+    seed = tmp_path / "seed.txt"
+    seed.write_text("Published: 2024-01-02\n\nA paramedic was injured in Kharkiv.", encoding="utf-8")
+    assert rw("ingest", str(seed)).exit_code == 0
+    before = store_file_bytes(db_url)
+    started = time.monotonic()
+    result = rw("ingest", f"{server}/trickle.txt")
+    assert time.monotonic() - started < 5
+    assert result.exit_code == 2
+    error = result.output.strip().splitlines()
+    assert len(error) == 1 and "/trickle.txt: the server sends too slowly" in error[0], error
+    assert store_file_bytes(db_url) == before
