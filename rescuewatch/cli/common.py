@@ -179,10 +179,11 @@ def print_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-def open_store(db: str | None, *, create: bool = True) -> Any:
+def open_store(db: str | None, *, create: bool = True, lasting: bool = False) -> Any:
+    """The store; ``lasting``: refuse one in memory, whose writes would end with the command."""
     from rescuewatch.store import Store
 
-    return Store.open(db, create=create)
+    return Store.open(db, create=create, lasting=lasting)
 
 
 def progress_enabled() -> bool:

@@ -376,7 +376,7 @@ def sources_set(key: str, name: str | None, kind: str | None, country: str | Non
     check_length("notes", notes, field="--notes")
     if country is not None:
         country = check_country(country, field="--country")
-    store = open_store(db)
+    store = open_store(db, lasting=True)
     with store.engine.connect() as conn:
         current = get_source(conn, key) or {}
     entry = Entry(
@@ -411,7 +411,7 @@ def sources_import(path: str, reason: str, db: str | None) -> None:
     from rescuewatch.assess.registry import import_entries, read_file
 
     entries = read_file(path)  # a bad row fails before the store is touched
-    result = import_entries(open_store(db), entries, reason)
+    result = import_entries(open_store(db, lasting=True), entries, reason)
     echo(f"{path}: {result['created']} source(s) created, {result['changed']} changed")
 
 

@@ -65,7 +65,7 @@ def run(paths: tuple[str, ...], fmt: str, skip_bad_rows: bool, published: dt.dat
 
         check_report_path(report_path, "--report")  # not after ingesting everything
     store, report = run_ingest(db, paths, fmt, read_context(skip_bad_rows, published, lang, encoding,
-                                                            date_order))
+                                                            date_order), lasting=False)
     summary: dict[str, object] = {"ingest": report.to_json()}
     done = ["ingest"]
     if _has("rescuewatch.link.pipeline"):

@@ -65,12 +65,14 @@ def read_context(skip_bad_rows: bool, published: dt.datetime | None, lang: str,
     )
 
 
-def run_ingest(db: str | None, paths: tuple[str, ...], fmt: str, ctx: Any) -> Any:
-    """Ingest with a progress display; shared by ``ingest`` and ``run``."""
+def run_ingest(db: str | None, paths: tuple[str, ...], fmt: str, ctx: Any,
+               lasting: bool = True) -> Any:
+    """Ingest with a progress display; shared by ``ingest`` and ``run`` (which may use a
+    store in memory: ``lasting`` False)."""
     from rescuewatch.ingest.pipeline import expand, ingest
 
     origins = expand(list(paths))  # a typo in a path fails before the store is touched
-    store = open_store(db)
+    store = open_store(db, lasting=lasting)
     with make_progress(auto_refresh=False) as progress:
         task = progress.add_task("ingest", total=len(origins))
         rows = progress.add_task("rows", total=None)

@@ -425,10 +425,11 @@ class Store:
         self.engine = engine
 
     @classmethod
-    def open(cls, url: str | None = None, *, create: bool = True) -> Store:
+    def open(cls, url: str | None = None, *, create: bool = True, lasting: bool = False) -> Store:
         """Open the store at ``url`` and bring its schema to the newest migration.
 
-        With ``create=False`` a missing SQLite file is an error instead of a new store.
+        With ``create=False`` a missing SQLite file is an error instead of a new store; with
+        ``lasting=True`` a SQLite store in memory is (what is written would not outlive it).
         """
         url = resolve_url(url)
         try:
@@ -452,6 +453,10 @@ class Store:
                 raise StoreError(f"{_shown(url)} is a store in memory: empty, and gone when a "
                                  "command ends", hint="give --db the store's file, such as "
                                                       "rescuewatch.db")
+            elif lasting:  # what the command writes would be gone, yet it would say "stored"
+                raise StoreError(f"{_shown(url)} is a store in memory: what this command "
+                                 "writes is gone when it ends", hint="give --db a file, such "
+                                 "as rescuewatch.db; run can still report from one in memory")
         try:
             engine = create_engine(url, future=True)
         except Exception as exc:  # noqa: BLE001 - missing driver, bad options

@@ -232,6 +232,31 @@ def test_commands_reading_refuse_a_store_in_memory(url: str, args: tuple[str, ..
                     "(give --db the store's file, such as rescuewatch.db)")
 
 
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
+@pytest.mark.parametrize("args", [("ingest", "report.txt"), ("sources", "set", "k", "--reason", "r")])
+def test_commands_that_only_write_refuse_a_store_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str, args: tuple[str, ...]
+) -> None:
+    # ingest said "ingested ... 1 claim(s)", exit 0, into a store gone as the command ended
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "report.txt").write_text("A paramedic was injured.", encoding="utf-8")
+    line = _one_line_store_error(Invoker(url)(*args))
+    assert line == (f"Error: {url} is a store in memory: what this command writes is gone when "
+                    "it ends (give --db a file, such as rescuewatch.db; run can still report "
+                    "from one in memory)")
+
+
+def test_run_may_use_a_store_in_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "report.txt").write_text(
+        "On 3 March 2024 a paramedic was injured when an ambulance was shelled in Kharkiv.",
+        encoding="utf-8")
+    result = Invoker("sqlite://")("run", "report.txt", "--report", "out.html")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out.html").stat().st_size > 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.html", "report.txt"]
+
+
 @pytest.mark.parametrize("args", READING_COMMANDS)
 def test_commands_reading_an_empty_file_refuse_it_and_leave_it_empty(
     tmp_path: Path, args: tuple[str, ...]
