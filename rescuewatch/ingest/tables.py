@@ -345,9 +345,11 @@ def open_table(item: InputFile, ctx: ReadContext | None = None) -> Table:
     """
     encoding = ctx.encoding if ctx else None
     if is_workbook(item):
-        data_sheet = _first_sheet(item, _workbook(item))
+        sheets = _worksheets(item, _workbook(item))
+        data_sheet = max(sheets, key=lambda sheet: sheet.height)  # the first of equals
         table = _with_header(item.origin, "xlsx", str(data_sheet.name),
                              _xlsx_rows(item, data_sheet))
+        _refuse_split_data(item, table, [s for s in sheets if s is not data_sheet])
     else:
         records = _csv_records(item, encoding)
         table = _with_header(item.origin, "csv", None, records.rows())
@@ -495,9 +497,26 @@ def _workbook(item: InputFile) -> Any:
         ) from exc
 
 
-def _first_sheet(item: InputFile, workbook: Any) -> Any:
-    """The data sheet: the visible worksheet with the most rows, the first of equals. Releases
-    add sheets of notes, metadata or a cover, before the data or after it, and hide some.
+def _refuse_split_data(item: InputFile, table: Table, others: list[Any]) -> None:
+    """Refuse a workbook whose rows under the data sheet's header go on in another sheet (a
+    sheet a year): only one sheet is read, and the others' rows were dropped without a word."""
+    for sheet in others:
+        try:
+            other = _with_header(item.origin, "xlsx", str(sheet.name), _xlsx_rows(item, sheet))
+        except InputError:  # an empty sheet, or one of notes too wide to be a table
+            continue
+        if other.columns == table.columns and next(other.rows, None) is not None:
+            raise InputError(
+                f"sheets {table.sheet!r} and {other.sheet!r} both hold rows under the same "
+                "header; rescuewatch reads one data sheet a workbook", path=item.origin,
+                hint="save each sheet as a CSV file (or move the rows into one sheet) and "
+                     "ingest those")
+
+
+def _worksheets(item: InputFile, workbook: Any) -> list[Any]:
+    """The sheets that may hold the data: the visible worksheets (the first sheet if none).
+    The data sheet is the one with the most rows. Releases add sheets of notes, metadata or a
+    cover, before the data or after it, and hide some.
 
     A sheet is parsed when it is taken: a damaged one (its XML cut, or its part missing from
     the zip) raises calamine's own errors here, which are not the readable workbook's."""
@@ -515,7 +534,7 @@ def _first_sheet(item: InputFile, workbook: Any) -> Any:
             raise InputError(f"not a readable Excel workbook ({what}: {exc.__class__.__name__}"
                              f": {exc})", path=item.origin,
                              hint="save it again as .xlsx or export it as CSV") from exc
-    return max(sheets, key=lambda sheet: sheet.height)  # max keeps the first of equals
+    return sheets
 
 
 def _xlsx_rows(item: InputFile, sheet: Any) -> Iterator[tuple[int, list[Cell]]]:

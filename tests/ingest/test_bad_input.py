@@ -171,6 +171,61 @@ def test_latitude_999_in_a_workbook(filled: Invoker, db_url: str, tmp_path: Path
     assert "ii.xlsx, row 4, column 'Latitude'" in line
 
 
+def _health_care_rows(first: int, n: int) -> list[list[object]]:
+    return [[f"2024-01-{day:02d}", "PSE", 31.5, 34.4, 1, day] for day in range(first, first + n)]
+
+
+def test_rows_going_on_in_another_sheet_are_refused_not_dropped(
+    filled: Invoker, db_url: str, tmp_path: Path
+) -> None:
+    """A dataset with a sheet a year: only the longest sheet was read, the others' rows
+    were dropped without a word."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    header = ["Date", "Country ISO", "Latitude", "Longitude", "Health Workers Killed",
+              "SiND Event ID"]
+    year_2024 = wb.active
+    year_2024.title = "2024"
+    for row in [header, *_health_care_rows(1, 3)]:
+        year_2024.append(row)
+    year_2023 = wb.create_sheet("2023")
+    for row in [header, *_health_care_rows(10, 5)]:
+        year_2023.append(row)
+    path = tmp_path / "years.xlsx"
+    wb.save(path)
+    line = refused(filled, db_url, str(path))
+    assert line == (f"Error: {path}: sheets '2023' and '2024' both hold rows under the same "
+                    "header; rescuewatch reads one data sheet a workbook (save each sheet as a "
+                    "CSV file (or move the rows into one sheet) and ingest those)")
+
+
+def test_sheets_of_notes_or_other_tables_beside_the_data_are_passed_over(
+    rw: Invoker, tmp_path: Path
+) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    notes = wb.active
+    notes.title = "Read me"
+    notes.append(["Health care incidents, 2024"])
+    notes.append(["Source: a monitoring network"])
+    data = wb.create_sheet("Data")
+    data.append(["Date", "Country ISO", "Latitude", "Longitude", "Health Workers Killed",
+                 "SiND Event ID"])
+    for row in _health_care_rows(1, 4):
+        data.append(row)
+    codes = wb.create_sheet("Codes")
+    codes.append(["Country ISO", "Country"])
+    codes.append(["PSE", "Palestine"])
+    wb.create_sheet("Empty")
+    path = tmp_path / "with_notes.xlsx"
+    wb.save(path)
+    result = rw("ingest", str(path))
+    assert result.exit_code == 0, result.output
+    assert "4 claim(s)" in result.output
+
+
 def test_workbook_that_is_not_one(filled: Invoker, db_url: str, tmp_path: Path) -> None:
     fake = tmp_path / "fake.xlsx"
     fake.write_text("event_id_cnty,event_date\nthis is not a workbook\n", encoding="utf-8")
