@@ -16,6 +16,7 @@ import json
 import os
 import re
 import sqlite3
+import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,7 +36,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, OperationalError, SAWarning
 
 from rescuewatch import __version__
 from rescuewatch.errors import IntegrityError, StoreError
@@ -445,6 +446,11 @@ class Store:
                              "SQLite or PostgreSQL", hint=f"give --db {kinds}")
         new_file = None
         if parsed.get_backend_name() == "sqlite":
+            if parsed.query:  # "?mode=ro" was ignored; with "&uri=true" a new, empty file
+                # named "store.db?mode=ro" was made and read
+                raise StoreError(f"cannot open store {_shown(url)!r}: rescuewatch takes no "
+                                 f"options in a SQLite URL ({', '.join(sorted(parsed.query))})",
+                                 hint="give --db the file's path alone, such as rescuewatch.db")
             db = parsed.database
             if db and db != ":memory:":
                 _check_sqlite_file(Path(db), create)
@@ -458,7 +464,11 @@ class Store:
                                  "writes is gone when it ends", hint="give --db a file, such "
                                  "as rescuewatch.db; run can still report from one in memory")
         try:
-            engine = create_engine(url, future=True)
+            with warnings.catch_warnings():
+                # an option the driver ignores ("?mode=ro") was a two-line warning on stderr,
+                # and the store opened without it: refused instead
+                warnings.simplefilter("error", SAWarning)
+                engine = create_engine(url, future=True)
         except Exception as exc:  # noqa: BLE001 - missing driver, bad options
             hint = ("rescuewatch reaches PostgreSQL through psycopg 3: pip install -e "
                     f"'.[postgres]' and give --db {_EXAMPLE_URL}"

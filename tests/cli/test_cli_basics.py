@@ -246,6 +246,20 @@ def test_commands_that_only_write_refuse_a_store_in_memory(
                     "from one in memory)")
 
 
+@pytest.mark.parametrize("options", ["mode=ro", "mode=ro&uri=true", "timeout=5"])
+def test_options_in_a_sqlite_url_are_refused(tmp_path: Path, options: str) -> None:
+    # "?mode=ro" was ignored under a two-line warning; with "&uri=true" a new, empty file
+    # named "store.db?mode=ro" was made and reported on
+    Store.open(f"sqlite:///{tmp_path / 'store.db'}").dispose()
+    url = f"sqlite:///{tmp_path / 'store.db'}?{options}"
+    line = _one_line_store_error(Invoker(url)("stats"))
+    names = ", ".join(sorted(part.split("=")[0] for part in options.split("&")))
+    assert line == (f"Error: cannot open store '{url}': rescuewatch takes no options in a "
+                    f"SQLite URL ({names}) (give --db the file's path alone, such as "
+                    "rescuewatch.db)")
+    assert [p.name for p in tmp_path.iterdir()] == ["store.db"]
+
+
 def test_run_may_use_a_store_in_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "report.txt").write_text(
