@@ -125,6 +125,9 @@ def check_categories(ctx: click.Context, param: click.Parameter, value: str | No
         return None
     from rescuewatch.model import expand_categories
 
+    if not value.strip():  # an unset shell variable: it filtered nothing out, without a word
+        raise click.BadParameter("an empty value names no category; leave the option out for "
+                                 "every category")
     try:
         expand_categories(value)
     except ValueError as exc:

@@ -364,6 +364,10 @@ def test_filters_and_protected_only(rw, store: Store, tmp_path: Path) -> None:
         "ambulance", "medic", "firefighter", "rescuer") > count("--category", "medic")
     bad = rw("export", "--format", "jsonl", "--category", "medics")
     assert bad.exit_code == 2 and "unknown victim category 'medics'" in bad.output
+    # "$CATEGORY" unset: every row was exported as if no filter had been asked for
+    for empty in ("", " "):
+        bad = rw("export", "--format", "jsonl", "--category", empty)
+        assert bad.exit_code == 2 and "an empty value names no category" in bad.output
 
 
 def test_failed_export_leaves_no_file(rw, store: Store, tmp_path: Path) -> None:
