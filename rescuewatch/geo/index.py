@@ -82,12 +82,18 @@ COMMON_WORD_MAX_POPULATION = 20_000
 Index = dict[str, Any]
 
 
+def _cache_choices() -> list[Path]:
+    """The folders the cache may go to, the first writable one taken."""
+    env = os.environ.get("RESCUEWATCH_CACHE")
+    if env:
+        return [Path(env)]
+    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return [Path(xdg) / "rescuewatch", Path(__file__).parent / "_cache"]
+
+
 def cache_dir() -> Path | None:
     """The directory for the cache file, created if needed; ``None`` if none is writable."""
-    env = os.environ.get("RESCUEWATCH_CACHE")
-    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    choices = [Path(env)] if env else [Path(xdg) / "rescuewatch", Path(__file__).parent / "_cache"]
-    for path in choices:
+    for path in _cache_choices():
         try:
             path.mkdir(parents=True, exist_ok=True)
         except OSError:
@@ -149,7 +155,7 @@ def load_or_build(path: Path | None = None, rebuild: bool = False) -> Index:
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
             pass
     if path is None:
-        _warn(f"no folder to keep the gazetteer index in can be written ({_cache_choices()}): "
+        _warn(f"no folder to keep the gazetteer index in can be written ({_tried()}): "
               "it is built again by every command that needs it (30-60 s); set "
               "RESCUEWATCH_CACHE to a writable folder")
     else:
@@ -162,12 +168,10 @@ def load_or_build(path: Path | None = None, rebuild: bool = False) -> Index:
     return index
 
 
-def _cache_choices() -> str:
+def _tried() -> str:
+    """The folders :func:`cache_dir` tried, as a warning names them."""
     env = os.environ.get("RESCUEWATCH_CACHE")
-    if env:
-        return f"RESCUEWATCH_CACHE={env}"
-    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return f"{Path(xdg) / 'rescuewatch'}, {Path(__file__).parent / '_cache'}"
+    return f"RESCUEWATCH_CACHE={env}" if env else ", ".join(map(str, _cache_choices()))
 
 
 def _warn(message: str) -> None:
