@@ -298,13 +298,18 @@ def choose_reader(item: InputFile, fmt: str = "auto") -> Reader:
 def _text_of(sample: bytes) -> str | bytes:
     """``sample`` without its byte-order mark, decoded when the mark is UTF-16's or UTF-32's
     (whose white space holds NUL bytes)."""
-    wide = next((codec for bom, codec in WIDE_BOMS if sample.startswith(bom)), None)
+    wide = wide_bom(sample)
     if wide:
         try:
             return sample.decode(wide).removeprefix("\ufeff")
         except UnicodeError:
             return sample
     return sample.removeprefix(codecs.BOM_UTF8)
+
+
+def wide_bom(data: bytes) -> str | None:
+    """``utf-16`` or ``utf-32`` when ``data`` starts with that encoding's byte-order mark."""
+    return next((codec for bom, codec in WIDE_BOMS if data.startswith(bom)), None)
 
 
 #: the byte-order marks of UTF-32 first: its little-endian one starts like UTF-16's

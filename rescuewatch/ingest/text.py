@@ -19,13 +19,13 @@ from urllib.parse import urlsplit
 from rescuewatch.errors import InputError
 from rescuewatch.ingest.base import (
     STREAM_ERRORS,
-    WIDE_BOMS,
     InputFile,
     Parcel,
     ReadContext,
     Reader,
     damaged_stream,
     register,
+    wide_bom,
 )
 from rescuewatch.ingest.csv_records import DELIMITERS, cell_counts
 from rescuewatch.ingest.tables import NUL_MESSAGE
@@ -113,7 +113,7 @@ def wide_encoding(data: bytes, encoding: str | None) -> str | None:
         except LookupError:
             return None
         return encoding if name.startswith(("utf-16", "utf-32")) else None
-    return next((codec for bom, codec in WIDE_BOMS if data.startswith(bom)), None)
+    return wide_bom(data)
 
 
 def decode(data: bytes, origin: str, encoding: str | None) -> str:
