@@ -16,7 +16,6 @@ import json
 import os
 import re
 import sqlite3
-import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,7 +35,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, OperationalError, SAWarning
+from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, OperationalError
 
 from rescuewatch import __version__
 from rescuewatch.errors import IntegrityError, StoreError
@@ -464,11 +463,7 @@ class Store:
                                  "writes is gone when it ends", hint="give --db a file, such "
                                  "as rescuewatch.db; run can still report from one in memory")
         try:
-            with warnings.catch_warnings():
-                # an option the driver ignores ("?mode=ro") was a two-line warning on stderr,
-                # and the store opened without it: refused instead
-                warnings.simplefilter("error", SAWarning)
-                engine = create_engine(url, future=True)
+            engine = create_engine(url, future=True)
         except Exception as exc:  # noqa: BLE001 - missing driver, bad options
             hint = ("rescuewatch reaches PostgreSQL through psycopg 3: pip install -e "
                     f"'.[postgres]' and give --db {_EXAMPLE_URL}"
