@@ -30,6 +30,7 @@ from typing import Any
 
 from rescuewatch.ingest.base import register
 from rescuewatch.ingest.cell_dates import parse_date
+from rescuewatch.ingest.codes import CodeColumn
 from rescuewatch.ingest.column_scan import scan_notes
 from rescuewatch.ingest.countries import country_code
 from rescuewatch.ingest.tables import (
@@ -54,6 +55,8 @@ from rescuewatch.store.claims import day_text, original_arrays, rows_of_columns,
 
 TIME_PRECISION = {"1": "day", "2": "week", "3": "month"}
 GEO_PRECISION = {"1": "city", "2": "district", "3": "admin1"}
+TIME_CODES = CodeColumn("time_precision", TIME_PRECISION)
+GEO_CODES = CodeColumn("geo_precision", GEO_PRECISION)
 
 #: sub_event_type -> weapon where the type itself says it; otherwise the notes are read.
 SUB_EVENT_WEAPONS: dict[str, str] = {
@@ -234,7 +237,7 @@ class _Builder:
             "country": countries, "admin1": values[self.admin1],
             "lat": coordinates(cells[self.lat], 90.0, "latitude"),
             "lon": coordinates(cells[self.lon], 180.0, "longitude"),
-            "place_precision": [GEO_PRECISION.get(g or "") for g in values[self.geo_prec]],
+            "place_precision": GEO_CODES.column_of(values[self.geo_prec]),
             "weapon": [_weapon_given(s or e, w)
                        for e, s, w in zip(event_type, sub_event, weapons, strict=True)],
             "perpetrator_text": values[self.actor1],
@@ -268,7 +271,8 @@ class _Builder:
         except ValueError as exc:
             raise RowError(str(exc), "event_date") from None
         # an empty date is unknown (kept as null, never guessed); a wrong one is an error
-        span = DateSpan(day, day, TIME_PRECISION.get(precision or "")) if day else DateSpan()
+        word = TIME_CODES(precision)
+        span = DateSpan(day, day, word) if day else DateSpan()
         self._dates[key] = span
         _bound(self._dates)
         return span
@@ -277,10 +281,10 @@ class _Builder:
         lat, lon = parse_point(cells[self.lat], cells[self.lon])
         location = values[self.location]
         country = self._country((values[self.iso3], values[self.iso], values[self.country]))
-        # the coordinates are range-checked above and the precision comes from GEO_PRECISION,
+        # the coordinates are range-checked above and the precision comes from GEO_CODES,
         # so the checks of Place(...) cannot fail here
         return trusted_place(location, location, country, values[self.admin1], lat, lon,
-                             GEO_PRECISION.get(values[self.geo_prec] or ""))
+                             GEO_CODES(values[self.geo_prec]))
 
     @staticmethod
     def _count(cells: list[Cell], index: int | None, column: str) -> int | None:

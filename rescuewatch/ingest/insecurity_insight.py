@@ -109,19 +109,26 @@ GEO_PRECISION = {"1": "exact", "2": "near", "3": "district", "4": "admin1", "5":
 _GEO_WORDS = (("censored", "censored"), ("exact", "exact"), ("25 km", "near"),
               ("district", "district"), ("province", "admin1"), ("linear", "admin1"),
               ("country", "country"))
+#: a code in brackets before its words, "(2) 25 km precision", or a code alone ("2", "2.0")
+_GEO_CODE = re.compile(r"\s*(?:\((\d+)\)|(\d+)(?:\.0*)?\s*$)")
 _NO_INFO = frozenset({"no information", "noinformation", "unknown", "not applicable",
                       "notapplicable", "notanswered", "not answered"})
 
 
 def date_precision(value: str | None) -> str | None:
-    """``Exact Date`` -> day, ``Close - within 2-6 days`` -> week, ``Month- ...`` -> month."""
+    """``Exact Date`` -> day, ``Close - within 2-6 days`` -> week, ``Month- ...`` -> month;
+    ``None`` for an empty cell or "no information"; :class:`ValueError` for a word that
+    names no precision (not read as a day-exact date)."""
     if not value:
         return None
     low = value.strip().lower()
     for word, precision in TIME_PRECISION:
         if low.startswith(word):
             return precision
-    return None
+    if low in _NO_INFO:
+        return None
+    raise ValueError(f"{value[:40]!r} is not a date precision (known: "
+                     f"{', '.join(w.title() for w, _ in TIME_PRECISION)})")
 
 
 def coded_span(day: dt.date | None, precision: str) -> DateSpan:
@@ -142,14 +149,19 @@ def geo_precision(value: str | None) -> str | None:
     """``(2) 25 km Precision`` -> near, ``(6) Country`` -> country, ``censored`` -> censored."""
     if not value:
         return None
-    m = re.match(r"\s*\(?(\d)\)?", value)
-    if m and m[1] in GEO_PRECISION:
-        return GEO_PRECISION[m[1]]
+    m = _GEO_CODE.match(value)
+    if m:
+        code = m[1] or m[2]
+        if code in GEO_PRECISION:
+            return GEO_PRECISION[code]
+        raise ValueError(f"{value[:40]!r} is not a geo precision (codes 1-6)")
     low = value.lower()
     for word, precision in _GEO_WORDS:
         if word in low:
             return precision
-    return None
+    if low.strip() in _NO_INFO:
+        return None
+    raise ValueError(f"{value[:40]!r} is not a geo precision (codes 1-6, or censored)")
 
 
 @register
@@ -199,6 +211,13 @@ class _Builder:
     def _text(self, cells: list[Cell], key: str) -> str | None:
         return text(cells, self.col[key])
 
+    def _coded(self, cells: list[Cell], key: str,
+               word: Callable[[str | None], str | None]) -> str | None:
+        try:
+            return word(self._text(cells, key))
+        except ValueError as exc:
+            raise RowError(str(exc), self.names[key]) from None
+
     def _count(self, cells: list[Cell], key: str) -> int | None:
         index = self.col[key]
         if index is None:
@@ -232,7 +251,7 @@ class _Builder:
         victims += victims_from_text(description, (v.category for v in victims))
         killed, injured = (self._total(cells, harm) for harm in ("killed", "injured"))
         return Claim(
-            date=coded_span(day, date_precision(self._text(cells, "time_precision")) or "day"),
+            date=coded_span(day, self._coded(cells, "time_precision", date_precision) or "day"),
             place=self._place(cells),
             victims=victims,
             killed=killed,
@@ -272,7 +291,7 @@ class _Builder:
         return Place(
             text=admin1 or country, name=admin1 or country,
             country=country_code(self._text(cells, "iso"), country), admin1=admin1,
-            lat=lat, lon=lon, precision=geo_precision(self._text(cells, "geo_precision")),
+            lat=lat, lon=lon, precision=self._coded(cells, "geo_precision", geo_precision),
         )
 
     def _perpetrator(self, cells: list[Cell]) -> str | None:

@@ -21,7 +21,7 @@ Precisions follow the GED codebook. ``date_prec``: 1 the day is known, 2 within 
 3 the week, 4 the month (or within 8-30 days), 5 the year. ``where_prec``: 1 the exact place,
 2 within about 25 km of it, 3 the second-order administrative unit, 4 the first-order unit,
 5 a part of the country or a linear feature (road, river, border), 6 the country, 7 waters or
-airspace outside any country (no place precision).
+airspace outside any country (no place precision). Any other code is a bad value of its row.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from typing import Any
 from rescuewatch.errors import InputError
 from rescuewatch.ingest.base import register
 from rescuewatch.ingest.cell_dates import parse_date
+from rescuewatch.ingest.codes import CodeColumn
 from rescuewatch.ingest.countries import country_code
 from rescuewatch.ingest.tables import (
     NEAR_MISS,
@@ -57,6 +58,9 @@ from rescuewatch.store.claims import day_text, original_arrays, rows_of_columns
 DATE_PRECISION = {"1": "day", "2": "week", "3": "week", "4": "month", "5": "year"}
 PLACE_PRECISION = {"1": "exact", "2": "near", "3": "admin2", "4": "admin1", "5": "admin1",
                    "6": "country"}
+DATE_CODES = CodeColumn("date_prec", DATE_PRECISION)
+#: where_prec 7 (waters or airspace outside any country) is a place with no precision
+PLACE_CODES = CodeColumn("where_prec", {**PLACE_PRECISION, "7": None})
 VIOLENCE_TYPES = {"1": "state-based conflict", "2": "non-state conflict",
                   "3": "one-sided violence"}
 REQUIRED = ("id", "date_start", "date_end", "latitude", "longitude", "best")
@@ -184,7 +188,7 @@ class _Builder:
             "admin1": values[self.adm1],
             "lat": coordinates(cells[self.lat], 90.0, "latitude"),
             "lon": coordinates(cells[self.lon], 180.0, "longitude"),
-            "place_precision": [PLACE_PRECISION.get(w or "") for w in values[self.where_prec]],
+            "place_precision": PLACE_CODES.column_of(values[self.where_prec]),
             "perpetrator_text": [self._perpetrator(k).text for k in
                                  zip(values[self.side_a], values[self.side_b], violence,
                                      strict=True)],
@@ -226,8 +230,8 @@ class _Builder:
         end = _date(end_cell, "date_end")
         if start is not None and end is not None and end < start:
             raise RowError(f"ends ({end}) before it starts ({start})", "date_end")
-        span = DateSpan(start, end or start, DATE_PRECISION.get(precision or "")) \
-            if start else DateSpan()
+        word = DATE_CODES(precision)
+        span = DateSpan(start, end or start, word) if start else DateSpan()
         self._dates[key] = span
         _bound(self._dates)
         return span
@@ -236,9 +240,9 @@ class _Builder:
         lat, lon = parse_point(cells[self.lat], cells[self.lon])
         where = values[self.where]
         country = self._country((values[self.iso3], values[self.country]))
-        # coordinates range-checked above, precision from PLACE_PRECISION: Place's checks hold
+        # coordinates range-checked above, precision from PLACE_CODES: Place's checks hold
         return trusted_place(where, where, country, values[self.adm1], lat, lon,
-                             PLACE_PRECISION.get(values[self.where_prec] or ""))
+                             PLACE_CODES(values[self.where_prec]))
 
 
 def _date(cell: Cell, column: str) -> dt.date | None:

@@ -700,3 +700,56 @@ def test_cp1251_names_far_past_a_head_of_shared_punctuation_load(
     texts = {c["place_text"] for c in claims}
     assert {"Харків", "Белгород"} <= texts
     assert any("impact’s" in (c["description"] or "") for c in claims)
+
+
+
+def _fixture_with(tmp_path: Path, name: str, row: int, changes: dict[str, str]) -> Path:
+    """Fixture ``name`` with cells of one row replaced (``row`` counts from 1 at the top)."""
+    import csv
+
+    with (HERE / name).open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    for column, value in changes.items():
+        header = next(r for r in rows if column in r)
+        rows[row - 1][header.index(column)] = value
+    path = tmp_path / name
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    return path
+
+
+@pytest.mark.parametrize(("column", "value"), [("time_precision", "4"), ("geo_precision", "0"),
+                                               ("geo_precision", "high")])
+def test_a_precision_code_the_acled_codebook_lacks_is_a_bad_value(
+        filled: Invoker, db_url: str, tmp_path: Path, column: str, value: str) -> None:
+    # it had become a claim of no precision, as if the cell were empty
+    line = refused(filled, db_url, str(acled_with(tmp_path, 5, column, value)))
+    assert f"bad.csv, row 5, column '{column}'" in line
+    assert f"{value!r} is not a {column} code" in line
+
+
+def test_a_precision_code_written_as_a_decimal_is_its_integer(rw: Invoker, tmp_path: Path,
+                                                              db_url: str) -> None:
+    # as pandas writes an integer column that has blanks ("1.0")
+    path = _fixture_with(tmp_path, ACLED.name, 2, {"time_precision": "2.0",
+                                                   "geo_precision": "3.00"})
+    assert rw("ingest", str(path)).exit_code == 0
+    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as con:
+        first = con.execute("SELECT date_precision, place_precision FROM claims "
+                            "ORDER BY id LIMIT 1").fetchone()
+    assert first == ("week", "admin1")
+
+
+@pytest.mark.parametrize(("name", "column", "value", "said"), [
+    ("insecurity_insight_health_hxl2.csv", "Geo Precision", "(8) Elsewhere", "geo precision"),
+    ("insecurity_insight_health_hxl2.csv", "Geo Precision", "roughly", "geo precision"),
+    ("insecurity_insight_kika_hxl_first_last.csv", "Time Precision", "Around then",
+     "date precision"),
+])
+def test_a_precision_insecurity_insight_does_not_use_is_a_bad_value(
+        filled: Invoker, db_url: str, tmp_path: Path, name: str, column: str, value: str,
+        said: str) -> None:
+    # an unknown precision had been read as none (geo) or as a day-exact date (time)
+    path = _fixture_with(tmp_path, name, 4, {column: value})
+    line = refused(filled, db_url, str(path))
+    assert f"row 4, column '{column}'" in line and f"{value!r} is not a {said}" in line

@@ -230,13 +230,18 @@ def test_real_ucdp_rows_are_the_same_both_ways(tmp_path: Path, shared_data: Path
     assert fast == slow
 
 
+@pytest.mark.parametrize(("column", "value"), [
+    ("date_end", "2001-01-01"),  # ends before it starts
+    ("where_prec", "9"), ("date_prec", "0"),  # codes GED's codebook does not have
+])
 def test_a_bad_ucdp_row_falls_back_to_the_row_path(tmp_path: Path, shared_data: Path,
-                                                   fast_chunks: list[bool]) -> None:
+                                                   fast_chunks: list[bool], column: str,
+                                                   value: str) -> None:
     source = shared_data / "ucdp_ged_hdx_ukraine_2014-2021_conflict_data_ukr.csv"
     lines = source.read_text(encoding="utf-8").splitlines()
     header = next(csv.reader([lines[0]]))
     row = next(csv.reader([lines[40]]))
-    row[header.index("date_end")] = "2001-01-01"  # ends before it starts
+    row[header.index(column)] = value
     out = tmp_path / "ucdp_bad.csv"
     buffer = [lines[0], *lines[1:40]]
     with out.open("w", encoding="utf-8", newline="") as handle:
@@ -245,8 +250,29 @@ def test_a_bad_ucdp_row_falls_back_to_the_row_path(tmp_path: Path, shared_data: 
         handle.write("\n".join(lines[41:]) + "\n")
     (slow, slow_skipped), (fast, fast_skipped) = both_paths(out, tmp_path, skip=True)
     assert fast == slow and fast_skipped == slow_skipped
-    assert [(s["row"], s["field"]) for s in fast_skipped] == [("41", "date_end")]
+    assert [(s["row"], s["field"]) for s in fast_skipped] == [("41", column)]
     assert fast_chunks[0] is False and all(fast_chunks[1:])
+
+
+def test_ucdp_codes_written_as_decimals_are_the_same_both_ways(
+        tmp_path: Path, shared_data: Path, fast_chunks: list[bool]) -> None:
+    source = shared_data / "ucdp_ged_hdx_ukraine_2014-2021_conflict_data_ukr.csv"
+    with source.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    for row in rows[2:]:  # after the header and the HXL row, as a spreadsheet may save them
+        for column in ("where_prec", "date_prec"):
+            at = rows[0].index(column)
+            row[at] = f"{row[at]}.0"
+    out = tmp_path / "ucdp_decimal.csv"
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    (slow, _), (fast, _) = both_paths(out, tmp_path)
+    assert fast == slow and all(fast_chunks)
+    (plain, _), _ = both_paths(source, tmp_path)
+    at = [sc.CLAIM_COLUMNS.index(c) for c in ("date_precision", "place_precision")]
+    words = [tuple(r[i] for i in at) for r in fast[0]]
+    assert words == [tuple(r[i] for i in at) for r in plain[0]]
+    assert ("day", "exact") in words and (None, None) not in words
 
 
 @pytest.mark.parametrize("size", [1, 2, 3, 7, 50])
