@@ -6,6 +6,14 @@ import errno
 import os
 
 
+def warn(message: str) -> None:
+    """A one-line warning on standard error (scripts see it too), for what the user should
+    know but need not stop for."""
+    import sys
+
+    print(f"rescuewatch: warning: {message}", file=sys.stderr, flush=True)
+
+
 class RescuewatchError(Exception):
     """Base of every error the CLI turns into a one-line message and a non-zero exit."""
 

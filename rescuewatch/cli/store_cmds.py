@@ -41,7 +41,8 @@ def ingest_options(func: Any) -> Any:
             click.option("--lang", type=click.Choice(["auto", "en", "ru", "uk"]), default="auto",
                          show_default=True, help="Language of text documents."),
             click.option("--encoding", default=None, callback=known_encoding,
-                         help="Text encoding of the inputs when not UTF-8 (e.g. cp1251)."),
+                         help="Text encoding of CSV and text inputs when not UTF-8 (e.g. "
+                              "cp1251); workbooks carry their own."),
             click.option("--date-order", type=click.Choice(DATE_ORDERS), default=None,
                          help="Order of slashed dates (4/2/2023) in datasets: day or month "
                               "first. Default: as the file's first rows show, else the "

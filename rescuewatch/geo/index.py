@@ -29,6 +29,8 @@ from typing import Any
 import ahocorasick
 import numpy as np
 
+from rescuewatch.errors import warn
+
 from . import sources
 from .inflect import inflect_name
 from .normalize import normalize_name, script_of
@@ -155,14 +157,14 @@ def load_or_build(path: Path | None = None, rebuild: bool = False) -> Index:
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
             pass
     if path is None:
-        _warn(f"no folder to keep the gazetteer index in can be written ({_tried()}): "
+        warn(f"no folder to keep the gazetteer index in can be written ({_tried()}): "
               "it is built again by every command that needs it (30-60 s); set "
               "RESCUEWATCH_CACHE to a writable folder")
     else:
         _tell(f"building the offline gazetteer index once (30-60 s) into {path}")
     index = build_index()
     if path is not None and (error := save_index(index, path)) is not None:
-        _warn(f"could not keep the gazetteer index in {path} ({error.strerror or error}): it "
+        warn(f"could not keep the gazetteer index in {path} ({error.strerror or error}): it "
               "will be built again next time; free space there or set RESCUEWATCH_CACHE to "
               "a writable folder")
     return index
@@ -172,13 +174,6 @@ def _tried() -> str:
     """The folders :func:`cache_dir` tried, as a warning names them."""
     env = os.environ.get("RESCUEWATCH_CACHE")
     return f"RESCUEWATCH_CACHE={env}" if env else ", ".join(map(str, _cache_choices()))
-
-
-def _warn(message: str) -> None:
-    """A one-line warning on stderr, for scripts too: every later run pays for it."""
-    import sys
-
-    print(f"rescuewatch: warning: {message}", file=sys.stderr, flush=True)
 
 
 def _tell(message: str) -> None:

@@ -25,7 +25,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from rescuewatch.errors import InputError
+from rescuewatch.errors import InputError, warn
 from rescuewatch.ingest.base import (
     READ_CHUNK,
     STREAM_ERRORS,
@@ -252,7 +252,10 @@ def parse_count(value: Cell) -> int | None:
         except ValueError:
             raise ValueError(f"not a count: {raw[:40]!r}") from None
     if number < 0 or not number.is_integer():
-        raise ValueError(f"not a count: {value!r}")
+        # a workbook's numbers are floats: -2.0 is shown as the -2 the sheet shows
+        shown = repr(int(number)) if number.is_integer() else repr(value)
+        raise ValueError(f"not a count: {shown}"
+                         + (" is negative" if number < 0 else " is not a whole number"))
     if number > MAX_COUNT:
         raise ValueError(f"count {value!r} too large")
     return int(number)
@@ -345,6 +348,9 @@ def open_table(item: InputFile, ctx: ReadContext | None = None) -> Table:
     """
     encoding = ctx.encoding if ctx else None
     if is_workbook(item):
+        if encoding:
+            warn(f"{item.origin}: --encoding {encoding} is not used: a workbook's cells carry "
+                 "their own encoding")
         sheets = _worksheets(item, _workbook(item))
         data_sheet = max(sheets, key=lambda sheet: sheet.height)  # the first of equals
         table = _with_header(item.origin, "xlsx", str(data_sheet.name),
@@ -715,7 +721,8 @@ ChunkBuilder = Callable[[list[list[Cell]], int, int], ChunkRows]
 
 
 def no_rows(table: Table) -> InputError:
-    return InputError("no data rows after the header", path=table.origin,
+    after = "the header and its HXL hashtag row" if any(table.hashtags) else "the header"
+    return InputError(f"no data rows after {after}", path=table.origin,
                       row=table.header_row + 1)
 
 

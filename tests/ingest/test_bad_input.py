@@ -112,7 +112,17 @@ def test_header_only_file(filled: Invoker, db_url: str, tmp_path: Path) -> None:
     path = tmp_path / "header.csv"
     path.write_text(ACLED.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
     line = refused(filled, db_url, str(path))
-    assert "header.csv, row 2" in line and "no data rows" in line
+    assert "header.csv, row 2" in line and "no data rows after the header" in line
+
+
+def test_a_ged_file_of_a_header_and_its_hxl_row_only(filled: Invoker, db_url: str,
+                                                     tmp_path: Path, shared_data: Path) -> None:
+    source = shared_data / "ucdp_ged_hdx_ukraine_2014-2021_conflict_data_ukr.csv"
+    path = tmp_path / "hdx.csv"
+    path.write_text("\n".join(source.read_text(encoding="utf-8").splitlines()[:2]) + "\n",
+                    encoding="utf-8")
+    line = refused(filled, db_url, str(path))
+    assert "no data rows after the header and its HXL hashtag row" in line
 
 
 def test_truncated_inside_a_quoted_cell(filled: Invoker, db_url: str, tmp_path: Path) -> None:
@@ -169,6 +179,25 @@ def test_latitude_999_in_a_workbook(filled: Invoker, db_url: str, tmp_path: Path
     wb.save(path)
     line = refused(filled, db_url, str(path))
     assert "ii.xlsx, row 4, column 'Latitude'" in line
+
+
+def test_a_negative_count_in_a_workbook_is_shown_as_the_sheet_shows_it(
+        filled: Invoker, db_url: str, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Date", "Country ISO", "Health Workers Killed", "SiND Event ID"])
+    ws.append(["2024-01-02", "UKR", 1, 1])
+    ws.append(["2024-01-03", "RUS", -2, 2])  # calamine reads it as -2.0
+    path = tmp_path / "ii.xlsx"
+    wb.save(path)
+    line = refused(filled, db_url, str(path))
+    assert "row 3, column 'Health Workers Killed': not a count: -2 is negative" in line
+    result = filled("ingest", "--encoding", "cp1251", "--skip-bad-rows", str(path))
+    assert result.exit_code == 0
+    assert ("rescuewatch: warning: " + str(path) + ": --encoding cp1251 is not used"
+            in result.output)
 
 
 def _health_care_rows(first: int, n: int) -> list[list[object]]:
