@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from rescuewatch.ingest.tables import RowError
+from rescuewatch.ingest.cell_values import RowError
 
 _INTEGRAL = re.compile(r"([0-9]+)\.0*")
 

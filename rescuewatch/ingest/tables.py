@@ -18,7 +18,6 @@ import codecs
 import csv
 import datetime as dt
 import functools
-import math
 import re
 import zlib
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
@@ -35,10 +34,24 @@ from rescuewatch.ingest.base import (
     Reader,
     Share,
 )
+from rescuewatch.ingest.cell_values import (  # noqa: F401 - the readers' names for them
+    MAX_COUNT,
+    Cell,
+    RowError,
+    coordinates,
+    counts,
+    parse_coordinate,
+    parse_count,
+    parse_flag,
+    parse_float,
+    parse_point,
+    parsed,
+    row_id,
+)
 from rescuewatch.ingest.csv_records import CsvRecords, detect_delimiter, detect_encoding
 from rescuewatch.ingest.date_order import DateOrder, date_order
 from rescuewatch.ingest.sheet_extent import check_workbook
-from rescuewatch.model import INTEGER_MAX, ROW_REF_LENGTH, Claim, Source
+from rescuewatch.model import Claim, Source
 
 if TYPE_CHECKING:
     from rescuewatch.store.claims import ClaimColumns
@@ -53,8 +66,6 @@ MAX_CELL = 1 << 20
 MAX_COLUMNS = 10_000
 XLSX_MAGIC = b"PK\x03\x04"
 XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
-
-Cell = Any  # str from CSV; str, float, int, bool, date, datetime or time from XLSX
 
 
 # --- cells ------------------------------------------------------------------------------------
@@ -156,129 +167,6 @@ def is_blank(cells: Sequence[Cell]) -> bool:
 def norm_name(name: str) -> str:
     """A column name reduced for synonym lookup: lower case, words separated by one space."""
     return re.sub(r"[^0-9a-z]+", " ", str(name).lower()).strip()
-
-
-# --- value parsing (ValueError with a short message; the caller names row and column) -------
-
-def parse_float(value: Cell) -> float | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    raw = str(value).strip()
-    if not raw:
-        return None
-    try:
-        return float(raw.replace(",", ".") if raw.count(",") == 1 and "." not in raw else raw)
-    except ValueError:
-        raise ValueError(f"not a number: {raw[:40]!r}") from None
-
-
-def coordinates(column: Sequence[str], limit: float, name: str) -> list[float | None]:
-    """:func:`parse_coordinate` of each text cell of a column."""
-    try:  # the common case, every cell a plain decimal: float() in C, then one range check
-        numbers = list(map(float, column))
-    except ValueError:
-        return [parse_coordinate(c, limit, name) for c in column]
-    # min and max skip a NaN (its comparisons are false) but the sum of any NaN or infinity
-    # is not finite; all three run in C (numpy took longer to import than a file to check)
-    if numbers and not (-limit <= min(numbers) and max(numbers) <= limit
-                        and math.isfinite(sum(numbers))):
-        return [parse_coordinate(c, limit, name) for c in column]  # raises, naming the value
-    return numbers  # type: ignore[return-value]
-
-
-def counts(column: Sequence[str]) -> list[int | None]:
-    """:func:`parse_count` of each text cell of a column."""
-    joined = "".join(column)
-    if all(column) and joined.isascii() and joined.isdigit():  # every cell plain digits
-        numbers = list(map(int, column))
-        if not numbers or max(numbers) <= MAX_COUNT:
-            return numbers  # type: ignore[return-value]
-    return [parse_count(c) for c in column]
-
-
-def parse_coordinate(value: Cell, limit: float, name: str) -> float | None:
-    number: float | None
-    if type(value) is str:
-        try:  # the common case, a plain decimal; float() ignores surrounding blanks as strip does
-            number = float(value)
-        except ValueError:  # empty, a decimal comma, or not a number: the full rules
-            number = parse_float(value)
-    else:
-        number = parse_float(value)
-    if number is not None and not -limit <= number <= limit:
-        raise ValueError(f"{name} {number:g} outside -{limit:g}..{limit:g}")
-    return number
-
-
-#: Words a dataset writes where it has no count: these mean "unknown", not zero.
-_NO_COUNT = frozenset({"", "no information", "noinformation", "unknown", "n/a", "na", "nan",
-                       "not applicable", "notapplicable", "-"})
-
-
-#: The largest count a store keeps: PostgreSQL's INTEGER ends here, and a larger count
-#: (no real casualty figure) would be refused by PostgreSQL after SQLite had stored it.
-MAX_COUNT = INTEGER_MAX
-
-
-def row_id(value: str | None, column: str | None) -> str | None:
-    """A dataset row's own id, refused as a bad value when longer than a claim keeps
-    (:data:`~rescuewatch.model.ROW_REF_LENGTH`; PostgreSQL refuses a longer one)."""
-    if value is not None and len(value) > ROW_REF_LENGTH:
-        raise RowError(f"row id of {len(value)} characters (at most {ROW_REF_LENGTH})", column)
-    return value
-
-
-def parse_count(value: Cell) -> int | None:
-    """A non-negative whole count up to :data:`MAX_COUNT`; ``None`` where the dataset says it
-    does not know."""
-    if type(value) is str and value.isascii() and value.isdigit():  # the common case
-        if (count := int(value)) <= MAX_COUNT:
-            return count
-        raise ValueError(f"count {value[:40]} too large")
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int | float):
-        number = float(value)
-    else:
-        raw = str(value).strip()
-        if raw.lower() in _NO_COUNT:
-            return None
-        try:
-            number = float(raw)
-        except ValueError:
-            raise ValueError(f"not a count: {raw[:40]!r}") from None
-    if number < 0 or not number.is_integer():
-        # a workbook's numbers are floats: -2.0 is shown as the -2 the sheet shows
-        shown = repr(int(number)) if number.is_integer() else repr(value)
-        raise ValueError(f"not a count: {shown}"
-                         + (" is negative" if number < 0 else " is not a whole number"))
-    if number > MAX_COUNT:
-        raise ValueError(f"count {value!r} too large")
-    return int(number)
-
-
-_TRUE = frozenset({"true", "yes", "y", "1", "x"})
-
-
-def parse_flag(value: Cell) -> bool:
-    """Whether a yes/no cell says yes (``True``, ``Yes``, ``1``, a count above zero)."""
-    if value is None:
-        return False
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float):
-        return value > 0
-    raw = str(value).strip().lower()
-    if raw in _TRUE:
-        return True
-    try:
-        return float(raw) > 0
-    except ValueError:
-        return False
 
 
 # --- tables -----------------------------------------------------------------------------------
@@ -780,15 +668,6 @@ def _refuse_nul(cells: Sequence[Cell], table: Table) -> None:
             raise RowError(NUL_MESSAGE, name or f"column {i + 1}")
 
 
-class RowError(Exception):
-    """A bad value in one row, named by its column (the reader adds file and row number)."""
-
-    def __init__(self, message: str, column: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.column = column
-
-
 def _fit(cells: list[Cell], width: int, table: Table, number: int) -> list[Cell]:
     """A row padded or trimmed to the header's width; a short CSV row means a truncated file."""
     if len(cells) > width:
@@ -800,27 +679,3 @@ def _fit(cells: list[Cell], width: int, table: Table, number: int) -> list[Cell]
         raise RowError(f"row has {len(cells)} of {width} cells: the file looks truncated",
                        missing)
     return cells + [None] * (width - len(cells))
-
-
-def parsed(cells: Sequence[Cell], index: int | None, column: str,
-           parse: Callable[[Cell], Any]) -> Any:
-    """``parse`` applied to one cell, with any :class:`ValueError` named by ``column``."""
-    if index is None or index >= len(cells):
-        return None
-    try:
-        return parse(cells[index])
-    except ValueError as exc:
-        raise RowError(str(exc), column) from None
-
-
-def parse_point(lat: Cell, lon: Cell) -> tuple[float | None, float | None]:
-    """Latitude and longitude of a row, each checked; a bad one is a :class:`RowError`."""
-    try:
-        y = parse_coordinate(lat, 90.0, "latitude")
-    except ValueError as exc:
-        raise RowError(str(exc), "latitude") from None
-    try:
-        x = parse_coordinate(lon, 180.0, "longitude")
-    except ValueError as exc:
-        raise RowError(str(exc), "longitude") from None
-    return y, x
