@@ -120,6 +120,24 @@ def test_stats_count_incidents_by_format_and_category(rw, db_url: str) -> None:
     assert "2 incidents" in text.splitlines()[1]
 
 
+def test_stats_count_the_killed_of_an_incident_once_and_leave_aggregates_out(
+        rw, db_url: str) -> None:
+    seed(db_url)  # 5 March: 2 and 3 medics killed, by two sources, one incident; June: 1
+    st = Store.open(db_url)
+    add_document(st, Source("t.me/y", "t.me/y"), [claim(
+        "2024-03-05", lat=None, lon=None, place=None, killed=19, aggregate=True,
+        description="19 medics killed since 2022")], label="4")
+    st.dispose()
+    before = json.loads(rw("stats", "--json").output)["by_category"]["medic"]
+    # not linked yet: each claim is its own event; the aggregate total is no event at all
+    assert before == {"claims": 3, "killed": 2 + 3 + 1, "injured": 0, "incidents": 0}
+    assert rw("link").exit_code == 0
+    after = json.loads(rw("stats", "--json").output)["by_category"]["medic"]
+    # the incident reported twice counts its lowest claim, as the ACLED export does
+    assert after == {"claims": 3, "killed": 2 + 1, "injured": 0, "incidents": 2}
+    assert "medic                     3 claims       3 killed" in rw("stats").output
+
+
 def test_an_unknown_incident_or_source_is_named_without_calling_it_a_column(rw, db_url: str) -> None:
     seed(db_url)
     rw("link")
