@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import click
+from click.core import ParameterSource
 
 from rescuewatch.cli.common import SEED, db_option, echo, json_option, print_json, safe
 from rescuewatch.cli.store_cmds import ingest_options, read_context, run_ingest
@@ -35,12 +36,25 @@ def _step(name: str, done: list[str], work: Callable[[], T]) -> T:
     return result
 
 
+def _refuse_report_options() -> None:
+    """With ``--no-report``, refuse the options only the report uses: a ``--report`` file or a
+    ``--seed`` that is then ignored would let a script believe a report (or its p-values) was
+    written as asked."""
+    ctx = click.get_current_context()
+    given = [flag for name, flag in (("report_path", "--report"), ("seed", "--seed"))
+             if ctx.get_parameter_source(name) not in (ParameterSource.DEFAULT,
+                                                       ParameterSource.DEFAULT_MAP, None)]
+    if given:
+        raise click.UsageError(f"--no-report writes no report, so {' and '.join(given)} would "
+                               "be ignored: leave out one or the other")
+
+
 @click.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATH|URL...")
 @ingest_options
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), default="report.html",
               show_default=True, help="Where to write the HTML report.")
-@click.option("--no-report", is_flag=True, help="Stop after assessing; write no report.")
+@click.option("--no-report", is_flag=True, help="Stop after assessing; write no report (refused with --report or --seed).")
 @click.option("--seed", type=SEED, default=0, show_default=True,
               help="Seed of the permutation tests, for reproducible p-values.")
 @db_option
@@ -57,6 +71,8 @@ def run(paths: tuple[str, ...], fmt: str, skip_bad_rows: bool, published: dt.dat
     """
     from rescuewatch.store.claims import stats
 
+    if no_report:
+        _refuse_report_options()
     if report_path == "-" and not no_report:  # run prints its summary there
         raise click.UsageError("--report - would mix the report with run's summary on standard "
                                "output; give a file, or use `rescuewatch report --out -`")

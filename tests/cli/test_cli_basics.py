@@ -396,6 +396,19 @@ def test_a_negative_seed_is_a_usage_error(rw: Invoker, args: tuple[str, ...]) ->
     assert result.exit_code == 2 and "'--seed': -1 is not in the range x>=0" in result.output
 
 
+@pytest.mark.parametrize(("options", "named"), [
+    (("--report", "mine.html"), "--report"), (("--seed", "7"), "--seed"),
+    (("--report", "mine.html", "--seed", "7"), "--report and --seed"),
+])
+def test_run_without_a_report_refuses_the_options_of_the_report(
+        rw: Invoker, tmp_path: Path, options: tuple[str, ...], named: str) -> None:
+    # they were ignored: exit 0, no mine.html, and a script that asked for it none the wiser
+    result = rw("run", "--no-report", *options, str(FIXTURE))
+    assert result.exit_code == 2
+    assert f"--no-report writes no report, so {named} would be ignored" in result.output
+    assert not Path(rw.db_url.removeprefix("sqlite:///")).exists()
+
+
 @pytest.mark.parametrize(("args", "names"), [
     (("ingest", "--bogus"), ("'--bogus'", "'rescuewatch ingest --help'")),
     (("bogus",), ("'bogus'", "'rescuewatch --help'")),
