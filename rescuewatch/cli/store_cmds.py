@@ -150,6 +150,8 @@ def stats(db: str | None, as_json: bool) -> None:
         f"{data['incidents']} incidents"
         + (f" ({data['rejected_incidents']} rejected by a reviewer, left out of analyses, report "
            "and exports)" if data["rejected_incidents"] else "")
+        + (f"; {data['skipped_rows']} bad row(s) left out by --skip-bad-rows (see `rescuewatch "
+           "skipped`)" if data["skipped_rows"] else "")
     )
     for fmt, counts in data["by_format"].items():
         echo(f"  {fmt:<20} {counts['documents']:>6} documents {counts['claims']:>9} claims "

@@ -103,6 +103,20 @@ def test_stats_and_verify_on_an_empty_store(rw: Invoker, tmp_path: Path) -> None
     assert rw("verify").exit_code == 0
 
 
+def test_stats_say_that_bad_rows_were_left_out(rw: Invoker, tmp_path: Path) -> None:
+    # only --json had the count: the summary read as if the whole file were in the store
+    lines = FIXTURE.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    bad = lines[1].split(",")
+    bad[header.index("event_date")] = "not a date"
+    path = tmp_path / "with_bad_row.csv"
+    path.write_text("\n".join([*lines, ",".join(bad)]) + "\n", encoding="utf-8")
+    assert rw("ingest", "--skip-bad-rows", str(path)).exit_code == 0
+    first = rw("stats").output.splitlines()[0]
+    assert first.endswith("; 1 bad row(s) left out by --skip-bad-rows (see `rescuewatch skipped`)")
+    assert json.loads(rw("stats", "--json").output)["skipped_rows"] == 1
+
+
 def test_folder_notes_are_passed_over_unless_named(tmp_path: Path) -> None:
     from rescuewatch.ingest.pipeline import expand
 
