@@ -169,13 +169,26 @@ def stats(db: str | None, as_json: bool) -> None:
 def verify(db: str | None, as_json: bool) -> None:
     """Re-hash every stored document; exit non-zero on any mismatch or missing item.
 
+    A SQLite store's file is checked first (SQLite's quick check): a damaged page elsewhere,
+    among the claims say, stops it with exit code 4 too.
+
     \b
     Example:
       rescuewatch verify
     """
     from rescuewatch.errors import IntegrityError
+    from rescuewatch.store.core import damaged_store
 
     store = open_store(db, create=False)
+    damage = store.damage()
+    if damage:
+        if as_json:
+            print_json({"checked": 0, "problems": [], "damage": damage})
+        more = ("" if len(damage) == 1 else ", and more faults" if len(damage) >= 10
+                else f", and {len(damage) - 1} more fault(s)")
+        found = damaged_store(f"SQLite's quick check: {damage[0]}{more}", None)
+        raise IntegrityError(found.message + "; no document was re-hashed",
+                             path=store.engine.url.database, hint=found.hint)
     problems = []
     checked = 0
     for record in store.verify():

@@ -231,6 +231,7 @@ _BUSY, _LOCKED, _READONLY, _CANTOPEN = 5, 6, 8, 14
 #: SQLite's primary result codes for a disk I/O error (among them a write past the file size
 #: limit, EFBIG, which SQLite reports as SQLITE_IOERR_WRITE) and a full disk (ENOSPC)
 _IOERR, _FULL = 10, 13
+_CORRUPT = 11  #: SQLite's code for a damaged file (a malformed page); not a database is 26
 #: SQLite's extended codes of an I/O error that a full disk or a size limit can cause: writing,
 #: syncing, resizing a file or the -shm index (SQLITE_IOERR itself, _WRITE, _FSYNC, _DIR_FSYNC,
 #: _TRUNCATE, _SHMSIZE). The others (reading, locking, out of memory ...) are no lack of room.
@@ -288,7 +289,17 @@ def _sqlite_error(exc: BaseException, database: str | None) -> StoreError | None
         return disk_error(f"SQLite: {orig}", code & 0xFF == _FULL, database)
     if code & 0xFF == _IOERR:
         return _io_error(f"SQLite: {orig}, {getattr(orig, 'sqlite_errorname', code)}", database)
+    if code & 0xFF == _CORRUPT:
+        return damaged_store(f"SQLite: {orig}", database)
     return None
+
+
+def damaged_store(detail: str, database: str | None) -> StoreError:
+    """The store's file is damaged (a page overwritten, a disk that lost a write)."""
+    return StoreError(
+        f"the store is damaged ({detail})", path=database,
+        hint="restore it from a backup; `sqlite3 STORE 'PRAGMA integrity_check'` lists the "
+             "damaged pages")
 
 
 def _io_error(detail: str, database: str | None) -> StoreError:
@@ -734,6 +745,20 @@ class Store:
         )
 
     # --- integrity ---------------------------------------------------------------------------
+
+    def damage(self) -> list[str]:
+        """The faults SQLite's quick check finds in the store's file (none on PostgreSQL)."""
+        if self.dialect != "sqlite":
+            return []
+        try:
+            with self.engine.connect() as conn:
+                rows = conn.exec_driver_sql("PRAGMA quick_check(10)").scalars().all()
+        except DatabaseError as exc:  # a page the check itself cannot read
+            if getattr(exc.orig, "sqlite_errorcode", 0) & 0xFF != _CORRUPT:
+                raise
+            return [str(exc.orig)]
+        found = [ln for row in rows for ln in str(row).splitlines() if not ln.startswith("*** ")]
+        return [] if found == ["ok"] else found
 
     def verify(self) -> Iterator[dict[str, Any]]:
         """Re-hash every stored document; yield one record per document with its status.

@@ -117,6 +117,38 @@ def test_stats_say_that_bad_rows_were_left_out(rw: Invoker, tmp_path: Path) -> N
     assert json.loads(rw("stats", "--json").output)["skipped_rows"] == 1
 
 
+def damage_the_claims(db_url: str) -> None:
+    """Overwrite the first page of the claims table in a SQLite store, as a failing disk might."""
+    path = Path(db_url.removeprefix("sqlite:///"))
+    data = bytearray(store_file_bytes(db_url))
+    con = sqlite3.connect(path)
+    try:
+        page_size = con.execute("PRAGMA page_size").fetchone()[0]
+        root = con.execute("SELECT rootpage FROM sqlite_master WHERE name = 'claims'").fetchone()[0]
+    finally:
+        con.close()
+    start = (root - 1) * page_size
+    data[start:start + page_size] = b"\x55" * page_size
+    path.write_bytes(bytes(data))
+
+
+def test_a_damaged_store_is_one_line_for_export_and_verify(rw: Invoker, tmp_path: Path) -> None:
+    assert rw("ingest", str(FIXTURE)).exit_code == 0
+    damage_the_claims(rw.db_url)
+    # export ended in a traceback ("database disk image is malformed"), exit code 1
+    result = rw("export", "--format", "csv", "-o", str(tmp_path / "out.csv"))
+    assert result.exit_code == 3 and not (tmp_path / "out.csv").exists()
+    assert result.output.startswith("Error: the store is damaged (SQLite: database disk image "
+                                    "is malformed)") and len(result.output.splitlines()) == 1
+    # verify re-hashed the documents, whose pages were whole, and said all was well
+    result = rw("verify")
+    assert result.exit_code == 4 and len(result.output.splitlines()) == 1
+    assert "the store is damaged (SQLite's quick check: " in result.output
+    assert "no document was re-hashed" in result.output
+    report = json.loads(rw("verify", "--json").output.split("\nError: ")[0])
+    assert report["checked"] == 0 and report["damage"]
+
+
 def test_folder_notes_are_passed_over_unless_named(tmp_path: Path) -> None:
     from rescuewatch.ingest.pipeline import expand
 
