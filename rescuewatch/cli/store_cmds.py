@@ -131,7 +131,8 @@ def stats(db: str | None, as_json: bool) -> None:
     """Count sources, documents, claims and incidents, by format and victim category.
 
     By category, aggregate statements ("19 medics killed since 2022") are left out, and the
-    killed and injured of an incident are counted once, by its lowest claim.
+    killed and injured of an incident are counted once, by its lowest claim; "unknown" (null
+    in JSON) where no claim gives a number.
 
     \b
     Examples:
@@ -157,10 +158,10 @@ def stats(db: str | None, as_json: bool) -> None:
         echo(f"  {fmt:<20} {counts['documents']:>6} documents {counts['claims']:>9} claims "
                    f"{counts['incidents']:>9} incidents")
     for cat, counts in data["by_category"].items():
-        echo(
-            f"  {cat:<20} {counts['claims']:>6} claims {counts['killed']:>7} killed "
-            f"{counts['injured']:>7} injured {counts['incidents']:>7} incidents"
-        )
+        killed, injured = (("unknown" if n is None else n) for n in (counts["killed"],
+                                                                      counts["injured"]))
+        echo(f"  {cat:<20} {counts['claims']:>6} claims {killed:>7} killed {injured:>7} injured "
+             f"{counts['incidents']:>7} incidents")
 
 
 @click.command()

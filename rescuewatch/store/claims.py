@@ -715,11 +715,16 @@ def _by_category() -> Select[Any]:
             .group_by(e.category).order_by(e.category))
 
 
+def _known(total: Any) -> int | None:
+    """A sum of counts, or None when no claim stated one (a facility's dead): never a 0."""
+    return None if total is None else int(total)
+
+
 def stats(store: Store) -> dict[str, Any]:
     """Counts of sources, documents, claims and incidents, by format and victim category.
 
     ``by_category`` leaves aggregate statements out and counts killed and injured once per
-    incident, by its lowest claim (see :func:`_by_category`).
+    incident, by its lowest claim (see :func:`_by_category`); null where no claim gives one.
     """
     with store.engine.connect() as conn:
         def total(table: Any) -> int:
@@ -752,7 +757,7 @@ def stats(store: Store) -> dict[str, Any]:
             "by_format": {f: {"documents": d, "claims": c, "incidents": i}
                           for f, d, c, i in by_format},
             "by_category": {
-                c: {"claims": int(n), "killed": int(k or 0), "injured": int(i or 0),
+                c: {"claims": int(n), "killed": _known(k), "injured": _known(i),
                     "incidents": int(m)}
                 for c, n, k, i, m in by_category
             },
