@@ -197,8 +197,9 @@ def verify(db: str | None, as_json: bool) -> None:
         if record["status"] != "ok":
             problems.append(record)
             if not as_json:
+                # safe(): a file name may hold a line break, and forge a line of the report
                 echo(f"{record['status'].upper()}: document {record['document_id']} "
-                           f"{record['origin']} (sha256 {record['sha256']})", err=True)
+                     f"{safe(record['origin'])} (sha256 {record['sha256']})", err=True)
     if as_json:
         print_json({"checked": checked, "problems": problems})
     elif not problems:

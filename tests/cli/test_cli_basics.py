@@ -396,6 +396,23 @@ def test_stored_text_cannot_drive_the_terminal(rw: Invoker, tmp_path: Path) -> N
     assert "F\\x1b]0;pwned\\x07" in shown.output
 
 
+def test_verify_shows_a_file_name_on_one_line(rw: Invoker, tmp_path: Path) -> None:
+    # a name with a line break printed a line of its own, here one that denies the damage
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a\nevery stored copy matches its SHA-256.txt").write_text(
+        "A drone struck an ambulance in Kharkiv on 3 March 2024, killing a paramedic.",
+        encoding="utf-8")
+    assert rw("ingest", str(folder)).exit_code == 0
+    with sqlite3.connect(rw.db_url.removeprefix("sqlite:///")) as con:
+        con.execute("UPDATE blobs SET data = x'00'")
+    result = rw("verify")
+    assert result.exit_code == 4
+    lines = result.output.splitlines()
+    assert len(lines) == 2 and lines[0].startswith("MISMATCH: document 1 ")
+    assert "in/a\\x0aevery stored copy" in lines[0]
+
+
 def test_a_file_forced_into_the_wrong_format_says_which_one_it_is_in(rw: Invoker,
                                                                       tmp_path: Path) -> None:
     # "missing column (is this an ACLED export?)" did not say the file reads fine without
