@@ -134,6 +134,9 @@ def _target(output: str, option: str) -> Path:
     # realpath follows every symlink, so the temporary file lands beside the file that will
     # be replaced (a rename replaces a link itself, not what it points to).
     target = Path(os.path.realpath(output))
+    if not target.exists() and os.path.exists(output):
+        # /dev/stdout on a pipe: its link names "pipe:[N]", no path, but opening it works
+        target = Path(output)
     if target.is_dir():
         raise InputError("is a folder, not a file", path=output,
                          hint=f"give {option} a file name inside it")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -65,6 +67,19 @@ def test_fifo_is_written_in_place(rw, store, tmp_path: Path, fmt: str) -> None:
     expected = HEADER.encode() if fmt == "csv" else b"PAR1"
     assert received and received[0].startswith(expected)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".pipe")] == []
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_dev_stdout_on_a_pipe_is_written_through(store, db_url: str, fmt: str) -> None:
+    # /dev/stdout resolves to "/proc/PID/fd/pipe:[N]", which is no path: the export stopped
+    # with "No such file or directory" where `-o /dev/stdout | ...` is how Parquet reaches a pipe
+    build_sample_store(store)
+    done = subprocess.run(
+        [sys.executable, "-m", "rescuewatch", "export", "--format", fmt, "-o", "/dev/stdout",
+         "--db", db_url], capture_output=True, timeout=120)  # stdout: a pipe
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(HEADER.encode() if fmt == "csv" else b"PAR1")
+    assert b"wrote " in done.stderr
 
 
 @pytest.mark.parametrize("fmt", ["hxl-csv", "parquet"])
