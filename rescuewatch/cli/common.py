@@ -143,7 +143,14 @@ def check_country(ctx: click.Context, param: click.Parameter, value: str | None)
     from rescuewatch.ingest.countries import alpha2, alpha2_hint
 
     if code := alpha2(value):
-        return code
+        from rescuewatch.export.records import countries
+
+        if code in countries():
+            return code
+        # of the right form but no country's (UK for GB): it matched nothing, without a word
+        raise click.BadParameter(
+            f"{value[:40]!r} is no country's ISO 3166-1 alpha-2 code"
+            + (": use GB" if code == "UK" else " (GeoNames' country table has none such)"))
     raise click.BadParameter(
         f"{value[:40]!r} is not an ISO 3166-1 alpha-2 code: {alpha2_hint(value)}")
 

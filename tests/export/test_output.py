@@ -233,7 +233,9 @@ def test_permission_denied_is_one_line_even_as_root(rw, store, tmp_path: Path,
 
 
 @pytest.mark.parametrize(("value", "hint"), [("UKR", "use UA"), ("U", "ISO 3166-1 alpha-2"),
-                                             ("12", "ISO 3166-1 alpha-2"), ("XYZ", "alpha-2")])
+                                             ("12", "ISO 3166-1 alpha-2"), ("XYZ", "alpha-2"),
+                                             ("UK", "no country's ISO 3166-1 alpha-2 code: use GB"),
+                                             ("qq", "'qq' is no country's")])
 @pytest.mark.parametrize("command", [("export", "--format", "csv"), ("analyse", "trends")])
 def test_a_country_that_is_not_iso2_is_refused(rw, store, value: str, hint: str,
                                                command: tuple[str, ...]) -> None:
