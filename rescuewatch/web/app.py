@@ -18,7 +18,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator
 
 from rescuewatch import __version__
 from rescuewatch.model import CERTAINTY_GRADES, INTEGER_MAX, VICTIM_CATEGORIES, expand_categories
@@ -52,15 +52,26 @@ def _no_control(value: str | None) -> str | None:
     return value
 
 
-Country = Annotated[str | None, Query(max_length=2, pattern="^[A-Za-z]{2}$")]
-Category = Annotated[str | None, Query(max_length=200), AfterValidator(_no_control)]
+def _blank_is_none(value: Any) -> Any:
+    # The front page's form sends every field, the ones left empty as "country=&since=": an
+    # empty filter is no filter (it was refused with a 422 in JSON, so the form only worked
+    # with a country and both dates filled in).
+    if value == "":
+        return None
+    return value
+
+
+Blank = BeforeValidator(_blank_is_none)
+Country = Annotated[str | None, Query(max_length=2, pattern="^[A-Za-z]{2}$"), Blank]
+Category = Annotated[str | None, Query(max_length=200), Blank, AfterValidator(_no_control)]
 #: The categories the filter offers: each victim category, and the responders together.
 FILTER_CATEGORIES = (*VICTIM_CATEGORIES, "responders")
-Certainty = Annotated[str | None, Query(max_length=10), AfterValidator(_no_control)]
+Certainty = Annotated[str | None, Query(max_length=10), Blank, AfterValidator(_no_control)]
+Day = Annotated[dt.date | None, Query(), Blank]
 Text = Annotated[str | None, Query(
     max_length=200, description="Text in the place, the region or an alleged perpetrator, "
                                 "matched literally (% and _ too), ASCII case aside"),
-    AfterValidator(_no_control)]
+    Blank, AfterValidator(_no_control)]
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 # Ids are PostgreSQL INTEGERs (SQLite cannot even bind a number past 64 bits): an id no row can
@@ -124,7 +135,7 @@ def create_app(store: Store) -> FastAPI:
 
     @app.get("/", response_class=HTMLResponse)
     def index(country: Country = None, category: Category = None, certainty: Certainty = None,
-              since: dt.date | None = None, until: dt.date | None = None, q: Text = None,
+              since: Day = None, until: Day = None, q: Text = None,
               limit: Limit = 50, offset: Offset = 0) -> HTMLResponse:
         flt = _filter(country, category, certainty, since, until, q)
         rows, total = list_incidents(store, flt, limit=limit, offset=offset)
@@ -159,8 +170,8 @@ def create_app(store: Store) -> FastAPI:
 
     @app.get("/api/incidents")
     def api_incidents(country: Country = None, category: Category = None,
-                      certainty: Certainty = None, since: dt.date | None = None,
-                      until: dt.date | None = None, q: Text = None, limit: Limit = 50,
+                      certainty: Certainty = None, since: Day = None,
+                      until: Day = None, q: Text = None, limit: Limit = 50,
                       offset: Offset = 0) -> dict[str, Any]:
         flt = _filter(country, category, certainty, since, until, q)
         rows, total = list_incidents(store, flt, limit=limit, offset=offset)
@@ -181,8 +192,8 @@ def create_app(store: Store) -> FastAPI:
 
     @app.get("/api/incidents.geojson")
     def api_geojson(country: Country = None, category: Category = None,
-                    certainty: Certainty = None, since: dt.date | None = None,
-                    until: dt.date | None = None) -> JSONResponse:
+                    certainty: Certainty = None, since: Day = None,
+                    until: Day = None) -> JSONResponse:
         flt = _filter(country, category, certainty, since, until, None)
         points, total = incident_points(store, flt, limit=MAP_POINTS)
         features = [

@@ -1,0 +1,80 @@
+"""The front page's filter form, as a user drives it: in a real Chromium, and on a real
+server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from rescuewatch.store import Store
+from rescuewatch.store.exports import add_incident
+from tests.web.serving import serving
+
+#: Incidents by place: two in Kharkiv (one before 2020), one in Gaza; newest first on the page.
+INCIDENTS = (
+    ("Kharkiv", "UA", dt.date(2024, 3, 2), "medic"),
+    ("Gaza", "PS", dt.date(2024, 2, 1), "medic"),
+    ("Kharkiv", "UA", dt.date(2023, 5, 9), "rescuer"),
+    ("Kharkiv", "UA", dt.date(2019, 1, 1), "medic"),
+)
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    store = Store.open(f"sqlite:///{tmp_path_factory.mktemp('front') / 'web.db'}")
+    with store.transaction() as conn:
+        for place, country, day, category in INCIDENTS:
+            add_incident(conn, {"place_name": place, "country": country, "date_start": day,
+                                "date_end": day, "date_precision": "day", "categories": category,
+                                "protected": True, "certainty": "possible"})
+    try:
+        with serving(store) as address:
+            yield address
+    finally:
+        store.dispose()
+
+
+def places(page: str) -> list[str]:
+    return re.findall(r"<td>(\w+) \(\w\w\)</td>", page)
+
+
+def test_the_form_with_fields_left_empty_filters(base: str) -> None:
+    """The form sends every field, empty ones as "country=&since=": that was a 422 in JSON
+    unless a country and both dates were filled in."""
+    response = httpx.get(base + "/", params={"country": "", "category": "medic", "certainty": "",
+                                             "since": "", "until": "", "q": ""})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    assert places(response.text) == ["Kharkiv", "Gaza", "Kharkiv"]
+    api = httpx.get(base + "/api/incidents", params={"country": "", "since": "", "q": "Gaza"})
+    assert api.status_code == 200 and api.json()["total"] == 1
+    # a value that is not empty is still checked
+    assert httpx.get(base + "/", params={"since": "yesterday"}).status_code == 422
+
+
+@pytest.mark.browser
+def test_the_filter_form_works_in_a_browser(base: str, tmp_path: Path) -> None:
+    from tests.report.test_report_browser import _chromium
+
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+    exe = _chromium()
+    if exe is None:
+        pytest.skip("no Chromium binary found (apt-get install chromium, or set RESCUEWATCH_CHROMIUM)")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=exe, args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.goto(base + "/")
+            page.select_option("select[name=category]", "rescuer")
+            with page.expect_navigation():
+                page.click("form.filters button")
+            rows = page.locator("table.incidents tbody tr").all_text_contents()
+            selected = page.input_value("select[name=category]")
+        finally:
+            browser.close()
+    assert len(rows) == 1 and "2023-05-09" in rows[0] and "Kharkiv" in rows[0]
+    assert selected == "rescuer"
