@@ -12,6 +12,7 @@ import logging
 import re
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
@@ -95,6 +96,15 @@ def _filter(country: str | None, category: str | None, certainty: str | None,
                           certainty=certainty or None, since=since, until=until, text=q or None)
 
 
+def _page_query(flt: IncidentFilter, limit: int, offset: int) -> str:
+    """The front page's query for another page of the same filtered list: every filter kept
+    (the next page's link dropped the dates and the text, listing other incidents)."""
+    values = {"country": flt.country, "category": flt.category, "certainty": flt.certainty,
+              "since": flt.since, "until": flt.until, "q": flt.text}
+    kept = {k: str(v) for k, v in values.items() if v is not None}
+    return "?" + urlencode({**kept, "offset": offset, "limit": limit})
+
+
 def _server_error(request: Request) -> Response:
     message = "internal error: the server's log says what went wrong"
     if request.url.path.startswith("/api/"):
@@ -140,7 +150,9 @@ def create_app(store: Store) -> FastAPI:
         flt = _filter(country, category, certainty, since, until, q)
         rows, total = list_incidents(store, flt, limit=limit, offset=offset)
         return page("index.html", summary=overview(store), incidents=rows, total=total,
-                    flt=flt, limit=limit, offset=offset)
+                    flt=flt, limit=limit, offset=offset,
+                    next_page=_page_query(flt, limit, offset + limit),
+                    previous_page=_page_query(flt, limit, max(0, offset - limit)))
 
     @app.get("/incidents/{incident_id}", response_class=HTMLResponse)
     def incident_page(incident_id: RowId) -> HTMLResponse:

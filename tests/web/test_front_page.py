@@ -1,9 +1,10 @@
-"""The front page's filter form, as a user drives it: in a real Chromium, and on a real
-server."""
+"""The front page's filter form and paging, as a user drives them: in a real Chromium, and
+by following the page's own links on a real server."""
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,6 +44,11 @@ def places(page: str) -> list[str]:
     return re.findall(r"<td>(\w+) \(\w\w\)</td>", page)
 
 
+def link(page: str, rel: str) -> str | None:
+    found = re.search(rf'<a href="([^"]*)" rel="{rel}">', page)
+    return html.unescape(found.group(1)) if found else None
+
+
 def test_the_form_with_fields_left_empty_filters(base: str) -> None:
     """The form sends every field, empty ones as "country=&since=": that was a 422 in JSON
     unless a country and both dates were filled in."""
@@ -54,6 +60,27 @@ def test_the_form_with_fields_left_empty_filters(base: str) -> None:
     assert api.status_code == 200 and api.json()["total"] == 1
     # a value that is not empty is still checked
     assert httpx.get(base + "/", params={"since": "yesterday"}).status_code == 422
+
+
+def test_paging_keeps_every_filter(base: str) -> None:
+    """The next page's link kept the country, category and certainty but dropped the dates and
+    the text: page 2 of "Kharkiv since 2020" listed Gaza and 2019."""
+    first = httpx.get(base + "/", params={"q": "kharkiv", "since": "2020-01-01", "limit": 1}).text
+    assert places(first) == ["Kharkiv"] and "2 incident(s) match; showing 1–1." in first
+    assert link(first, "prev") is None
+    following = link(first, "next")
+    assert following is not None
+    second = httpx.get(base + "/" + following).text
+    assert places(second) == ["Kharkiv"] and "showing 2–2" in second
+    assert "2023-05-09" in second and link(second, "next") is None
+    back = link(second, "prev")
+    assert back is not None and httpx.get(base + "/" + back).text == first
+
+
+def test_a_page_past_the_end_says_so(base: str) -> None:
+    page = httpx.get(base + "/", params={"offset": 10}).text
+    assert "4 incident(s) match; none past number 4." in page
+    assert "No incidents on this page." in page and "Ingest reports" not in page
 
 
 @pytest.mark.browser
