@@ -105,6 +105,22 @@ def _page_query(flt: IncidentFilter, limit: int, offset: int) -> str:
     return "?" + urlencode({**kept, "offset": offset, "limit": limit})
 
 
+def _claim_json(item: dict[str, Any]) -> dict[str, Any]:
+    """A claim as the API gives it: the ``extract`` contract, with what the store adds to it
+    as ``export --format jsonl`` writes it (other harms to victims, the source's own words and
+    certainty, the dataset row). The contract's victims alone turned a kidnapped aid worker
+    into one neither killed nor injured, and dropped the row a claim came from."""
+    claim = item["claim"]
+    out = claim.to_contract({"sha256": item["document_sha256"], "origin": item["document_origin"]})
+    out["victims"] = [{**v.to_json(), "affected": v.affected, "harm": v.harm} for v in claim.victims]
+    return {**out, "claim_id": claim.id, "source": item["source_key"],
+            "source_affiliation": item["source_affiliation"], "time_of_day": claim.time_of_day,
+            "event_type": claim.event_type, "description": claim.description,
+            "reported_certainty": claim.reported_certainty, "row_ref": claim.row_ref,
+            "extractor": claim.extractor, "extractor_version": claim.extractor_version,
+            "original": claim.original}
+
+
 def _server_error(request: Request) -> Response:
     message = "internal error: the server's log says what went wrong"
     if request.url.path.startswith("/api/"):
@@ -194,12 +210,7 @@ def create_app(store: Store) -> FastAPI:
         detail = incident_detail(store, incident_id)
         if detail is None:
             raise HTTPException(404, f"no incident {incident_id}")
-        claims = [
-            {**c["claim"].to_contract({"sha256": c["document_sha256"], "origin": c["document_origin"]}),
-             "claim_id": c["claim"].id, "source": c["source_key"],
-             "source_affiliation": c["source_affiliation"]}
-            for c in detail["claims"]
-        ]
+        claims = [_claim_json(c) for c in detail["claims"]]
         return {"incident": detail["incident"], "claims": claims, "audit": detail["audit"]}
 
     @app.get("/api/incidents.geojson")

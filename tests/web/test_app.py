@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -89,7 +90,38 @@ def test_api_returns_json_and_validates_parameters(server: tuple[str, int]) -> N
     assert httpx.get(base + "/api/incidents", params={"q": "' OR '1'='1"}).json()["total"] == 0
     assert httpx.get(f"{base}/api/incidents/999999").status_code == 404
     detail = httpx.get(f"{base}/api/incidents/{incident}").json()
-    assert detail["claims"][0]["victims"] == [{"category": "medic", "killed": 2, "injured": None}]
+    assert detail["claims"][0]["victims"] == [{"category": "medic", "killed": 2, "injured": None,
+                                               "affected": None, "harm": None}]
+
+
+def test_api_claims_carry_what_the_export_does(store: Store, rw: Invoker) -> None:
+    """The API gave a claim as the extract contract alone: a kidnapped aid worker was one
+    neither killed nor injured, and the dataset row, its values and the source's own certainty
+    were missing, all of which ``export --format jsonl`` gives for the same store."""
+    data = b"row 17"
+    with store.transaction() as conn:
+        src = store.source_id(conn, Source("dataset-a", "Dataset A", kind="dataset"))
+        doc = store.add_document(conn, {"sha256": hashlib.sha256(data).hexdigest(), "source_id": src,
+                                        "origin": "mem", "format": "csv", "size": len(data)})
+        incident = add_incident(conn, {"country": "SS", "categories": "aid_worker", "protected": True})
+        add_claims(conn, doc, [Claim(
+            victims=[Victim("aid_worker", killed=0, injured=0, affected=2, harm="kidnapped")],
+            row_ref="17", reported_certainty="probable", event_type="Abduction",
+            description="Two staff abducted", time_of_day="06:30", extractor="dataset",
+            original={"Event ID": "17", "Kidnapped": "2"}, incident_id=incident,
+        )])
+    with serving(store) as base:
+        api = httpx.get(f"{base}/api/incidents/{incident}").json()["claims"]
+        page = httpx.get(f"{base}/incidents/{incident}").text
+    result = rw("export", "--format", "jsonl")
+    assert result.exit_code == 0
+    exported = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    assert len(api) == len(exported) == 1
+    for key in ("claim_id", "victims", "row_ref", "reported_certainty", "event_type", "description",
+                "time_of_day", "extractor", "extractor_version", "original"):
+        assert api[0][key] == exported[0][key], key
+    assert api[0]["victims"][0]["harm"] == "kidnapped"
+    assert "aid_worker 2 kidnapped" in page
 
 
 def test_document_page_counts_claims_without_loading_them(tmp_path: Path,
