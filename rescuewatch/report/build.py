@@ -31,6 +31,7 @@ from markupsafe import Markup
 from rescuewatch import __version__
 from rescuewatch.export.outputs import check_output, file_output, stdout_bytes
 from rescuewatch.report import sections as sec
+from rescuewatch.report.bidi import contain_bidi
 from rescuewatch.report.data import ReportData, load_report_data
 from rescuewatch.report.sections import ReportOptions
 from rescuewatch.store.core import Store
@@ -85,7 +86,7 @@ def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(HERE / "templates"),
         autoescape=select_autoescape(["html"], default_for_string=True, default=True),
-        trim_blocks=True, lstrip_blocks=True,
+        trim_blocks=True, lstrip_blocks=True, finalize=contain_bidi,
     )
     env.filters["num"] = lambda v: "" if v is None else f"{v:,}"
     env.filters["pct"] = lambda v: "" if v is None else f"{v:.0%}"

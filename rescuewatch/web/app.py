@@ -23,6 +23,7 @@ from pydantic import AfterValidator, BeforeValidator
 
 from rescuewatch import __version__
 from rescuewatch.model import CERTAINTY_GRADES, INTEGER_MAX, VICTIM_CATEGORIES, expand_categories
+from rescuewatch.report.bidi import contain_bidi
 from rescuewatch.store import Store
 from rescuewatch.store.browse import (
     IncidentFilter,
@@ -134,7 +135,8 @@ def create_app(store: Store) -> FastAPI:
     # cannot reach and the CSP refuses; /docs is a page of our own (api.html)
     app = FastAPI(title="rescuewatch", version=__version__, docs_url=None, redoc_url=None,
                   description="Incidents of attacks on medical and rescue workers, as claimed by named sources.")
-    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
+                      finalize=contain_bidi)
     app.mount("/assets", StaticFiles(directory=HERE / "static"), name="assets")
     if STATIC.is_dir():
         app.mount("/static", StaticFiles(directory=STATIC), name="static")
