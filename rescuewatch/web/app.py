@@ -10,16 +10,20 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
+from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import AfterValidator, BeforeValidator
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rescuewatch import __version__
 from rescuewatch.model import CERTAINTY_GRADES, INTEGER_MAX, VICTIM_CATEGORIES, expand_categories
@@ -141,10 +145,32 @@ def create_app(store: Store) -> FastAPI:
     if STATIC.is_dir():
         app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
-    def page(name: str, **context: Any) -> HTMLResponse:
+    def page(name: str, code: int = 200, headers: Mapping[str, str] | None = None,
+             **context: Any) -> HTMLResponse:
         html = env.get_template(name).render(version=__version__, categories=FILTER_CATEGORIES,
                                              grades=CERTAINTY_GRADES, **context)
-        return HTMLResponse(html)
+        return HTMLResponse(html, status_code=code, headers=headers)
+
+    def wants_json(request: Request) -> bool:
+        return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        # A page's error is a page: a browser showed {"detail": "no incident 7"} as raw JSON.
+        if wants_json(request) or exc.status_code < 400:
+            return await http_exception_handler(request, exc)
+        title = exc.detail if exc.status_code == 404 else f"{exc.status_code}: {exc.detail}"
+        return page("error.html", status=exc.status_code, title=str(title), problems=[],
+                    code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        if wants_json(request):
+            return await request_validation_exception_handler(request, exc)
+        problems = [f"{'.'.join(str(part) for part in e['loc'][1:]) or 'request'}: {e['msg']}"
+                    for e in exc.errors()]
+        return page("error.html", status=422, title="The request cannot be answered",
+                    problems=problems, code=422)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:

@@ -105,3 +105,27 @@ def test_the_filter_form_works_in_a_browser(base: str, tmp_path: Path) -> None:
             browser.close()
     assert len(rows) == 1 and "2023-05-09" in rows[0] and "Kharkiv" in rows[0]
     assert selected == "rescuer"
+
+
+@pytest.mark.parametrize(("path", "status", "said"), [
+    ("/incidents/999", 404, "no incident 999"),
+    ("/documents/999", 404, "no document 999"),
+    ("/nowhere", 404, "Not Found"),
+    ("/?since=yesterday&limit=9999", 422, "since: Input should be a valid date"),
+    ("/?category=tanks", 422, "unknown category"),
+])
+def test_a_page_that_cannot_be_answered_is_a_page(base: str, path: str, status: int,
+                                                   said: str) -> None:
+    """A browser showed an error of a page as raw JSON ({"detail": ...})."""
+    response = httpx.get(base + path)
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("text/html")
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    assert said in response.text and 'href="/"' in response.text
+
+
+def test_the_api_still_answers_errors_in_json(base: str) -> None:
+    for path, status in (("/api/incidents/999", 404), ("/api/incidents?since=yesterday", 422),
+                         ("/api/nowhere", 404), ("/api/incidents.geojson?category=tanks", 422)):
+        response = httpx.get(base + path)
+        assert response.status_code == status and "detail" in response.json()
