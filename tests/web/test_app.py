@@ -124,6 +124,26 @@ def test_api_claims_carry_what_the_export_does(store: Store, rw: Invoker) -> Non
     assert "aid_worker 2 kidnapped" in page
 
 
+def test_incident_page_names_alleged_perpetrators_readably(tmp_path: Path) -> None:
+    """The page showed the store's JSON, with every Cyrillic letter as an escape: a source
+    "обласна-служба" read as "\\u043e\\u0431..."."""
+    store = Store.open(f"sqlite:///{tmp_path / 'perp.db'}")
+    alleged = [{"alleged_by": ["обласна-служба"], "party": "RU", "text": None},
+               {"alleged_by": ["городская-служба"], "party": "UA", "text": "ВСУ"},
+               {"alleged_by": [], "party": None, "text": HOSTILE}]
+    with store.transaction() as conn:
+        incident = add_incident(conn, {"country": "UA", "perpetrators": alleged})
+    try:
+        with serving(store) as base:
+            page = httpx.get(f"{base}/incidents/{incident}").text
+    finally:
+        store.dispose()
+    assert "\\u04" not in page and HOSTILE not in page
+    assert "<li>RU, as alleged by обласна-служба</li>" in page
+    assert "<li>UA (“ВСУ”), as alleged by городская-служба</li>" in page
+    assert "<li>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;, as alleged by an unnamed source</li>" in page
+
+
 def test_document_page_counts_claims_without_loading_them(tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """A dataset document's page loaded all its claims to count them: 2.5 s and 300 MB a
