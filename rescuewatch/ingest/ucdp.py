@@ -36,6 +36,7 @@ from rescuewatch.ingest.base import register
 from rescuewatch.ingest.cell_dates import parse_date
 from rescuewatch.ingest.codes import CodeColumn
 from rescuewatch.ingest.countries import country_code
+from rescuewatch.ingest.date_order import DateOrder
 from rescuewatch.ingest.tables import (
     NEAR_MISS,
     READER_VERSION,
@@ -89,6 +90,9 @@ class UcdpReader(TableReader):
     source = Source(key="ucdp", name="UCDP Georeferenced Event Dataset", kind="dataset",
                     country="SE", affiliation="independent", coverage_group="datasets")
     title = "UCDP GED"
+    #: GED writes ISO dates; a copy re-saved by a spreadsheet program has slashed ones in the
+    #: order of its locale, read in one order for the whole file (not guessed cell by cell)
+    date_columns = ("date_start",)
 
     def score(self, columns: list[str], hashtags: list[str]) -> int:
         names = {c.lower() for c in columns}
@@ -226,8 +230,9 @@ class _Builder:
         found = self._dates.get(key)
         if found is not None:
             return found
-        start = _date(start_cell, "date_start")
-        end = _date(end_cell, "date_end")
+        order = self.table.date_order
+        start = _date(start_cell, "date_start", order)
+        end = _date(end_cell, "date_end", order)
         if start is not None and end is not None and end < start:
             raise RowError(f"ends ({end}) before it starts ({start})", "date_end")
         word = DATE_CODES(precision)
@@ -245,9 +250,9 @@ class _Builder:
                              PLACE_CODES(values[self.where_prec]))
 
 
-def _date(cell: Cell, column: str) -> dt.date | None:
+def _date(cell: Cell, column: str, order: DateOrder | None) -> dt.date | None:
     try:
-        return parse_date(cell)
+        return parse_date(cell, order or False)
     except ValueError as exc:
         raise RowError(str(exc), column) from None
 

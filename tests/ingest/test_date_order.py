@@ -118,3 +118,37 @@ def test_text_dates_in_a_workbook_show_their_order(rw: Invoker, tmp_path: Path) 
     stored = sorted(json.loads(line)["date_start"]
                     for line in rw("export", "--format", "jsonl").output.splitlines())
     assert stored == sorted(d.isoformat() for d in days)
+
+
+def test_ucdp_slashed_dates_take_one_order(rw: Invoker, tmp_path: Path) -> None:
+    """A GED file re-saved by a spreadsheet in a day-first locale: ``10/03/2021`` is 10 March
+    throughout, as ``25/03/2021`` further on shows (or as --date-order says). Read cell by
+    cell it was 3 October, and --date-order was not applied to UCDP files at all."""
+    from tests.ingest.test_release_layouts import GED_42, _ged_rows, write
+
+    rows = _ged_rows("10/03/2021", "10/03/2021")
+    rows[1] |= {"date_start": "25/03/2021", "date_end": "25/03/2021"}
+    path = write(tmp_path / "ged_day_first.csv", GED_42, [*rows, rows[0] | {"id": "990004"}])
+    result = rw("ingest", str(path))
+    assert result.exit_code == 0, result.output
+    assert stored_dates(rw) == {"990001": "2021-03-10", "990002": "2021-03-25",
+                                "990003": "2021-03-10", "990004": "2021-03-10"}
+    ambiguous = write(tmp_path / "ged_ambiguous.csv", GED_42, _ged_rows("4/3/2021", "5/3/2021"))
+    other = Invoker(f"sqlite:///{tmp_path / 'other.db'}")
+    result = other("ingest", "--date-order", "dmy", str(ambiguous))
+    assert result.exit_code == 0, result.output
+    out = other("export", "--format", "jsonl").output
+    assert {(c["date_start"], c["date_end"]) for c in map(json.loads, out.splitlines())} == {
+        ("2021-03-04", "2021-03-05")}
+
+
+def test_ucdp_date_in_the_other_order_stops_the_ingest(rw: Invoker, tmp_path: Path) -> None:
+    from tests.ingest.test_release_layouts import GED_42, _ged_rows, write
+
+    rows = _ged_rows("14/03/2021", "14/03/2021")  # day first ...
+    rows[2] |= {"date_start": "3/15/2021", "date_end": "3/15/2021"}  # ... and month first
+    result = rw("ingest", str(write(tmp_path / "ged_mixed.csv", GED_42, rows)))
+    assert result.exit_code == 2
+    assert "ged_mixed.csv, row 4, column 'date_start': '3/15/2021' has the month first" in (
+        result.output)
+    assert json.loads(rw("stats", "--json").output)["claims"] == 0
