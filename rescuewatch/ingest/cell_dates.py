@@ -20,6 +20,9 @@ _MONTHS = {m.lower(): i for i, m in enumerate(
     ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1)}
 _DAY_MON_YEAR = re.compile(r"(\d{1,2})[-\s/.]([A-Za-z]{3,9})\.?[-\s/.,]+(\d{2}|\d{4})$")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+#: ``9.5.2020``, ``09.05.20 14:00``: how spreadsheets in German, Russian, Ukrainian and other
+#: locales (those that save CSV with semicolons and decimal commas) write dates, always day first
+_DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?:[ T].*)?$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
@@ -39,7 +42,7 @@ def _make_date(year: int, month: int, day: int, raw: str) -> dt.date:
 
 def parse_date(value: Cell, day_first: bool | DateOrder = False) -> dt.date | None:
     """A date from a cell: a spreadsheet date, ``2020-05-09``, ``9-May-20``, ``9 May 2020``,
-    ``2/8/24 12:00 AM`` or an Excel day number.
+    ``9.5.2020`` (day first), ``2/8/24 12:00 AM`` or an Excel day number.
 
     Slashed dates are read in the file's :class:`~rescuewatch.ingest.date_order.DateOrder`
     (which refuses a date showing the other order); given a plain flag, month first unless
@@ -70,6 +73,8 @@ def _parse_date(value: Cell, day_first: bool | DateOrder) -> dt.date | None:
         if month is None:
             raise ValueError(f"unknown month in date {raw!r}")
         return _make_date(_year(m[3]), month, int(m[1]), raw)
+    if (m := _DOTTED.match(raw)) is not None:
+        return _make_date(_year(m[3]), int(m[2]), int(m[1]), raw)
     if (m := SLASHED.match(raw)) is not None:
         first, second = int(m[1]), int(m[2])
         if isinstance(day_first, DateOrder):

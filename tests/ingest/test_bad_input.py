@@ -4,6 +4,7 @@ non-zero exit, and a store left byte for byte as it was; odd encodings load corr
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import sqlite3
@@ -375,6 +376,33 @@ def test_a_semicolon_or_tab_separated_file_loads(rw: Invoker, tmp_path: Path,
     separated, commas = ([{k: c.get(k) for k in keep} for c in claims
                           if c["document_origin"] == str(origin)] for origin in (path, ACLED))
     assert separated == commas and len(commas) == 12
+
+
+def test_a_file_saved_in_a_comma_decimal_locale_loads(rw: Invoker, tmp_path: Path) -> None:
+    """As a spreadsheet in a German, Russian or Ukrainian locale saves CSV: semicolons,
+    decimal commas and dotted dates, day first (``09.05.2020``). The dates were refused as
+    "not a date", so such a file could not be read at all."""
+    import csv
+
+    with ACLED.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    header = rows[0]
+    date, lat, lon = (header.index(c) for c in ("event_date", "latitude", "longitude"))
+    for row in rows[1:]:
+        day = dt.date.fromisoformat(row[date])
+        row[date] = f"{day.day:02d}.{day.month:02d}.{day.year}"
+        row[lat], row[lon] = row[lat].replace(".", ","), row[lon].replace(".", ",")
+    path = tmp_path / "locale.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, delimiter=";", lineterminator="\r\n").writerows(rows)
+    result = rw("ingest", "--json", str(path))
+    assert result.exit_code == 0, result.output
+    rw("ingest", str(ACLED))
+    claims = [json.loads(line) for line in rw("export", "--format", "jsonl").output.splitlines()]
+    keep = ("row_ref", "date_start", "date_end", "date_precision", "lat", "lon", "killed")
+    local, plain = ([{k: c.get(k) for k in keep} for c in claims
+                     if c["document_origin"] == str(origin)] for origin in (path, ACLED))
+    assert local == plain and len(plain) == 12
 
 
 def test_a_comma_file_of_few_columns_and_many_semicolons_stays_a_comma_file() -> None:

@@ -44,6 +44,8 @@ def _table(path: Path) -> tuple[list[str], list[str], list[list[object]]]:
         ("2/8/24 12:00 AM", dt.date(2024, 2, 8)),  # WHO SSA writes month first
         ("25/12/2023", dt.date(2023, 12, 25)),  # a first number above 12 can only be a day
         ("2014-01-22 00:00:00.000", dt.date(2014, 1, 22)),
+        ("09.05.2020", dt.date(2020, 5, 9)),  # a comma-decimal locale's dates: day first
+        ("9.5.20 14:00", dt.date(2020, 5, 9)),
         (dt.datetime(2024, 2, 8, 0, 0), dt.date(2024, 2, 8)),
         (45330.0, dt.date(2024, 2, 8)),  # an Excel day number
         ("", None),
@@ -53,7 +55,8 @@ def test_dates_in_every_style(raw: object, expected: dt.date | None) -> None:
     assert parse_date(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["2021-02-30", "31-Apr-20", "13/13/2020", "yesterday", "9-Foo-20"])
+@pytest.mark.parametrize("raw", ["2021-02-30", "31-Apr-20", "13/13/2020", "yesterday", "9-Foo-20",
+                                 "31.04.2020", "05.13.2020"])
 def test_impossible_or_unreadable_dates_are_errors(raw: str) -> None:
     with pytest.raises(ValueError):
         parse_date(raw)
