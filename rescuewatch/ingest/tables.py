@@ -50,6 +50,7 @@ from rescuewatch.ingest.cell_values import (  # noqa: F401 - the readers' names 
 )
 from rescuewatch.ingest.csv_records import CsvRecords, detect_delimiter, detect_encoding
 from rescuewatch.ingest.date_order import DateOrder, date_order
+from rescuewatch.ingest.header_rows import find_header, is_blank, is_hashtag_row
 from rescuewatch.ingest.sheet_extent import check_workbook
 from rescuewatch.model import Claim, Source
 
@@ -141,27 +142,6 @@ class TextPicker:
             out.append([c or None for c in stripped] if "" in stripped else stripped)
         out.append([None] * n)
         return out
-
-
-def is_hashtag_row(cells: Sequence[Cell]) -> bool:
-    """Whether a row is an HXL hashtag row: every non-empty cell starts with ``#``."""
-    seen = False
-    for cell in cells:
-        if cell is None or cell == "":
-            continue
-        if not isinstance(cell, str):
-            return False
-        stripped = cell.strip()
-        if not stripped:
-            continue
-        if not stripped.startswith("#"):
-            return False
-        seen = True
-    return seen
-
-
-def is_blank(cells: Sequence[Cell]) -> bool:
-    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
 def norm_name(name: str) -> str:
@@ -257,17 +237,7 @@ def open_table(item: InputFile, ctx: ReadContext | None = None) -> Table:
 
 def _with_header(origin: str, kind: str, sheet: str | None,
                  raw_rows: Iterator[tuple[int, list[Cell]]]) -> Table:
-    hashtags: list[str] = []
-    header: list[Cell] | None = None
-    header_row = 0
-    for number, cells in raw_rows:
-        if is_blank(cells):
-            continue
-        if is_hashtag_row(cells):
-            hashtags = [str(c or "").strip() for c in cells]
-            continue
-        header, header_row = cells, number
-        break
+    header, header_row, hashtags = find_header(raw_rows)
     if header is None:
         raise InputError("empty file: no header row", path=origin, row=1,
                          hint="the file holds no data")

@@ -125,6 +125,17 @@ def test_fixture_rows_are_the_same_both_ways(tmp_path: Path, name: str) -> None:
     assert slow[0] and fast == slow
 
 
+def test_rows_under_a_title_are_the_same_both_ways(tmp_path: Path) -> None:
+    path = tmp_path / "titled.csv"
+    path.write_bytes(b"ACLED export for the region,,,\r\n\r\n"
+                     + (FIXTURES / "acled_current.csv").read_bytes())
+    (slow, _), (fast, _) = both_paths(path, tmp_path)
+    (plain, _), _ = both_paths(FIXTURES / "acled_current.csv", tmp_path)
+    assert fast == slow
+    ref = sc.CLAIM_COLUMNS.index("row_ref")
+    assert [r[ref] for r in fast[0]] == [r[ref] for r in plain[0]] and len(plain[0]) == 12
+
+
 @pytest.fixture
 def fast_chunks(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """Whether each chunk was built column-wise (``True``) or fell back to the row path."""

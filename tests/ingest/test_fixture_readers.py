@@ -221,3 +221,34 @@ def test_a_duplicate_says_when_its_language_option_does_not_apply(rw: Invoker,
     assert rw("ingest", str(HERE / "acled_current.csv")).exit_code == 0
     again = rw("ingest", "--lang", "ru", str(HERE / "acled_current.csv"))
     assert "already stored" in again.output and "does not apply" not in again.output
+
+
+def test_a_workbook_with_a_merged_title_above_its_header(rw: Invoker, tmp_path: Path) -> None:
+    """A sheet saved for people to read: a merged title and a source line above the column
+    names. The title was taken for the header: "not in any known format", and under
+    --format the date column was "missing" from row 1. Rows keep their sheet numbers."""
+    openpyxl = pytest.importorskip("openpyxl")
+
+    book = openpyxl.load_workbook(HERE / "who_ssa_export.xlsx")
+    sheet = book.worksheets[0]
+    sheet.insert_rows(1, 3)
+    sheet["A1"] = "Attacks on health care, 2023-2024"
+    sheet.merge_cells("A1:F1")
+    sheet["A2"] = "Source: WHO SSA dashboard"
+    path = tmp_path / "titled.xlsx"
+    book.save(path)
+    result = rw("ingest", "--json", str(path), str(HERE / "who_ssa_export.xlsx"))
+    assert result.exit_code == 0, result.output
+    claims = [json.loads(line) for line in rw("export", "--format", "jsonl").output.splitlines()]
+    keep = ("row_ref", "date_start", "time_of_day", "country", "reported_certainty", "killed",
+            "injured", "categories", "original")
+    titled, plain = ([{k: c.get(k) for k in keep} for c in claims
+                      if Path(c["document_origin"]).name == name]
+                     for name in ("titled.xlsx", "who_ssa_export.xlsx"))
+    assert titled == plain and len(plain) == 6
+    sheet["D6"] = "Nowhere"  # row 2 of the data, sheet row 6
+    sheet["E6"] = "Unheard of"
+    book.save(path)
+    bad = rw("ingest", str(path))
+    assert bad.exit_code == 2
+    assert "titled.xlsx, row 6, column 'Certainty Level': unknown certainty level" in bad.output

@@ -137,6 +137,20 @@ def test_hashtag_rows_first_second_and_last(tmp_path: Path) -> None:
     assert not is_hashtag_row(["#1", "2020"]) and not is_hashtag_row(["", ""])
 
 
+def test_title_rows_above_the_header(tmp_path: Path) -> None:
+    titled = tmp_path / "titled.csv"
+    titled.write_text("Attacks on health care 2023,,\n\nSource: a monitor,,\n#event+id,#date,\n"
+                      "id,date,place\n1,2020-01-01,A\n", encoding="utf-8")
+    table = open_table(InputFile.from_path(titled))
+    assert (table.columns, table.header_row, table.hashtags) == (
+        ["id", "date", "place"], 5, ["#event+id", "#date", ""])
+    assert list(table.rows) == [(6, ["1", "2020-01-01", "A"])]
+    # a table of one column has no title: its first row stays the header
+    single = tmp_path / "single.csv"
+    single.write_text("note\nfirst\nsecond\n", encoding="utf-8")
+    assert _table(single)[0] == ["note"]
+
+
 def test_gzip_bom_and_repeated_column_names(tmp_path: Path) -> None:
     path = tmp_path / "t.csv.gz"
     path.write_bytes(gzip.compress("\ufeffName,Count,Count\nÄ,1,2\n".encode()))

@@ -1,0 +1,73 @@
+"""Finding the header of a dataset table among its first rows.
+
+The header is the first row that is neither blank nor HXL hashtags, passing over a title
+above it: workbooks saved for people to read carry a merged title cell ("Attacks on health
+care, 2023-2024") or a line such as "Source: ..." above the column names, and a CSV saved
+from such a sheet keeps it as a row of one cell. Without this the title was taken for the
+header and the file was "not in any known format".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+Cell = Any  # as in :mod:`.tables`
+
+#: Rows of a single cell above the header passed over as its title: the header is the first
+#: row of two cells or more after at most this many of them
+TITLE_ROWS = 3
+
+
+def is_hashtag_row(cells: Sequence[Cell]) -> bool:
+    """Whether a row is an HXL hashtag row: every non-empty cell starts with ``#``."""
+    seen = False
+    for cell in cells:
+        if cell is None or cell == "":
+            continue
+        if not isinstance(cell, str):
+            return False
+        stripped = cell.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith("#"):
+            return False
+        seen = True
+    return seen
+
+
+def is_blank(cells: Sequence[Cell]) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+
+
+def filled(cells: Sequence[Cell]) -> int:
+    """How many cells of a row hold something (a merged title: one, at its left)."""
+    return sum(1 for c in cells if not (c is None or (isinstance(c, str) and not c.strip())))
+
+
+def find_header(raw_rows: Iterator[tuple[int, list[Cell]]],
+                ) -> tuple[list[Cell] | None, int, list[str]]:
+    """The header row of ``raw_rows``, its number and the hashtags above it, reading
+    ``raw_rows`` up to the header (``None`` for a file of no header).
+
+    A table whose rows all have one cell has no title: its first row stays its header (which
+    no dataset reader takes, and whose refusal then names row and column as before).
+    """
+    hashtags: list[str] = []
+    titles: list[tuple[int, list[Cell]]] = []
+    for number, cells in raw_rows:
+        if is_blank(cells):
+            continue
+        if is_hashtag_row(cells):
+            hashtags = [str(c or "").strip() for c in cells]
+            continue
+        width = filled(cells)
+        if width == 1 and len(titles) < TITLE_ROWS:
+            titles.append((number, cells))
+            continue
+        if titles and width < 2:
+            break
+        return cells, number, hashtags
+    if titles:
+        return titles[0][1], titles[0][0], hashtags
+    return None, 0, hashtags
