@@ -68,8 +68,18 @@ _CARE_PLACES = (r"(?:hospitals?|clinics?|medical (?:centres?|centers?|facilit(?:
                 r"health (?:centres?|centers?|facilit(?:y|ies)|posts?)|ambulances?|medics?|"
                 r"paramedics?|doctors?)\b")
 
+#: Responders as notes name them doing their work or reporting it (see :data:`_NOT_HARM_SOURCE`)
+_RESPONDERS = (r"(?:fire ?fighters?|firem[ae]n|rescuers?|rescue (?:workers?|teams?|crews?|"
+               r"services?)|(?:state )?emergency (?:services?|workers?|service workers?)|"
+               r"civil defen[cs]e(?: teams?| workers?| volunteers?)?|SES(?: firefighters?| "
+               r"rescuers?| workers?)?|white helmets|(?:para)?medics?|ambulance crews?)")
+#: what responders do at a scene once it is over: putting out a fire, bringing out the dead
+_RESPONSE = (r"(?:extinguished|put out|pulled|recovered|retrieved|rescued|locali[sz]ed|"
+             r"contained)")
+
 #: Phrases that name a protected category without saying it was affected: patients brought to
-#: a hospital, a hospital or medics quoted as the source of a casualty count.
+#: a hospital, a hospital or medics quoted as the source of a casualty count, responders who
+#: put out a fire or pulled out the dead, none of whom were hurt.
 _NOT_HARM_SOURCE = (
     r"\b(?:taken|rushed|brought|transferred|transported|evacuated|admitted|sent|moved|"
     r"referred|carried|airlifted|succumbed|died|dying|treated|treatment|receiving care|"
@@ -91,6 +101,16 @@ _NOT_HARM_SOURCE = (
     r"(?: (?:said|says|reported|stated|told))?"
     r"|\b(?:doctors without borders|physicians for human rights|ministry of health|"
     r"health ministry|medecins sans frontieres)\b"
+    # responders at work once the attack is over ("SES firefighters extinguished the fire",
+    # "rescuers pulled 12 bodies from the rubble"; not "rescuers who pulled ... were hit")
+    r"|\b" + _RESPONDERS + r" (?:(?!who |that |which )[\w-]+ )?" + _RESPONSE + r"\b"
+    r"|\b" + _RESPONSE + r"(?: out)? by (?:the )?(?:[\w-]+ )?" + _RESPONDERS + r"\b"
+    # responders as the source of a count ("emergency services said four people were killed")
+    r"|\b" + _RESPONDERS + r" (?:said|says|reported|stated|confirmed|announced)\b"
+    # and those the text says were not hurt
+    r"|\bno (?:[\w-]+ )?" + _RESPONDERS + r" (?:were|was) (?:reported )?"
+    r"(?:killed|injured|wounded|hurt|harmed)\b"
+    r"|\bno (?:casualties|injuries|deaths) (?:among|to) (?:the )?" + _RESPONDERS + r"\b"
 )
 
 #: category -> pattern (text, compiled by :func:`patterns`), in vocabulary order.
@@ -145,7 +165,8 @@ _NOT_HARM_STEMS = (
     "according to", "citing", "cited", "told", "quoted",
     "reported by", "said", "source", "official", "authorities", "ministry", "spokesm",
     "spokesperson", "director", "chief", "doctors without borders", "physicians for human rights",
-    "medecins sans frontieres",
+    "medecins sans frontieres", "extinguished", "put out", "pulled", "recovered", "retrieved",
+    "rescued", "locali", "contained", "says", "stated", "confirmed", "announced", "no ",
 )
 #: The only words after which a ``not_harm`` match can end inside a word ("hospital sources
 #: reported" in "... reportedly"): then the text after the removed phrase starts mid-word.

@@ -193,6 +193,19 @@ def test_empty_file_has_no_header(tmp_path: Path) -> None:
         ("Gunmen returned fire at the ambulance, wounding a paramedic.", ["ambulance", "medic"]),
         ("Patients were evacuated from the hospital after it was shelled.",
          ["health_facility", "patient"]),
+        # responders at work once it is over, or as the source of a count, were not hit ...
+        ("Shelling hit a warehouse; firefighters extinguished the fire. No casualties.", []),
+        ("The fire was extinguished by SES firefighters.", []),
+        ("Rescuers pulled 12 bodies from the rubble.", []),
+        ("A missile struck the city. Emergency services said 4 people were killed.", []),
+        ("A drone hit a market. No medics were injured.", []),
+        # ... unless the text says they were
+        ("Rescuers who pulled survivors from the rubble were hit by a second strike.",
+         ["rescuer"]),
+        ("Rescuers recovered the body of a firefighter killed by the second strike.",
+         ["firefighter"]),
+        ("Firefighters were extinguishing the fire when a second strike injured two of them.",
+         ["firefighter"]),
     ],
 )
 def test_protected_categories_from_notes(text: str, expected: list[str]) -> None:
