@@ -363,18 +363,32 @@ def _workbook(item: InputFile) -> Any:
 
 def _refuse_split_data(item: InputFile, table: Table, others: list[Any]) -> None:
     """Refuse a workbook whose rows under the data sheet's header go on in another sheet (a
-    sheet a year): only one sheet is read, and the others' rows were dropped without a word."""
+    sheet a year, whose columns may differ a little): only one sheet is read, and the others'
+    rows were dropped without a word."""
     for sheet in others:
         try:
             other = _with_header(item.origin, "xlsx", str(sheet.name), _xlsx_rows(item, sheet))
         except InputError:  # an empty sheet, or one of notes too wide to be a table
             continue
-        if other.columns == table.columns and next(other.rows, None) is not None:
+        shared = _shared_columns(table.columns, other.columns)
+        if shared and next(other.rows, None) is not None:
+            same = ("the same header" if other.columns == table.columns
+                    else f"headers with {shared} columns in common")
             raise InputError(
-                f"sheets {table.sheet!r} and {other.sheet!r} both hold rows under the same "
-                "header; rescuewatch reads one data sheet a workbook", path=item.origin,
+                f"sheets {table.sheet!r} and {other.sheet!r} both hold rows under {same}; "
+                "rescuewatch reads one data sheet a workbook", path=item.origin,
                 hint="save each sheet as a CSV file (or move the rows into one sheet) and "
                      "ingest those")
+
+
+def _shared_columns(ours: Sequence[str], theirs: Sequence[str]) -> int:
+    """How many named columns two sheets share when they are the same table (each sheet has
+    at least half of the other's: a year's sheet with a column added, dropped or moved), else
+    0 (a sheet of codes that names a column or two of the data)."""
+    mine = {norm_name(c) for c in ours if c}
+    other = {norm_name(c) for c in theirs if c}
+    shared = len(mine & other)
+    return shared if shared >= 2 and 2 * shared >= max(len(mine), len(other)) else 0
 
 
 def _worksheets(item: InputFile, workbook: Any) -> list[Any]:

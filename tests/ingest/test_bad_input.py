@@ -230,6 +230,31 @@ def test_rows_going_on_in_another_sheet_are_refused_not_dropped(
                     "CSV file (or move the rows into one sheet) and ingest those)")
 
 
+def test_rows_going_on_under_a_changed_header_are_refused_too(
+    filled: Invoker, db_url: str, tmp_path: Path
+) -> None:
+    """A sheet a year whose header changed a little (a column added, the others moved): the
+    other sheet's rows were dropped without a word, as the headers were not the same."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    header = ["Date", "Country ISO", "Latitude", "Longitude", "Health Workers Killed",
+              "SiND Event ID"]
+    year_2024 = wb.active
+    year_2024.title = "2024"
+    for row in [header, *_health_care_rows(1, 5)]:
+        year_2024.append(row)
+    year_2023 = wb.create_sheet("2023")
+    for row in [header, *_health_care_rows(10, 3)]:
+        year_2023.append([*row[4:], *row[:4], "note"])
+    year_2023["G1"] = "Health Worker Profession"
+    path = tmp_path / "years.xlsx"
+    wb.save(path)
+    line = refused(filled, db_url, str(path))
+    assert line.startswith(f"Error: {path}: sheets '2024' and '2023' both hold rows under "
+                           "headers with 6 columns in common; rescuewatch reads one data sheet")
+
+
 def test_sheets_of_notes_or_other_tables_beside_the_data_are_passed_over(
     rw: Invoker, tmp_path: Path
 ) -> None:
