@@ -33,6 +33,7 @@ from rescuewatch.ingest.cell_dates import parse_date
 from rescuewatch.ingest.codes import CodeColumn
 from rescuewatch.ingest.column_scan import scan_notes
 from rescuewatch.ingest.countries import country_code
+from rescuewatch.ingest.header_rows import refuse_totals
 from rescuewatch.ingest.tables import (
     NEAR_MISS,
     READER_VERSION,
@@ -213,6 +214,7 @@ class _Builder:
         n = len(chunk)
         cells = list(zip(*chunk, strict=True))
         values = self.pick.columns_of(cells, n)
+        refuse_totals(chunk, values[self.row_id])
         event_type, sub_event, notes = (values[self.event_type], values[self.sub_event],
                                         values[self.notes])
         known = self._date_rows

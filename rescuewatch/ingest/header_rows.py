@@ -1,4 +1,4 @@
-"""Finding the header of a dataset table among its first rows.
+"""Finding the header of a dataset table among its first rows, and a totals row below them.
 
 The header is the first row that is neither blank nor HXL hashtags, passing over a title
 above it: workbooks saved for people to read carry a merged title cell ("Attacks on health
@@ -9,6 +9,7 @@ header and the file was "not in any known format".
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -71,3 +72,28 @@ def find_header(raw_rows: Iterator[tuple[int, list[Cell]]],
     if titles:
         return titles[0][1], titles[0][0], hashtags
     return None, 0, hashtags
+
+
+#: A cell labelling a row of sums: "Total", "TOTAL:", "Grand total", "Totals 2023"
+_TOTAL_LABEL = re.compile(r"(?:grand |sub-? ?)?totals?(?:\W.*)?", re.IGNORECASE)
+
+
+def is_total_label(value: str | None) -> bool:
+    return value is not None and len(value) <= 40 and bool(_TOTAL_LABEL.fullmatch(value.strip()))
+
+
+def is_totals_row(cells: Sequence[Cell]) -> bool:
+    """Whether a row is labelled as the sums of the rows above it (asked only of a row with
+    no date whose row id is empty or such a label): a spreadsheet user's "Total" row, whose
+    counts are every event's together. Taken for an event it became one claim of hundreds
+    of killed."""
+    return any(isinstance(c, str) and is_total_label(c) for c in cells)
+
+
+def refuse_totals(chunk: Sequence[Sequence[Cell]], ids: Sequence[str | None]) -> None:
+    """Raise :class:`ValueError` when a chunk of rows (with their row ids) may hold a totals
+    row: a chunk builder then leaves the chunk to the per-row path, which marks it."""
+    maybe = None in ids or "total" in "\n".join(ids).lower()  # type: ignore[arg-type]
+    if maybe and any(is_totals_row(cells) for cells, i in zip(chunk, ids, strict=True)
+                     if i is None or is_total_label(i)):
+        raise ValueError("a totals row among the rows")

@@ -50,7 +50,13 @@ from rescuewatch.ingest.cell_values import (  # noqa: F401 - the readers' names 
 )
 from rescuewatch.ingest.csv_records import CsvRecords, detect_delimiter, detect_encoding
 from rescuewatch.ingest.date_order import DateOrder, date_order
-from rescuewatch.ingest.header_rows import find_header, is_blank, is_hashtag_row
+from rescuewatch.ingest.header_rows import (
+    find_header,
+    is_blank,
+    is_hashtag_row,
+    is_total_label,
+    is_totals_row,
+)
 from rescuewatch.ingest.sheet_extent import check_workbook
 from rescuewatch.model import Claim, Source
 
@@ -621,6 +627,9 @@ def claims_of_rows(rows: Iterable[tuple[int, list[Cell]]], table: Table,
             if len(cells) != width:
                 cells = _fit(cells, width, table, number)
             claim = build(cells)
+            if (claim.date.start is None and (claim.row_ref is None or is_total_label(
+                    claim.row_ref)) and is_totals_row(cells)):
+                claim.is_aggregate = True  # the sums of the other rows: no event
         except RowError as exc:
             ctx.bad_row(InputError(exc.message, path=table.origin, row=number,
                                    field=exc.column))

@@ -37,6 +37,7 @@ from rescuewatch.ingest.cell_dates import parse_date
 from rescuewatch.ingest.codes import CodeColumn
 from rescuewatch.ingest.countries import country_code
 from rescuewatch.ingest.date_order import DateOrder
+from rescuewatch.ingest.header_rows import refuse_totals
 from rescuewatch.ingest.tables import (
     NEAR_MISS,
     READER_VERSION,
@@ -175,6 +176,7 @@ class _Builder:
         n = len(chunk)
         cells = list(zip(*chunk, strict=True))
         values = self.pick.columns_of(cells, n)
+        refuse_totals(chunk, values[self.id])
         known = self._span_rows
         spans = [known.get(k) or self._span_row(k) for k in
                  zip(cells[self.start], cells[self.end], values[self.date_prec], strict=True)]

@@ -136,6 +136,19 @@ def test_rows_under_a_title_are_the_same_both_ways(tmp_path: Path) -> None:
     assert [r[ref] for r in fast[0]] == [r[ref] for r in plain[0]] and len(plain[0]) == 12
 
 
+def test_a_totals_row_is_the_same_aggregate_both_ways(tmp_path: Path) -> None:
+    lines = (FIXTURES / "acled_current.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    total = [""] * len(header)
+    total[0], total[header.index("fatalities")] = "Total", "57"  # as a spreadsheet user adds
+    path = tmp_path / "with_total.csv"
+    path.write_text("\n".join([*lines, ",".join(total)]) + "\n", encoding="utf-8")
+    (slow, _), (fast, _) = both_paths(path, tmp_path)
+    assert fast == slow and len(fast[0]) == 13
+    aggregate = sc.CLAIM_COLUMNS.index("is_aggregate")
+    assert [r[aggregate] for r in fast[0]] == [0] * 12 + [1]
+
+
 @pytest.fixture
 def fast_chunks(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """Whether each chunk was built column-wise (``True``) or fell back to the row path."""
