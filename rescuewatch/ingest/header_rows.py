@@ -1,4 +1,5 @@
-"""Finding the header of a dataset table among its first rows, and a totals row below them.
+"""Finding the header of a dataset table among its first rows (and naming its columns), and
+a totals row below them.
 
 The header is the first row that is neither blank nor HXL hashtags, passing over a title
 above it: workbooks saved for people to read carry a merged title cell ("Attacks on health
@@ -9,11 +10,22 @@ header and the file was "not in any known format".
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 Cell = Any  # as in :mod:`.tables`
+
+
+def cell_json(value: Cell) -> Any:
+    """A cell as a JSON value for ``Claim.original``: text as is, whole floats as ints."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return value
+
 
 #: Rows of a single cell above the header passed over as its title: the header is the first
 #: row of two cells or more after at most this many of them
@@ -72,6 +84,27 @@ def find_header(raw_rows: Iterator[tuple[int, list[Cell]]],
     if titles:
         return titles[0][1], titles[0][0], hashtags
     return None, 0, hashtags
+
+
+def named_width(columns: Sequence[str]) -> int:
+    """How many cells of a row lie under the header up to its last named column: a row with
+    values only past them (a stray note far right of an empty row) is no data row. Without
+    this it became a claim of nothing (no date, place, count or id), its note not kept."""
+    return next((i + 1 for i in range(len(columns) - 1, -1, -1) if columns[i]), 0)
+
+
+def unique_names(header: Sequence[Cell]) -> list[str]:
+    """Column names with repeats told apart (``Aid Workers Injured``, ``... #2``)."""
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for cell in header:
+        name = "" if cell is None else str(cell_json(cell)).strip()
+        if name:
+            seen[name] = seen.get(name, 0) + 1
+            if seen[name] > 1:
+                name = f"{name} #{seen[name]}"
+        out.append(name)
+    return out
 
 
 #: A cell labelling a row of sums: "Total", "TOTAL:", "Grand total", "Totals 2023"

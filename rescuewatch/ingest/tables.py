@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import functools
 import re
 import zlib
@@ -51,11 +50,14 @@ from rescuewatch.ingest.cell_values import (  # noqa: F401 - the readers' names 
 from rescuewatch.ingest.csv_records import CsvRecords, detect_delimiter, detect_encoding
 from rescuewatch.ingest.date_order import DateOrder, date_order
 from rescuewatch.ingest.header_rows import (
+    cell_json,
     find_header,
     is_blank,
     is_hashtag_row,
     is_total_label,
     is_totals_row,
+    named_width,
+    unique_names,
 )
 from rescuewatch.ingest.sheet_extent import check_workbook
 from rescuewatch.model import Claim, Source
@@ -76,15 +78,6 @@ XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 
 
 # --- cells ------------------------------------------------------------------------------------
-
-
-def cell_json(value: Cell) -> Any:
-    """A cell as a JSON value for ``Claim.original``: text as is, whole floats as ints."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    return value
 
 
 def text(cells: Sequence[Cell], index: int | None) -> str | None:
@@ -250,31 +243,10 @@ def _with_header(origin: str, kind: str, sheet: str | None,
     if len(header) > MAX_COLUMNS:
         raise InputError(f"{len(header):,} columns, more than any dataset has ({MAX_COLUMNS:,})",
                          path=origin, row=header_row, hint="is this the right file?")
-    columns = _unique_names(header)
+    columns = unique_names(header)
     return Table(origin, kind, columns, header_row,
                  _data_rows(raw_rows, hashtags, named_width(columns)), hashtags, sheet,
                  raw=raw_rows)
-
-
-def named_width(columns: Sequence[str]) -> int:
-    """How many cells of a row lie under the header up to its last named column: a row with
-    values only past them (a stray note far right of an empty row) is no data row. Without
-    this it became a claim of nothing (no date, place, count or id), its note not kept."""
-    return next((i + 1 for i in range(len(columns) - 1, -1, -1) if columns[i]), 0)
-
-
-def _unique_names(header: Sequence[Cell]) -> list[str]:
-    """Column names with repeats told apart (``Aid Workers Injured``, ``... #2``)."""
-    out: list[str] = []
-    seen: dict[str, int] = {}
-    for cell in header:
-        name = "" if cell is None else str(cell_json(cell)).strip()
-        if name:
-            seen[name] = seen.get(name, 0) + 1
-            if seen[name] > 1:
-                name = f"{name} #{seen[name]}"
-        out.append(name)
-    return out
 
 
 def _data_rows(raw_rows: Iterator[tuple[int, list[Cell]]], hashtags: list[str],
