@@ -603,13 +603,26 @@ def claims_of_rows(rows: Iterable[tuple[int, list[Cell]]], table: Table,
                     claim.row_ref)) and is_totals_row(cells)):
                 claim.is_aggregate = True  # the sums of the other rows: no event
         except RowError as exc:
-            ctx.bad_row(InputError(exc.message, path=table.origin, row=number,
-                                   field=exc.column))
+            bad = exc if not _repeats_header(cells, table) else RowError(  # not its values
+                "the header row again, as where two files were joined into one")
+            ctx.bad_row(InputError(bad.message, path=table.origin, row=number,
+                                   field=bad.column))
             continue
         except InputError as exc:
             ctx.bad_row(exc)
             continue
         yield claim
+
+
+def _repeats_header(cells: Sequence[Cell], table: Table) -> bool:
+    """Whether a data row holds the header's names again (``cat a.csv b.csv``); a repeated
+    name is itself again, not the ``... #2`` it became in :attr:`Table.columns`."""
+    return len(cells) >= table.width > 0 and all(
+        (text(cells, i) or "") in (name, _REPEAT.sub("", name))
+        for i, name in enumerate(table.columns[:table.width]) if name)
+
+
+_REPEAT = re.compile(r" #\d+$")
 
 
 #: Why a NUL character is refused: SQLite would keep it, PostgreSQL refuse the whole input.

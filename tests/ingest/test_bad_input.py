@@ -835,3 +835,25 @@ def test_a_precision_insecurity_insight_does_not_use_is_a_bad_value(
     path = _fixture_with(tmp_path, name, 4, {column: value})
     line = refused(filled, db_url, str(path))
     assert f"row 4, column '{column}'" in line and f"{value!r} is not a {said}" in line
+
+
+def test_two_files_joined_into_one_name_the_repeated_header(
+    filled: Invoker, db_url: str, tmp_path: Path
+) -> None:
+    """``cat a.csv b.csv``: the second header stopped the ingest as a bad value of whichever
+    column was read first ("not a count: 'best'"); it is named for what it is, and
+    --skip-bad-rows reads both parts."""
+    lines = ACLED.read_text(encoding="utf-8").splitlines(True)
+    joined = tmp_path / "joined.csv"
+    joined.write_text("".join(lines + lines), encoding="utf-8")
+    line = refused(filled, db_url, str(joined))
+    assert line.startswith(f"Error: {joined}, row {len(lines) + 1}: the header row again, as "
+                           "where two files were joined into one (correct it, or pass")
+    kika = tmp_path / "kika_joined.csv"  # a header naming a column twice, HXL rows around
+    rows = (HERE / "insecurity_insight_kika_hxl_first_last.csv").read_text(
+        encoding="utf-8").splitlines(True)
+    kika.write_text("".join(rows + rows), encoding="utf-8")
+    result = filled("ingest", "--skip-bad-rows", str(kika))
+    assert result.exit_code == 0, result.output
+    skipped = filled("skipped").output
+    assert "the header row again" in skipped and len(skipped.strip().splitlines()) == 1
