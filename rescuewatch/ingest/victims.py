@@ -71,8 +71,8 @@ _CARE_PLACES = (r"(?:hospitals?|clinics?|medical (?:centres?|centers?|facilit(?:
 #: Responders as notes name them doing their work or reporting it (see :data:`_NOT_HARM_SOURCE`)
 _RESPONDERS = (r"(?:fire ?fighters?|firem[ae]n|rescuers?|rescue (?:workers?|teams?|crews?|"
                r"services?)|(?:state )?emergency (?:services?|workers?|service workers?)|"
-               r"civil defen[cs]e(?: teams?| workers?| volunteers?)?|SES(?: firefighters?| "
-               r"rescuers?| workers?)?|white helmets|(?:para)?medics?|ambulance crews?)")
+               r"civil defen[cs]e(?: teams?| workers?| volunteers?)?|white helmets|"
+               r"(?:para)?medics?|ambulance crews?)")
 #: what responders do at a scene once it is over: putting out a fire, bringing out the dead
 _RESPONSE = (r"(?:extinguished|put out|pulled|recovered|retrieved|rescued|locali[sz]ed|"
              r"contained)")
@@ -101,7 +101,7 @@ _NOT_HARM_SOURCE = (
     r"(?: (?:said|says|reported|stated|told))?"
     r"|\b(?:doctors without borders|physicians for human rights|ministry of health|"
     r"health ministry|medecins sans frontieres)\b"
-    # responders at work once the attack is over ("SES firefighters extinguished the fire",
+    # responders at work once the attack is over ("firefighters extinguished the fire",
     # "rescuers pulled 12 bodies from the rubble"; not "rescuers who pulled ... were hit")
     r"|\b" + _RESPONDERS + r" (?:(?!who |that |which )[\w-]+ )?" + _RESPONSE + r"\b"
     r"|\b" + _RESPONSE + r"(?: out)? by (?:the )?(?:[\w-]+ )?" + _RESPONDERS + r"\b"

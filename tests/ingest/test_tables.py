@@ -195,7 +195,7 @@ def test_empty_file_has_no_header(tmp_path: Path) -> None:
          ["health_facility", "patient"]),
         # responders at work once it is over, or as the source of a count, were not hit ...
         ("Shelling hit a warehouse; firefighters extinguished the fire. No casualties.", []),
-        ("The fire was extinguished by SES firefighters.", []),
+        ("The fire was extinguished by emergency-service firefighters.", []),
         ("Rescuers pulled 12 bodies from the rubble.", []),
         ("A missile struck the city. Emergency services said 4 people were killed.", []),
         ("A drone hit a market. No medics were injured.", []),
