@@ -131,6 +131,33 @@ def incident_detail(store: Store, incident_id: int) -> dict[str, Any] | None:
     return {"incident": incident_json(dict(row)), "claims": claims, "audit": audit}
 
 
+def merged_into(store: Store, incident_id: int) -> int | None:
+    """The incident that ``incident_id`` was merged into by ``review merge`` and that still
+    stands (following later merges), or None: a merged incident's link is otherwise dead."""
+    a = s.audit_log.c
+    seen: set[int] = set()
+    current = incident_id
+    with store.engine.connect() as conn:
+        while current not in seen:
+            seen.add(current)
+            after = conn.execute(
+                select(a.after)
+                .where(a.action == "merged-into", a.entity == "incident", a.entity_id == current)
+                .order_by(a.id.desc()).limit(1)
+            ).scalar()
+            try:
+                target = json.loads(after or "").get("merged_into")
+            except (ValueError, AttributeError):
+                target = None
+            if not isinstance(target, int):
+                break
+            current = target
+        if current == incident_id:
+            return None
+        standing_now = conn.execute(select(s.incidents.c.id).where(s.incidents.c.id == current)).first()
+    return current if standing_now is not None else None
+
+
 def document_detail(store: Store, document_id: int) -> dict[str, Any] | None:
     """What a document's page shows: its metadata, the start of its extracted text (the raw
     bytes stay in the store) and how many claims it holds.

@@ -35,6 +35,7 @@ from rescuewatch.store.browse import (
     incident_detail,
     incident_points,
     list_incidents,
+    merged_into,
     overview,
 )
 
@@ -126,6 +127,15 @@ def _claim_json(item: dict[str, Any]) -> dict[str, Any]:
             "original": claim.original}
 
 
+class MergedIncident(HTTPException):
+    """A 404 for an incident that ``review merge`` merged into another, which it names."""
+
+    def __init__(self, incident_id: int, merged_into: int) -> None:
+        super().__init__(404, f"no incident {incident_id}: it was merged into incident {merged_into}",
+                         headers={"Link": f'</incidents/{merged_into}>; rel="alternate"'})
+        self.merged_into = merged_into
+
+
 def _server_error(request: Request) -> Response:
     message = "internal error: the server's log says what went wrong"
     if request.url.path.startswith("/api/"):
@@ -161,6 +171,7 @@ def create_app(store: Store) -> FastAPI:
             return await http_exception_handler(request, exc)
         title = exc.detail if exc.status_code == 404 else f"{exc.status_code}: {exc.detail}"
         return page("error.html", status=exc.status_code, title=str(title), problems=[],
+                    merged_into=getattr(exc, "merged_into", None),
                     code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
@@ -198,11 +209,18 @@ def create_app(store: Store) -> FastAPI:
                     next_page=_page_query(flt, limit, offset + limit),
                     previous_page=_page_query(flt, limit, max(0, offset - limit)))
 
+    def no_incident(incident_id: int) -> HTTPException:
+        target = merged_into(store, incident_id)
+        if target is None:
+            return HTTPException(404, f"no incident {incident_id}")
+        # a merged incident's link (cited, bookmarked) says where its claims went
+        return MergedIncident(incident_id, target)
+
     @app.get("/incidents/{incident_id}", response_class=HTMLResponse)
     def incident_page(incident_id: RowId) -> HTMLResponse:
         detail = incident_detail(store, incident_id)
         if detail is None:
-            raise HTTPException(404, f"no incident {incident_id}")
+            raise no_incident(incident_id)
         return page("incident.html", **detail)
 
     @app.get("/documents/{document_id}", response_class=HTMLResponse)
@@ -237,7 +255,7 @@ def create_app(store: Store) -> FastAPI:
     def api_incident(incident_id: RowId) -> dict[str, Any]:
         detail = incident_detail(store, incident_id)
         if detail is None:
-            raise HTTPException(404, f"no incident {incident_id}")
+            raise no_incident(incident_id)
         claims = [_claim_json(c) for c in detail["claims"]]
         return {"incident": detail["incident"], "claims": claims, "audit": detail["audit"]}
 

@@ -12,7 +12,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from rescuewatch.model import Claim, Source, Victim
 from rescuewatch.store import Store
+from rescuewatch.store.claims import add_claims
 from rescuewatch.store.exports import add_incident
 from tests.web.serving import serving
 
@@ -129,3 +131,30 @@ def test_the_api_still_answers_errors_in_json(base: str) -> None:
                          ("/api/nowhere", 404), ("/api/incidents.geojson?category=tanks", 422)):
         response = httpx.get(base + path)
         assert response.status_code == status and "detail" in response.json()
+
+
+def test_a_merged_incident_says_where_it_went(tmp_path: Path) -> None:
+    """A merged incident's page and API answer were a bare 404: a cited link went dead."""
+    from rescuewatch.link.review import merge
+
+    store = Store.open(f"sqlite:///{tmp_path / 'merged.db'}")
+    with store.transaction() as conn:
+        src = store.source_id(conn, Source("agency-a", "Agency A"))
+        doc = store.add_document(conn, {"sha256": "0" * 64, "source_id": src, "origin": "mem",
+                                        "format": "text", "size": 0, "text": ""})
+        ids = [add_incident(conn, {"country": "UA", "place_name": f"Place {n}"}) for n in range(4)]
+        add_claims(conn, doc, [Claim(victims=[Victim("medic", killed=1)], incident_id=i) for i in ids])
+    merge(store, [ids[1], ids[2]], "same strike")  # 3 into 2
+    merge(store, [ids[0], ids[1]], "same strike")  # then 2 into 1
+    try:
+        with serving(store) as base:
+            page = httpx.get(f"{base}/incidents/{ids[2]}")
+            api = httpx.get(f"{base}/api/incidents/{ids[2]}")
+            never = httpx.get(f"{base}/api/incidents/99")
+    finally:
+        store.dispose()
+    assert page.status_code == api.status_code == 404
+    assert f'<a href="/incidents/{ids[0]}">See incident {ids[0]}</a>' in page.text
+    assert api.json()["detail"] == f"no incident {ids[2]}: it was merged into incident {ids[0]}"
+    assert api.headers["link"] == f'</incidents/{ids[0]}>; rel="alternate"'
+    assert never.json()["detail"] == "no incident 99" and "link" not in never.headers
