@@ -7,7 +7,9 @@ value shown in a page is escaped by Jinja2's autoescaping.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
 import logging
 import re
 from collections.abc import Mapping
@@ -136,6 +138,17 @@ class MergedIncident(HTTPException):
         self.merged_into = merged_into
 
 
+def _audit_json(entry: dict[str, Any]) -> dict[str, Any]:
+    """An audit entry with its values before and after as JSON, as ``audit --json`` gives
+    them: the API gave each as a string of JSON, to be decoded a second time."""
+    out = dict(entry)
+    for key in ("before", "after"):
+        if isinstance(out.get(key), str):
+            with contextlib.suppress(ValueError):
+                out[key] = json.loads(out[key])
+    return out
+
+
 def _server_error(request: Request) -> Response:
     message = "internal error: the server's log says what went wrong"
     if request.url.path.startswith("/api/"):
@@ -257,7 +270,8 @@ def create_app(store: Store) -> FastAPI:
         if detail is None:
             raise no_incident(incident_id)
         claims = [_claim_json(c) for c in detail["claims"]]
-        return {"incident": detail["incident"], "claims": claims, "audit": detail["audit"]}
+        return {"incident": detail["incident"], "claims": claims,
+                "audit": [_audit_json(a) for a in detail["audit"]]}
 
     @app.get("/api/incidents.geojson")
     def api_geojson(country: Country = None, category: Category = None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from rescuewatch.model import Claim, Source, Victim
 from rescuewatch.store import Store
 from rescuewatch.store.claims import add_claims
 from rescuewatch.store.exports import add_incident
+from tests.conftest import Invoker
 from tests.web.serving import serving
 
 #: Incidents by place: two in Kharkiv (one before 2020), one in Gaza; newest first on the page.
@@ -158,3 +160,28 @@ def test_a_merged_incident_says_where_it_went(tmp_path: Path) -> None:
     assert api.json()["detail"] == f"no incident {ids[2]}: it was merged into incident {ids[0]}"
     assert api.headers["link"] == f'</incidents/{ids[0]}>; rel="alternate"'
     assert never.json()["detail"] == "no incident 99" and "link" not in never.headers
+
+
+def test_the_api_gives_the_audit_values_as_audit_json_does(tmp_path: Path, rw: Invoker) -> None:
+    """The API gave an incident's audit values before and after as strings of JSON."""
+    from rescuewatch.link.review import merge
+
+    store = Store.open(rw.db_url)
+    with store.transaction() as conn:
+        src = store.source_id(conn, Source("agency-a", "Agency A"))
+        doc = store.add_document(conn, {"sha256": "1" * 64, "source_id": src, "origin": "mem",
+                                        "format": "text", "size": 0, "text": ""})
+        ids = [add_incident(conn, {"country": "UA"}) for _ in range(2)]
+        add_claims(conn, doc, [Claim(victims=[Victim("medic", killed=1)], incident_id=i) for i in ids])
+    merge(store, ids, "same strike")
+    try:
+        with serving(store) as base:
+            api = httpx.get(f"{base}/api/incidents/{ids[0]}").json()["audit"]
+    finally:
+        store.dispose()
+    result = rw("audit", "--incident", str(ids[0]), "--json")
+    assert result.exit_code == 0
+    cli = json.loads(result.output)
+    assert len(api) == len(cli) == 1 and isinstance(api[0]["after"], dict)
+    for key in ("before", "after", "reason", "action", "actor"):
+        assert api[0][key] == cli[0][key], key
