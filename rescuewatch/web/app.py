@@ -26,6 +26,7 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import AfterValidator, BeforeValidator
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from rescuewatch import __version__
 from rescuewatch.model import CERTAINTY_GRADES, INTEGER_MAX, VICTIM_CATEGORIES, expand_categories
@@ -149,6 +150,20 @@ def _audit_json(entry: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+class HeadAsGet:
+    """Answer HEAD as GET: every page and API answer is a GET, and HEAD (link checkers,
+    ``curl -I``, monitoring) was refused with 405. The server (uvicorn) sends the headers of
+    the GET answer without its body, since the request it holds is still a HEAD."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "HEAD":
+            scope = {**scope, "method": "GET"}
+        await self.app(scope, receive, send)
+
+
 def _server_error(request: Request) -> Response:
     message = "internal error: the server's log says what went wrong"
     if request.url.path.startswith("/api/"):
@@ -164,6 +179,7 @@ def create_app(store: Store) -> FastAPI:
                   description="Incidents of attacks on medical and rescue workers, as claimed by named sources.")
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
                       finalize=contain_bidi)
+    app.add_middleware(HeadAsGet)
     app.mount("/assets", StaticFiles(directory=HERE / "static"), name="assets")
     if STATIC.is_dir():
         app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -185,3 +185,18 @@ def test_the_api_gives_the_audit_values_as_audit_json_does(tmp_path: Path, rw: I
     assert len(api) == len(cli) == 1 and isinstance(api[0]["after"], dict)
     for key in ("before", "after", "reason", "action", "actor"):
         assert api[0][key] == cli[0][key], key
+
+
+@pytest.mark.parametrize(("path", "status", "kind"), [
+    ("/", 200, "text/html"), ("/api/incidents", 200, "application/json"),
+    ("/assets/style.css", 200, "text/css"), ("/incidents/999", 404, "text/html"),
+])
+def test_head_is_answered_as_get_without_a_body(base: str, path: str, status: int,
+                                                kind: str) -> None:
+    """HEAD (link checkers, curl -I) was refused with 405 Method Not Allowed."""
+    head = httpx.head(base + path)
+    get = httpx.get(base + path)
+    assert head.status_code == get.status_code == status and head.content == b""
+    assert head.headers["content-type"].startswith(kind)
+    assert head.headers["content-length"] == get.headers["content-length"]
+    assert "default-src 'self'" in head.headers["content-security-policy"]
