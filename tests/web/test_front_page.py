@@ -18,7 +18,9 @@ from rescuewatch.store import Store
 from rescuewatch.store.claims import add_claims
 from rescuewatch.store.exports import add_incident
 from tests.conftest import Invoker
+from tests.pg import temporary_postgres
 from tests.web.serving import serving
+from tests.web.test_untrusted import BACKENDS
 
 #: Incidents by place: two in Kharkiv (one before 2020), one in Gaza; newest first on the page.
 INCIDENTS = (
@@ -29,19 +31,28 @@ INCIDENTS = (
 )
 
 
-@pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    store = Store.open(f"sqlite:///{tmp_path_factory.mktemp('front') / 'web.db'}")
-    with store.transaction() as conn:
-        for place, country, day, category in INCIDENTS:
-            add_incident(conn, {"place_name": place, "country": country, "date_start": day,
-                                "date_end": day, "date_precision": "day", "categories": category,
-                                "protected": True, "certainty": "possible"})
-    try:
-        with serving(store) as address:
-            yield address
-    finally:
-        store.dispose()
+@pytest.fixture(scope="module", params=BACKENDS)
+def base(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server of the incidents above, on SQLite and on PostgreSQL."""
+    def served(url: str) -> Iterator[str]:
+        store = Store.open(url)
+        with store.transaction() as conn:
+            for place, country, day, category in INCIDENTS:
+                add_incident(conn, {"place_name": place, "country": country, "date_start": day,
+                                    "date_end": day, "date_precision": "day",
+                                    "categories": category, "protected": True,
+                                    "certainty": "possible"})
+        try:
+            with serving(store) as address:
+                yield address
+        finally:
+            store.dispose()
+
+    if request.param == "sqlite":
+        yield from served(f"sqlite:///{tmp_path_factory.mktemp('front') / 'web.db'}")
+    else:
+        with temporary_postgres() as url:
+            yield from served(url)
 
 
 def places(page: str) -> list[str]:
