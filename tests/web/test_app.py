@@ -144,6 +144,21 @@ def test_incident_page_names_alleged_perpetrators_readably(tmp_path: Path) -> No
     assert "<li>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;, as alleged by an unnamed source</li>" in page
 
 
+def test_incident_page_says_when_no_count_is_reported(tmp_path: Path) -> None:
+    """An incident no source gave a death toll for read "Killed: None"."""
+    store = Store.open(f"sqlite:///{tmp_path / 'counts.db'}")
+    with store.transaction() as conn:
+        incident = add_incident(conn, {"country": "UA", "injured_min": 4, "injured_max": 6})
+    try:
+        with serving(store) as base:
+            page = httpx.get(f"{base}/incidents/{incident}").text
+    finally:
+        store.dispose()
+    assert "None" not in page
+    assert "<dt>Killed</dt><dd>not reported</dd>" in page
+    assert "<dt>Injured</dt><dd>4–6</dd>" in page
+
+
 def test_document_page_counts_claims_without_loading_them(tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """A dataset document's page loaded all its claims to count them: 2.5 s and 300 MB a
