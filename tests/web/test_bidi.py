@@ -98,3 +98,13 @@ def test_the_count_after_the_value_reads_left_to_right(store: tuple[Store, int])
         finally:
             browser.close()
     assert number < word
+
+
+def test_the_search_box_keeps_the_text_searched(store: tuple[Store, int]) -> None:
+    """The search box is a value sent back, not text shown: closing the override there
+    changed what the next search looked for (it found nothing)."""
+    st, _ = store
+    with serving(st) as base:
+        page = httpx.get(base + "/", params={"q": PLACE}).text
+    assert f'name="q" maxlength="200" value="{PLACE}"' in page
+    assert "1 incident(s) match" in page
