@@ -22,6 +22,7 @@ from rescuewatch.store import schema as s
 from rescuewatch.store.claims import category_condition
 from rescuewatch.store.core import Store
 from rescuewatch.store.incidents import standing
+from rescuewatch.store.text_match import folded_equals
 
 __all__ = [
     "AnalysisFilter",
@@ -86,7 +87,7 @@ def _conditions(table: Any, flt: AnalysisFilter, *, claim_level: bool) -> list[A
     if flt.country:
         out.append(c.country == flt.country.upper())
     if flt.admin1:
-        out.append(func.lower(c.admin1) == flt.admin1.lower())
+        out.append(folded_equals(c.admin1, flt.admin1))
     if flt.since:
         out.append(c.date_start >= flt.since)
     if flt.until:

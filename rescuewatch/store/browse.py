@@ -17,6 +17,7 @@ from rescuewatch.store import schema as s
 from rescuewatch.store.claims import category_condition, claims_query, iter_claims
 from rescuewatch.store.core import Store
 from rescuewatch.store.incidents import standing
+from rescuewatch.store.text_match import folded_holds
 
 MAX_PAGE = 500
 #: The characters of a document's text its page shows.
@@ -52,16 +53,14 @@ class IncidentFilter:
         if self.protected is not None:
             out.append(c.protected.is_(self.protected))
         if self.text:
-            out.append(or_(_holds(c.place_name, self.text), _holds(c.admin1, self.text),
+            # the text literally, whatever the backend: % and _ escaped (they matched
+            # everything), with an explicit ESCAPE (PostgreSQL took a backslash as one, SQLite
+            # did not); case aside on both, in any script (SQLite's LIKE ignored ASCII case,
+            # PostgreSQL's did not; SQLite's lower() left "Горлівка" as it was)
+            out.append(or_(folded_holds(c.place_name, self.text),
+                           folded_holds(c.admin1, self.text),
                            _perpetrator_holds(dialect, self.text)))
         return out
-
-
-def _holds(column: Any, text: str) -> Any:
-    # The text literally, whatever the backend: % and _ escaped (they matched everything), with
-    # an explicit ESCAPE (PostgreSQL took a backslash as one, SQLite did not); ASCII case aside
-    # on both (SQLite's LIKE ignored it, PostgreSQL's did not).
-    return column.icontains(text, autoescape=True)
 
 
 def _perpetrator_holds(dialect: str, text: str) -> Any:
@@ -79,7 +78,8 @@ def _perpetrator_holds(dialect: str, text: str) -> Any:
         item = func.json_each(column).table_valued("value").alias("perpetrator")
         party = func.json_extract(item.c.value, "$.party")
         said = func.json_extract(item.c.value, "$.text")
-    return exists().select_from(item).where(or_(_holds(party, text), _holds(said, text)))
+    return exists().select_from(item).where(or_(folded_holds(party, text),
+                                                folded_holds(said, text)))
 
 
 def list_incidents(

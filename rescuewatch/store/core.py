@@ -41,6 +41,7 @@ from rescuewatch import __version__
 from rescuewatch.errors import IntegrityError, StoreError
 from rescuewatch.model import Source
 from rescuewatch.store import schema as s
+from rescuewatch.store.text_match import add_text_functions
 
 DEFAULT_URL = "sqlite:///rescuewatch.db"
 CHUNK = 1 << 20  # blob chunk size: large enough to be cheap, small enough to stream
@@ -86,6 +87,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
+    add_text_functions(dbapi_conn)
 
 
 def _rollback_journal(raw: Any) -> bool:

@@ -80,7 +80,7 @@ Certainty = Annotated[str | None, Query(max_length=10), Blank, AfterValidator(_n
 Day = Annotated[dt.date | None, Query(), Blank]
 Text = Annotated[str | None, Query(
     max_length=200, description="Text in the place, the region or an alleged perpetrator, "
-                                "matched literally (% and _ too), ASCII case aside"),
+                                "matched literally (% and _ too), case aside"),
     Blank, AfterValidator(_no_control)]
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]

@@ -229,3 +229,32 @@ def test_trends_count_keys_differing_in_case_as_one() -> None:
     counts = monthly_counts(events, "perpetrator")
     assert dict(zip(counts["key"], counts["incidents"], strict=True)) == {
         "AA": 1, "Unidentified Armed Actor": 3}
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_an_area_in_another_script_is_found_case_aside(tmp_path: Path, backend: str) -> None:
+    # SQLite's lower() folds ASCII letters only: an area named in Cyrillic was found on
+    # PostgreSQL and never on SQLite, not even written exactly as stored
+    from tests.pg import temporary_postgres
+
+    def check(url: str) -> None:
+        store = Store.open(url)
+        try:
+            src = Source("agency-x", "agency-x", "news_agency", None, "independent", "intl")
+            add_document(store, src, [
+                claim("2024-02-11", lat=49.71, lon=37.61, place="Куп'янськ", country="UA",
+                      admin1="Харківська область", categories=("rescuer",)),
+                claim("2024-03-02", lat=50.60, lon=36.59, place="Белгород", country="RU",
+                      admin1="Белгородская область", categories=("rescuer",))])
+            link_store(store)
+            for area in ("Харківська область", "харківська ОБЛАСТЬ", "Белгородская область",
+                         "БЕЛГОРОДСКАЯ область"):
+                assert len(load_events(store, EventFilter(admin1=area))) == 1, area
+        finally:
+            store.dispose()
+
+    if backend == "sqlite":
+        check(f"sqlite:///{tmp_path / 'areas.db'}")
+    else:
+        with temporary_postgres() as url:
+            check(url)

@@ -34,6 +34,8 @@ SEARCHED = {
     "slash": {"place_name": "Kyiv/Irpin"},
     "perpetrator": {"place_name": "Izium", "perpetrators": [
         {"alleged_by": ["agency-a"], "party": "RU", "text": 'the "North" group («Північ»)'}]},
+    "cyrillic-uk": {"place_name": "Горлівка"},
+    "cyrillic-ru": {"admin1": "Белгородская область"},
 }
 
 
@@ -127,6 +129,8 @@ def found(base: str, text: str) -> set[str]:
     ("ru", {"perpetrator"}), ('"north" GROUP', {"perpetrator"}), ("«Північ»", {"perpetrator"}),
     # ASCII case aside on both (PostgreSQL's LIKE minded it)
     ("WARD", {"underscore"}), ("kyiv/irpin", {"slash"}),
+    # and in other scripts (SQLite's lower() folded ASCII only)
+    ("горлівка", {"cyrillic-uk"}), ("БЕЛГОРОДСКАЯ", {"cyrillic-ru"}), ("північ", {"perpetrator"}),
 ])
 def test_the_search_matches_the_text_literally(base: str, text: str, expected: set[str]) -> None:
     assert found(base, text) == expected
