@@ -123,8 +123,13 @@ def weapons_sentence(weapons: Iterable[str | None]) -> str | None:
     return f"Weapon{'s' if len(named) > 1 else ''}: {', '.join(named)}."
 
 
+#: The sentence that carries the repeat-strike flag, for which ACLED has no column.
+REPEAT_SENTENCE = "Repeat strike on responders reported."
+
+
 def _notes(description: str | None, victims: str | None, perpetrator: str | None,
-           source: str | None, weapon: str | None = None) -> str | None:
+           source: str | None, weapon: str | None = None, repeat: bool | None = None,
+           ) -> str | None:
     parts = [description.strip()] if description and description.strip() else []
     if parts and not parts[0].endswith((".", "!", "?", "…")):
         # a headline has no full stop, and the next sentence would run on from it
@@ -133,6 +138,8 @@ def _notes(description: str | None, victims: str | None, perpetrator: str | None
         parts.append(f"Protected victims: {victims}.")
     if weapon:
         parts.append(weapon)
+    if repeat:
+        parts.append(REPEAT_SENTENCE)
     if perpetrator:
         parts.append(f"Perpetrator as alleged by {source or 'the source'}: {perpetrator}.")
     return " ".join(parts) or None
@@ -175,7 +182,7 @@ def claim_row(claim: Claim, extra: Mapping[str, Any]) -> dict[str, Any]:
         geo_precision=GEO_PRECISION.get(claim.place.precision or ""),
         source=source,
         notes=_notes(claim.description, victims_summary(claim), perpetrator, source,
-                     weapons_sentence([claim.weapon])),
+                     weapons_sentence([claim.weapon]), claim.repeat_strike),
         fatalities=claim.killed,
         tags=acled.get("tags") or ("; ".join(claim.categories) or None),
     )
@@ -205,6 +212,8 @@ def incident_row(incident: Mapping[str, Any]) -> dict[str, Any]:
         notes = f"No protected victims reported; {harms}." if harms else ""
     if weapons:
         notes = " ".join(filter(None, (notes, weapons_sentence(weapons))))
+    if incident.get("repeat_strike"):
+        notes = " ".join(filter(None, (notes, REPEAT_SENTENCE)))
     if certainty:
         notes += f" Certainty: {certainty}."
     return {
