@@ -190,10 +190,23 @@ def _create_beside(target: Path) -> Path:
     0600); ``O_EXCL`` makes the name ours alone.
     """
     for _ in range(10):
-        tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.part")
+        tmp = target.with_name(_temporary_name(target.name, secrets.token_hex(6)))
         try:
             os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
         except FileExistsError:
             continue
         return tmp
     raise FileExistsError(errno.EEXIST, "no free temporary file name", str(target.parent))
+
+
+#: The longest file name (in bytes) of the usual file systems (ext4, XFS, Btrfs, tmpfs).
+NAME_MAX = 255
+
+
+def _temporary_name(name: str, token: str) -> str:
+    """``.NAME.TOKEN.part``, with NAME cut short where the whole would pass :data:`NAME_MAX`:
+    a target of 240 bytes or more, a name the file system takes, was refused as too long."""
+    suffix = f".{token}.part"
+    room = NAME_MAX - 1 - len(suffix.encode())
+    head = name.encode()[:room].decode("utf-8", "ignore")  # not in the middle of a character
+    return f".{head}{suffix}"

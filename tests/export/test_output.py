@@ -274,3 +274,17 @@ def test_an_incident_export_of_a_store_never_linked_says_to_link(rw, store) -> N
     assert rw("link").exit_code == 0
     linked = rw("export", "--format", "csv", "--level", "incidents", "-o", os.devnull)
     assert "no incidents yet" not in linked.stderr and "wrote 0" not in linked.stderr
+
+
+@pytest.mark.parametrize("name", ["y" * 246 + ".csv", "ж" * 125 + ".csv"])
+def test_a_long_file_name_the_system_takes_is_written(rw, store, tmp_path: Path,
+                                                      name: str) -> None:
+    # 250 bytes: the temporary file beside it (".NAME.TOKEN.part") passed the 255-byte limit
+    # of a name, and the export stopped with "File name too long"
+    build_sample_store(store)
+    target = tmp_path / name
+    assert len(name.encode()) <= 255
+    result = rw("export", "--format", "csv", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert target.read_text("utf-8").startswith(HEADER)
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
