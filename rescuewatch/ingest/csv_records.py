@@ -143,14 +143,20 @@ class CsvRecords:
             line, byte = bad_byte(self.item, self.encoding)
             where = f" on line {line} (byte 0x{byte:02x})" if line else ""
             raise InputError(f"not valid {self.encoding} text{where}", path=self.origin,
-                             hint=self._encoding_hint()) from exc
+                             hint=self._encoding_hint(line)) from exc
         except STREAM_ERRORS as exc:  # a damaged or cut gzip stream
             raise damaged_stream(self.item, exc, next(self.numbers) - 1) from exc
 
-    def _encoding_hint(self) -> str:
+    def _encoding_hint(self, line: int = 0) -> str:
         if self.given:
             return f"check --encoding: the file is not in {self.encoding}"
         if self.encoding.startswith("utf-8"):
+            legacy = _legacy_page(self.item, line)
+            if legacy is not None:
+                # its first 64 KB were plain ASCII: a spreadsheet's Windows code page, which
+                # shows only where the first accent or Cyrillic letter is
+                return (f"line {line} reads as {legacy}: if the file is in that code page, "
+                        f"pass --encoding {legacy}; if it is UTF-8, repair the damaged byte")
             return "the file is UTF-8 with a damaged byte: repair it, or pass --encoding"
         return "pass --encoding with the file's encoding (e.g. cp1251)"
 
@@ -204,6 +210,25 @@ def bad_byte(item: InputFile, encoding: str) -> tuple[int, int]:
     except UnicodeError:
         return 0, 0
     return 0, 0
+
+
+def _legacy_page(item: InputFile, line: int) -> str | None:
+    """The Windows code page (``cp1251`` or ``cp1252``) line ``line`` of ``item`` reads as,
+    when every line before it is ASCII and it is no UTF-8 (else ``None``: UTF-8 text with a
+    damaged byte)."""
+    if line < 1:
+        return None
+    with item.open() as stream:
+        for number, raw in enumerate(stream, 1):
+            if number == line:
+                try:
+                    raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    return detect_encoding(raw) if not _mostly_utf8(raw) else None
+                return None
+            if not raw.isascii():
+                return None
+    return None
 
 
 def _maybe_not_data(record: str, delimiter: str) -> bool:

@@ -360,6 +360,11 @@ def test_a_legacy_byte_far_into_the_file_is_named_with_its_line(
     path.write_bytes(header.encode() + "".join(body).encode("cp1251"))
     line = refused(filled, db_url, str(path))
     assert "late.csv: not valid utf-8 text on line 1502" in line
+    # the first lines were plain ASCII: not "UTF-8 with a damaged byte", but a code page
+    assert ("(line 1502 reads as cp1251: if the file is in that code page, pass --encoding "
+            "cp1251; if it is UTF-8, repair the damaged byte)") in line
+    again = filled("ingest", "--encoding", "cp1251", str(path))
+    assert again.exit_code == 0, again.output
 
 
 def test_the_wrong_encoding_given_is_named(filled: Invoker, db_url: str, tmp_path: Path) -> None:
