@@ -19,7 +19,9 @@ Cell = Any  # as in :mod:`.tables`
 _MONTHS = {m.lower(): i for i, m in enumerate(
     ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1)}
 _DAY_MON_YEAR = re.compile(r"(\d{1,2})[-\s/.]([A-Za-z]{3,9})\.?[-\s/.,]+(\d{2}|\d{4})$")
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+#: ``2020-05-09``, and year first with slashes or dots (``2020/05/09``, ``2020.05.09``), as
+#: spreadsheets in East Asian and some European locales write it: year, month, day always
+_ISO = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[ T].*)?$")
 #: ``9.5.2020``, ``09.05.20 14:00``: how spreadsheets in German, Russian, Ukrainian and other
 #: locales (those that save CSV with semicolons and decimal commas) write dates, always day first
 _DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?:[ T].*)?$")
@@ -42,7 +44,7 @@ def _make_date(year: int, month: int, day: int, raw: str) -> dt.date:
 
 def parse_date(value: Cell, day_first: bool | DateOrder = False) -> dt.date | None:
     """A date from a cell: a spreadsheet date, ``2020-05-09``, ``9-May-20``, ``9 May 2020``,
-    ``9.5.2020`` (day first), ``2/8/24 12:00 AM`` or an Excel day number.
+    ``9.5.2020`` (day first), ``2020/05/09``, ``2/8/24 12:00 AM`` or an Excel day number.
 
     Slashed dates are read in the file's :class:`~rescuewatch.ingest.date_order.DateOrder`
     (which refuses a date showing the other order); given a plain flag, month first unless
@@ -67,7 +69,7 @@ def _parse_date(value: Cell, day_first: bool | DateOrder) -> dt.date | None:
     if not raw:
         return None
     if (m := _ISO.match(raw)) is not None:
-        return _make_date(int(m[1]), int(m[2]), int(m[3]), raw)
+        return _make_date(int(m[1]), int(m[3]), int(m[4]), raw)
     if (m := _DAY_MON_YEAR.match(raw)) is not None:
         month = _MONTHS.get(m[2][:3].lower())
         if month is None:

@@ -46,6 +46,9 @@ def _table(path: Path) -> tuple[list[str], list[str], list[list[object]]]:
         ("2014-01-22 00:00:00.000", dt.date(2014, 1, 22)),
         ("09.05.2020", dt.date(2020, 5, 9)),  # a comma-decimal locale's dates: day first
         ("9.5.20 14:00", dt.date(2020, 5, 9)),
+        ("2020/05/09", dt.date(2020, 5, 9)),  # year first: always year, month, day
+        ("2020/5/9 0:00", dt.date(2020, 5, 9)),
+        ("2020.05.09", dt.date(2020, 5, 9)),
         (dt.datetime(2024, 2, 8, 0, 0), dt.date(2024, 2, 8)),
         (45330.0, dt.date(2024, 2, 8)),  # an Excel day number
         ("", None),
@@ -56,7 +59,7 @@ def test_dates_in_every_style(raw: object, expected: dt.date | None) -> None:
 
 
 @pytest.mark.parametrize("raw", ["2021-02-30", "31-Apr-20", "13/13/2020", "yesterday", "9-Foo-20",
-                                 "31.04.2020", "05.13.2020"])
+                                 "31.04.2020", "05.13.2020", "2020/13/05", "2020-05/09"])
 def test_impossible_or_unreadable_dates_are_errors(raw: str) -> None:
     with pytest.raises(ValueError):
         parse_date(raw)
