@@ -107,6 +107,21 @@ def unique_names(header: Sequence[Cell]) -> list[str]:
     return out
 
 
+def norm_name(name: str) -> str:
+    """A column name reduced for synonym lookup: lower case, words separated by one space."""
+    return re.sub(r"[^0-9a-z]+", " ", str(name).lower()).strip()
+
+
+def shared_columns(ours: Sequence[str], theirs: Sequence[str]) -> int:
+    """How many named columns two sheets share when they are the same table (each sheet has
+    at least half of the other's: a year's sheet with a column added, dropped or moved), else
+    0 (a sheet of codes that names a column or two of the data)."""
+    mine = {norm_name(c) for c in ours if c}
+    other = {norm_name(c) for c in theirs if c}
+    shared = len(mine & other)
+    return shared if shared >= 2 and 2 * shared >= max(len(mine), len(other)) else 0
+
+
 #: A cell labelling a row of sums: "Total", "TOTAL:", "Grand total", "Totals 2023"
 _TOTAL_LABEL = re.compile(r"(?:grand |sub-? ?)?totals?(?:\W.*)?", re.IGNORECASE)
 

@@ -57,6 +57,8 @@ from rescuewatch.ingest.header_rows import (
     is_total_label,
     is_totals_row,
     named_width,
+    norm_name,
+    shared_columns,
     unique_names,
 )
 from rescuewatch.ingest.sheet_extent import check_workbook
@@ -143,11 +145,6 @@ class TextPicker:
         return out
 
 
-def norm_name(name: str) -> str:
-    """A column name reduced for synonym lookup: lower case, words separated by one space."""
-    return re.sub(r"[^0-9a-z]+", " ", str(name).lower()).strip()
-
-
 # --- tables -----------------------------------------------------------------------------------
 
 
@@ -219,7 +216,7 @@ def open_table(item: InputFile, ctx: ReadContext | None = None) -> Table:
             warn(f"{item.origin}: --encoding {encoding} is not used: a workbook's cells carry "
                  "their own encoding")
         sheets = _worksheets(item, _workbook(item))
-        data_sheet = max(sheets, key=lambda sheet: sheet.height)  # the first of equals
+        data_sheet = max(sheets, key=lambda sheet: _size(item, sheet, len(sheets)))
         table = _with_header(item.origin, "xlsx", str(data_sheet.name),
                              _xlsx_rows(item, data_sheet))
         _refuse_split_data(item, table, [s for s in sheets if s is not data_sheet])
@@ -348,7 +345,7 @@ def _refuse_split_data(item: InputFile, table: Table, others: list[Any]) -> None
             other = _with_header(item.origin, "xlsx", str(sheet.name), _xlsx_rows(item, sheet))
         except InputError:  # an empty sheet, or one of notes too wide to be a table
             continue
-        shared = _shared_columns(table.columns, other.columns)
+        shared = shared_columns(table.columns, other.columns)
         if shared and next(other.rows, None) is not None:
             same = ("the same header" if other.columns == table.columns
                     else f"headers with {shared} columns in common")
@@ -359,14 +356,17 @@ def _refuse_split_data(item: InputFile, table: Table, others: list[Any]) -> None
                      "ingest those")
 
 
-def _shared_columns(ours: Sequence[str], theirs: Sequence[str]) -> int:
-    """How many named columns two sheets share when they are the same table (each sheet has
-    at least half of the other's: a year's sheet with a column added, dropped or moved), else
-    0 (a sheet of codes that names a column or two of the data)."""
-    mine = {norm_name(c) for c in ours if c}
-    other = {norm_name(c) for c in theirs if c}
-    shared = len(mine & other)
-    return shared if shared >= 2 and 2 * shared >= max(len(mine), len(other)) else 0
+def _size(item: InputFile, sheet: Any, sheets: int) -> int:
+    """How much a sheet holds, for choosing the data sheet (the first of equals): its rows
+    times its header's named columns. By rows alone, a codebook or a list of country codes
+    longer than the data was taken for it ("not in any known format")."""
+    if sheets == 1:
+        return 0
+    try:
+        header = _with_header(item.origin, "xlsx", str(sheet.name), _xlsx_rows(item, sheet))
+    except InputError:  # an empty or unreadable sheet: read as the data sheet, it says so
+        return sheet.height
+    return int(sheet.height) * max(1, sum(1 for name in header.columns if name))
 
 
 def _worksheets(item: InputFile, workbook: Any) -> list[Any]:

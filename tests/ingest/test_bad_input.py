@@ -281,6 +281,31 @@ def test_sheets_of_notes_or_other_tables_beside_the_data_are_passed_over(
     assert "4 claim(s)" in result.output
 
 
+def test_a_list_of_codes_longer_than_the_data_is_passed_over(
+    rw: Invoker, tmp_path: Path
+) -> None:
+    """The sheet with the most rows was taken for the data: a codebook or a list of country
+    codes longer than the data made the workbook "not in any known format"."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    codes = wb.active
+    codes.title = "Codes"
+    codes.append(["Code", "Meaning"])
+    for n in range(40):
+        codes.append([f"C{n}", f"meaning {n}"])
+    data = wb.create_sheet("Data")
+    data.append(["Date", "Country ISO", "Latitude", "Longitude", "Health Workers Killed",
+                 "SiND Event ID"])
+    for row in _health_care_rows(1, 20):
+        data.append(row)
+    path = tmp_path / "with_codes.xlsx"
+    wb.save(path)
+    result = rw("ingest", str(path))
+    assert result.exit_code == 0, result.output
+    assert "insecurity-insight, 1 document(s), 20 claim(s)" in result.output
+
+
 def test_workbook_that_is_not_one(filled: Invoker, db_url: str, tmp_path: Path) -> None:
     fake = tmp_path / "fake.xlsx"
     fake.write_text("event_id_cnty,event_date\nthis is not a workbook\n", encoding="utf-8")
