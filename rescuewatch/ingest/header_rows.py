@@ -122,8 +122,10 @@ def shared_columns(ours: Sequence[str], theirs: Sequence[str]) -> int:
     return shared if shared >= 2 and 2 * shared >= max(len(mine), len(other)) else 0
 
 
-#: A cell labelling a row of sums: "Total", "TOTAL:", "Grand total", "Totals 2023"
-_TOTAL_LABEL = re.compile(r"(?:grand |sub-? ?)?totals?(?:\W.*)?", re.IGNORECASE)
+#: A cell labelling a row of sums: "Total", "TOTAL:", "Grand total", "Totals 2023", "Sum"
+#: (not a note such as "Total destruction of the clinic")
+_TOTAL_LABEL = re.compile(r"(?:(?:grand |sub-? ?)?totals?|sum)\s*:?\s*(?:\d{4}(?:\s*-\s*\d{2,4})?)?",
+                          re.IGNORECASE)
 
 
 def is_total_label(value: str | None) -> bool:

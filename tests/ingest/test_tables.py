@@ -154,6 +154,17 @@ def test_title_rows_above_the_header(tmp_path: Path) -> None:
     assert _table(single)[0] == ["note"]
 
 
+def test_total_labels() -> None:
+    from rescuewatch.ingest.header_rows import is_total_label
+
+    for label in ("Total", "TOTAL:", "Totals", "Grand total", "Sub-total", "Total 2023",
+                  "total 2023-24", " Sum "):
+        assert is_total_label(label), label
+    for text in ("Total destruction of the clinic", "Totally destroyed", "Summary", "2023",
+                 "", None):
+        assert not is_total_label(text), text
+
+
 def test_gzip_bom_and_repeated_column_names(tmp_path: Path) -> None:
     path = tmp_path / "t.csv.gz"
     path.write_bytes(gzip.compress("\ufeffName,Count,Count\nÄ,1,2\n".encode()))
