@@ -69,8 +69,9 @@ _CARE_PLACES = (r"(?:hospitals?|clinics?|medical (?:centres?|centers?|facilit(?:
                 r"paramedics?|doctors?)\b")
 
 #: Responders as notes name them doing their work or reporting it (see :data:`_NOT_HARM_SOURCE`)
-_RESPONDERS = (r"(?:fire ?fighters?|firem[ae]n|rescuers?|rescue (?:workers?|teams?|crews?|"
-               r"services?)|(?:state )?emergency (?:services?|workers?|service workers?)|"
+_RESPONDERS = (r"(?:fire ?fighters?|firem[ae]n|fire (?:services?|brigades?|department)|rescuers?|"
+               r"rescue (?:workers?|teams?|crews?|services?)|"
+               r"(?:state )?emergency (?:services?|workers?|service workers?)|"
                r"civil defen[cs]e(?: teams?| workers?| volunteers?)?|white helmets|"
                r"(?:para)?medics?|ambulance crews?)")
 #: what responders do at a scene once it is over: putting out a fire, bringing out the dead
@@ -81,7 +82,7 @@ _RESPONSE = (r"(?:extinguished|put out|pulled|recovered|retrieved|rescued|locali
 #: a hospital, a hospital or medics quoted as the source of a casualty count, responders who
 #: put out a fire or pulled out the dead, none of whom were hurt.
 _NOT_HARM_SOURCE = (
-    r"\b(?:taken|rushed|brought|transferred|transported|evacuated|admitted|sent|moved|"
+    r"\b(?:taken|took|takes|taking|rushed|brought|transferred|transported|evacuated|admitted|sent|moved|"
     r"referred|carried|airlifted|succumbed|died|dying|treated|treatment|receiving care|"
     r"rushing|bringing|transferring|transporting|evacuating|carrying)"
     r"(?: \w+){0,3} (?:to|in|at|by) (?:an? |the |nearby |local |several |two |a nearby )?"
@@ -106,7 +107,13 @@ _NOT_HARM_SOURCE = (
     r"|\b" + _RESPONDERS + r" (?:(?!who |that |which )[\w-]+ )?" + _RESPONSE + r"\b"
     r"|\b" + _RESPONSE + r"(?: out)? by (?:the )?(?:[\w-]+ )?" + _RESPONDERS + r"\b"
     # responders as the source of a count ("emergency services said four people were killed")
-    r"|\b" + _RESPONDERS + r" (?:said|says|reported|stated|confirmed|announced)\b"
+    r"|\b(?:" + _RESPONDERS + r"|doctors?|nurses?|hospital staff|medical staff) "
+    r"(?:said|says|reported|stated|confirmed|announced)\b"
+    # ... or carrying and treating the wounded ("ambulances took the injured to hospital")
+    r"|\b(?:ambulances?|(?:para)?medics?|ambulance crews?) (?:took|transported|carried|"
+    r"evacuated|rushed|treated) (?:the |\d+ |two |three |several |many )?(?:other )?"
+    r"(?:injured|wounded|victims|casualties|people)\b"
+    r"(?: to (?:an? |the |nearby |local )?(?:\w+ ){0,2}" + _CARE_PLACES + ")?"
     # and those the text says were not hurt
     r"|\bno (?:[\w-]+ )?" + _RESPONDERS + r" (?:were|was) (?:reported )?"
     r"(?:killed|injured|wounded|hurt|harmed)\b"
@@ -167,6 +174,8 @@ _NOT_HARM_STEMS = (
     "spokesperson", "director", "chief", "doctors without borders", "physicians for human rights",
     "medecins sans frontieres", "extinguished", "put out", "pulled", "recovered", "retrieved",
     "rescued", "locali", "contained", "says", "stated", "confirmed", "announced", "no ",
+    "took", "takes", "taking", "transported", "carried", "evacuated", "rushed", "treated",
+    "reported",
 )
 #: The only words after which a ``not_harm`` match can end inside a word ("hospital sources
 #: reported" in "... reportedly"): then the text after the removed phrase starts mid-word.

@@ -212,7 +212,12 @@ def test_empty_file_has_no_header(tmp_path: Path) -> None:
         ("The fire was extinguished by emergency-service firefighters.", []),
         ("Rescuers pulled 12 bodies from the rubble.", []),
         ("A missile struck the city. Emergency services said 4 people were killed.", []),
+        ("A missile struck the city. Emergency services reported 4 people killed.", []),
         ("A drone hit a market. No medics were injured.", []),
+        ("Ambulances took the injured to hospital; paramedics treated 5 people.", []),
+        ("Doctors said the child died of wounds. The fire service reported the fire put out.",
+         []),
+        ("A drone hit the ambulance that took the wounded to hospital.", ["ambulance"]),
         # ... unless the text says they were
         ("Rescuers who pulled survivors from the rubble were hit by a second strike.",
          ["rescuer"]),
