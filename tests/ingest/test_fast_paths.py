@@ -28,7 +28,7 @@ from rescuewatch.store.claims import VICTIM_COLUMNS, _victim_rows, victim_tuples
 
 PHRASES = [
     "Emergency services reported", "firefighters extinguished the fire", "no medics were hurt",
-    "ambulances took the wounded to a hospital", "doctors confirmed", "put out by SES rescuers",
+    "ambulances took the wounded to a hospital", "doctors confirmed", "put out by local rescuers",
     "On 3 May 2022, shelling hit a hospital in the town;", "the wounded were taken to hospital",
     "Hospital sources reportedly said a nurse was killed.", "hospital sources saidUN staff",
     "According to medics, two paramedics were injured", "Civil defence said rescuers died",
