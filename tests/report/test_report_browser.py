@@ -7,8 +7,6 @@ Playwright nor a Chromium binary is available.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,36 +16,15 @@ import pytest
 from rescuewatch.report.build import write_report
 from rescuewatch.report.sections import ReportOptions
 from rescuewatch.store import Store
+from tests.browser import launched_chromium
 from tests.report.factory import HOSTILE, build_store
 
 pytestmark = pytest.mark.browser
 
-CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "/usr/bin/chromium",
-              "/usr/lib/chromium/chromium")
-
-
-def _chromium() -> str | None:
-    env = os.environ.get("RESCUEWATCH_CHROMIUM")
-    if env:
-        return env
-    for name in CANDIDATES:
-        found = shutil.which(name) or (name if os.path.isfile(name) else None)
-        if found:
-            return found
-    return None
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-    exe = _chromium()
-    if exe is None:
-        pytest.skip("no Chromium binary found (apt-get install chromium, or set "
-                    "RESCUEWATCH_CHROMIUM); Playwright's browser download is not used")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=["--no-sandbox"])
-        yield b
-        b.close()
+    with launched_chromium() as launched:
+        yield launched
 
 
 @pytest.fixture(scope="module")

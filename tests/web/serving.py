@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import importlib.util
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
+import pytest
 import uvicorn
 
 from rescuewatch.store import Store
 from rescuewatch.web.app import create_app
+from tests.pg import pg_bindir, temporary_postgres
+
+#: The stores a web test runs on: parametrise a fixture with these and give it to
+#: :func:`served_on`.
+BACKENDS = [
+    "sqlite",
+    pytest.param("postgresql", marks=pytest.mark.skipif(
+        pg_bindir() is None or importlib.util.find_spec("psycopg") is None,
+        reason="no PostgreSQL server binaries or psycopg 3 here")),
+]
 
 
 def free_port() -> int:
@@ -36,3 +49,22 @@ def serving(store: Store) -> Iterator[str]:
     finally:
         srv.should_exit = True
         thread.join(timeout=10)
+
+
+def served_on(backend: str, folder: Path, seed: Callable[[Store], None]) -> Iterator[str]:
+    """The base URL of a server of a new store that ``seed`` fills: a SQLite file in
+    ``folder`` (``backend`` "sqlite") or a throw-away PostgreSQL server ("postgresql")."""
+    def served(url: str) -> Iterator[str]:
+        store = Store.open(url)
+        try:
+            seed(store)
+            with serving(store) as address:
+                yield address
+        finally:
+            store.dispose()
+
+    if backend == "sqlite":
+        yield from served(f"sqlite:///{folder / 'web.db'}")
+    else:
+        with temporary_postgres() as url:
+            yield from served(url)

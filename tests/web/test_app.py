@@ -18,6 +18,7 @@ from rescuewatch.store import schema as s
 from rescuewatch.store.claims import add_claims
 from rescuewatch.store.exports import add_incident
 from rescuewatch.web import app as web_app
+from tests.browser import launched_chromium
 from tests.conftest import ROOT, Invoker
 from tests.web.serving import serving
 
@@ -234,23 +235,13 @@ def test_geojson_says_when_the_map_is_cut(cut_map: str) -> None:
 
 @pytest.mark.browser
 def test_map_page_says_when_the_map_is_cut(cut_map: str) -> None:
-    from tests.report.test_report_browser import _chromium
-
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-    exe = _chromium()
-    if exe is None:
-        pytest.skip("no Chromium binary found (apt-get install chromium, or set RESCUEWATCH_CHROMIUM)")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=exe, args=["--no-sandbox"])
-        try:
-            page = browser.new_page()
-            page.goto(cut_map + "/map")
-            # a selector, not a predicate: Playwright evaluates a predicate's text, which the
-            # page's policy (no 'unsafe-eval') refuses
-            page.wait_for_selector("#map-status:not(:empty)", timeout=20_000)
-            status = page.text_content("#map-status")
-        finally:
-            browser.close()
+    with launched_chromium() as browser:
+        page = browser.new_page()
+        page.goto(cut_map + "/map")
+        # a selector, not a predicate: Playwright evaluates a predicate's text, which the
+        # page's policy (no 'unsafe-eval') refuses
+        page.wait_for_selector("#map-status:not(:empty)", timeout=20_000)
+        status = page.text_content("#map-status")
     assert status == ("Showing 2 of 3 incidents with coordinates: the map draws at most 2 "
                       "(the first by id).")
 

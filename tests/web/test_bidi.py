@@ -21,6 +21,7 @@ from rescuewatch.report.sections import ReportOptions
 from rescuewatch.store import Store
 from rescuewatch.store.claims import add_claims
 from rescuewatch.store.exports import add_incident
+from tests.browser import launched_chromium
 from tests.web.serving import serving
 
 PLACE = "Ward \u202e7"  # a right-to-left override, never closed
@@ -73,12 +74,6 @@ def test_the_report_closes_the_override_after_the_value(store: tuple[Store, int]
 
 @pytest.mark.browser
 def test_the_count_after_the_value_reads_left_to_right(store: tuple[Store, int]) -> None:
-    from tests.report.test_report_browser import _chromium
-
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-    exe = _chromium()
-    if exe is None:
-        pytest.skip("no Chromium binary found (apt-get install chromium, or set RESCUEWATCH_CHROMIUM)")
     st, incident = store
     # where "12" and "killed" are drawn in the claim's line: reversed, "killed" came first
     measure = """() => {
@@ -88,15 +83,11 @@ def test_the_count_after_the_value_reads_left_to_right(store: tuple[Store, int])
         r.setStart(node, i); r.setEnd(node, i + word.length); return r.getBoundingClientRect().left; };
       return [at('12'), at('killed')];
     }"""
-    with serving(st) as base, sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=exe, args=["--no-sandbox"])
-        try:
-            # the measuring script is the test's, not the page's: its policy refuses eval
-            page: Any = browser.new_context(bypass_csp=True).new_page()
-            page.goto(f"{base}/incidents/{incident}")
-            number, word = page.evaluate(measure)
-        finally:
-            browser.close()
+    with serving(st) as base, launched_chromium() as browser:
+        # the measuring script is the test's, not the page's: its policy refuses eval
+        page: Any = browser.new_context(bypass_csp=True).new_page()
+        page.goto(f"{base}/incidents/{incident}")
+        number, word = page.evaluate(measure)
     assert number < word
 
 

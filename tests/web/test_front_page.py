@@ -17,10 +17,9 @@ from rescuewatch.model import Claim, Source, Victim
 from rescuewatch.store import Store
 from rescuewatch.store.claims import add_claims
 from rescuewatch.store.exports import add_incident
+from tests.browser import launched_chromium
 from tests.conftest import Invoker
-from tests.pg import temporary_postgres
-from tests.web.serving import serving
-from tests.web.test_untrusted import BACKENDS
+from tests.web.serving import BACKENDS, served_on, serving
 
 #: Incidents by place: two in Kharkiv (one before 2020), one in Gaza; newest first on the page.
 INCIDENTS = (
@@ -34,25 +33,15 @@ INCIDENTS = (
 @pytest.fixture(scope="module", params=BACKENDS)
 def base(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A server of the incidents above, on SQLite and on PostgreSQL."""
-    def served(url: str) -> Iterator[str]:
-        store = Store.open(url)
+    def seeded(store: Store) -> None:
         with store.transaction() as conn:
             for place, country, day, category in INCIDENTS:
                 add_incident(conn, {"place_name": place, "country": country, "date_start": day,
                                     "date_end": day, "date_precision": "day",
                                     "categories": category, "protected": True,
                                     "certainty": "possible"})
-        try:
-            with serving(store) as address:
-                yield address
-        finally:
-            store.dispose()
 
-    if request.param == "sqlite":
-        yield from served(f"sqlite:///{tmp_path_factory.mktemp('front') / 'web.db'}")
-    else:
-        with temporary_postgres() as url:
-            yield from served(url)
+    yield from served_on(request.param, tmp_path_factory.mktemp("front"), seeded)
 
 
 def places(page: str) -> list[str]:
@@ -100,24 +89,14 @@ def test_a_page_past_the_end_says_so(base: str) -> None:
 
 @pytest.mark.browser
 def test_the_filter_form_works_in_a_browser(base: str, tmp_path: Path) -> None:
-    from tests.report.test_report_browser import _chromium
-
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-    exe = _chromium()
-    if exe is None:
-        pytest.skip("no Chromium binary found (apt-get install chromium, or set RESCUEWATCH_CHROMIUM)")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=exe, args=["--no-sandbox"])
-        try:
-            page = browser.new_page()
-            page.goto(base + "/")
-            page.select_option("select[name=category]", "rescuer")
-            with page.expect_navigation():
-                page.click("form.filters button")
-            rows = page.locator("table.incidents tbody tr").all_text_contents()
-            selected = page.input_value("select[name=category]")
-        finally:
-            browser.close()
+    with launched_chromium() as browser:
+        page = browser.new_page()
+        page.goto(base + "/")
+        page.select_option("select[name=category]", "rescuer")
+        with page.expect_navigation():
+            page.click("form.filters button")
+        rows = page.locator("table.incidents tbody tr").all_text_contents()
+        selected = page.input_value("select[name=category]")
     assert len(rows) == 1 and "2023-05-09" in rows[0] and "Kharkiv" in rows[0]
     assert selected == "rescuer"
 

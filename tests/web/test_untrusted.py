@@ -3,7 +3,6 @@ whatever a client sends is answered 404 or 422 with the security headers, never 
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -14,17 +13,8 @@ import pytest
 
 from rescuewatch.store import Store
 from rescuewatch.store.exports import add_incident
-from tests.pg import pg_bindir, temporary_postgres
-from tests.web.serving import serving
+from tests.web.serving import BACKENDS, served_on, serving
 from tests.web.test_app import seed
-
-BACKENDS = [
-    "sqlite",
-    pytest.param("postgresql", marks=pytest.mark.skipif(
-        pg_bindir() is None or importlib.util.find_spec("psycopg") is None,
-        reason="no PostgreSQL server binaries or psycopg 3 here")),
-]
-
 
 #: Incidents by what a search should find them with, one each.
 SEARCHED = {
@@ -48,21 +38,11 @@ def seed_search(store: Store) -> None:
 @pytest.fixture(scope="module", params=BACKENDS)
 def base(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The URL of a server of a seeded store on each backend."""
-    def served(url: str) -> Iterator[str]:
-        store = Store.open(url)
-        try:
-            seed(store)
-            seed_search(store)
-            with serving(store) as address:
-                yield address
-        finally:
-            store.dispose()
+    def seeded(store: Store) -> None:
+        seed(store)
+        seed_search(store)
 
-    if request.param == "sqlite":
-        yield from served(f"sqlite:///{tmp_path_factory.mktemp('untrusted') / 'web.db'}")
-    else:
-        with temporary_postgres() as url:
-            yield from served(url)
+    yield from served_on(request.param, tmp_path_factory.mktemp("untrusted"), seeded)
 
 
 def refused(response: httpx.Response, *statuses: int) -> bool:
