@@ -166,33 +166,41 @@ def test_latitude_999(filled: Invoker, db_url: str, tmp_path: Path) -> None:
     assert "bad.csv, row 7, column 'latitude'" in line and "999" in line
 
 
-def test_latitude_999_in_a_workbook(filled: Invoker, db_url: str, tmp_path: Path) -> None:
+def _workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    """A workbook of ``sheets`` (name -> rows, the first sheet the active one) at ``path``."""
     from openpyxl import Workbook
 
     wb = Workbook()
-    ws = wb.active
-    ws.append(["Date", "Country ISO", "Latitude", "Longitude", "Health Workers Killed",
-               "SiND Event ID"])
-    ws.append(["#date", "#country+code", "#geo+lat", "#geo+lon", "#affected+killed", "#event+id"])
-    ws.append(["2024-01-02", "UKR", 50.1, 30.2, 1, 1])
-    ws.append(["2024-01-03", "RUS", 999, 30.2, 1, 2])
-    path = tmp_path / "ii.xlsx"
+    for i, (name, rows) in enumerate(sheets.items()):
+        sheet = wb.active if i == 0 else wb.create_sheet(name)
+        sheet.title = name
+        for row in rows:
+            sheet.append(row)
     wb.save(path)
+    return path
+
+
+#: The columns of the health-care workbooks below (see :func:`_health_care_rows`)
+HEALTH_CARE = ["Date", "Country ISO", "Latitude", "Longitude", "Health Workers Killed",
+               "SiND Event ID"]
+
+
+def test_latitude_999_in_a_workbook(filled: Invoker, db_url: str, tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "ii.xlsx", {"Sheet": [
+        HEALTH_CARE,
+        ["#date", "#country+code", "#geo+lat", "#geo+lon", "#affected+killed", "#event+id"],
+        ["2024-01-02", "UKR", 50.1, 30.2, 1, 1],
+        ["2024-01-03", "RUS", 999, 30.2, 1, 2]]})
     line = refused(filled, db_url, str(path))
     assert "ii.xlsx, row 4, column 'Latitude'" in line
 
 
 def test_a_negative_count_in_a_workbook_is_shown_as_the_sheet_shows_it(
         filled: Invoker, db_url: str, tmp_path: Path) -> None:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.append(["Date", "Country ISO", "Health Workers Killed", "SiND Event ID"])
-    ws.append(["2024-01-02", "UKR", 1, 1])
-    ws.append(["2024-01-03", "RUS", -2, 2])  # calamine reads it as -2.0
-    path = tmp_path / "ii.xlsx"
-    wb.save(path)
+    path = _workbook(tmp_path / "ii.xlsx", {"Sheet": [
+        ["Date", "Country ISO", "Health Workers Killed", "SiND Event ID"],
+        ["2024-01-02", "UKR", 1, 1],
+        ["2024-01-03", "RUS", -2, 2]]})  # calamine reads it as -2.0
     line = refused(filled, db_url, str(path))
     assert "row 3, column 'Health Workers Killed': not a count: -2 is negative" in line
     result = filled("ingest", "--encoding", "cp1251", "--skip-bad-rows", str(path))
@@ -210,20 +218,9 @@ def test_rows_going_on_in_another_sheet_are_refused_not_dropped(
 ) -> None:
     """A dataset with a sheet a year: only the longest sheet was read, the others' rows
     were dropped without a word."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    header = ["Date", "Country ISO", "Latitude", "Longitude", "Health Workers Killed",
-              "SiND Event ID"]
-    year_2024 = wb.active
-    year_2024.title = "2024"
-    for row in [header, *_health_care_rows(1, 3)]:
-        year_2024.append(row)
-    year_2023 = wb.create_sheet("2023")
-    for row in [header, *_health_care_rows(10, 5)]:
-        year_2023.append(row)
-    path = tmp_path / "years.xlsx"
-    wb.save(path)
+    path = _workbook(tmp_path / "years.xlsx", {
+        "2024": [HEALTH_CARE, *_health_care_rows(1, 3)],
+        "2023": [HEALTH_CARE, *_health_care_rows(10, 5)]})
     line = refused(filled, db_url, str(path))
     assert line == (f"Error: {path}: sheets '2023' and '2024' both hold rows under the same "
                     "header; rescuewatch reads one data sheet a workbook (save each sheet as a "
@@ -235,21 +232,10 @@ def test_rows_going_on_under_a_changed_header_are_refused_too(
 ) -> None:
     """A sheet a year whose header changed a little (a column added, the others moved): the
     other sheet's rows were dropped without a word, as the headers were not the same."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    header = ["Date", "Country ISO", "Latitude", "Longitude", "Health Workers Killed",
-              "SiND Event ID"]
-    year_2024 = wb.active
-    year_2024.title = "2024"
-    for row in [header, *_health_care_rows(1, 5)]:
-        year_2024.append(row)
-    year_2023 = wb.create_sheet("2023")
-    for row in [header, *_health_care_rows(10, 3)]:
-        year_2023.append([*row[4:], *row[:4], "note"])
-    year_2023["G1"] = "Health Worker Profession"
-    path = tmp_path / "years.xlsx"
-    wb.save(path)
+    moved = [[*HEALTH_CARE[4:], *HEALTH_CARE[:4], "Health Worker Profession"],
+             *([*row[4:], *row[:4], "note"] for row in _health_care_rows(10, 3))]
+    path = _workbook(tmp_path / "years.xlsx", {
+        "2024": [HEALTH_CARE, *_health_care_rows(1, 5)], "2023": moved})
     line = refused(filled, db_url, str(path))
     assert line.startswith(f"Error: {path}: sheets '2024' and '2023' both hold rows under "
                            "headers with 6 columns in common; rescuewatch reads one data sheet")
@@ -258,24 +244,11 @@ def test_rows_going_on_under_a_changed_header_are_refused_too(
 def test_sheets_of_notes_or_other_tables_beside_the_data_are_passed_over(
     rw: Invoker, tmp_path: Path
 ) -> None:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    notes = wb.active
-    notes.title = "Read me"
-    notes.append(["Health care incidents, 2024"])
-    notes.append(["Source: a monitoring network"])
-    data = wb.create_sheet("Data")
-    data.append(["Date", "Country ISO", "Latitude", "Longitude", "Health Workers Killed",
-                 "SiND Event ID"])
-    for row in _health_care_rows(1, 4):
-        data.append(row)
-    codes = wb.create_sheet("Codes")
-    codes.append(["Country ISO", "Country"])
-    codes.append(["PSE", "Palestine"])
-    wb.create_sheet("Empty")
-    path = tmp_path / "with_notes.xlsx"
-    wb.save(path)
+    path = _workbook(tmp_path / "with_notes.xlsx", {
+        "Read me": [["Health care incidents, 2024"], ["Source: a monitoring network"]],
+        "Data": [HEALTH_CARE, *_health_care_rows(1, 4)],
+        "Codes": [["Country ISO", "Country"], ["PSE", "Palestine"]],
+        "Empty": []})
     result = rw("ingest", str(path))
     assert result.exit_code == 0, result.output
     assert "4 claim(s)" in result.output
@@ -286,21 +259,9 @@ def test_a_list_of_codes_longer_than_the_data_is_passed_over(
 ) -> None:
     """The sheet with the most rows was taken for the data: a codebook or a list of country
     codes longer than the data made the workbook "not in any known format"."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    codes = wb.active
-    codes.title = "Codes"
-    codes.append(["Code", "Meaning"])
-    for n in range(40):
-        codes.append([f"C{n}", f"meaning {n}"])
-    data = wb.create_sheet("Data")
-    data.append(["Date", "Country ISO", "Latitude", "Longitude", "Health Workers Killed",
-                 "SiND Event ID"])
-    for row in _health_care_rows(1, 20):
-        data.append(row)
-    path = tmp_path / "with_codes.xlsx"
-    wb.save(path)
+    path = _workbook(tmp_path / "with_codes.xlsx", {
+        "Codes": [["Code", "Meaning"], *([f"C{n}", f"meaning {n}"] for n in range(40))],
+        "Data": [HEALTH_CARE, *_health_care_rows(1, 20)]})
     result = rw("ingest", str(path))
     assert result.exit_code == 0, result.output
     assert "insecurity-insight, 1 document(s), 20 claim(s)" in result.output
