@@ -63,12 +63,21 @@ def refused_in_a_process(db_url: str, *args: str) -> str:
 
 def acled_with(tmp_path: Path, row: int, column: str, value: str, name: str = "bad.csv") -> Path:
     """The ACLED fixture with one cell replaced (``row`` counts the header as row 1)."""
+    return fixture_with(tmp_path, ACLED.name, row, {column: value}, name)
+
+
+def fixture_with(tmp_path: Path, fixture: str, row: int, changes: dict[str, str],
+                 name: str | None = None) -> Path:
+    """CSV fixture ``fixture`` with cells of one row replaced (``row`` counts from 1 at the
+    top; each column is looked up in the first row naming it), saved as ``name``."""
     import csv
 
-    with ACLED.open(encoding="utf-8", newline="") as fh:
+    with (HERE / fixture).open(encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
-    rows[row - 1][rows[0].index(column)] = value
-    path = tmp_path / name
+    for column, value in changes.items():
+        header = next(r for r in rows if column in r)
+        rows[row - 1][header.index(column)] = value
+    path = tmp_path / (name or fixture)
     with path.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh, lineterminator="\n").writerows(rows)
     return path
@@ -776,21 +785,6 @@ def test_cp1251_names_far_past_a_head_of_shared_punctuation_load(
 
 
 
-def _fixture_with(tmp_path: Path, name: str, row: int, changes: dict[str, str]) -> Path:
-    """Fixture ``name`` with cells of one row replaced (``row`` counts from 1 at the top)."""
-    import csv
-
-    with (HERE / name).open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.reader(fh))
-    for column, value in changes.items():
-        header = next(r for r in rows if column in r)
-        rows[row - 1][header.index(column)] = value
-    path = tmp_path / name
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh, lineterminator="\n").writerows(rows)
-    return path
-
-
 @pytest.mark.parametrize(("column", "value"), [("time_precision", "4"), ("geo_precision", "0"),
                                                ("geo_precision", "high")])
 def test_a_precision_code_the_acled_codebook_lacks_is_a_bad_value(
@@ -804,7 +798,7 @@ def test_a_precision_code_the_acled_codebook_lacks_is_a_bad_value(
 def test_a_precision_code_written_as_a_decimal_is_its_integer(rw: Invoker, tmp_path: Path,
                                                               db_url: str) -> None:
     # as pandas writes an integer column that has blanks ("1.0")
-    path = _fixture_with(tmp_path, ACLED.name, 2, {"time_precision": "2.0",
+    path = fixture_with(tmp_path, ACLED.name, 2, {"time_precision": "2.0",
                                                    "geo_precision": "3.00"})
     assert rw("ingest", str(path)).exit_code == 0
     with sqlite3.connect(db_url.removeprefix("sqlite:///")) as con:
@@ -823,7 +817,7 @@ def test_a_precision_insecurity_insight_does_not_use_is_a_bad_value(
         filled: Invoker, db_url: str, tmp_path: Path, name: str, column: str, value: str,
         said: str) -> None:
     # an unknown precision had been read as none (geo) or as a day-exact date (time)
-    path = _fixture_with(tmp_path, name, 4, {column: value})
+    path = fixture_with(tmp_path, name, 4, {column: value})
     line = refused(filled, db_url, str(path))
     assert f"row 4, column '{column}'" in line and f"{value!r} is not a {said}" in line
 
