@@ -130,9 +130,9 @@ def ingest(paths: tuple[str, ...], fmt: str, skip_bad_rows: bool, published: dt.
 def stats(db: str | None, as_json: bool) -> None:
     """Count sources, documents, claims and incidents, by format and victim category.
 
-    By category, aggregate statements ("19 medics killed since 2022") are left out, and the
-    killed and injured of an incident are counted once, by its lowest claim; "unknown" (null
-    in JSON) where no claim gives a number.
+    By category, aggregate statements ("19 medics killed since 2022") and the claims of
+    rejected incidents are left out, and the killed and injured of an incident are counted
+    once, by its lowest claim; "unknown" (null in JSON) where no claim gives a number.
 
     \b
     Examples:

@@ -28,6 +28,7 @@ from rescuewatch.model import (
 )
 from rescuewatch.store import schema as s
 from rescuewatch.store.core import Store
+from rescuewatch.store.incidents import standing
 
 #: Rows a batch (and a dataset chunk, see :mod:`rescuewatch.ingest.chunks`) holds. With
 #: parsing workers, the inserts start once the first chunk is built and the chunks share out
@@ -697,6 +698,7 @@ def _by_category() -> Select[Any]:
     An aggregate statement ("11 medics killed since January") is no event. Killed and injured
     are counted once per incident, by its lowest claim, as in the ACLED export: an event that
     five sources report is not five times the dead. A claim not linked yet counts on its own.
+    The claims of an incident a reviewer rejected are left out, as from every other count.
     """
     cv, c = s.claim_victims.c, s.claims.c
     # one row per category and incident (or unlinked claim: its negative id, never an incident's)
@@ -704,8 +706,9 @@ def _by_category() -> Select[Any]:
     per_event = (
         select(cv.category, func.count().label("n"), func.min(cv.killed).label("killed"),
                func.min(cv.injured).label("injured"), func.max(c.incident_id).label("incident"))
-        .select_from(s.claim_victims.join(s.claims, c.id == cv.claim_id))
-        .where(c.is_aggregate.is_(False))
+        .select_from(s.claim_victims.join(s.claims, c.id == cv.claim_id)
+                     .outerjoin(s.incidents, s.incidents.c.id == c.incident_id))
+        .where(c.is_aggregate.is_(False), or_(c.incident_id.is_(None), standing()))
         .group_by(cv.category, event)
         .subquery()
     )

@@ -196,7 +196,12 @@ def test_a_rejected_incident_is_left_out_of_counts_analyses_and_exports(
     assert rw("link").exit_code == 0
     rows = incidents(rw)
     gone = next(r for r in rows if r["n_claims"] == 2)
+    medics = json.loads(rw("stats", "--json").output)["by_category"]["medic"]
     assert rw("review", "reject", str(gone["id"]), "--reason", "satire site").exit_code == 0
+    # by category too: its two claims and its dead (2, by its lowest claim) no longer count
+    assert json.loads(rw("stats", "--json").output)["by_category"]["medic"] == {
+        **medics, "claims": medics["claims"] - 2, "killed": medics["killed"] - 2,
+        "incidents": medics["incidents"] - 1}
 
     trends = json.loads(rw("analyse", "trends", "--json").output)
     assert sum(r["incidents"] for r in trends["rows"]) == len(rows) - 1
