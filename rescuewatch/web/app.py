@@ -105,13 +105,28 @@ def _filter(country: str | None, category: str | None, certainty: str | None,
                           certainty=certainty or None, since=since, until=until, text=q or None)
 
 
+def _filter_params(flt: IncidentFilter) -> dict[str, str]:
+    """The query parameters that give ``flt`` (those set only)."""
+    values = {"country": flt.country, "category": flt.category, "certainty": flt.certainty,
+              "since": flt.since, "until": flt.until, "q": flt.text}
+    return {k: str(v) for k, v in values.items() if v is not None}
+
+
+#: How the page names each filter parameter (as the list's form labels it)
+_FILTER_LABELS = {"country": "country", "category": "category", "certainty": "certainty",
+                  "since": "from", "until": "to", "q": "text"}
+
+
+def _filter_query(flt: IncidentFilter) -> str:
+    """``?`` and the query of ``flt``, or nothing when it filters nothing."""
+    params = _filter_params(flt)
+    return "?" + urlencode(params) if params else ""
+
+
 def _page_query(flt: IncidentFilter, limit: int, offset: int) -> str:
     """The front page's query for another page of the same filtered list: every filter kept
     (the next page's link dropped the dates and the text, listing other incidents)."""
-    values = {"country": flt.country, "category": flt.category, "certainty": flt.certainty,
-              "since": flt.since, "until": flt.until, "q": flt.text}
-    kept = {k: str(v) for k, v in values.items() if v is not None}
-    return "?" + urlencode({**kept, "offset": offset, "limit": limit})
+    return "?" + urlencode({**_filter_params(flt), "offset": offset, "limit": limit})
 
 
 def _claim_json(item: dict[str, Any]) -> dict[str, Any]:
@@ -234,7 +249,7 @@ def create_app(store: Store) -> FastAPI:
         flt = _filter(country, category, certainty, since, until, q)
         rows, total = list_incidents(store, flt, limit=limit, offset=offset)
         return page("index.html", summary=overview(store), incidents=rows, total=total,
-                    flt=flt, limit=limit, offset=offset,
+                    flt=flt, limit=limit, offset=offset, map_query=_filter_query(flt),
                     next_page=_page_query(flt, limit, offset + limit),
                     previous_page=_page_query(flt, limit, max(0, offset - limit)))
 
@@ -264,8 +279,14 @@ def create_app(store: Store) -> FastAPI:
         return page("api.html", spec=app.openapi())
 
     @app.get("/map", response_class=HTMLResponse)
-    def map_page() -> HTMLResponse:
-        return page("map.html", has_leaflet=(STATIC / "leaflet.js").exists())
+    def map_page(country: Country = None, category: Category = None,
+                 certainty: Certainty = None, since: Day = None, until: Day = None,
+                 q: Text = None) -> HTMLResponse:
+        # the list's filters carry over: "map" under a filtered list showed every incident
+        flt = _filter(country, category, certainty, since, until, q)
+        return page("map.html", has_leaflet=(STATIC / "leaflet.js").exists(),
+                    filters=[(_FILTER_LABELS[k], v) for k, v in _filter_params(flt).items()],
+                    query=_filter_query(flt))
 
     @app.get("/api/stats")
     def api_stats() -> dict[str, Any]:
@@ -292,8 +313,8 @@ def create_app(store: Store) -> FastAPI:
     @app.get("/api/incidents.geojson")
     def api_geojson(country: Country = None, category: Category = None,
                     certainty: Certainty = None, since: Day = None,
-                    until: Day = None) -> JSONResponse:
-        flt = _filter(country, category, certainty, since, until, None)
+                    until: Day = None, q: Text = None) -> JSONResponse:
+        flt = _filter(country, category, certainty, since, until, q)
         points, total = incident_points(store, flt, limit=MAP_POINTS)
         features = [
             {"type": "Feature", "geometry": {"type": "Point", "coordinates": [p.pop("lon"), p.pop("lat")]},

@@ -233,15 +233,50 @@ def test_geojson_says_when_the_map_is_cut(cut_map: str) -> None:
     assert len(whole["features"]) == whole["total"] == 2 and whole["truncated"] is False
 
 
-@pytest.mark.browser
-def test_map_page_says_when_the_map_is_cut(cut_map: str) -> None:
+def test_the_map_keeps_the_lists_filters(cut_map: str) -> None:
+    """The list's "map" link and the map page showed every incident whatever the filters."""
+    listed = httpx.get(cut_map + "/", params={"country": "PS", "certainty": "possible"}).text
+    assert 'href="/map?country=PS&amp;certainty=possible"' in listed
+    assert 'href="/map"' in httpx.get(cut_map + "/").text.split("</nav>")[1]
+    page = httpx.get(cut_map + "/map", params={"country": "PS", "certainty": "possible"}).text
+    assert 'data-geojson="/api/incidents.geojson?country=PS&amp;certainty=possible"' in page
+    assert "Only incidents with country PS, certainty possible" in page
+    assert 'href="/?country=PS&amp;certainty=possible"' in page
+    assert 'data-geojson="/api/incidents.geojson"' in httpx.get(cut_map + "/map").text
+    assert "Only incidents" not in httpx.get(cut_map + "/map").text
+    # refused as the list refuses it, as a page
+    bad = httpx.get(cut_map + "/map", params={"certainty": "sure"})
+    assert bad.status_code == 422 and "unknown certainty" in bad.text
+
+
+def test_the_maps_text_filter_is_the_lists_and_is_escaped(server: tuple[str, int]) -> None:
+    base, incident = server
+    found = httpx.get(base + "/api/incidents.geojson", params={"q": "alert"}).json()
+    assert [f["properties"]["id"] for f in found["features"]] == [incident]
+    assert httpx.get(base + "/api/incidents.geojson", params={"q": "nowhere"}).json()["features"] == []
+    page = httpx.get(base + "/map", params={"q": HOSTILE}).text
+    assert HOSTILE not in page and "&lt;script&gt;" in page
+
+
+def map_status(url: str) -> str | None:
+    """The status line the map page writes once it has drawn its incidents, in Chromium."""
     with launched_chromium() as browser:
         page = browser.new_page()
-        page.goto(cut_map + "/map")
+        page.goto(url)
         # a selector, not a predicate: Playwright evaluates a predicate's text, which the
         # page's policy (no 'unsafe-eval') refuses
         page.wait_for_selector("#map-status:not(:empty)", timeout=20_000)
-        status = page.text_content("#map-status")
+        return page.text_content("#map-status")
+
+
+@pytest.mark.browser
+def test_the_map_draws_only_the_filtered_incidents(cut_map: str) -> None:
+    assert map_status(cut_map + "/map?country=PS") == "1 incident(s) with coordinates."
+
+
+@pytest.mark.browser
+def test_map_page_says_when_the_map_is_cut(cut_map: str) -> None:
+    status = map_status(cut_map + "/map")
     assert status == ("Showing 2 of 3 incidents with coordinates: the map draws at most 2 "
                       "(the first by id).")
 
