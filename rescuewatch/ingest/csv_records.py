@@ -161,6 +161,11 @@ class CsvRecords:
         return "pass --encoding with the file's encoding (e.g. cp1251)"
 
 
+#: DOS's end-of-file character (Ctrl-Z), which old Windows tools still write after the last
+#: line; read as a row, it made the file look truncated.
+_END_OF_FILE_MARK = "\x1a"
+
+
 class LineTooLong(Exception):
     """A line too long to read."""
 
@@ -179,6 +184,8 @@ class Lines:
     def _read(self, stream: io.TextIOBase, limit: int) -> Iterator[str]:
         readline = stream.readline
         while line := readline(limit):
+            if line == _END_OF_FILE_MARK:  # a last line of only the mark: no row at all
+                return
             if len(line) >= limit:
                 raise LineTooLong
             if "\x00" in line:

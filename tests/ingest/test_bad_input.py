@@ -151,6 +151,22 @@ def test_truncated_between_cells(filled: Invoker, db_url: str, tmp_path: Path) -
     assert "cut.csv, row 13, column 'source'" in line and "truncated" in line
 
 
+def test_a_dos_end_of_file_mark_is_not_a_truncated_row(filled: Invoker, tmp_path: Path) -> None:
+    """Old Windows tools end a file with Ctrl-Z; read as a last row of one cell, it made the
+    whole file look truncated. The stored bytes keep it."""
+    marked = tmp_path / "marked.csv"
+    marked.write_bytes(ACLED.read_bytes() + b"\x1a")
+    result = filled("ingest", "--json", str(marked))
+    assert result.exit_code == 0, result.output
+    done = json.loads(result.output)["inputs"][0]
+    assert done["format"] == "acled" and done["claims"] == 12
+    assert done["sha256"] == hashlib.sha256(marked.read_bytes()).hexdigest()
+    # inside the text it is a character like any other, and a cut there is still found
+    cut = tmp_path / "cut.csv"
+    cut.write_bytes(ACLED.read_bytes() + b"\x1a,2024-01-01\n")
+    assert "row 14" in filled("ingest", str(cut)).output
+
+
 @pytest.mark.parametrize("fmt", ["acled", "auto"])
 def test_truncated_gzip(filled: Invoker, db_url: str, tmp_path: Path, fmt: str) -> None:
     import gzip
