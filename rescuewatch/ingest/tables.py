@@ -603,6 +603,10 @@ def claims_of_rows(rows: Iterable[tuple[int, list[Cell]]], table: Table,
                     claim.row_ref)) and is_totals_row(cells)):
                 claim.is_aggregate = True  # the sums of the other rows: no event
         except RowError as exc:
+            totals = _totals_labelled_in_place(cells, table, build)
+            if totals is not None:
+                yield totals
+                continue
             bad = exc if not _repeats_header(cells, table) else RowError(  # not its values
                 "the header row again, as where two files were joined into one")
             ctx.bad_row(InputError(bad.message, path=table.origin, row=number,
@@ -612,6 +616,28 @@ def claims_of_rows(rows: Iterable[tuple[int, list[Cell]]], table: Table,
             ctx.bad_row(exc)
             continue
         yield claim
+
+
+def _totals_labelled_in_place(cells: list[Cell], table: Table,
+                              build: Callable[[list[Cell]], Claim]) -> Claim | None:
+    """The aggregate claim of a totals row whose "Total" stands in a column that must hold
+    something else (the date, as the first column of a sheet often is), or None.
+
+    The row is built with its labels left out; it is a totals row only if it then has no
+    date, as :func:`claims_of_rows` asks of any other, and its original keeps the labels.
+    """
+    if not is_totals_row(cells):
+        return None
+    unlabelled = [None if isinstance(c, str) and is_total_label(c) else c for c in cells]
+    try:
+        claim = build(unlabelled)
+    except (RowError, InputError):
+        return None
+    if claim.date.start is not None:
+        return None
+    claim.is_aggregate = True
+    claim.original = table.original(cells)
+    return claim
 
 
 def _repeats_header(cells: Sequence[Cell], table: Table) -> bool:

@@ -254,16 +254,19 @@ def test_a_workbook_with_a_merged_title_above_its_header(rw: Invoker, tmp_path: 
     assert "titled.xlsx, row 6, column 'Certainty Level': unknown certainty level" in bad.output
 
 
-def test_a_totals_row_is_an_aggregate_not_an_event(rw: Invoker, tmp_path: Path) -> None:
+@pytest.mark.parametrize("labelled", ["Country", "Date"])
+def test_a_totals_row_is_an_aggregate_not_an_event(rw: Invoker, tmp_path: Path,
+                                                   labelled: str) -> None:
     """A spreadsheet user's "Total" row under the data (no date, no id, every count summed)
     became one more claim of an incident that never was: an aggregate, as the design keeps
-    aggregate statements, never counted as an incident."""
+    aggregate statements, never counted as an incident. With the label in the date column
+    (a sheet's first column), the file was refused: "not a date"."""
     with (HERE / "insecurity_insight_health_hxl2.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
     header = rows[0]
     killed = header.index("Health Workers Killed")
     total = [""] * len(header)
-    total[header.index("Country")] = "Total"
+    total[header.index(labelled)] = "Total"
     total[killed] = str(sum(int(r[killed] or 0) for r in rows[2:]))
     path = tmp_path / "with_total.csv"
     with path.open("w", encoding="utf-8", newline="") as fh:
@@ -274,6 +277,7 @@ def test_a_totals_row_is_an_aggregate_not_an_event(rw: Invoker, tmp_path: Path) 
     assert len(claims) == len(rows) - 1  # every row kept, the total too
     assert [c["is_aggregate"] for c in claims] == [False] * (len(rows) - 2) + [True]
     assert claims[-1]["killed"] == int(total[killed]) > 0
+    assert claims[-1]["original"][labelled] == "Total"  # as the file has it
     assert rw("link").exit_code == 0  # the total joins no incident; every event has one
     linked = [json.loads(line) for line in rw("export", "--format", "jsonl").output.splitlines()]
     assert [c["incident_id"] is None for c in linked] == [False] * (len(rows) - 2) + [True]
