@@ -281,3 +281,23 @@ def test_a_totals_row_is_an_aggregate_not_an_event(rw: Invoker, tmp_path: Path,
     assert rw("link").exit_code == 0  # the total joins no incident; every event has one
     linked = [json.loads(line) for line in rw("export", "--format", "jsonl").output.splitlines()]
     assert [c["incident_id"] is None for c in linked] == [False] * (len(rows) - 2) + [True]
+
+
+def test_a_mac_workbook_counting_days_from_1904_gives_the_days_it_shows(
+        rw: Invoker, tmp_path: Path) -> None:
+    """Excel for Mac once counted serial dates from 1904: read from 1900, every date would be
+    four years and a day early."""
+    import openpyxl
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    book = openpyxl.Workbook()
+    book.epoch = CALENDAR_MAC_1904
+    sheet = book.active
+    sheet.append(["Date", "Country ISO", "Health Workers Killed", "SiND Event ID"])
+    sheet.append([dt.datetime(2024, 1, 2), "UKR", 1, 1])
+    sheet.append([dt.datetime(2023, 6, 15), "RUS", 2, 2])
+    path = tmp_path / "mac.xlsx"
+    book.save(path)
+    assert rw("ingest", str(path)).exit_code == 0
+    claims = [json.loads(line) for line in rw("export", "--format", "jsonl").output.splitlines()]
+    assert [c["date_start"] for c in claims] == ["2024-01-02", "2023-06-15"]
