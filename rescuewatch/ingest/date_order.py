@@ -89,13 +89,17 @@ def _first_values(item: InputFile, table: Table, column: int) -> Iterable[object
     text too)."""
     from itertools import islice
 
+    from rescuewatch.ingest.base import HEAD_BYTES
     from rescuewatch.ingest.tables import open_table
 
     records = table.records
     if records is None:
         return [cells[column] for _, cells in islice(open_table(item).rows, 200)
                 if len(cells) > column]
-    lines = item.sample().decode(records.encoding, errors="replace").splitlines()[:-1]
+    sample = item.sample()
+    lines = sample.decode(records.encoding, errors="replace").splitlines()
+    if len(sample) >= HEAD_BYTES and not sample.endswith(b"\n"):
+        lines = lines[:-1]  # cut by the sample's end; a whole small file's last row counts
     try:
         return [row[column] for row in csv.reader(lines, delimiter=records.delimiter)
                 if len(row) > column]

@@ -16,9 +16,11 @@ from tests.conftest import Invoker
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ingest"
 
 
-def slashed_acled(tmp_path: Path, month_first: bool, late_clue: bool = False) -> Path:
+def slashed_acled(tmp_path: Path, month_first: bool, late_clue: bool = False,
+                  copies: int = 1) -> Path:
     """The ACLED fixture with its ISO dates written with slashes, month or day first. With
-    ``late_clue`` every date up to the last row can be read both ways."""
+    ``late_clue`` every date up to the last row can be read both ways; ``copies`` repeats the
+    rows before the last (with ids of their own), to put the last past the first 64 KB."""
     with (FIXTURES / "acled_current.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
     col = rows[0].index("event_date")
@@ -28,9 +30,10 @@ def slashed_acled(tmp_path: Path, month_first: bool, late_clue: bool = False) ->
             day = day.replace(day=min(day.day, 12)) if i < len(rows) - 1 else day.replace(day=25)
         first, second = (day.month, day.day) if month_first else (day.day, day.month)
         row[col] = f"{first}/{second}/{day.year}"
+    body = [[f"{row[0]}{n or ''}", *row[1:]] for n in range(copies) for row in rows[1:-1]]
     path = tmp_path / "slashed.csv"
     with path.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh, lineterminator="\n").writerows(rows)
+        csv.writer(fh, lineterminator="\n").writerows([rows[0], *body, rows[-1]])
     return path
 
 
@@ -53,11 +56,12 @@ def test_the_first_rows_set_the_order_of_every_date(rw: Invoker, tmp_path: Path,
 
 
 def test_a_late_date_in_the_other_order_stops_the_ingest(rw: Invoker, tmp_path: Path) -> None:
-    path = slashed_acled(tmp_path, month_first=True, late_clue=True)
+    path = slashed_acled(tmp_path, month_first=True, late_clue=True, copies=40)
+    assert path.stat().st_size > 64 * 1024  # the clue is past the rows that set the order
     result = rw("ingest", str(path))
     assert result.exit_code == 2
     line = result.output.strip()
-    assert "slashed.csv, row 13, column 'event_date'" in line and "\n" not in line
+    assert f"slashed.csv, row {2 + 40 * 11}, column 'event_date'" in line and "\n" not in line
     assert "has the month first, but this file's dates are read day first" in line
     assert ("if every slashed date of the file has the month first, pass --date-order mdy "
             "(correct it, or pass --skip-bad-rows") in line
@@ -65,6 +69,14 @@ def test_a_late_date_in_the_other_order_stops_the_ingest(rw: Invoker, tmp_path: 
     # told the order, it reads them all month first
     again = rw("ingest", "--date-order", "mdy", str(path))
     assert again.exit_code == 0, again.output
+    assert stored_dates(rw)["UKR900001"] == "2023-03-10"
+
+
+def test_the_last_row_of_a_small_file_may_show_the_order(rw: Invoker, tmp_path: Path) -> None:
+    """Of a file under 64 KB, the order was taken from every row but the last (dropped as if
+    cut), and a file whose only clue was there was refused."""
+    result = rw("ingest", str(slashed_acled(tmp_path, month_first=True, late_clue=True)))
+    assert result.exit_code == 0, result.output
     assert stored_dates(rw)["UKR900001"] == "2023-03-10"
 
 
