@@ -264,6 +264,9 @@ _RU: dict[str, str] = {
     "россияне": "party:RU:actor",
     "украинцы": "party:UA:actor",
     "палестинский|палестинская|палестинские|палестина": "party:PS:adj",
+    # each side's people, as "россияне" and "украинцы" above
+    "израильтяне": "party:IL:actor",
+    "палестинцы": "party:PS:actor",
     "террористы|террористические группировки|вооруженные террористические группировки": "party:SY-OPP:epithet",
     "украинский|украинская|украинские|украина|киевский": "party:UA:adj",
     "всу|вфу|зсу|вс украины|вооруженные силы украины|украинские военные|украинские войска|боевик всу|"
@@ -376,6 +379,9 @@ _UK: dict[str, str] = {
     "московський режим|путінський режим": "party:RU:epithet",
     "українці": "party:UA:actor",
     "палестинський|палестинська|палестинські|палестина": "party:PS:adj",
+    # each side's people, as "росіяни" and "українці" above
+    "ізраїльтяни": "party:IL:actor",
+    "палестинці": "party:PS:actor",
     "терористи|терористичні угруповання|збройні терористичні угруповання": "party:SY-OPP:epithet",
     "український|українська|українські|україна|київський": "party:UA:adj",
     "зсу|зс україни|збройні сили україни|українські військові|українські війська": "party:UA:actor",
@@ -421,7 +427,7 @@ class Lexicon:
         kinds: dict[Phrase, list[str]] = {}
         prefixes: set[str] = set()
         for spec, kind in TABLES[lang].items():
-            for phrase in spec.split("|"):
+            for phrase in _with_demonyms(spec, kind, lang):
                 keys = tuple(lexicon_keys(w, lang) for w in phrase.split())
                 if kind not in kinds.setdefault(keys, []):
                     kinds[keys].append(kind)
@@ -437,6 +443,18 @@ class Lexicon:
 
         prefixes.update(w[:3] for w in NUMBER_WORDS.get(lang, {}))
         self.prefixes = frozenset(prefixes)
+
+
+def _with_demonyms(spec: str, kind: str, lang: str) -> list[str]:
+    """The phrases of ``spec``; an English party adjective also as its people's plural.
+
+    "Russians" meets "russian" through the plural key, but a plural in "-is" keeps its "s"
+    (as "crisis" must): "Israelis" or "Saudis" named no one where "Palestinians" did.
+    """
+    phrases = spec.split("|")
+    if lang != "en" or not (kind.startswith("party:") and kind.endswith(":adj")):
+        return phrases
+    return phrases + [p + "s" for p in phrases if p.isalpha()]
 
 
 @lru_cache(maxsize=3)

@@ -265,3 +265,23 @@ def test_both_sides_of_syria_have_named_forms(extract: Extract, lang: str, a: st
     words = [" ".join(t.split()[2:4]) for t in (a, b)] if lang != "en" else [
         " ".join(t.split()[4:6]) for t in (a, b)]
     assert [ca[0].perpetrator.text, cb[0].perpetrator.text] == words
+
+
+@pytest.mark.parametrize(("lang", "a", "b", "parties"), [
+    # "Israelis" keeps its "s" as "crisis" does: it named no one where "Palestinians" did
+    ("en", "On 3 May Israelis shelled a hospital in Khan Younis, killing a nurse.",
+           "On 3 May Palestinians shelled a hospital in Sderot, killing a nurse.", ("IL", "PS")),
+    ("en", "On 3 May Saudis bombed a hospital in Saada, killing a nurse.",
+           "On 3 May Houthis shelled a hospital in Najran, killing a nurse.", ("SA-COAL", "YE-HOUTHI")),
+    ("ru", "3 мая израильтяне обстреляли больницу в Хан-Юнисе, погибла медсестра.",
+           "3 мая палестинцы обстреляли больницу в Сдероте, погибла медсестра.", ("IL", "PS")),
+    ("uk", "3 травня ізраїльтяни обстріляли лікарню в Хан-Юнісі, загинула медсестра.",
+           "3 травня палестинці обстріляли лікарню в Сдероті, загинула медсестра.", ("IL", "PS")),
+], ids=["en-il-ps", "en-ye", "ru-il-ps", "uk-il-ps"])
+def test_each_sides_people_name_their_party(extract: Extract, lang: str, a: str, b: str,
+                                            parties: tuple[str, str]) -> None:
+    ca, cb = extract(a, "2024-05-05", lang), extract(b, "2024-05-05", lang)
+    assert ca and cb
+    assert (ca[0].perpetrator.party, cb[0].perpetrator.party) == parties
+    assert [ca[0].perpetrator.text, cb[0].perpetrator.text] == [
+        t.split()[3 if lang == "en" else 2] for t in (a, b)]
