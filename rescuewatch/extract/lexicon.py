@@ -154,6 +154,9 @@ _EN: dict[str, str] = {
     # the opposition's named forms, as the government's above (it had only epithets and
     # generic words: "сирийская оппозиция" named no one where "сирийская армия" did)
     "syrian opposition|syrian armed opposition|syrian rebels": "party:SY-OPP:actor",
+    # the opposition's armies, whose names end in the government's ("syrian army")
+    "free syrian army|syrian national army": "party:SY-OPP:actor",
+    "syrian arab army": "party:SY-GOV:actor",
     "regime": "party:SY-GOV:epithet",
     "terrorist groups|armed terrorist groups|terrorist organisations|terrorist organizations|"
     "terrorists": "party:SY-OPP:epithet",
@@ -278,7 +281,9 @@ _RU: dict[str, str] = {
     "хезболла|хизбалла": "party:LB-HEZBOLLAH:actor",
     # other wars, both sides of each (as in the English list)
     "сирийская армия|сирийские военные|сирийский режим|режим асада|правительственные войска сирии": "party:SY-GOV:actor",
-    "сирийская оппозиция|сирийская вооруженная оппозиция|сирийские повстанцы": "party:SY-OPP:actor",
+    "сирийская оппозиция|сирийская вооруженная оппозиция|сирийские повстанцы|"
+    "свободная сирийская армия|сирийская национальная армия": "party:SY-OPP:actor",
+    "сирийская арабская армия": "party:SY-GOV:actor",
     "хайят тахрир аш-шам|хаят тахрир аш-шам|тахрир аш-шам|хтш": "party:SY-HTS:actor",
     "силы быстрого реагирования|сбр|rsf": "party:SD-RSF:actor",
     "суданская армия|армия судана|вооруженные силы судана": "party:SD-SAF:actor",
@@ -392,7 +397,9 @@ _UK: dict[str, str] = {
     "хезболла|хізбалла": "party:LB-HEZBOLLAH:actor",
     # other wars, both sides of each (as in the English list)
     "сирійська армія|сирійські військові|сирійський режим|режим асада|урядові війська сирії": "party:SY-GOV:actor",
-    "сирійська опозиція|сирійська збройна опозиція|сирійські повстанці": "party:SY-OPP:actor",
+    "сирійська опозиція|сирійська збройна опозиція|сирійські повстанці|"
+    "вільна сирійська армія|сирійська національна армія": "party:SY-OPP:actor",
+    "сирійська арабська армія": "party:SY-GOV:actor",
     "хаят тахрір аш-шам|гайят тахрір аш-шам|тахрір аш-шам|хтш": "party:SY-HTS:actor",
     "сили швидкого реагування|сшр|rsf": "party:SD-RSF:actor",
     "суданська армія|армія судану|збройні сили судану": "party:SD-SAF:actor",

@@ -23,6 +23,14 @@ _CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013]|\s-\s")
 OBJECTS = ("ambulance", "health_facility")
 NUMBER_KEYS = {lang: frozenset(words) for lang, words in NUMBER_WORDS.items()}
 _GENITIVE_COUNTRY = {"украины", "россии", "рф", "україни", "росії", "израиля", "ізраїлю"}
+#: The last word of an armed group's proper name ("Arakan Army", "Kachin Independence Army"),
+#: which alone is also the generic word for a state's army.
+_NAME_HEADS = {"army", "armies", "military", "force", "forces", "armed forces"}
+#: Capitalised words that start a sentence or date it, not part of a group's name.
+_NOT_NAME = {"the", "a", "an", "on", "in", "at", "by", "and", "when", "after", "as", "then",
+             "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+             "january", "february", "march", "april", "may", "june", "july", "august",
+             "september", "october", "november", "december", "yesterday", "today", "overnight"}
 _SKIP_BEFORE_NUMBER = {"of", "our", "its", "their", "the", "his", "her", "these", "those", "из",
                        "них", "их", "з", "їх", "whom", "which"}
 
@@ -436,6 +444,24 @@ def _speaker(ms: list[Mention], n: int, last: int, tokens: list[Token],
                            and words[1] in _ADMISSION))
 
 
+def _named_group(tokens: list[Token], ms: list[Mention], n: int) -> int | None:
+    """Where the proper name ends in ``ms[n]`` starts, if ``ms[n]`` ends in an army word ("Army",
+    "Forces") and is the last part of a longer capitalised name not in the lexicon."""
+    m = ms[n]
+    head = " ".join(t.text.lower() for t in tokens[m.i : m.j])
+    if not tokens[m.i].text[:1].isupper() or not (
+            head in _NAME_HEADS or tokens[m.j - 1].text.lower() in _NAME_HEADS):
+        return None
+    first = m.i
+    while first > 0 and (n == 0 or ms[n - 1].j <= first - 1):
+        prev = tokens[first - 1]
+        if not prev.text[:1].isupper() or prev.text.lower() in _NOT_NAME \
+                or tokens[first].start - prev.end != 1:
+            break
+        first -= 1
+    return tokens[first].start if first < m.i else None
+
+
 def _parties(s: Sentence, lang: str, clauses: list[int]) -> None:
     ms = s.mentions
     for n, m in enumerate(ms):
@@ -466,6 +492,12 @@ def _parties(s: Sentence, lang: str, clauses: list[int]) -> None:
             continue
         assert party is not None
         code, role = party.split(":")[1], party.split(":")[2]
+        name = _named_group(s.tokens, ms, n) if lang == "en" else None
+        if name is not None:
+            # "the Arakan Army", "the Free Syrian Army": a group the lexicon does not know,
+            # whose name ends in a generic word or in another party's name; it names no party
+            s.parties.append(PartyRef(name, m.end, None))
+            continue
         if role in ("actor", "epithet"):
             # An actor names a force by itself: its words are the alleged perpetrator, without
             # the word after them. Taking that word in made "Israeli forces shelled" (one

@@ -285,3 +285,46 @@ def test_each_sides_people_name_their_party(extract: Extract, lang: str, a: str,
     assert (ca[0].perpetrator.party, cb[0].perpetrator.party) == parties
     assert [ca[0].perpetrator.text, cb[0].perpetrator.text] == [
         t.split()[3 if lang == "en" else 2] for t in (a, b)]
+
+
+@pytest.mark.parametrize(("lang", "a", "b"), [
+    ("en", "On 3 May the Syrian Arab Army shelled a hospital in Idlib, killing a nurse.",
+           "On 3 May the Free Syrian Army shelled a hospital in Aleppo, killing a nurse."),
+    ("en", "On 3 May the Syrian Arab Army shelled a hospital in Idlib, killing a nurse.",
+           "On 3 May the Syrian National Army shelled a hospital in Manbij, killing a nurse."),
+    ("ru", "3 мая Сирийская арабская армия обстреляла больницу в Идлибе, погибла медсестра.",
+           "3 мая Свободная сирийская армия обстреляла больницу в Алеппо, погибла медсестра."),
+    ("uk", "3 травня Сирійська арабська армія обстріляла лікарню в Ідлібі, загинула медсестра.",
+           "3 травня Вільна сирійська армія обстріляла лікарню в Алеппо, загинула медсестра."),
+], ids=["en-fsa", "en-sna", "ru-fsa", "uk-fsa"])
+def test_an_oppositions_army_is_not_the_government_named_inside_it(
+        extract: Extract, lang: str, a: str, b: str) -> None:
+    """"Free Syrian Army" ends in "Syrian Army": it was alleged SY-GOV, its opponent."""
+    ca, cb = extract(a, "2024-05-05", lang), extract(b, "2024-05-05", lang)
+    assert ca and cb
+    assert (ca[0].perpetrator.party, cb[0].perpetrator.party) == ("SY-GOV", "SY-OPP")
+    n = 4 if lang == "en" else 2
+    assert [ca[0].perpetrator.text, cb[0].perpetrator.text] == [
+        " ".join(t.split()[n : n + 3]) for t in (a, b)]
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("On 3 May the Arakan Army shelled a hospital in Sittwe, killing two nurses.", "Arakan Army"),
+    ("Kachin Independence Army fighters shelled a clinic in Myitkyina on 3 May, killing a nurse.",
+     "Kachin Independence Army"),
+])
+def test_a_group_whose_name_ends_in_army_is_not_the_state_army(extract: Extract, text: str,
+                                                               words: str) -> None:
+    """A group the lexicon does not know, named "... Army", was alleged the state's army (the
+    generic "army" at a place in Myanmar), the side it fights; now it names no party."""
+    claims = extract(text, "2024-05-05", "en")
+    assert claims and (claims[0].perpetrator.party, claims[0].perpetrator.text) == (None, words)
+
+
+@pytest.mark.parametrize("text", [
+    "The Army shelled a hospital in Sittwe on 3 May, killing two nurses.",
+    "On Tuesday Army troops shelled a hospital in Sittwe, killing two nurses.",
+])
+def test_the_army_capitalised_is_still_the_army(extract: Extract, text: str) -> None:
+    claims = extract(text, "2024-05-05", "en")
+    assert claims and claims[0].perpetrator.party == "MM-MIL"
