@@ -117,10 +117,22 @@ def analyse(word: str, lang: str) -> tuple[str, bool]:
     return parse.normal_form.replace("ё", "е"), "plur" in parse.tag
 
 
+#: "pro-X", "X-backed", "X-aligned": a side's ally is written with that side's name in one
+#: word; the name is a key of the word too, whichever side it names.
+_ALLIED = re.compile(r"^pro-(?P<a>[^\W\d_][\w'-]*)$|"
+                     r"^(?P<b>[^\W\d_][\w'-]*?)-(?:backed|aligned|affiliated|allied|supported|"
+                     r"sponsored|led)$")
+
+
 @lru_cache(maxsize=100_000)
 def _en_token(surf: str) -> tuple[frozenset[str], bool]:
     low = surf.lower().translate(APOSTROPHES)
-    return frozenset({low, en_key(surf)}), low.endswith("s") and not low.endswith(("ss", "'s"))
+    keys = {low, en_key(surf)}
+    allied = _ALLIED.match(low) if "-" in low else None
+    if allied:
+        name = allied["a"] or allied["b"]
+        keys |= {name, en_key(name)}
+    return frozenset(keys), low.endswith("s") and not low.endswith(("ss", "'s"))
 
 
 @lru_cache(maxsize=200_000)

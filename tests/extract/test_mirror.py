@@ -328,3 +328,41 @@ def test_a_group_whose_name_ends_in_army_is_not_the_state_army(extract: Extract,
 def test_the_army_capitalised_is_still_the_army(extract: Extract, text: str) -> None:
     claims = extract(text, "2024-05-05", "en")
     assert claims and claims[0].perpetrator.party == "MM-MIL"
+
+
+@pytest.mark.parametrize(("lang", "a", "b", "parties"), [
+    ("en", "On 3 May Israeli-backed militias shelled an ambulance in Khan Younis, killing a medic.",
+           "On 3 May Palestinian-backed militias shelled an ambulance in Sderot, killing a medic.",
+     ("IL", "PS")),
+    ("en", "On 3 May pro-Israeli militias shelled an ambulance in Khan Younis, killing a medic.",
+           "On 3 May pro-Palestinian militias shelled an ambulance in Sderot, killing a medic.",
+     ("IL", "PS")),
+    ("en", "On 3 May Russia-backed forces shelled a hospital in Donetsk, killing a nurse.",
+           "On 3 May Ukraine-backed forces shelled a hospital in Belgorod, killing a nurse.",
+     ("RU", "UA")),
+    ("en", "On 3 May SAF-aligned militias shelled a hospital in Nyala, killing a nurse.",
+           "On 3 May RSF-aligned militias shelled a hospital in Nyala, killing a nurse.",
+     ("SD-SAF", "SD-RSF")),
+    ("en", "On 3 May Saudi-backed forces shelled an ambulance in Taiz, killing a medic.",
+           "On 3 May Houthi-backed forces shelled an ambulance in Taiz, killing a medic.",
+     ("SA-COAL", "YE-HOUTHI")),
+    ("ru", "3 мая пророссийские боевики обстреляли больницу в Краматорске, погибла медсестра.",
+           "3 мая проукраинские боевики обстреляли больницу в Белгороде, погибла медсестра.",
+     ("RU", "UA")),
+    ("ru", "3 мая произраильские боевики обстреляли больницу в Хан-Юнисе, погибла медсестра.",
+           "3 мая пропалестинские боевики обстреляли больницу в Сдероте, погибла медсестра.",
+     ("IL", "PS")),
+    ("uk", "3 травня проросійські бойовики обстріляли лікарню в Краматорську, загинула медсестра.",
+           "3 травня проукраїнські бойовики обстріляли лікарню в Бєлгороді, загинула медсестра.",
+     ("RU", "UA")),
+    ("uk", "3 травня проізраїльські бойовики обстріляли лікарню в Хан-Юнісі, загинула медсестра.",
+           "3 травня пропалестинські бойовики обстріляли лікарню в Сдероті, загинула медсестра.",
+     ("IL", "PS")),
+], ids=["en-il-ps-backed", "en-il-ps-pro", "en-ru-ua-backed", "en-sd-aligned", "en-ye-backed",
+        "ru-ru-ua", "ru-il-ps", "uk-ru-ua", "uk-il-ps"])
+def test_each_sides_allies_name_their_side(extract: Extract, lang: str, a: str, b: str,
+                                           parties: tuple[str, str]) -> None:
+    """"pro-X", "X-backed", "про-": only "pro-Russian" and "Russian-backed" were written in."""
+    ca, cb = extract(a, "2024-05-05", lang), extract(b, "2024-05-05", lang)
+    assert ca and cb
+    assert (ca[0].perpetrator.party, cb[0].perpetrator.party) == parties
