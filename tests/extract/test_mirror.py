@@ -366,3 +366,33 @@ def test_each_sides_allies_name_their_side(extract: Extract, lang: str, a: str, 
     ca, cb = extract(a, "2024-05-05", lang), extract(b, "2024-05-05", lang)
     assert ca and cb
     assert (ca[0].perpetrator.party, cb[0].perpetrator.party) == parties
+
+
+@pytest.mark.parametrize(("lang", "a", "b", "parties", "words"), [
+    ("ru", "3 мая ЦАХАЛ обстрелял больницу в Хан-Юнисе, погибла медсестра.",
+           "3 мая Исламский джихад обстрелял больницу в Сдероте, погибла медсестра.",
+     ("IL", "PS-PIJ"), ("ЦАХАЛ", "Исламский джихад")),
+    ("uk", "3 травня ЦАХАЛ обстріляв лікарню в Хан-Юнісі, загинула медсестра.",
+           "3 травня Ісламський джихад обстріляв лікарню в Сдероті, загинула медсестра.",
+     ("IL", "PS-PIJ"), ("ЦАХАЛ", "Ісламський джихад")),
+    ("ru", "3 мая ЦАХАЛ обстрелял больницу в Хан-Юнисе, погибла медсестра.",
+           "3 мая Бригады аль-Кассам обстреляли больницу в Сдероте, погибла медсестра.",
+     ("IL", "PS-HAMAS"), ("ЦАХАЛ", "Бригады аль-Кассам")),
+    ("uk", "3 травня турецькі дрони атакували лікарню в Камишли, загинула медсестра.",
+           "3 травня російські дрони атакували лікарню в Херсоні, загинула медсестра.",
+     ("TR", "RU"), ("турецькі дрони", "російські дрони")),
+    # each side's epithet for the other, in Ukrainian spelling
+    ("uk", "3 травня рашисти обстріляли лікарню в Херсоні, загинула медсестра.",
+           "3 травня карателі обстріляли лікарню в Донецьку, загинула медсестра.",
+     ("RU", "UA"), ("рашисти", "карателі")),
+    ("ru", "3 мая ВС РФ обстреляли больницу в Херсоне, погибла медсестра.",
+           "3 мая ВС Судана обстреляли больницу в Ньяле, погибла медсестра.",
+     ("RU", "SD-SAF"), ("ВС РФ", "ВС Судана")),
+], ids=["ru-pij", "uk-pij", "ru-qassam", "uk-turkish", "uk-epithets", "ru-armed-forces"])
+def test_parties_the_english_list_names_are_named_in_cyrillic(
+        extract: Extract, lang: str, a: str, b: str, parties: tuple[str, str],
+        words: tuple[str, str]) -> None:
+    ca, cb = extract(a, "2024-05-05", lang), extract(b, "2024-05-05", lang)
+    assert ca and cb
+    assert (ca[0].perpetrator.party, cb[0].perpetrator.party) == parties
+    assert (ca[0].perpetrator.text, cb[0].perpetrator.text) == words
