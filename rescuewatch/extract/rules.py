@@ -15,6 +15,7 @@ from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 
 from rescuewatch.extract import cues
+from rescuewatch.extract import dates as dates_mod
 from rescuewatch.extract.lexicon import Lexicon
 from rescuewatch.extract.numbers import NUMBER_WORDS, VAGUE, bound_before, value
 from rescuewatch.extract.tokens import Token
@@ -217,6 +218,8 @@ def _count_before(s: Sentence, m: Mention, text: str, lang: str, clauses: list[i
             break
         number = value(tok.keys, tok.text, lang) if (
             tok.text[0].isdigit() or tok.keys & NUMBER_KEYS[lang]) else None
+        if number is not None and _in_date(text, s, tok, lang):
+            break  # "On 3 May paramedics ...", "In 2023 medics ...": a day or a year, no count
         if number is not None:
             tok.number = number
             return number
@@ -243,6 +246,12 @@ def _count_before(s: Sentence, m: Mention, text: str, lang: str, clauses: list[i
         return None if tokens[m.i].plural or head.plural else 1
     # the head of a Russian/Ukrainian phrase comes first ("врач бригады", "сотрудник МЧС")
     return None if tokens[m.i].plural else 1
+
+
+def _in_date(text: str, s: Sentence, tok: Token, lang: str) -> bool:
+    """Whether ``tok`` is part of a date phrase of the sentence ("3 May", "in 2023")."""
+    return any(d.start <= tok.start < d.end
+               for d in dates_mod.finder(lang).find(text, s.start, s.end, None))
 
 
 def _harm_for(m: Mention, harms: list[tuple[Mention, str | None]], people: list[Mention],

@@ -103,3 +103,20 @@ def test_claims_carry_the_time_of_a_day_precise_report(extract: Callable[..., li
     untimed = extract("In May 2024 a drone hit an ambulance in Kharkiv at 14:30, injuring two "
                       "paramedics.", "2024-06-07", "en")
     assert untimed and untimed[0].time_of_day is None  # no day, so the time places nothing
+
+
+@pytest.mark.parametrize(("lang", "text", "injured"), [
+    ("en", "On March 3 paramedics were injured by shelling in Kherson.", None),
+    ("en", "On 3 May medics were injured by shelling in Kherson.", None),
+    ("en", "In 2023 paramedics were injured by shelling in Kherson.", None),
+    ("en", "On 3 May 5 paramedics were injured by shelling in Kherson.", 5),
+    ("ru", "3 мая медики пострадали при обстреле Херсона.", None),
+    ("ru", "3 мая 2 медика пострадали при обстреле Херсона.", 2),
+    ("uk", "3 травня медики постраждали під час обстрілу Херсона.", None),
+])
+def test_a_dates_day_or_year_is_not_a_count(extract: Callable[..., list[Claim]], lang: str,
+                                            text: str, injured: int | None) -> None:
+    """The number of a date just before a victim word was read as its count (3 injured, or
+    2023 injured)."""
+    claims = extract(text, "2024-05-07", lang)
+    assert claims and [(v.category, v.injured) for v in claims[0].victims] == [("medic", injured)]
