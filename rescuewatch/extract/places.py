@@ -29,6 +29,10 @@ _LOCATIVE = re.compile(
     re.IGNORECASE,
 )
 _NOT_PLACE_AFTER = re.compile(r"^\s*(?:river|ріки|річки|реки)\b", re.IGNORECASE)
+# "Kyiv-appointed", "Moscow-installed", "Tehran-backed": whose side, not where (as "pro-Kyiv")
+_SIDE_AFTER = re.compile(r"^-(?:backed|appointed|installed|aligned|affiliated|allied|supported|"
+                         r"sponsored|led|run|controlled|held)\b", re.IGNORECASE)
+_SIDE_BEFORE = re.compile(r"\bpro-$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +86,8 @@ def find_places(
         if _noise(r.mention.text, lang):
             continue
         after = text[r.mention.end : r.mention.end + 24]
-        if _ORG_AFTER.match(after) or _NOT_PLACE_AFTER.match(after):
+        if _ORG_AFTER.match(after) or _NOT_PLACE_AFTER.match(after) or _SIDE_AFTER.match(after) \
+                or _SIDE_BEFORE.search(text[max(0, r.mention.start - 4) : r.mention.start]):
             continue
         locative = bool(_LOCATIVE.search(text[max(0, r.mention.start - 40) : r.mention.start]))
         if not locative and r.entry.kind == "city" and _adjective_before_noun(r.mention.text, after):
@@ -116,9 +121,13 @@ def _noise(name: str, lang: str | None) -> bool:
 
         if lang != "en":
             return False
-        entries = lexicon(lang).by_first.get(en_key(low), [])
-        single = [kinds for phrase, kinds in entries if len(phrase) == 1]
-        return bool(single) and not any(k.startswith("party:") for ks in single for k in ks)
+        by_first = lexicon(lang).by_first
+        entries = by_first.get(en_key(low), []) + by_first.get(low, [])
+        single = [k for phrase, kinds in entries if len(phrase) == 1 for k in kinds]
+        # a party's own name ("Hamas", read as Hamm in Germany) is no place; a country's
+        # name or adjective ("Israel", "Ukrainian") can be one
+        return bool(single) and not any(k.startswith("party:") and not k.endswith(":actor")
+                                        for k in single)
     return False
 
 

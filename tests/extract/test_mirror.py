@@ -396,3 +396,25 @@ def test_parties_the_english_list_names_are_named_in_cyrillic(
     assert ca and cb
     assert (ca[0].perpetrator.party, cb[0].perpetrator.party) == parties
     assert (ca[0].perpetrator.text, cb[0].perpetrator.text) == words
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Hamas officials said an Israeli strike hit an ambulance on 3 May, injuring two paramedics.",
+     "IDF officials said a Hamas rocket hit an ambulance on 3 May, injuring two paramedics."),
+    ("The Hamas-run civil defence said an Israeli strike hit an ambulance on 3 May, injuring "
+     "two paramedics.",
+     "The IDF-run civil defence said a Hamas rocket hit an ambulance on 3 May, injuring two "
+     "paramedics."),
+    ("Kyiv-appointed officials said a Russian drone hit an ambulance on 3 May, injuring two "
+     "paramedics.",
+     "Moscow-installed officials said a Ukrainian drone hit an ambulance on 3 May, injuring two "
+     "paramedics."),
+    ("Pro-Kyiv officials said a Russian drone hit an ambulance on 3 May, injuring two paramedics.",
+     "Pro-Moscow officials said a Ukrainian drone hit an ambulance on 3 May, injuring two "
+     "paramedics."),
+], ids=["hamas-idf", "hamas-run", "appointed", "pro"])
+def test_a_sides_name_places_no_incident(extract: Extract, a: str, b: str) -> None:
+    """"Hamas" was read as Hamm in Germany, which its mirror "IDF" is not; a capital in
+    "Kyiv-appointed" or "pro-Moscow" says whose side, not where."""
+    places = [c.place for t in (a, b) for c in extract(t, "2024-05-05", "en")]
+    assert len(places) == 2 and [p.name for p in places] == [None, None]
