@@ -69,6 +69,26 @@ CASES: list[tuple[str, Pairs, list[tuple[str, str]]]] = [
         ("a.txt", "Published: 2019-05-10\nSource: syriahr.com\n\nOn May 9 government forces shelled a "
                   "hospital in Idlib, killing a nurse and injuring two civil defence volunteers."),
     ]),
+    ("sd-sources", [("Rapid Support Forces", "Sudanese Armed Forces"), ("El Fasher", "Nyala"),
+                    ("SD-RSF", "SD-SAF"), ("suna-sd.net", "rsf-sudan"),
+                    ("SUNA (Sudan News Agency)", "Rapid Support Forces (statements)"),
+                    ("state_media", "military"), ("sd-state-media", "sd-rsf")], [
+        ("a.txt", "Published: 2023-08-02\nSource: suna-sd.net\n\nOn August 1 the Rapid Support "
+                  "Forces shelled the teaching hospital in El Fasher, killing three health workers."),
+        ("b.txt", "Published: 2023-08-02\nSource: reuters.com\n\nThe teaching hospital in El Fasher "
+                  "was shelled on August 1, killing three health workers, local medics said. They "
+                  "blamed the Rapid Support Forces."),
+    ]),
+    ("mm-sources", [("military", "resistance forces"), ("Monywa", "Mandalay"),
+                    ("MM-MIL", "MM-PDF"), ("nug-mm", "mrtv.gov.mm"),
+                    ("National Unity Government of Myanmar (statements)",
+                     "MRTV (Myanmar Radio and Television)"),
+                    ("government", "state_media"), ("mm-nug", "mm-state-media")], [
+        ("a.txt", "Published: 2023-11-05\nSource: nug-mm\n\nOn November 3 the military shelled "
+                  "a clinic in Monywa, killing a nurse and injuring two volunteer rescuers."),
+        ("b.txt", "Published: 2023-11-05\nSource: irrawaddy.com\n\nA clinic in Monywa was "
+                  "shelled on November 3, killing a nurse. Residents blamed the military."),
+    ]),
     # A generic word for one side of Myanmar's war, and the same words in Ukraine, where they
     # name no party either way ("resistance forces" used to name the PDF anywhere).
     ("mm", [("military", "resistance forces"), ("Monywa", "Mandalay"), ("MM-MIL", "MM-PDF")], [

@@ -9,6 +9,8 @@ import pytest
 from rescuewatch.assess.grade import assess
 from rescuewatch.assess.registry import Registry, default_entries, read_file
 from rescuewatch.errors import InputError
+from rescuewatch.extract.lexicon import TABLES
+from rescuewatch.extract.pipeline import GENERIC_PARTIES
 
 
 def c(key: str, aff: str, kind: str = "news_agency", party: str | None = None,
@@ -54,8 +56,14 @@ def test_same_rules_for_every_party() -> None:
 def test_default_registry_covers_every_side() -> None:
     entries = default_entries()
     affiliations = {e.affiliation for e in entries}
-    assert {"UA", "RU", "IL", "PS", "SY-GOV", "SY-OPP", "SD-SAF", "SD-RSF", "MM-MIL", "MM-NUG",
+    assert {"UA", "RU", "IL", "PS", "SY-GOV", "SY-OPP", "SD-SAF", "SD-RSF", "MM-MIL", "MM-PDF",
             "independent"} <= affiliations
+    # every side's code is one the extractor alleges, so a source and the party a text names
+    # match (the resistance's government was MM-NUG, a code no text ever alleged, where the
+    # military's outlet had MM-MIL)
+    alleged = {k.split(":")[1] for table in TABLES.values() for k in table.values()
+               if k.startswith("party:")} | {c for by in GENERIC_PARTIES.values() for c in by.values()}
+    assert {a for a in affiliations if a not in ("independent", "unknown")} <= alleged
     kinds_by_party = {(e.affiliation, e.kind) for e in entries}
     for party in ("UA", "RU"):
         assert {(party, "state_media"), (party, "emergency_service")} <= kinds_by_party
