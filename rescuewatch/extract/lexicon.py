@@ -83,11 +83,13 @@ _EN: dict[str, str] = {
     # organisation / context words
     "state emergency service|emergency service|emergency services|emergencies ministry|"
     "ministry of emergency situations|emercom|ses|dsns|civil defence|civil defense|rescue service|"
+    "zaka|"
     "rescue group|rescue team|search and rescue|white helmet|rescue": "org:rescuer",
     "fire service|fire station|fire brigade|fire department|fire and rescue": "org:firefighter",
     "fire engine|fire engines|fire truck|fire trucks|fire tender": "vehicle",
     "emergency medical station|ambulance station|ambulance substation|"
     "red crescent|red cross|prcs|mda|magen david adom|islamic health committee|ems|"
+    "united hatzalah|hatzalah|"
     "emergency medical service|emergency medical services|ambulance service|ambulance": "org:medic",
     "hospital|clinic|health centre|medical centre|ministry of health|health ministry": "org:health_worker",
     "un|united nations|unrwa|wfp|unicef|ngo|ingo|lngo|humanitarian|aid|relief|charity|"
@@ -224,7 +226,9 @@ _RU: dict[str, str] = {
     "пожарная часть|пожарная охрана|пожарно-спасательная часть|пожарное депо": "org:firefighter",
     "пожарная машина|пожарная автоцистерна|пожарный автомобиль|пожарная техника|пожарный расчет|"
     "автоцистерна|пожарный гидрант": "vehicle",
+    # each side's national society: the Red Crescent's and Magen David Adom's staff alike
     "скорая помощь|скорой помощи|скорой|красный крест|красный полумесяц|экстренная медицинская помощь|"
+    "маген давид адом|мада|"
     "подстанция скорой помощи|подстанция скорой|станция скорой помощи|станция скорой": "org:medic",
     "больница|больницы|поликлиника|госпиталь|минздрав|медучреждение": "org:health_worker",
     "гуманитарный|гуманитарная помощь|гуманитарную помощь|оон|миссия|волонтерский|благотворительный|"
@@ -347,7 +351,9 @@ _UK: dict[str, str] = {
     "пожежна частина|пожежна охорона|пожежно-рятувальна частина|пожежне депо": "org:firefighter",
     "пожежна машина|пожежна автоцистерна|пожежний автомобіль|пожежна техніка|автоцистерна|"
     "пожежний гідрант": "vehicle",
+    # each side's national society: the Red Crescent's and Magen David Adom's staff alike
     "швидка допомога|швидкої допомоги|швидкої|червоний хрест|червоний півмісяць|"
+    "маген давид адом|мада|"
     "екстрена медична допомога|підстанція швидкої допомоги|підстанція швидкої|"
     "станція швидкої допомоги|станція швидкої|підстанція екстреної допомоги": "org:medic",
     "лікарня|лікарні|поліклініка|госпіталь|моз|медзаклад": "org:health_worker",

@@ -418,3 +418,25 @@ def test_a_sides_name_places_no_incident(extract: Extract, a: str, b: str) -> No
     "Kyiv-appointed" or "pro-Moscow" says whose side, not where."""
     places = [c.place for t in (a, b) for c in extract(t, "2024-05-05", "en")]
     assert len(places) == 2 and [p.name for p in places] == [None, None]
+
+
+@pytest.mark.parametrize(("lang", "a", "b", "category"), [
+    ("ru", "3 мая удар пришелся по Рафаху, ранены двое сотрудников Красного Полумесяца.",
+           "3 мая ракета попала в Сдерот, ранены двое сотрудников Маген Давид Адом.", "medic"),
+    ("uk", "3 травня удар припав на Рафах, поранено двох співробітників Червоного Півмісяця.",
+           "3 травня ракета влучила в Сдерот, поранено двох співробітників Маген Давид Адом.",
+     "medic"),
+    ("en", "On 3 May a strike killed two civil defence volunteers in Rafah.",
+           "On 3 May a rocket killed two ZAKA volunteers in Sderot.", "rescuer"),
+    ("en", "On 3 May a strike killed two Red Crescent volunteers in Rafah.",
+           "On 3 May a rocket killed two United Hatzalah volunteers in Sderot.", "medic"),
+], ids=["ru-mda", "uk-mda", "en-zaka", "en-hatzalah"])
+def test_each_sides_rescue_services_staff_are_protected_alike(
+        extract: Extract, lang: str, a: str, b: str, category: str) -> None:
+    """The Red Crescent's staff were medics in Russian and Ukrainian, Magen David Adom's were
+    no one; civil defence volunteers were rescuers, ZAKA's and United Hatzalah's no one."""
+    ca, cb = extract(a, "2024-05-05", lang), extract(b, "2024-05-05", lang)
+    assert ca and cb
+    assert [(v.category, v.killed, v.injured) for v in ca[0].victims] == \
+        [(v.category, v.killed, v.injured) for v in cb[0].victims]
+    assert [v.category for v in cb[0].victims] == [category]
