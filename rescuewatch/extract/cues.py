@@ -142,9 +142,13 @@ SIMULATED = {
                      r"(?:обстріл|удар|атак|приліт|вибух|наліт|влучанн)"),
 }
 
+# Each side blaming the other: the text then alleges no one, whichever side it names first.
 MUTUAL_BLAME = re.compile(
-    r"blamed each other|accused each other|blame each other|обвинили друг друга|обвиняют друг друга|"
-    r"звинуватили одне одного|звинувачують одне одного|звинуватили один одного|взаимн\w* обвинени"
+    r"(?:blamed|accused|blame|accuse|blaming|accusing) (?:each other|one another)|"
+    r"(?:traded|trade|trading|exchanged) (?:blame|accusations)|each (?:side )?blamed the other|"
+    r"(?:обвинили|обвиняют) друг друга|обменялись обвинениями|взаимн\w* обвинени|"
+    r"(?:звинуватили|звинувачують) (?:одне одного|один одного|одна одну)|"
+    r"обмінялися звинуваченнями|взаємн\w* звинувачен"
 )
 NEGATION = {"en": {"no", "not", "nobody", "none", "without", "never", "n't"},
             "ru": {"не", "ни", "нет", "без", "никто", "никого"},

@@ -440,3 +440,46 @@ def test_each_sides_rescue_services_staff_are_protected_alike(
     assert [(v.category, v.killed, v.injured) for v in ca[0].victims] == \
         [(v.category, v.killed, v.injured) for v in cb[0].victims]
     assert [v.category for v in cb[0].victims] == [category]
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("en", "On 3 May a hospital in Omdurman was shelled, killing two nurses; the RSF and the army "
+           "traded blame."),
+    ("en", "On 3 May a hospital in Gaza City was hit, killing two nurses; Hamas and Israel traded "
+           "accusations."),
+    ("en", "On 3 May a hospital in Gaza City was hit, killing two nurses; Hamas and the IDF blamed "
+           "one another."),
+    ("ru", "3 мая в Газе обстреляли больницу, погибли двое медиков; ХАМАС и ЦАХАЛ обменялись "
+           "обвинениями."),
+    ("uk", "3 травня у Газі обстріляли лікарню, загинули двоє медиків; ХАМАС і ЦАХАЛ звинуватили "
+           "одна одну."),
+], ids=["en-traded-blame", "en-traded-accusations", "en-one-another", "ru", "uk"])
+@pytest.mark.parametrize("swapped", [False, True], ids=["as-written", "names-swapped"])
+def test_sides_blaming_each_other_allege_no_one_in_either_order(
+        extract: Extract, lang: str, text: str, swapped: bool) -> None:
+    """A group's name (an actor) was taken as the perpetrator where its opponent, named by a
+    country word, was not: "Hamas and Israel traded accusations" alleged Hamas either way."""
+    if swapped:
+        pairs = {"RSF": "army", "army": "RSF", "Hamas": "Israel", "Israel": "Hamas", "IDF": "Hamas",
+                 "ХАМАС": "ЦАХАЛ", "ЦАХАЛ": "ХАМАС"}
+        words = text.split(" ")
+        text = " ".join(pairs.get(w, w) for w in words)
+    claims = extract(text, "2024-05-05", lang)
+    assert claims and claims[0].perpetrator.party is None
+
+
+@pytest.mark.parametrize(("lang", "a", "b", "parties"), [
+    ("en", "Hamas blamed Israel for a strike on an ambulance in Rafah on 3 May that injured two "
+           "paramedics.",
+           "The IDF blamed Hamas for a strike on an ambulance in Sderot on 3 May that injured two "
+           "paramedics.", ("IL", "PS-HAMAS")),
+    ("uk", "ХАМАС звинувачує Ізраїль в ударі по машині швидкої в Рафаху 3 травня, поранено двох "
+           "медиків.",
+           "ЦАХАЛ звинувачує ХАМАС в ударі по машині швидкої в Сдероті 3 травня, поранено двох "
+           "медиків.", ("IL", "PS-HAMAS")),
+], ids=["en", "uk"])
+def test_the_side_that_blames_is_the_source_not_the_perpetrator(
+        extract: Extract, lang: str, a: str, b: str, parties: tuple[str, str]) -> None:
+    ca, cb = extract(a, "2024-05-05", lang), extract(b, "2024-05-05", lang)
+    assert ca and cb
+    assert (ca[0].perpetrator.party, cb[0].perpetrator.party) == parties
