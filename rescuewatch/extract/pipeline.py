@@ -385,13 +385,19 @@ def _place_of(seg: Segment) -> PlaceHit | None:
 
 
 def _party_of(parts: list[Part], country: str | None) -> PartyRef | None:
-    """The first party named in ``parts`` at a place in ``country``; failing one, the first
-    mention ("the enemy", another war's epithet), which names none."""
+    """The first party named in ``parts`` at a place in ``country``, those named as who struck
+    ("by", a force word) before a group's name alone; failing one, the first mention ("the
+    enemy", another war's epithet), which names none.
+
+    A group's name stands alone where a country word needs a force word: "an ambulance in a
+    Hezbollah stronghold was hit by an Israeli strike" alleged Hezbollah, as its mirror
+    "an ambulance in an Israeli town was hit by a Hezbollah rocket" does."""
     found = [r for p in parts for r in p.parties]
     named = [r for r in found if r.party is not None
              and (r.party in GENERIC_PARTIES or _code_at(r, country) is not None)]
-    chosen = named or found
-    return chosen[0] if chosen else None
+    if named:
+        return min(named, key=lambda r: r.rank == 2)  # the first one of the best kind
+    return found[0] if found else None
 
 
 def _code_at(party: PartyRef, country: str | None) -> str | None:

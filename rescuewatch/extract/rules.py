@@ -75,6 +75,10 @@ class PartyRef:
     start: int
     end: int
     party: str | None  # a code, "?ARMY"/"?NONSTATE", "?<code>" (an epithet), None: "the enemy"
+    #: how plainly the words name who struck: 0 after a blame ("hit by Hezbollah"), 1 with a
+    #: force, weapon or strike word ("Hezbollah rocket", "Hamas fired"), 2 a group's name alone
+    #: ("in a Hezbollah stronghold"), which a country word never is
+    rank: int = 1
 
 
 @dataclass
@@ -512,9 +516,10 @@ def _parties(s: Sentence, lang: str, clauses: list[int]) -> None:
             # the word after them. Taking that word in made "Israeli forces shelled" (one
             # lexicon phrase, then a verb) read differently from its mirror "Palestinian forces"
             # (a country word taking in its force word).
-            s.parties.append(PartyRef(m.start, m.end, "?" + code if role == "epithet" else code))
+            s.parties.append(PartyRef(m.start, m.end, "?" + code if role == "epithet" else code,
+                                      0 if blamed else 1 if force_after else 2))
         elif role == "adj" and (force_after or blamed):
-            s.parties.append(PartyRef(m.start, end, code))
+            s.parties.append(PartyRef(m.start, end, code, 0 if blamed else 1))
         elif role == "adj" and before is not None and (before.has("force") or before.has("weapon:")) \
                 and s.tokens[m.i].text.lower() in _GENITIVE_COUNTRY:
             s.parties.append(PartyRef(before.start, m.end, code))

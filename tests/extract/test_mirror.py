@@ -483,3 +483,26 @@ def test_the_side_that_blames_is_the_source_not_the_perpetrator(
     ca, cb = extract(a, "2024-05-05", lang), extract(b, "2024-05-05", lang)
     assert ca and cb
     assert (ca[0].perpetrator.party, cb[0].perpetrator.party) == parties
+
+
+@pytest.mark.parametrize(("a", "b", "parties"), [
+    ("An ambulance in a Hezbollah stronghold was hit by an Israeli strike on 3 May, injuring two "
+     "paramedics.",
+     "An ambulance in an Israeli town was hit by a Hezbollah rocket on 3 May, injuring two "
+     "paramedics.", ("IL", "LB-HEZBOLLAH")),
+    ("An ambulance in a Hamas stronghold in Rafah was hit by an Israeli strike on 3 May, injuring "
+     "two paramedics.",
+     "An ambulance in an Israeli kibbutz near Sderot was hit by a Hamas rocket on 3 May, injuring "
+     "two paramedics.", ("IL", "PS-HAMAS")),
+    ("A clinic in an RSF stronghold in Omdurman was shelled by the army on 3 May, killing two "
+     "nurses.",
+     "A clinic in an army stronghold in Omdurman was shelled by the RSF on 3 May, killing two "
+     "nurses.", ("SD-SAF", "SD-RSF")),
+], ids=["il-lb", "il-ps", "sd"])
+def test_a_groups_name_alone_gives_way_to_who_struck(extract: Extract, a: str, b: str,
+                                                     parties: tuple[str, str]) -> None:
+    """A group's name (an actor) stands alone where a country word needs a force word: the
+    first sentence alleged the group whose stronghold was hit, as its mirror does."""
+    ca, cb = extract(a, "2024-05-05", "en"), extract(b, "2024-05-05", "en")
+    assert ca and cb
+    assert (ca[0].perpetrator.party, cb[0].perpetrator.party) == parties
