@@ -24,6 +24,8 @@ Kinds of entry (the value of each mapping):
   forces", "paramilitary"), whose party depends on the country of the place
   (``pipeline.GENERIC_PARTIES``; elsewhere it names none). A country adjective of a civil war
   ("Sudanese", "Myanmar") names the country, not one side;
+- ``party:-:group``: an armed group named with a country's word but not its forces ("Syrian
+  Democratic Forces"): its words are kept, no party named;
 - ``enemy`` ("the enemy": names no party), ``force`` (troops, army, drone, shelling...),
   ``blame`` ("attributed to", "со стороны");
 - ``say`` (a reporting verb: "said", "сообщил", "повідомили") and ``per`` ("according to", "по
@@ -166,6 +168,11 @@ _EN: dict[str, str] = {
     "rsf|rapid support forces|rapid support force": "party:SD-RSF:actor",
     "saf|sudanese armed forces|sudanese army": "party:SD-SAF:actor",
     "sudanese": "party:SD:adj",
+    "syrian|syria": "party:SY:adj",
+    # groups named with a country's word, which are not that country's forces
+    "syrian democratic forces|sdf|sudan liberation army|sudanese liberation army|"
+    "sudan liberation movement|sudan people's liberation army|"
+    "sudan people's liberation movement-north|splm-n": "party:-:group",
     "pdf|people's defence force|people's defence forces|people's defense force|"
     "people's defense forces": "party:MM-PDF:actor",
     # Generic words, like "the military" (?ARMY): they name the PDF only in Myanmar.
@@ -296,6 +303,10 @@ _RU: dict[str, str] = {
     "силы быстрого реагирования|сбр|rsf": "party:SD-RSF:actor",
     "суданская армия|армия судана|вооруженные силы судана|вс судана": "party:SD-SAF:actor",
     "суданский": "party:SD:adj",
+    "сирийский|сирия": "party:SY:adj",
+    # groups named with a country's word, which are not that country's forces
+    "сирийские демократические силы|сдс|армия освобождения судана|"
+    "движение за освобождение судана": "party:-:group",
     "армия мьянмы|военные мьянмы|татмадо|татмадау": "party:MM-MIL:actor",
     "силы народной обороны": "party:MM-PDF:actor",
     "мьянманский": "party:MM:adj",
@@ -419,6 +430,10 @@ _UK: dict[str, str] = {
     "сили швидкого реагування|сшр|rsf": "party:SD-RSF:actor",
     "суданська армія|армія судану|збройні сили судану|зс судану": "party:SD-SAF:actor",
     "суданський": "party:SD:adj",
+    "сирійський|сирія": "party:SY:adj",
+    # groups named with a country's word, which are not that country's forces
+    "сирійські демократичні сили|сдс|армія визволення судану|"
+    "рух за визволення судану": "party:-:group",
     "армія м'янми|військові м'янми|татмадо|татмадау": "party:MM-MIL:actor",
     "сили народної оборони": "party:MM-PDF:actor",
     "м'янманський": "party:MM:adj",

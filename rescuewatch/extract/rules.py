@@ -511,7 +511,11 @@ def _parties(s: Sentence, lang: str, clauses: list[int]) -> None:
             # whose name ends in a generic word or in another party's name; it names no party
             s.parties.append(PartyRef(name, m.end, None))
             continue
-        if role in ("actor", "epithet"):
+        if role == "group":
+            # an armed group named with a country's word that has no party code here ("the
+            # Syrian Democratic Forces"): its name, not that country's forces
+            s.parties.append(PartyRef(m.start, m.end, None))
+        elif role in ("actor", "epithet"):
             # An actor names a force by itself: its words are the alleged perpetrator, without
             # the word after them. Taking that word in made "Israeli forces shelled" (one
             # lexicon phrase, then a verb) read differently from its mirror "Palestinian forces"

@@ -506,3 +506,33 @@ def test_a_groups_name_alone_gives_way_to_who_struck(extract: Extract, a: str, b
     ca, cb = extract(a, "2024-05-05", "en"), extract(b, "2024-05-05", "en")
     assert ca and cb
     assert (ca[0].perpetrator.party, cb[0].perpetrator.party) == parties
+
+
+@pytest.mark.parametrize(("lang", "a", "b"), [
+    ("en", "On 3 May Syrian warplanes bombed a hospital in Idlib, killing two nurses.",
+           "On 3 May Sudanese warplanes bombed a hospital in Nyala, killing two nurses."),
+    ("ru", "3 мая сирийская авиация нанесла удар по больнице в Идлибе, погибли две медсестры.",
+           "3 мая суданская авиация нанесла удар по больнице в Ньяле, погибли две медсестры."),
+    ("uk", "3 травня сирійська авіація завдала удару по лікарні в Ідлібі, загинули дві медсестри.",
+           "3 травня суданська авіація завдала удару по лікарні в Ньялі, загинули дві медсестри."),
+], ids=["en", "ru", "uk"])
+def test_every_civil_wars_country_word_names_its_country(extract: Extract, lang: str, a: str,
+                                                          b: str) -> None:
+    """"Sudanese" and "Myanmar" warplanes named their country; "Syrian" ones no one."""
+    ca, cb = extract(a, "2024-05-05", lang), extract(b, "2024-05-05", lang)
+    assert ca and cb
+    assert (ca[0].perpetrator.party, cb[0].perpetrator.party) == ("SY", "SD")
+
+
+@pytest.mark.parametrize(("lang", "text", "words"), [
+    ("en", "On 3 May the Syrian Democratic Forces shelled a hospital in Manbij, killing two nurses.",
+     "Syrian Democratic Forces"),
+    ("en", "On 3 May the Sudan Liberation Army shelled a hospital in Nyala, killing two nurses.",
+     "Sudan Liberation Army"),
+    ("ru", "3 мая Сирийские демократические силы обстреляли больницу в Манбидже, погибли две "
+           "медсестры.", "Сирийские демократические силы"),
+], ids=["en-sdf", "en-sla", "ru-sdf"])
+def test_a_group_named_with_a_country_word_is_not_that_countrys_forces(
+        extract: Extract, lang: str, text: str, words: str) -> None:
+    claims = extract(text, "2024-05-05", lang)
+    assert claims and (claims[0].perpetrator.party, claims[0].perpetrator.text) == (None, words)
