@@ -536,3 +536,20 @@ def test_a_group_named_with_a_country_word_is_not_that_countrys_forces(
         extract: Extract, lang: str, text: str, words: str) -> None:
     claims = extract(text, "2024-05-05", lang)
     assert claims and (claims[0].perpetrator.party, claims[0].perpetrator.text) == (None, words)
+
+
+@pytest.mark.parametrize(("lang", "a", "b"), [
+    ("ru", "3 мая москали обстреляли больницу в Херсоне, погибла медсестра.",
+           "3 мая укропы обстреляли больницу в Донецке, погибла медсестра."),
+    ("ru", "3 мая орки обстреляли больницу в Херсоне, погибла медсестра.",
+           "3 мая ВСУшники обстреляли больницу в Донецке, погибла медсестра."),
+    ("uk", "3 травня москалі обстріляли лікарню в Херсоні, загинула медсестра.",
+           "3 травня укропи обстріляли лікарню в Донецьку, загинула медсестра."),
+], ids=["ru-slurs", "ru-orcs", "uk-slurs"])
+def test_each_sides_pejoratives_for_the_other_name_it(extract: Extract, lang: str, a: str,
+                                                      b: str) -> None:
+    """"орки" named RU where the other side's "укропы" or "ВСУшники" named no one."""
+    ca, cb = extract(a, "2024-05-05", lang), extract(b, "2024-05-05", lang)
+    assert ca and cb
+    assert (ca[0].perpetrator.party, cb[0].perpetrator.party) == ("RU", "UA")
+    assert (ca[0].perpetrator.text, cb[0].perpetrator.text) == (a.split()[2], b.split()[2])
