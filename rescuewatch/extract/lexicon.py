@@ -135,13 +135,15 @@ _EN: dict[str, str] = {
     # parties (symmetric lists)
     "russian|russia|pro-russian|russian-backed": "party:RU:adj",
     "russian forces|russian troops|russian army|russian military|russian armed forces": "party:RU:actor",
-    "occupiers|occupying forces|invaders|rashists|kremlin regime|moscow regime|putin regime|"
-    "putin's regime": "party:RU:epithet",
+    # each side's words for the other, as in the Russian and Ukrainian lists
+    "occupiers|occupying forces|invaders|rashists|ruscists|orcs|kremlin regime|moscow regime|"
+    "putin regime|putin's regime": "party:RU:epithet",
     # the "pro-"/"-backed" forms Russia's line has, for its mirror
     "ukrainian|ukraine|pro-ukrainian|ukrainian-backed": "party:UA:adj",
     "ukrainian forces|ukrainian troops|ukrainian army|ukrainian military|ukrainian armed forces|"
     "afu|apu": "party:UA:actor",
-    "kyiv regime|kiev regime|neo-nazis|nationalists|ukronazis": "party:UA:epithet",
+    "kyiv regime|kiev regime|neo-nazis|nationalists|ukronazis|banderites|kyiv junta|"
+    "kiev junta": "party:UA:epithet",
     "israeli|israel": "party:IL:adj",
     "idf|israel defense forces|israeli forces|israeli army|israeli military": "party:IL:actor",
     "turkish|turkey|türkiye": "party:TR:adj",

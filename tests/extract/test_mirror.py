@@ -545,11 +545,14 @@ def test_a_group_named_with_a_country_word_is_not_that_countrys_forces(
            "3 мая ВСУшники обстреляли больницу в Донецке, погибла медсестра."),
     ("uk", "3 травня москалі обстріляли лікарню в Херсоні, загинула медсестра.",
            "3 травня укропи обстріляли лікарню в Донецьку, загинула медсестра."),
-], ids=["ru-slurs", "ru-orcs", "uk-slurs"])
+    ("en", "On 3 May orcs shelled a hospital in Kherson, killing a nurse.",
+           "On 3 May Banderites shelled a hospital in Donetsk, killing a nurse."),
+], ids=["ru-slurs", "ru-orcs", "uk-slurs", "en"])
 def test_each_sides_pejoratives_for_the_other_name_it(extract: Extract, lang: str, a: str,
                                                       b: str) -> None:
     """"орки" named RU where the other side's "укропы" or "ВСУшники" named no one."""
     ca, cb = extract(a, "2024-05-05", lang), extract(b, "2024-05-05", lang)
     assert ca and cb
     assert (ca[0].perpetrator.party, cb[0].perpetrator.party) == ("RU", "UA")
-    assert (ca[0].perpetrator.text, cb[0].perpetrator.text) == (a.split()[2], b.split()[2])
+    n = 3 if lang == "en" else 2
+    assert (ca[0].perpetrator.text, cb[0].perpetrator.text) == (a.split()[n], b.split()[n])
