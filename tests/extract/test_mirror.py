@@ -545,14 +545,19 @@ def test_a_group_named_with_a_country_word_is_not_that_countrys_forces(
            "3 мая ВСУшники обстреляли больницу в Донецке, погибла медсестра."),
     ("uk", "3 травня москалі обстріляли лікарню в Херсоні, загинула медсестра.",
            "3 травня укропи обстріляли лікарню в Донецьку, загинула медсестра."),
+    ("ru", "3 мая кремлевский режим обстрелял больницу в Херсоне, погибла медсестра.",
+           "3 мая киевская хунта обстреляла больницу в Донецке, погибла медсестра."),
+    ("uk", "3 травня кремлівський режим обстріляв лікарню в Херсоні, загинула медсестра.",
+           "3 травня київська хунта обстріляла лікарню в Донецьку, загинула медсестра."),
     ("en", "On 3 May orcs shelled a hospital in Kherson, killing a nurse.",
            "On 3 May Banderites shelled a hospital in Donetsk, killing a nurse."),
-], ids=["ru-slurs", "ru-orcs", "uk-slurs", "en"])
+], ids=["ru-slurs", "ru-orcs", "uk-slurs", "ru-regimes", "uk-regimes", "en"])
 def test_each_sides_pejoratives_for_the_other_name_it(extract: Extract, lang: str, a: str,
                                                       b: str) -> None:
     """"орки" named RU where the other side's "укропы" or "ВСУшники" named no one."""
     ca, cb = extract(a, "2024-05-05", lang), extract(b, "2024-05-05", lang)
     assert ca and cb
     assert (ca[0].perpetrator.party, cb[0].perpetrator.party) == ("RU", "UA")
-    n = 3 if lang == "en" else 2
-    assert (ca[0].perpetrator.text, cb[0].perpetrator.text) == (a.split()[n], b.split()[n])
+    n, k = (3, 1) if lang == "en" else (2, 2 if "режим" in a else 1)
+    assert (ca[0].perpetrator.text, cb[0].perpetrator.text) == (
+        " ".join(a.split()[n : n + k]), " ".join(b.split()[n : n + k]))
