@@ -195,12 +195,19 @@ class Registry:
 
     def __init__(self, entries: Iterable[Entry]) -> None:
         self.by_name: dict[str, Entry] = {}
+        entries = list(entries)
         for e in entries:
             self.by_name.setdefault(e.key.lower(), e)
             for alias in e.aliases:
                 self.by_name.setdefault(alias, e)
                 # an alias written as the name a "Source:" line gives ("Outlet X Wire")
                 self.by_name.setdefault(name_key(alias), e)
+        # After every key and alias, the names a "Source:" line gives: "Source: DSNS" found
+        # Ukraine's service by an alias where "Source: EMERCOM" left Russia's unknown, a
+        # weak independent voice, so one side's own statements raised a grade.
+        for e in entries:
+            for name in _names(e.name):
+                self.by_name.setdefault(name_key(name), e)
 
     def find(self, key: str) -> Entry | None:
         name = key.strip().lower()
@@ -215,6 +222,25 @@ class Registry:
             if found:
                 return found
         return None
+
+
+_PAREN = re.compile(r"^(?P<out>[^()]+?)\s*\((?P<inner>[^()]+)\)$")
+
+
+def _names(name: str) -> list[str]:
+    """A registry name and the short forms it spells out: "TASS", "Ministry of Emergency
+    Situations of Russia (EMERCOM)" also as "EMERCOM" and the words before it, "Rapid Support
+    Forces (statements)" also without "(statements)". A bracket that is no acronym ("Ministry
+    of Health (Gaza)") tells one ministry from another: it stays."""
+    m = _PAREN.match(name.strip())
+    if not m:
+        return [name]
+    out, inner = m["out"], m["inner"]
+    if inner.isupper() and " " not in inner or inner == "statements":
+        return [name, out] + ([inner] if inner != "statements" else [])
+    if out.isupper() and " " not in out:  # "SANA (Syrian Arab News Agency)"
+        return [name, out, inner]
+    return [name]
 
 
 def apply_defaults(store: Store, conn: Connection, entries: Iterable[Entry] | None = None) -> int:

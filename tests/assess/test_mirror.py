@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from rescuewatch.assess.pipeline import assess_store
@@ -14,6 +15,7 @@ from rescuewatch.link.pipeline import link_store
 from rescuewatch.model import Source
 from rescuewatch.store import Store
 from rescuewatch.store import schema as s
+from tests.conftest import Invoker
 from tests.link.factory import add_document, claim
 
 SWAP = {"UA": "RU", "RU": "UA", "ua": "ru", "ru": "ua", "Kupiansk": "Belgorod",
@@ -83,3 +85,27 @@ def test_swapped_parties_give_mirror_image_incidents_and_grades(tmp_path: Path) 
         pb = json.loads(b["perpetrators"] or "[]")
         assert sorted(json.dumps(p, sort_keys=True) for p in pb) == sorted(
             swap(json.dumps(p, sort_keys=True)) for p in pa)
+
+
+@pytest.mark.parametrize(("a", "b"), [("DSNS", "EMERCOM"), ("Ukrinform", "TASS"),
+                                      ("WAFA", "Israel Defense Forces"), ("SUNA", "Rapid Support Forces"),
+                                      ("MRTV", "National Unity Government of Myanmar")])
+def test_each_sides_official_source_is_known_by_the_name_a_report_gives(
+        tmp_path: Path, a: str, b: str) -> None:
+    """"Source: DSNS" was Ukraine's service (one party's voice, context), "Source: EMERCOM" an
+    unknown weak independent source counted 1/2: the same report graded higher for one side."""
+    grades = []
+    for n, name in enumerate((a, b)):
+        rw = Invoker(f"sqlite:///{tmp_path / str(n)}.db")
+        folder = tmp_path / str(n)
+        folder.mkdir()
+        (folder / "r.txt").write_text(f"Published: 2024-03-07\nSource: {name}\n\nA drone hit an "
+                                      "ambulance in Aleppo on Thursday, wounding two paramedics.\n",
+                                      encoding="utf-8")
+        assert rw("run", str(folder), "--no-report").exit_code == 0
+        (source,) = json.loads(rw("sources", "list", "--json").output)
+        assert source["affiliation"] not in ("unknown", "independent"), name
+        out = tmp_path / f"{n}.jsonl"
+        assert rw("export", "--format", "jsonl", "--level", "incidents", "-o", str(out)).exit_code == 0
+        grades.append(json.loads(out.read_text().splitlines()[0])["certainty"])
+    assert grades[0] == grades[1]
