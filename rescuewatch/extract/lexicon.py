@@ -119,15 +119,19 @@ _EN: dict[str, str] = {
     "blast|landed|shelled|bombed|bombing|raid|ambush|ambushed|double-tap|double tap": "attack",
     # weapons
     "drone|drones|uav|uavs|fpv|fpv drone|shahed|shaheds|geran|quadcopter|loitering munition|"
-    "kamikaze drone|drone strike|drone strikes|drone attack": "weapon:drone",
+    "kamikaze drone|drone strike|drone strikes|drone attack|"
+    # each side's named weapons (only one side's were listed: Shahed, Iskander, glide bombs)
+    "lancet|lancets|baba yaga|lyutyi|liutyi": "weapon:drone",
     "shelling|shell|shells|shelled|artillery|mortar|mortars|mortar fire|grad|grad rockets|mlrs|"
     "multiple rocket launcher|rocket|rockets|rocket fire|himars|tank shelling|tank fire|howitzer|"
-    "barrage|smerch|uragan|artillery fire|cluster munition|cluster munitions": "weapon:artillery",
-    "missile|missiles|ballistic missile|cruise missile|iskander|kalibr|missile strike|s-300|tochka": "weapon:missile",
+    "barrage|smerch|uragan|artillery fire|cluster munition|cluster munitions|caesar|krab|bohdana|"
+    "vampire|qassam rocket|qassam rockets": "weapon:artillery",
+    "missile|missiles|ballistic missile|cruise missile|iskander|kalibr|missile strike|s-300|tochka|"
+    "kinzhal|storm shadow|storm shadows|scalp|atacms|neptune": "weapon:missile",
     "airstrike|airstrikes|air strike|air strikes|air raid|aircraft|warplane|warplanes|fighter jet|"
     "fighter jets|jet|jets|helicopter|helicopters|barrel bomb|barrel bombs|glide bomb|glide bombs|"
     "aerial bomb|aerial bombs|aerial bombardment|air attack|guided bomb|guided bombs|"
-    "guided aerial bomb|guided aerial bombs|glide-bomb|glide-bombs": "weapon:airstrike",
+    "guided aerial bomb|guided aerial bombs|glide-bomb|glide-bombs|antonov|antonovs": "weapon:airstrike",
     "opened fire|open fire|gunfire|gunmen|gunman|shot|shooting|shot dead|sniper|snipers|gunshot|"
     "small arms|small-arms|bullet|bullets|machine gun|fired on|fired at": "weapon:small_arms",
     "landmine|landmines|land mine|land mines|ied|ieds|explosive device|improvised explosive device|"
@@ -189,7 +193,8 @@ _EN: dict[str, str] = {
     "opposition|paramilitary|insurgent": "party:?NONSTATE:adj",
     "enemy|the enemy|hostile": "enemy",
     "forces|force|troops|army|military|armed forces|positions|militia|militias|units|formations|"
-    "fighters|soldiers|militants|militant|artillery|shelling|shell|shells|drone|drones|missile|missiles|strike|"
+    "fighters|soldiers|militants|militant|factions|faction|artillery|shelling|shell|shells|drone|"
+    "drones|missile|missiles|strike|"
     "airstrike|air strike|aircraft|warplanes|rocket|rockets|fire|attack|barrage|gunmen|jets|"
     "helicopter|helicopters|tank|tanks|mortar|mortars|uav|uavs|bombardment|aviation|air force|"
     "navy|shahed|grad|mlrs|artillery fire|drone strike|missile strike": "force",
@@ -258,12 +263,13 @@ _RU: dict[str, str] = {
     "поразить|сбросить|сброс|нанести удар|налет|подрыв|подорваться|обстреляли|двойной удар|"
     "под огнем|под обстрелом|открыть огонь|упасть|упал|упала|обломки": "attack",
     "дрон|дроны|беспилотник|беспилотники|бпла|fpv|fpv-дрон|дрон-камикадзе|герань|шахед|ланцет|"
-    "квадрокоптер|коптер|сброс с дрона|ударный беспилотник": "weapon:drone",
+    "квадрокоптер|коптер|сброс с дрона|ударный беспилотник|баба-яга|баба яга": "weapon:drone",
     "обстрел|артобстрел|артиллерия|артиллерийский|снаряд|миномет|минометный|мина|мины|рсзо|град|"
     "himars|хаймарс|реактивная система залпового огня|реактивный снаряд|гаубица|танк|кассетный|"
     "обстрелять|обстреливать|артиллерийский обстрел|минометный обстрел|залп|ураган|смерч": "weapon:artillery",
     "ракета|ракеты|ракетный|ракетный удар|искандер|баллистическая ракета|крылатая ракета|"
-    "точка-у|с-300|калибр": "weapon:missile",
+    "точка-у|с-300|калибр|кинжал|сторм шэдоу|сторм шедоу|storm shadow|скальп|scalp|атакамс|atacms|"
+    "нептун": "weapon:missile",
     # "попасть под обстрел": the preposition phrase still names shelling
     "под обстрел|под обстрелом|под артобстрел|под артобстрелом": "weapon:artillery",
     "авиаудар|авиабомба|авиабомбы|каб|фаб|управляемая авиабомба|авиация|самолет|вертолет|"
@@ -391,12 +397,12 @@ _UK: dict[str, str] = {
     "уразив|поцілити|скинути|скид|завдати удару|наліт|підрив|підірватися|обстріляли|подвійний удар|"
     "під вогнем|під обстрілом|відкрити вогонь|впасти|впав|впала|уламки": "attack",
     "дрон|дрони|безпілотник|безпілотники|бпла|fpv|fpv-дрон|дрон-камікадзе|шахед|герань|ланцет|"
-    "квадрокоптер|коптер|скид з дрона|ударний безпілотник": "weapon:drone",
+    "квадрокоптер|коптер|скид з дрона|ударний безпілотник|баба-яга|баба яга": "weapon:drone",
     "обстріл|артобстріл|артилерія|артилерійський|снаряд|міномет|мінометний|міна|міни|рсзв|град|"
     "himars|хаймарс|реактивна система залпового вогню|реактивний снаряд|гаубиця|танк|касетний|"
     "обстріляти|обстрілювати|артилерійський обстріл|мінометний обстріл|залп|ураган|смерч": "weapon:artillery",
     "ракета|ракети|ракетний|ракетний удар|іскандер|балістична ракета|крилата ракета|точка-у|"
-    "с-300|калібр": "weapon:missile",
+    "с-300|калібр|кинджал|сторм шедоу|storm shadow|скальп|scalp|атакамс|atacms|нептун": "weapon:missile",
     "під обстріл|під обстрілом|під артобстріл|під артобстрілом": "weapon:artillery",
     "авіаудар|авіабомба|авіабомби|каб|фаб|керована авіабомба|авіація|літак|гелікоптер|вертоліт|"
     "авіаналіт|штурмовик|бомбардувальник": "weapon:airstrike",

@@ -561,3 +561,28 @@ def test_each_sides_pejoratives_for_the_other_name_it(extract: Extract, lang: st
     n, k = (3, 1) if lang == "en" else (2, 2 if "режим" in a else 1)
     assert (ca[0].perpetrator.text, cb[0].perpetrator.text) == (
         " ".join(a.split()[n : n + k]), " ".join(b.split()[n : n + k]))
+
+
+@pytest.mark.parametrize(("lang", "a", "b", "weapon"), [
+    ("en", "On 3 May a Russian Iskander missile hit a hospital in Kharkiv, injuring two nurses.",
+           "On 3 May a Ukrainian Storm Shadow missile hit a hospital in Luhansk, injuring two nurses.",
+     "missile"),
+    ("en", "On 3 May a Russian Lancet drone hit an ambulance in Kherson, injuring two paramedics.",
+           "On 3 May a Ukrainian Baba Yaga drone hit an ambulance in Horlivka, injuring two "
+           "paramedics.", "drone"),
+    ("ru", "3 мая российская ракета Искандер попала в больницу в Харькове, ранены две медсестры.",
+           "3 мая украинская ракета Storm Shadow попала в больницу в Луганске, ранены две медсестры.",
+     "missile"),
+    ("en", "On 3 May Israeli forces fired missiles at a hospital in Gaza City, injuring two nurses.",
+           "On 3 May Palestinian factions fired missiles at a hospital in Ashkelon, injuring two "
+           "nurses.", "missile"),
+], ids=["en-missiles", "en-drones", "ru-missiles", "en-factions"])
+def test_each_sides_weapons_and_fighters_are_named_alike(extract: Extract, lang: str, a: str,
+                                                         b: str, weapon: str) -> None:
+    """One side's named weapons were listed (Shahed, Iskander, Lancet), the other's not: "a
+    Ukrainian Storm Shadow missile" or "a Ukrainian Baba Yaga drone" named no one."""
+    ca, cb = extract(a, "2024-05-05", lang), extract(b, "2024-05-05", lang)
+    assert ca and cb
+    assert (ca[0].weapon, cb[0].weapon) == (weapon, weapon)
+    parties = (ca[0].perpetrator.party, cb[0].perpetrator.party)
+    assert parties in (("RU", "UA"), ("IL", "PS"))
