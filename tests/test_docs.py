@@ -126,3 +126,10 @@ def test_every_linking_weight_is_documented() -> None:
 
 if __name__ == "__main__":
     CLI_REFERENCE.write_text(cli_reference(), encoding="utf-8")
+
+
+def test_the_help_examples_do_not_all_filter_one_sides_country() -> None:
+    """Every --country example named UA: the examples read as if the tool were about one war."""
+    cli_md = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    examples = re.findall(r"^\s+rescuewatch .*--country ([A-Z]{2})\b", cli_md, flags=re.M)
+    assert examples and max(examples.count(c) for c in set(examples)) <= len(examples) // 2

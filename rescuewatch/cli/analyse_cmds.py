@@ -127,7 +127,7 @@ def analyse() -> None:
     Examples:
       rescuewatch analyse repeat-strikes --category responders
       rescuewatch analyse knox --distance 500 --days 1 --seed 1
-      rescuewatch analyse trends --by weapon --country UA --json
+      rescuewatch analyse trends --by weapon --country SD --json
       rescuewatch analyse coverage --since 2024-01-01
     """
 
@@ -168,7 +168,7 @@ def repeat_strikes(window_minutes: float, radius_m: float, day_window: int, town
     \b
     Examples:
       rescuewatch analyse repeat-strikes
-      rescuewatch analyse repeat-strikes --country UA --window-minutes 90 --radius 300
+      rescuewatch analyse repeat-strikes --country SY --window-minutes 90 --radius 300
       rescuewatch analyse repeat-strikes --min-confidence medium --json > candidates.json
     """
     from rescuewatch.analyse.events import load_events
@@ -434,7 +434,7 @@ def coverage(show_matrix: bool, limit: int, db: str | None, as_json: bool,
     Examples:
       rescuewatch analyse coverage
       rescuewatch analyse coverage --category responders --matrix
-      rescuewatch analyse coverage --country UA --json
+      rescuewatch analyse coverage --country IL --json
     """
     from rescuewatch.analyse.coverage import Coverage
 
