@@ -348,8 +348,11 @@ def _orphan_numbers(s: Sentence, text: str, clauses: list[int], lang: str,
             continue
         nxt = [t.text.lower() for t in tokens[k + 1 : k + 3]]
         partitive = tuple(nxt) in cues.PARTITIVE[lang]
-        if low == "one" and not partitive:
-            continue  # "one was killed" is read with its noun; "one of them was injured" here
+        if low == "one" and not partitive and not (
+                _elided(k, tokens, clauses, lang) and _harm_right_after(k, tokens, text, harms, lang)):
+            # "one was killed" is read with its noun; "one of them was injured" here, and so is
+            # "three were killed and one (was) injured": a count opening its own clause
+            continue
         if low in _ORDINALS and not (prev == "a" and _harm_right_after(k, tokens, text, harms, lang)):
             continue  # "a second strike"; but "two were killed and a third was wounded" counts one
         if nxt and nxt[0] in cues.TIME_UNITS[lang]:
