@@ -348,6 +348,60 @@ def published_header(text: str) -> tuple[dt.date | None, tuple[int, int] | None]
         return None, None
 
 
+# A dateline opening a story's first lines: "Kharkiv, 14 March 2024 —", "KYIV, Jan 31, 2024
+# (Agency) -", "Херсон, 3 января 2024 года." — up to four capitalised words, a comma, a date
+# with its year, then a dash, a full stop or the end of the line.
+_DATELINE_CHARS = 600
+_DATELINE_PLACE = re.compile(
+    r"^[ \t>*_#]*(?P<place>[^\W\d_][\w'’.-]*(?:[ \t-]+[^\W\d_][\w'’.-]*){0,3}),[ \t]*", re.M)
+_DATELINE_END = re.compile(r"(?:[ \t]*\([^()\n]{1,40}\))?[ \t]*(?:[-–—]|\.(?=\s|$)|$)", re.M)
+_DATELINE_DATES = ("iso", "dotted", "dmy", "mdy")
+#: first words of "On Monday, 14 March 2024 — ..." and the like: a date, not a place
+_NOT_PLACE = frozenset((
+    "on", "in", "at", "by", "since", "from", "until", "as", "the", "this", "last", "early", "late",
+    "и", "в", "у", "во", "на", "с", "со", "з", "із", "от", "від", "до", "по", "после", "після",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "понедельник", "вторник", "среда", "среду", "четверг", "пятница", "пятницу", "суббота",
+    "субботу", "воскресенье", "понеділок", "вівторок", "середа", "середу", "четвер", "п'ятниця",
+    "п'ятницю", "субота", "суботу", "неділя", "неділю"))
+
+
+def dateline(text: str, lang: str) -> tuple[dt.date | None, tuple[int, int] | None]:
+    """The date of a dateline in the first lines of ``text`` and the span of that date, or
+    ``(None, None)``.
+
+    A dateline says when the story was filed, not when the event happened: it is the
+    publication date of a text that gives none otherwise (the base of its "yesterday" and
+    of a "30 December" in a story filed on 2 January), and its date is no event's date.
+
+    >>> dateline("Kharkiv, 14 March 2024 — Two paramedics were hurt yesterday.", "en")
+    (datetime.date(2024, 3, 14), (9, 22))
+    >>> dateline("On Monday, 14 March 2024 — a drone hit an ambulance.", "en")
+    (None, None)
+    """
+    head = text[:_DATELINE_CHARS]
+    low = head.lower()
+    if len(low) != len(head):  # a rare letter whose lower case is longer: keep offsets
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in head)
+    f = finder(lang)
+    for m in _DATELINE_PLACE.finditer(head):
+        words = [w for w in re.split(r"[ \t-]+", m["place"]) if w]
+        if not all(w[0].isupper() for w in words) or any(
+                w.lower().replace("’", "'").replace("ʼ", "'") in _NOT_PLACE for w in words):
+            continue
+        d = f.pattern.match(low, m.end())
+        if d is None or f._rule(d) not in _DATELINE_DATES or not _DATELINE_END.match(head, d.end()):
+            continue
+        span = f._resolve(d, None)
+        if span is None or span.start is None:
+            continue
+        try:
+            return check_date(span.start), (d.start(), d.end())
+        except ValueError:
+            return None, None
+    return None, None
+
+
 # --- time of day ----------------------------------------------------------------------------
 
 # "14:30", "9:05" (a colon needs no word before it; seconds are passed over); "2 p.m.",

@@ -106,19 +106,21 @@ class RuleExtractor(Extractor):
     ) -> list[Claim]:
         check_text(text)
         header_date, header_span = dates_mod.published_header(text)
-        published = published or header_date
         lang = lang or detect(text)
         if lang not in LANGS:
             return []
         assert lang is not None
-        parts, aggregates = self._read(text, lang, published, header_span)
+        line_date, line_span = dates_mod.dateline(text, lang)
+        published = published or header_date or line_date
+        parts, aggregates = self._read(text, lang, published, header_span, line_span)
         segments = _segment(parts)
         claims = _claims(text, segments, parts, lang)
         doc_orgs = [o for p in parts for _, o in p.s.orgs]
         return claims + [c for c in (_aggregate(text, p, lang, doc_orgs) for p in aggregates) if c]
 
     def _read(self, text: str, lang: str, published: dt.date | None,
-              header: tuple[int, int] | None) -> tuple[list[Part], list[Part]]:
+              header: tuple[int, int] | None,
+              dateline: tuple[int, int] | None = None) -> tuple[list[Part], list[Part]]:
         lex = lexicon(lang)
         finder = dates_mod.finder(lang)
         read = []
@@ -146,6 +148,9 @@ class RuleExtractor(Extractor):
             a, b = s.start, s.end
             here = _within(places, starts, a, b)
             found = finder.find(text, a, b, published, year)
+            if dateline and a < dateline[1]:
+                # "Kharkiv, 14 March 2024 — ...": when the story was filed, not the event
+                found = [d for d in found if d.end <= dateline[0] or d.start >= dateline[1]]
             if superseded and _SUPERSEDED.search(text, a, b):
                 # "Earlier reports put the toll at one": a figure the update replaces
                 s.victims, s.weapons, s.attack, s.aggregate_from = [], [], False, None

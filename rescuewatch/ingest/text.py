@@ -1,7 +1,8 @@
 """Reader ``text``: plain-text and Markdown reports, one document per file.
 
 A first line "Published: YYYY-MM-DD" (also "Опубликовано:", "Опубліковано:", "Date:") gives
-the publication date; otherwise ``--published`` does. A line "Source: <publisher>" (also
+the publication date; otherwise a dateline opening the story ("Kharkiv, 14 March 2024 —",
+"Херсон, 3 января 2024 года.") does, and failing both ``--published``. A line "Source: <publisher>" (also
 "Источник:", "Джерело:", "Publisher:") among the first lines names the publisher, matched
 against the source registry by its key, web domain or alias; without it the publisher is
 unknown. Claims come from the default extractor.
@@ -171,8 +172,8 @@ def text_parcel(
 ) -> Parcel:
     """A parcel for one text document with its language and lazily extracted claims."""
     from rescuewatch.extract.base import check_text
-    from rescuewatch.extract.dates import published_header
-    from rescuewatch.extract.language import detect
+    from rescuewatch.extract.dates import dateline, published_header
+    from rescuewatch.extract.language import LANGS, detect
 
     check_text(text, origin)
     for what, value in (("text", text), ("title", title)):
@@ -182,10 +183,13 @@ def text_parcel(
             raise InputError(f"the document's {what} {NUL_MESSAGE}", path=origin,
                              hint="remove the character from the file")
     header, _ = published_header(text)
-    published = published or header or ctx.published
+    lang = ctx.lang or detect(text)
+    # a dateline ("Kharkiv, 14 March 2024 — ...") is the date the document carries, before
+    # --published, which is for documents that carry none
+    filed = dateline(text, lang)[0] if not (published or header) and lang in LANGS else None
+    published = published or header or filed or ctx.published
     if source is UNKNOWN_SOURCE:
         source = source_header(text) or UNKNOWN_SOURCE
-    lang = ctx.lang or detect(text)
     return Parcel.of_bytes(
         data,
         source=source,

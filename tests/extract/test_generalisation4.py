@@ -1,5 +1,5 @@
 """Rules added after the fourth generalisation round (an analyst ingesting self-written news
-text): "one" as a count whose noun is left out.
+text): "one" as a count whose noun is left out; a dateline as the publication date.
 
 Every sentence here was written for these tests (none is copied from a report, none is a
 passage of the labelled sets); place rules come as mirror pairs.
@@ -50,3 +50,38 @@ def test_one_with_its_noun_is_not_counted_twice(extract: Extract) -> None:
     c = one(extract, "Two paramedics were injured in Kherson on Monday, and one ambulance was "
                      "destroyed.", "en")
     assert victims(c)["medic"] == (None, 2)
+
+
+# --- a dateline is when the story was filed: the base of its relative dates, no event date --
+
+DATELINES = [
+    ("en", "Kharkiv, 14 March 2024 — Two paramedics were hurt yesterday when a drone hit their "
+           "ambulance near Zolochiv.",
+           "Belgorod, 14 March 2024 — Two paramedics were hurt yesterday when a drone hit their "
+           "ambulance near Shebekino.", "2024-03-13"),
+    ("en", "KYIV, 2 January 2025 (Agency) - On 30 December a missile hit a hospital in Kharkiv, "
+           "injuring five doctors.",
+           "MOSCOW, 2 January 2025 (Agency) - On 30 December a missile hit a hospital in Belgorod, "
+           "injuring five doctors.", "2024-12-30"),
+    ("ru", "Херсон, 3 января 2024 года. В понедельник при обстреле больницы в Бериславе погибли "
+           "два врача.",
+           "Донецк, 3 января 2024 года. В понедельник при обстреле больницы в Горловке погибли "
+           "два врача.", "2024-01-01"),
+    ("uk", "Запоріжжя, 2 січня 2025 року. 30 грудня внаслідок удару по автомобілю швидкої "
+           "допомоги в Оріхові загинув фельдшер.",
+           "Донецьк, 2 січня 2025 року. 30 грудня внаслідок удару по автомобілю швидкої "
+           "допомоги в Горлівці загинув фельдшер.", "2024-12-30"),
+]
+
+
+@pytest.mark.parametrize(("lang", "first", "mirror", "day"), DATELINES)
+def test_dateline_dates_the_story_not_the_event(extract: Extract, lang: str, first: str,
+                                                mirror: str, day: str) -> None:
+    for text in (first, mirror):
+        c = one(extract, text, lang, published=None)
+        assert c.date.start is not None and c.date.start.isoformat() == day, text
+
+
+def test_a_date_opening_the_story_is_no_dateline(extract: Extract) -> None:
+    text = "On Monday, 10 March 2025 — a drone hit an ambulance in Sumy, injuring two paramedics."
+    assert one(extract, text, "en", published=None).date.start.isoformat() == "2025-03-10"

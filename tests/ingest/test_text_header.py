@@ -53,3 +53,15 @@ def test_bundled_reports_name_their_sources() -> None:
         parcel = next(TextReader().read(InputFile.from_path(path), ReadContext()))
         assert parcel.source.key != "unknown", path.name
         assert parcel.published is not None, path.name
+
+
+def test_dateline_is_the_publication_date_before_published_option(tmp_path: Path) -> None:
+    # a story filed on 2 January names "30 December": it was 2024's, not 2025's
+    path = tmp_path / "r.txt"
+    path.write_text("Запоріжжя, 2 січня 2025 року. 30 грудня внаслідок удару по автомобілю "
+                    "швидкої допомоги в Оріхові загинув фельдшер.", encoding="utf-8")
+    ctx = ReadContext(published=dt.date(2025, 3, 1))  # --published: for texts that carry none
+    parcel = next(TextReader().read(InputFile.from_path(path), ctx))
+    assert parcel.published == dt.date(2025, 1, 2)
+    (claim,) = parcel.claims
+    assert claim.date.start == dt.date(2024, 12, 30)
