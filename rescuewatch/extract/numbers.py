@@ -1,7 +1,8 @@
 """Counts written as digits or words in English, Russian and Ukrainian, with their bounds.
 
 "two", "a dozen", "двое", "трое", "двоє", "п'ятеро", "одного" are numbers; "over 50",
-"более 50", "понад 50" are lower bounds kept as the number written; "several", "несколько",
+"более 50", "понад 50" are lower bounds kept as the number written, as is the lower end of a
+range ("between two and four", "от трёх до пяти": see ``rules._range_low``); "several", "несколько",
 "кілька" are counts that are not known (``None``).
 """
 

@@ -220,13 +220,12 @@ def _count_before(s: Sentence, m: Mention, text: str, lang: str, clauses: list[i
         tok = tokens[k]
         if clauses[k] != clauses[k + 1]:
             break
-        number = value(tok.keys, tok.text, lang) if (
-            tok.text[0].isdigit() or tok.keys & NUMBER_KEYS[lang]) else None
+        number = _number(tok, lang)
         if number is not None and _in_date(text, s, tok, lang):
             break  # "On 3 May paramedics ...", "In 2023 medics ...": a day or a year, no count
         if number is not None:
             tok.number = number
-            return number
+            return _range_low(tokens, k, text, lang, number)
         low = tok.text.lower()
         if low in VAGUE[lang]:
             return None
@@ -256,6 +255,37 @@ def _in_date(text: str, s: Sentence, tok: Token, lang: str) -> bool:
     """Whether ``tok`` is part of a date phrase of the sentence ("3 May", "in 2023")."""
     return any(d.start <= tok.start < d.end
                for d in dates_mod.finder(lang).find(text, s.start, s.end, None))
+
+
+#: Words joining the two ends of a range of counts: "two to four", "от трёх до пяти",
+#: "two or three"; "between two and four" takes "and" after "between".
+_RANGE_JOIN = {"en": {"to", "or"}, "ru": {"до", "или"}, "uk": {"до", "або", "чи"}}
+_RANGE_OPEN = {"en": {"between"}, "ru": {"между"}, "uk": {"між"}}
+
+
+def _number(tok: Token, lang: str) -> int | None:
+    return value(tok.keys, tok.text, lang) if (
+        tok.text[0].isdigit() or tok.keys & NUMBER_KEYS[lang]) else None
+
+
+def _range_low(tokens: list[Token], k: int, text: str, lang: str, number: int) -> int:
+    """The lower end of a range of counts ending at token ``k`` ("2-3", "between two and four",
+    "от трёх до пяти медиков"), else ``number``. The lower end is what the source is sure of,
+    as "at least two" is two: the upper one would state more victims than it reports."""
+    low_tok = None
+    if k >= 1 and tokens[k - 1].text.isdigit() and tokens[k].text.isdigit() and \
+            text[tokens[k - 1].end : tokens[k].start].strip() in ("-", "–", "—"):
+        low_tok = tokens[k - 1]
+    elif k >= 2:
+        join = tokens[k - 1].text.lower()
+        if join in _RANGE_JOIN[lang] or (join in ("and", "и", "і", "та") and k >= 3
+                                         and tokens[k - 3].text.lower() in _RANGE_OPEN[lang]):
+            low_tok = tokens[k - 2]
+    low = _number(low_tok, lang) if low_tok is not None else None
+    if low is None or low >= number:
+        return number
+    low_tok.number = low  # type: ignore[union-attr]  # one count, not an orphan of its own
+    return low
 
 
 def _harm_for(m: Mention, harms: list[tuple[Mention, str | None]], people: list[Mention],

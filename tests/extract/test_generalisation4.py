@@ -1,5 +1,6 @@
 """Rules added after the fourth generalisation round (an analyst ingesting self-written news
-text): "one" as a count whose noun is left out; a dateline as the publication date.
+text): "one" as a count whose noun is left out; a dateline as the publication date;
+a range of counts as its lower end.
 
 Every sentence here was written for these tests (none is copied from a report, none is a
 passage of the labelled sets); place rules come as mirror pairs.
@@ -85,3 +86,32 @@ def test_dateline_dates_the_story_not_the_event(extract: Extract, lang: str, fir
 def test_a_date_opening_the_story_is_no_dateline(extract: Extract) -> None:
     text = "On Monday, 10 March 2025 — a drone hit an ambulance in Sumy, injuring two paramedics."
     assert one(extract, text, "en", published=None).date.start.isoformat() == "2025-03-10"
+
+
+# --- "between two and four", "от трёх до пяти": the lower end, as "at least two" is two -----
+
+RANGES = [
+    ("en", "Between two and four rescuers were killed in Kharkiv on Monday.",
+           "Between two and four rescuers were killed in Belgorod on Monday.", "rescuer", (2, None)),
+    ("en", "Three to five paramedics were injured by shelling in Kherson on Monday.",
+           "Three to five paramedics were injured by shelling in Donetsk on Monday.", "medic",
+     (None, 3)),
+    ("en", "On Monday 2-3 firefighters were hurt in Nikopol.",
+           "On Monday 2-3 firefighters were hurt in Horlivka.", "firefighter", (None, 2)),
+    ("ru", "В понедельник в Херсоне ранены от трёх до пяти медиков.",
+           "В понедельник в Донецке ранены от трёх до пяти медиков.", "medic", (None, 3)),
+    ("uk", "У понеділок у Херсоні поранено від двох до п'яти медиків.",
+           "У понеділок у Донецьку поранено від двох до п'яти медиків.", "medic", (None, 2)),
+]
+
+
+@pytest.mark.parametrize(("lang", "first", "mirror", "cat", "counts"), RANGES)
+def test_a_range_counts_its_lower_end(extract: Extract, lang: str, first: str, mirror: str,
+                                      cat: str, counts: tuple[int | None, int | None]) -> None:
+    for text in (first, mirror):
+        assert victims(one(extract, text, lang))[cat] == counts
+
+
+def test_up_to_is_no_range(extract: Extract) -> None:
+    c = one(extract, "Up to five paramedics were injured in Kherson on Monday.", "en")
+    assert victims(c)["medic"] == (None, 5)
