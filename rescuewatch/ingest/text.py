@@ -5,7 +5,8 @@ the publication date; otherwise a dateline opening the story ("Kharkiv, 14 March
 "Херсон, 3 января 2024 года.") does, and failing both ``--published``. A line "Source: <publisher>" (also
 "Источник:", "Джерело:", "Publisher:") among the first lines names the publisher, matched
 against the source registry by its key, web domain or alias; without it the publisher is
-unknown. Claims come from the default extractor.
+unknown. An e-mail message (``.eml``) is read as its subject and body, dated by its ``Date:``
+header (:mod:`rescuewatch.ingest.mail`). Claims come from the default extractor.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from rescuewatch.ingest.base import (
     wide_bom,
 )
 from rescuewatch.ingest.csv_records import DELIMITERS, cell_counts
+from rescuewatch.ingest.mail import is_mail, read_mail
 from rescuewatch.ingest.tables import NUL_MESSAGE
 from rescuewatch.model import Claim, Source
 
@@ -222,6 +224,8 @@ class TextReader(Reader):
             head = codecs.getincrementaldecoder(wide)().decode(head[:8192]).encode("utf-8")
         if b"\x00" in head[:4096]:
             return 0
+        if is_mail(head, item.content_suffix):
+            return 95  # before the HTML reader: a message's HTML body is no page of its own
         if item.content_suffix in TEXT_SUFFIXES:
             return 80
         if item.content_suffix in STRUCTURED_SUFFIXES or head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
@@ -237,6 +241,12 @@ class TextReader(Reader):
 
     def read(self, item: InputFile, ctx: ReadContext) -> Iterator[Parcel]:
         data = read_limited(item, MAX_TEXT_BYTES)
+        if is_mail(data, item.content_suffix):
+            refuse_binary(data, item.origin)
+            mail = read_mail(data, item.origin)
+            yield text_parcel(data, mail.text, origin=item.origin, fmt=self.name, ctx=ctx,
+                              title=mail.subject, published=mail.sent, media_type="message/rfc822")
+            return
         text = decode(data, item.origin, ctx.encoding)
         title = next((line.strip("# ").strip() for line in text.splitlines()
                       if line.strip() and not _is_header(line)), None)
