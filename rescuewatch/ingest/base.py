@@ -286,6 +286,11 @@ def choose_reader(item: InputFile, fmt: str = "auto") -> Reader:
         return known[fmt]()
     scored = sorted(((cls().sniff(item), name) for name, cls in known.items()), reverse=True)
     if not scored or scored[0][0] <= 0:
+        wide = _wide_without_bom(item.sample())
+        if wide:
+            raise InputError(f"not in any known format: it looks like {wide.upper()} text without "
+                             "a byte-order mark", path=item.origin,
+                             hint=f"pass --encoding {wide} and the --format: text, html or a dataset's")
         raise InputError(
             "not in any known format",
             path=item.origin,
@@ -293,6 +298,28 @@ def choose_reader(item: InputFile, fmt: str = "auto") -> Reader:
                  "exports, csv and jsonl are read back, the others are not",
         )
     return known[scored[0][1]]()
+
+
+def _wide_without_bom(sample: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when ``sample`` reads as such text saved without a
+    byte-order mark (as some Windows programs write it): the high bytes of its characters are
+    a few values (0 for Latin letters, spaces and digits, 4 for Cyrillic) and the low ones
+    seldom 0, and it decodes to printable text. Detection finds no format in it (its letters
+    hold NUL bytes), and the usual hint, to pass --format, did not say why."""
+    head = sample[:4096]
+    head = head[: len(head) - len(head) % 2]
+    if len(head) < 8 or wide_bom(head):
+        return None
+    for codec, high, low in (("utf-16-le", head[1::2], head[0::2]),
+                             ("utf-16-be", head[0::2], head[1::2])):
+        if high.count(0) >= 0.1 * len(high) and len(set(high)) <= 8 and low.count(0) < 0.05 * len(low):
+            try:
+                text = head.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if "\x00" not in text and sum(c.isprintable() or c.isspace() for c in text) >= 0.95 * len(text):
+                return codec
+    return None
 
 
 def _text_of(sample: bytes) -> str | bytes:
