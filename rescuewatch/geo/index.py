@@ -37,7 +37,7 @@ from .normalize import normalize_name, script_of
 from .variants import fold_key
 
 #: Bump when the index layout or the naming rules change.
-INDEX_VERSION = "geo-index-5"
+INDEX_VERSION = "geo-index-6"
 
 #: Key flags.
 KEY_CUE = 1  # needs a place cue before it and must not open a sentence

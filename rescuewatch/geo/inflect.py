@@ -11,7 +11,8 @@ Covered: nouns in ``-а/-я`` (with the Ukrainian ``к/г/х`` → ``ц/з/с`` 
 consonant-final nouns (with the Ukrainian ``і`` → ``о/е`` and ``ї`` → ``є`` alternation,
 ``Київ`` → ``Києва``), soft-sign nouns of both genders, neuter ``-о/-е/-я``, plural names in
 ``-и/-ы/-і`` (``Суми`` → ``Сумах``), and adjectives of all genders (``Кривий Ріг``,
-``Новая Каховка``, ``Зайцеве``).
+``Новая Каховка``, ``Зайцеве``), with the fleeting vowel of ``-овь``, ``-ець``/``-ец`` and
+``-ок`` (``Белая Церковь`` → ``Белой Церкви``, ``Кременець`` → ``Кременця``).
 """
 
 from __future__ import annotations
@@ -194,7 +195,7 @@ def _noun_ya(word: str, lang: str) -> Forms:
 
 
 def _noun_soft(word: str, lang: str) -> Forms:
-    stems = [word[:-1], *(_alternations(word[:-1]) if lang == "uk" else [])]
+    stems = [word[:-1], *(_alternations(word[:-1]) if lang == "uk" else []), *_fleeting(word[:-1], ("ов", "ец"))]
     return _keep_acc(_merge(*(_with(s, _NOUN_SOFT[lang]) for s in stems)), word)
 
 
@@ -219,13 +220,23 @@ def _plural(word: str, lang: str) -> Forms:
 
 
 def _noun_cons(word: str, lang: str) -> Forms:
-    stems = [word]
+    stems = [word, *_fleeting(word, ("ец", "ок"))]
     if lang == "uk":
         stems += _alternations(word)
     forms = _merge(*(_with(s, _NOUN_CONS[lang]) for s in stems))
     if lang == "uk" and word[-1] in _VELAR_SHIFT:
         forms["loc"] |= {s[:-1] + _VELAR_SHIFT[s[-1]] + "і" for s in stems}
     return _keep_acc(forms, word)
+
+
+def _fleeting(stem: str, tails: tuple[str, ...]) -> list[str]:
+    """The stem without its fleeting vowel, which the other cases drop: Церковь → Церкви,
+    Кременець → Кременця, Городок → Городка, Елец → Ельца's "Ельц-" aside. Over-generated
+    for the names that keep it (Восток → Востока): a form no one writes never matches."""
+    for tail in tails:  # Харков- keeps its "о": only the soft "-овь" drops it
+        if stem.endswith(tail) and len(stem) > 4 and stem[-len(tail) - 1] not in _VOWELS:
+            return [stem[:-2] + tail[1]]
+    return []
 
 
 def _alternations(stem: str) -> list[str]:

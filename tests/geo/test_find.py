@@ -54,6 +54,8 @@ def test_horlivka_forms(gaz: Gazetteer, text: str) -> None:
         ("В Кривом Роге.", "Kryvyy Rih"),
         ("У Кривому Розі.", "Kryvyy Rih"),
         ("Біля Нової Каховки.", "Nova Kakhovka"),
+        ("Взрыв в Белой Церкви.", "Bila Tserkva"),  # was a village "Белая" of the first word
+        ("Обстріл у Кременці.", "Kremenets"),
     ],
 )
 def test_case_forms(gaz: Gazetteer, text: str, name: str) -> None:

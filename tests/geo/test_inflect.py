@@ -26,6 +26,11 @@ from rescuewatch.geo.inflect import inflect_name
         ("кривий ріг", {"кривого рогу", "кривому розі"}),
         ("донецкая область", {"донецкой области", "донецкую область"}),
         ("донецька область", {"донецької області", "донецькій області"}),
+        # the fleeting vowel, which the other cases drop
+        ("белая церковь", {"белой церкви", "белую церковь", "белой церковью"}),
+        ("кременець", {"кременця", "кременці", "кременцем"}),
+        ("кременец", {"кременца", "кременце"}),
+        ("городок", {"городка", "городку", "городке", "городці"}),
     ],
 )
 def test_forms(name: str, forms: set[str]) -> None:
@@ -36,3 +41,7 @@ def test_forms(name: str, forms: set[str]) -> None:
 
 def test_latin_names_are_left_alone() -> None:
     assert inflect_name("horlivka") == {"horlivka"}
+
+
+def test_a_consonant_stem_in_ov_keeps_its_vowel() -> None:
+    assert not {"харька", "харьке", "харькв"} & inflect_name("харьков")
