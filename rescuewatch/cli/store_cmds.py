@@ -121,6 +121,8 @@ def ingest(paths: tuple[str, ...], fmt: str, skip_bad_rows: bool, published: dt.
             line += f", {item.duplicates} duplicate document(s) skipped"
         if item.skipped_rows:
             line += f", {item.skipped_rows} bad row(s) skipped (see `rescuewatch skipped`)"
+        if item.note:
+            line += f"; {item.note}"
         echo(line)
 
 

@@ -41,6 +41,28 @@ def detect(text: str) -> str | None:
     return _lingua(sample)
 
 
+def clear_language(text: str) -> str | None:
+    """The language ``text`` is plainly written in, as far as a look at its letters tells:
+    ``"en"`` for text mostly in Latin letters; ``"ru"`` or ``"uk"`` for Cyrillic text that
+    holds several letters of one of them and none of the other's, else ``"cyrillic"``;
+    ``None`` for text of too few letters or of both scripts. What a given language can be
+    checked against without a statistical guess."""
+    sample = text[:SAMPLE_CHARS]
+    cyr, lat = len(_CYR.findall(sample)), len(_LAT.findall(sample))
+    if cyr + lat < 20:
+        return None
+    if lat >= 4 * cyr:
+        return "en"
+    if cyr < 4 * lat:
+        return None
+    uk, ru = len(_UK_ONLY.findall(sample)), len(_RU_ONLY.findall(sample))
+    if uk >= 3 and ru == 0:
+        return "uk"
+    if ru >= 3 and uk == 0:
+        return "ru"
+    return "cyrillic"
+
+
 def _lingua(sample: str) -> str | None:
     detector = _detector()
     found = detector.detect_language_of(sample)

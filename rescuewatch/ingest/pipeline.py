@@ -353,18 +353,37 @@ def _ingest_input(store: Store, item: InputFile, fmt: str, ctx: ReadContext,
         result = InputReport(item.origin, reader.name, "ingested", sha256=item.sha256)
         run_id = store.start_run(conn, item.origin, reader.name)
         bulk = isinstance(reader, TableReader)
+        other_language = 0
         for parcel in reader.read(item, ctx):
             if store.document_id(conn, parcel.sha256) is not None:
                 result.duplicates += 1
                 continue
             result.claims += _write_parcel(store, conn, parcel, run_id, item, ctx, bulk, share)
             result.documents += 1
+            other_language += _in_other_language(parcel, ctx)
+        if other_language:
+            result.note = (f"{other_language} document(s) read as {ctx.lang} by --lang look "
+                           "written in another language: their claims may be missing")
         store.record_skipped(conn, run_id, ctx.skipped)
         result.skipped_rows = len(ctx.skipped)
         if result.documents == 0 and result.duplicates:
             result.status = "duplicate"
         store.finish_run(conn, run_id, result.documents, result.claims, result.skipped_rows)
         return result
+
+
+def _in_other_language(parcel: Parcel, ctx: ReadContext) -> bool:
+    """Whether a text read with ``--lang`` is plainly in another language (English text read
+    as Ukrainian, Russian with "ы" and "э" but no "і" read as Ukrainian): its extractor finds
+    little or nothing there, and the input used to report its zero claims without a word."""
+    if ctx.lang in (None, "auto") or not parcel.text or parcel.language != ctx.lang:
+        return False
+    from rescuewatch.extract.language import clear_language
+
+    plain = clear_language(parcel.text)
+    if plain == "cyrillic":
+        return ctx.lang == "en"
+    return plain is not None and plain != ctx.lang
 
 
 def _unapplied(store: Store, conn: Any, item: InputFile, ctx: ReadContext) -> str:
