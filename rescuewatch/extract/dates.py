@@ -1,6 +1,8 @@
 """Dates in report text, resolved against the publication date.
 
-Absolute dates ("19 октября 2024 года", "on 20 June 2023") resolve as written. Relative ones
+Absolute dates ("19 октября 2024 года", "on 20 June 2023", "31-го грудня", "31/12/2024") resolve
+as written (a slashed date of two numbers up to 12 in English text gives no day: either may be
+the month). Relative ones
 ("yesterday", "позавчера", "минулого тижня", "on Tuesday", "в ночь на 3 июня") resolve against
 the publication date *P*: a weekday is the last such day before *P*; a day and month without a
 year take *P*'s year unless that lands after *P*; "in May" is the most recent May (month
@@ -88,6 +90,8 @@ _REL = {
         "last_month": r"минулого місяця",
     },
 }
+#: After a day's digits: "31st", "31-го декабря", "31-го грудня", "1-е января".
+_ORDINAL = {"en": r"(?:st|nd|rd|th)?", "ru": r"(?:-?(?:го|е|ое))?", "uk": r"(?:-?(?:го|е))?"}
 _YEAR_WORD = {"en": r"", "ru": r"(?:\s*(?:года|году|г\.))?", "uk": r"(?:\s*(?:року|р\.))?"}
 _NIGHT_TO = {
     "en": r"(?:on )?the night (?:of|to|into) (?:\d{1,2}\s*(?:to|-|–|into)\s*)?",
@@ -134,14 +138,16 @@ class DateFinder:
             re.compile(rf"(?<![\w-]){m}(?![\w-])") for m in _MONTHS[lang]
         ]
         yw = _YEAR_WORD[lang]
+        ordinal = _ORDINAL[lang]
         parts = [
             rf"(?P<nightto>{_NIGHT_TO[lang]}(?P<nd>\d{{1,2}})\s+{month})",
             r"(?P<iso>(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2}))",
             r"(?P<dotted>(?P<dd>\d{1,2})\.(?P<dm>\d{1,2})\.(?P<dy>\d{4}))",
-            rf"(?P<dmy>(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+{month},?\s+(?P<y1>\d{{4}}){yw})",
+            r"(?P<slashed>(?P<sa>\d{1,2})/(?P<sb>\d{1,2})/(?P<sy>\d{4}))",
+            rf"(?P<dmy>(?P<d1>\d{{1,2}}){ordinal}(?:\s+of)?\s+{month},?\s+(?P<y1>\d{{4}}){yw})",
             rf"(?P<mdy>{month}\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>\d{{4}}))"
             if lang == "en" else r"(?P<mdy>(?!x)x)(?P<d2>x)?(?P<y2>x)?",
-            rf"(?P<dm_>(?P<d3>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+{month})(?![\w-])",
+            rf"(?P<dm_>(?P<d3>\d{{1,2}}){ordinal}(?:\s+of)?\s+{month})(?![\w-])",
             rf"(?P<md_>{month}\s+(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?)(?!\d)"
             if lang == "en" else r"(?P<md_>(?!x)x)(?P<d4>x)?",
             rf"(?P<my>(?:{_IN_MONTH[lang]})?{month},?\s+(?P<y5>\d{{4}}){yw})",
@@ -190,7 +196,7 @@ class DateFinder:
 
     @staticmethod
     def _rule(m: re.Match[str]) -> str:
-        for name in ("nightto", "iso", "dotted", "dmy", "mdy", "dm_", "md_", "my", "mon", "year", "ago",
+        for name in ("nightto", "iso", "dotted", "slashed", "dmy", "mdy", "dm_", "md_", "my", "mon", "year", "ago",
                      "today", "yesterday", "day_before", "night", "past_24h", "last_week", "this_week",
                      "last_month", "weekday"):
             if m.group(name):
@@ -227,6 +233,16 @@ def _md(year: int, month: int, day: int, p: dt.date | None) -> DateSpan | None:
     if d > p:
         d = dt.date(year - 1, month, day)
     return _day(d)
+
+
+def _slashed(lang: str, a: int, b: int, year: int) -> DateSpan | None:
+    """"31/12/2024" and "12/31/2024": a part above 12 is the day. Otherwise Russian and
+    Ukrainian text writes the day first; English text either way, so "4/2/2024" says no day."""
+    if a > 12 or lang != "en" or a == b:
+        return _day(dt.date(year, b, a))
+    if b > 12:
+        return _day(dt.date(year, a, b))
+    return None
 
 
 def _nightto(f: DateFinder, m: re.Match[str], p: dt.date | None) -> DateSpan | None:
@@ -298,6 +314,7 @@ _RESOLVERS = {
     "nightto": _nightto,
     "iso": lambda f, m, p: _day(dt.date(int(m["iy"]), int(m["im"]), int(m["id"]))),
     "dotted": lambda f, m, p: _day(dt.date(int(m["dy"]), int(m["dm"]), int(m["dd"]))),
+    "slashed": lambda f, m, p: _slashed(f.lang, int(m["sa"]), int(m["sb"]), int(m["sy"])),
     "dmy": lambda f, m, p: _day(dt.date(int(m["y1"]), f._month(m), int(m["d1"]))),
     "mdy": lambda f, m, p: _day(dt.date(int(m["y2"]), f._month(m), int(m["d2"]))),
     "dm_": lambda f, m, p: _md(p.year, f._month(m), int(m["d3"]), p) if p else None,
@@ -331,7 +348,7 @@ def year_named(text: str, lang: str) -> int | None:
     """The year of the first absolute date (or "in 2023") in ``text``, if any."""
     for hit in finder(lang).find(text, 0, min(len(text), 20_000), None):
         if hit.span is not None and hit.span.start is not None and hit.rule in (
-            "iso", "dotted", "dmy", "mdy", "my", "year"
+            "iso", "dotted", "slashed", "dmy", "mdy", "my", "year"
         ):
             return hit.span.start.year
     return None
@@ -355,7 +372,7 @@ _DATELINE_CHARS = 600
 _DATELINE_PLACE = re.compile(
     r"^[ \t>*_#]*(?P<place>[^\W\d_][\w'’.-]*(?:[ \t-]+[^\W\d_][\w'’.-]*){0,3}),[ \t]*", re.M)
 _DATELINE_END = re.compile(r"(?:[ \t]*\([^()\n]{1,40}\))?[ \t]*(?:[-–—]|\.(?=\s|$)|$)", re.M)
-_DATELINE_DATES = ("iso", "dotted", "dmy", "mdy")
+_DATELINE_DATES = ("iso", "dotted", "slashed", "dmy", "mdy")
 #: first words of "On Monday, 14 March 2024 — ..." and the like: a date, not a place
 _NOT_PLACE = frozenset((
     "on", "in", "at", "by", "since", "from", "until", "as", "the", "this", "last", "early", "late",

@@ -1,6 +1,7 @@
 """Rules added after the fourth generalisation round (an analyst ingesting self-written news
 text): "one" as a count whose noun is left out; a dateline as the publication date;
-a range of counts as its lower end.
+a range of counts as its lower end;
+"31-го декабря" and slashed dates.
 
 Every sentence here was written for these tests (none is copied from a report, none is a
 passage of the labelled sets); place rules come as mirror pairs.
@@ -115,3 +116,33 @@ def test_a_range_counts_its_lower_end(extract: Extract, lang: str, first: str, m
 def test_up_to_is_no_range(extract: Extract) -> None:
     c = one(extract, "Up to five paramedics were injured in Kherson on Monday.", "en")
     assert victims(c)["medic"] == (None, 5)
+
+
+# --- "31-го декабря", "31/12/2024": day forms the date finder passed over -------------------
+
+DAY_FORMS = [
+    ("ru", "31-го декабря в Херсоне дрон атаковал машину скорой помощи, ранен фельдшер.",
+           "31-го декабря в Донецке дрон атаковал машину скорой помощи, ранен фельдшер.",
+     "2024-12-31"),
+    ("uk", "31-го грудня у Херсоні дрон атакував автомобіль швидкої допомоги, поранено фельдшера.",
+           "31-го грудня у Донецьку дрон атакував автомобіль швидкої допомоги, поранено фельдшера.",
+     "2024-12-31"),
+    ("en", "On 31/12/2024 a drone hit an ambulance in Kherson, injuring a paramedic.",
+           "On 12/31/2024 a drone hit an ambulance in Donetsk, injuring a paramedic.", "2024-12-31"),
+    ("ru", "12/11/2024 в Херсоне дрон атаковал машину скорой помощи, ранен фельдшер.",
+           "12/11/2024 в Донецке дрон атаковал машину скорой помощи, ранен фельдшер.", "2024-11-12"),
+]
+
+
+@pytest.mark.parametrize(("lang", "first", "mirror", "day"), DAY_FORMS)
+def test_ordinal_and_slashed_days(extract: Extract, lang: str, first: str, mirror: str,
+                                  day: str) -> None:
+    for text in (first, mirror):
+        c = one(extract, text, lang, published="2025-01-02")
+        assert c.date.start is not None and c.date.start.isoformat() == day, text
+
+
+def test_an_english_slashed_date_of_two_small_numbers_gives_no_day(extract: Extract) -> None:
+    c = one(extract, "On 4/2/2024 a drone hit an ambulance in Kherson, injuring a paramedic.", "en",
+            published="2024-03-01")
+    assert c.date.start is None  # 4 February or 2 April: no guess
