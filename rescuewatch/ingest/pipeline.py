@@ -353,7 +353,7 @@ def _ingest_input(store: Store, item: InputFile, fmt: str, ctx: ReadContext,
         result = InputReport(item.origin, reader.name, "ingested", sha256=item.sha256)
         run_id = store.start_run(conn, item.origin, reader.name)
         bulk = isinstance(reader, TableReader)
-        other_language = 0
+        other_language = undated = 0
         for parcel in reader.read(item, ctx):
             if store.document_id(conn, parcel.sha256) is not None:
                 result.duplicates += 1
@@ -361,9 +361,13 @@ def _ingest_input(store: Store, item: InputFile, fmt: str, ctx: ReadContext,
             result.claims += _write_parcel(store, conn, parcel, run_id, item, ctx, bulk, share)
             result.documents += 1
             other_language += _in_other_language(parcel, ctx)
-        if other_language:
-            result.note = (f"{other_language} document(s) read as {ctx.lang} by --lang look "
-                           "written in another language: their claims may be missing")
+            undated += parcel.language is not None and parcel.published is None
+        result.note = "; ".join(note for note in (
+            other_language and f"{other_language} document(s) read as {ctx.lang} by --lang look "
+                               "written in another language: their claims may be missing",
+            # without a publication date "yesterday" has no day: say so, not only leave it empty
+            undated and f"{undated} document(s) carry no publication date: their relative dates "
+                        "('yesterday', 'on Monday') stay unknown; pass --published") if note)
         store.record_skipped(conn, run_id, ctx.skipped)
         result.skipped_rows = len(ctx.skipped)
         if result.documents == 0 and result.duplicates:

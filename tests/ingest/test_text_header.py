@@ -9,6 +9,7 @@ import pytest
 
 from rescuewatch.ingest.base import InputFile, ReadContext
 from rescuewatch.ingest.text import TextReader, source_header
+from tests.conftest import Invoker
 
 
 @pytest.mark.parametrize(
@@ -65,3 +66,22 @@ def test_dateline_is_the_publication_date_before_published_option(tmp_path: Path
     assert parcel.published == dt.date(2025, 1, 2)
     (claim,) = parcel.claims
     assert claim.date.start == dt.date(2024, 12, 30)
+
+
+def test_a_text_without_publication_date_is_named(rw: Invoker, tmp_path: Path) -> None:
+    # "yesterday" has no day without one: the line says so instead of an undated claim alone
+    (tmp_path / "undated.txt").write_text(
+        "Yesterday a drone hit an ambulance in Kherson, injuring two paramedics.", encoding="utf-8")
+    (tmp_path / "dated.txt").write_text(
+        "Published: 2024-03-07\n\nYesterday a drone hit an ambulance in Sumy, injuring a medic.",
+        encoding="utf-8")
+    out = rw("ingest", str(tmp_path)).output
+    lines = {line.split(":")[0].rsplit("/", 1)[-1]: line for line in out.splitlines()}
+    assert "carry no publication date" in lines["undated.txt"] and "--published" in lines["undated.txt"]
+    assert "publication date" not in lines["dated.txt"]
+    other = tmp_path / "other" / "undated.txt"
+    other.parent.mkdir()
+    other.write_text("Yesterday a drone hit an ambulance in Nikopol, injuring a paramedic.",
+                     encoding="utf-8")
+    again = rw("ingest", "--published", "2024-03-07", str(other))
+    assert "1 claim(s)" in again.output and "publication date" not in again.output
