@@ -86,6 +86,8 @@ def value(keys: frozenset[str], surface: str, lang: str) -> int | None:
         return int(digits)
     words = NUMBER_WORDS[lang]
     low = surface.lower().replace("’", "'").replace("ʼ", "'")
+    if low in VAGUE[lang]:
+        return None  # "dozens" is no dozen: its lemma's value would say 12
     if low in words:
         return words[low]
     for key in sorted(keys):  # sorted: set order varies with the hash seed

@@ -224,8 +224,9 @@ def _count_before(s: Sentence, m: Mention, text: str, lang: str, clauses: list[i
         if number is not None and _in_date(text, s, tok, lang):
             break  # "On 3 May paramedics ...", "In 2023 medics ...": a day or a year, no count
         if number is not None:
+            number, first = _compound(tokens, k, lang, number)
             tok.number = number
-            return _range_low(tokens, k, text, lang, number)
+            return _range_low(tokens, first, text, lang, number)
         low = tok.text.lower()
         if low in VAGUE[lang]:
             return None
@@ -264,8 +265,26 @@ _RANGE_OPEN = {"en": {"between"}, "ru": {"между"}, "uk": {"між"}}
 
 
 def _number(tok: Token, lang: str) -> int | None:
+    hyphenated = "-" in tok.text and tok.text.split("-", 1)[0].lower() in NUMBER_KEYS[lang]
     return value(tok.keys, tok.text, lang) if (
-        tok.text[0].isdigit() or tok.keys & NUMBER_KEYS[lang]) else None
+        tok.text[0].isdigit() or tok.keys & NUMBER_KEYS[lang] or hyphenated) else None
+
+
+def _compound(tokens: list[Token], k: int, lang: str, number: int) -> tuple[int, int]:
+    """The number written in words ending at token ``k`` and its first token: "двадцять два"
+    is 22 and "сто двадцать два" 122, where the last word alone gave 2. Each word before is a
+    round ten (with less than ten after it) or hundred (with less than a hundred)."""
+    first = k
+    while first >= 1 and not tokens[first].text[0].isdigit():
+        prev = tokens[first - 1]
+        v = None if prev.text[0].isdigit() else _number(prev, lang)
+        if v is None or not any(lo <= v < 10 * unit and v % unit == 0 and number < unit
+                                for unit, lo in ((10, 20), (100, 100))):
+            break
+        number += v
+        prev.number = v  # one count with the word after it, not an orphan of its own
+        first -= 1
+    return number, first
 
 
 def _range_low(tokens: list[Token], k: int, text: str, lang: str, number: int) -> int:

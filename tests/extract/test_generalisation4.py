@@ -1,7 +1,7 @@
 """Rules added after the fourth generalisation round (an analyst ingesting self-written news
 text): "one" as a count whose noun is left out; a dateline as the publication date;
 a range of counts as its lower end;
-"31-го декабря" and slashed dates.
+"31-го декабря" and slashed dates; numbers of several words, and "dozens".
 
 Every sentence here was written for these tests (none is copied from a report, none is a
 passage of the labelled sets); place rules come as mirror pairs.
@@ -146,3 +146,31 @@ def test_an_english_slashed_date_of_two_small_numbers_gives_no_day(extract: Extr
     c = one(extract, "On 4/2/2024 a drone hit an ambulance in Kherson, injuring a paramedic.", "en",
             published="2024-03-01")
     assert c.date.start is None  # 4 February or 2 April: no guess
+
+
+# --- "двадцять два", "twenty-two": one number of several words; "dozens" is no dozen ---------
+
+COMPOUNDS = [
+    ("uk", "Вчора в Херсоні загинули двадцять два рятувальники.",
+           "Вчора в Донецьку загинули двадцять два рятувальники.", "rescuer", (22, None)),
+    ("ru", "Вчера в Херсоне погибли сто двадцать два спасателя.",
+           "Вчера в Донецке погибли сто двадцать два спасателя.", "rescuer", (122, None)),
+    ("en", "Yesterday twenty-two paramedics were injured in Kherson.",
+           "Yesterday twenty-two paramedics were injured in Donetsk.", "medic", (None, 22)),
+    ("en", "Yesterday twenty five firefighters were injured in Kherson.",
+           "Yesterday twenty five firefighters were injured in Donetsk.", "firefighter", (None, 25)),
+    ("en", "Dozens of rescuers were injured in Kherson yesterday.",
+           "Dozens of rescuers were injured in Donetsk yesterday.", "rescuer", (None, None)),
+]
+
+
+@pytest.mark.parametrize(("lang", "first", "mirror", "cat", "counts"), COMPOUNDS)
+def test_numbers_of_several_words(extract: Extract, lang: str, first: str, mirror: str, cat: str,
+                                  counts: tuple[int | None, int | None]) -> None:
+    for text in (first, mirror):
+        assert victims(one(extract, text, lang))[cat] == counts
+
+
+def test_two_counts_side_by_side_are_not_summed(extract: Extract) -> None:
+    c = one(extract, "Вчора в Херсоні загинули двоє медиків і двадцять рятувальників.", "uk")
+    assert victims(c) == {"medic": (2, None), "rescuer": (20, None)}
