@@ -51,6 +51,13 @@ def _main_text(html: str) -> tuple[str, str | None, str | None]:
     return text, getattr(doc, "title", None), getattr(doc, "date", None)
 
 
+def _garbled(text: str) -> bool:
+    """Whether the page's text is mostly characters its bytes could not be decoded to (more
+    than a few, and more than one in fifty), not a stray byte or two."""
+    bad = text.count("\ufffd")
+    return bad > 10 and bad * 50 > len(text)
+
+
 def _date(value: str | None) -> dt.date | None:
     if not value:
         return None
@@ -77,11 +84,16 @@ class HtmlReader(Reader):
         if not wide_encoding(data, ctx.encoding):  # UTF-16's letters hold NUL bytes
             refuse_binary(data, item.origin, "an HTML page")
         encoding = ctx.encoding or _declared(_CHARSET.search(data[:4096]))
+        wrong: InputError | None = None
         try:
             html = decode(data, item.origin, encoding)
-        except InputError:
-            html = data.decode("utf-8", errors="replace")
+        except InputError as exc:  # a stray byte in a page is common: read it leniently
+            html, wrong = data.decode("utf-8", errors="replace"), exc
         text, title, date = _main_text(html)
+        if wrong is not None and _garbled(text):
+            # a page in another encoding, undeclared: its text was stored as question marks
+            # and gave no claim, without a word
+            raise wrong
         if title and text and not text.startswith(title):
             text = f"{title}\n\n{text}"
         yield text_parcel(data, text, origin=item.origin, fmt=self.name, ctx=ctx, title=title,

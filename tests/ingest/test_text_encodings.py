@@ -1,6 +1,7 @@
-"""Reports in UTF-16 without a byte-order mark: detection finds no format in them (their
-letters hold NUL bytes), and the error said only "pass --format"; it now names the encoding
-to pass, and with it the report reads."""
+"""Reports in an encoding that is not declared: UTF-16 without a byte-order mark (detection
+finds no format in it, and the error said only "pass --format"; it now names the encoding to
+pass), and a web page in cp1251 without a charset (stored as replacement characters and no
+claim, without a word; now refused with the --encoding hint)."""
 
 from __future__ import annotations
 
@@ -32,3 +33,24 @@ def test_binary_junk_is_not_taken_for_utf16(filled: Invoker, db_url: str, tmp_pa
     path.write_bytes(bytes(range(256)) * 8)
     line = refused(filled, db_url, str(path))
     assert "not in any known format" in line and "UTF-16" not in line
+
+
+PAGE = ("<html><head><title>Удар по скорой</title></head><body><p>Вчера в Херсоне дрон атаковал "
+        "машину скорой помощи, ранены два фельдшера, сообщили в администрации.</p></body></html>")
+
+
+def test_a_page_in_an_undeclared_encoding_is_refused(filled: Invoker, db_url: str,
+                                                     tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_bytes(PAGE.encode("cp1251"))
+    line = refused(filled, db_url, str(path))
+    assert "page.html: not valid UTF-8 text" in line and "--encoding" in line
+    done = filled("ingest", "--encoding", "cp1251", "--published", "2024-03-07", str(path))
+    assert done.exit_code == 0 and "1 claim(s)" in done.output, done.output
+
+
+def test_a_stray_byte_in_a_page_is_still_read(filled: Invoker, tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_bytes(PAGE.replace("</p>", " \u00a9</p>").encode("utf-8").replace(b"\xc2\xa9", b"\xa9"))
+    done = filled("ingest", "--published", "2024-03-07", str(path))
+    assert done.exit_code == 0 and "1 claim(s)" in done.output, done.output
