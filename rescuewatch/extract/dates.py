@@ -8,7 +8,8 @@ the publication date *P*: a weekday is the last such day before *P*; a day and m
 year take *P*'s year unless that lands after *P*; "in May" is the most recent May (month
 precision); a night or "the past 24 hours" is the two days around it. Without *P* a relative
 date stays unknown (``None``), never today's date. "N days ago" goes through dateparser with
-*P* as its ``RELATIVE_BASE``.
+*P* as its ``RELATIVE_BASE``. "Two days later", "на следующий день" count from the event told
+before (:attr:`DateHit.after_days`; the pipeline resolves them).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from rescuewatch.extract.numbers import NUMBER_WORDS
 from rescuewatch.model import DateSpan, check_date
 
 _MONTHS = {
@@ -104,6 +106,15 @@ _AGO = {
     "ru": r"(\d+|два|три|четыре|пять|шесть) (?:дня|дней|день) назад",
     "uk": r"(\d+|два|три|чотири|п'ять|шість) (?:дні|днів|день) тому",
 }
+#: A day counted from the event told before: "two days later", "на следующий день",
+#: "через три дні". Its day is known only from that event (see :attr:`DateHit.after_days`).
+_LATER = {
+    "en": r"(?:(?P<ln>\d+|a|one|two|three|four|five|six|seven) days? later|the (?:next|following) day)",
+    "ru": r"(?:(?:через|спустя) (?P<ln>\d+|два|три|четыре|пять|шесть|семь) (?:дня|дней)|"
+          r"на следующий день|на другой день|на следующие сутки)",
+    "uk": r"(?:через (?P<ln>\d+|два|три|чотири|п'ять|шість|сім) (?:дні|днів)|наступного дня|"
+          r"на наступний день|наступної доби)",
+}
 HEADER = re.compile(
     r"^\s*(?:published|date|опубликовано|дата публикации|опубліковано|дата публікації|дата)\s*:\s*"
     r"(\d{4})-(\d{2})-(\d{2})\s*$",
@@ -126,6 +137,8 @@ class DateHit:
     text: str
     span: DateSpan | None
     rule: str
+    #: days after the event told before ("two days later"): the pipeline dates it from there
+    after_days: int | None = None
 
 
 class DateFinder:
@@ -154,6 +167,7 @@ class DateFinder:
             rf"(?P<mon>{_IN_MONTH[lang]}{month})(?![\w-])",
             rf"(?P<year>(?:in|в|у|во)\s+(?P<y6>(?:19|20)\d\d)(?!\d){yw})",
             rf"(?P<ago>{_AGO[lang]})",
+            rf"(?P<later>{_LATER[lang]})",
         ]
         for rule, pattern in _REL[lang].items():
             parts.append(rf"(?P<{rule}>{pattern})")
@@ -191,12 +205,13 @@ class DateFinder:
             base = published
             if base is None and year_hint and rule in ("dm_", "md_", "mon"):
                 base = dt.date(year_hint, 12, 31)
-            hits.append(DateHit(a, b, text[a:b], self._resolve(m, base), rule))
+            later = _after_days(m, self.lang) if rule == "later" else None
+            hits.append(DateHit(a, b, text[a:b], self._resolve(m, base), rule, later))
         return hits
 
     @staticmethod
     def _rule(m: re.Match[str]) -> str:
-        for name in ("nightto", "iso", "dotted", "slashed", "dmy", "mdy", "dm_", "md_", "my", "mon", "year", "ago",
+        for name in ("nightto", "iso", "dotted", "slashed", "dmy", "mdy", "dm_", "md_", "my", "mon", "year", "ago", "later",
                      "today", "yesterday", "day_before", "night", "past_24h", "last_week", "this_week",
                      "last_month", "weekday"):
             if m.group(name):
@@ -243,6 +258,14 @@ def _slashed(lang: str, a: int, b: int, year: int) -> DateSpan | None:
     if b > 12:
         return _day(dt.date(year, a, b))
     return None
+
+
+def _after_days(m: re.Match[str], lang: str) -> int | None:
+    word = m["ln"]
+    if word is None:  # "the next day", "на следующий день"
+        return 1
+    days = int(word) if word.isdigit() else NUMBER_WORDS[lang].get(word)
+    return days if days is not None and 0 < days <= 31 else None
 
 
 def _nightto(f: DateFinder, m: re.Match[str], p: dt.date | None) -> DateSpan | None:
@@ -323,6 +346,7 @@ _RESOLVERS = {
     "mon": _mon,
     "year": lambda f, m, p: DateSpan(dt.date(int(m["y6"]), 1, 1), dt.date(int(m["y6"]), 12, 31), "year"),
     "ago": _ago,
+    "later": lambda f, m, p: None,
     "today": _rel(0),
     "yesterday": _rel(1),
     "day_before": _rel(2),

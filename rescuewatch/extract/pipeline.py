@@ -260,6 +260,8 @@ def _segment(parts: list[Part]) -> list[Segment]:
 
 
 def _new_incident(cur: Segment, part: Part) -> bool:
+    if part.s.attack and any(d.after_days for d in part.dates):
+        return True  # "Two days later, a convoy came under fire": a strike of another day
     date = next((d for d in part.dates if d.span is not None), None)
     have = cur.date()
     if date is not None and have is not None and date.span != have.span:
@@ -285,10 +287,21 @@ def _claims(text: str, segments: list[Segment], parts: list[Part], lang: str) ->
     for seg in chosen:
         if any(p.s.negative for p in seg.parts) and not any(p.weapons for p in seg.parts):
             continue
-        date = seg.date() or previous_date
+        date = seg.date() or _days_after(seg, previous_date) or previous_date
         previous_date = date
         claims.append(_claim(text, seg, date, lead_party, lead_place, lang, summary))
     return claims
+
+
+def _days_after(seg: Segment, before: dates_mod.DateHit | None) -> dates_mod.DateHit | None:
+    """The day of a segment dated only from the one before: "On 15 August ... Two days later,
+    a convoy came under fire" is 17 August (it took the 15th)."""
+    later = next((d for p in seg.parts for d in p.dates if d.after_days), None)
+    if later is None or later.after_days is None or before is None or before.span is None \
+            or before.span.precision != "day" or before.span.start is None or before.span.end is None:
+        return None
+    shift = dt.timedelta(days=later.after_days)
+    return replace(later, span=DateSpan(before.span.start + shift, before.span.end + shift, "day"))
 
 
 #: Places are resolved in windows of this many characters, sentences whole: the other place

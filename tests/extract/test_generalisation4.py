@@ -1,7 +1,8 @@
 """Rules added after the fourth generalisation round (an analyst ingesting self-written news
 text): "one" as a count whose noun is left out; a dateline as the publication date;
 a range of counts as its lower end;
-"31-го декабря" and slashed dates; numbers of several words, and "dozens".
+"31-го декабря" and slashed dates; numbers of several words, and "dozens";
+"two days later" dated from the event before.
 
 Every sentence here was written for these tests (none is copied from a report, none is a
 passage of the labelled sets); place rules come as mirror pairs.
@@ -174,3 +175,35 @@ def test_numbers_of_several_words(extract: Extract, lang: str, first: str, mirro
 def test_two_counts_side_by_side_are_not_summed(extract: Extract) -> None:
     c = one(extract, "Вчора в Херсоні загинули двоє медиків і двадцять рятувальників.", "uk")
     assert victims(c) == {"medic": (2, None), "rescuer": (20, None)}
+
+
+# --- "two days later", "на следующий день": dated from the event before, a new incident ------
+
+LATER = [
+    ("en", "On Monday a drone hit an ambulance in Sumy. The next day, another drone struck a fire "
+           "engine in Sumy, injuring two firefighters.",
+           "On Monday a drone hit an ambulance in Belgorod. The next day, another drone struck a "
+           "fire engine in Belgorod, injuring two firefighters.", ["2025-03-24", "2025-03-25"]),
+    ("ru", "В понедельник дрон атаковал скорую в Сумах, ранен фельдшер. На следующий день в Сумах "
+           "обстреляли спасателей, погиб спасатель.",
+           "В понедельник дрон атаковал скорую в Белгороде, ранен фельдшер. На следующий день в "
+           "Белгороде обстреляли спасателей, погиб спасатель.", ["2025-03-24", "2025-03-25"]),
+    ("uk", "У понеділок дрон атакував швидку в Сумах, поранено фельдшера. Через два дні в Сумах "
+           "обстріляли рятувальників, загинув рятувальник.",
+           "У понеділок дрон атакував швидку в Бєлгороді, поранено фельдшера. Через два дні в "
+           "Бєлгороді обстріляли рятувальників, загинув рятувальник.", ["2025-03-24", "2025-03-26"]),
+]
+
+
+@pytest.mark.parametrize(("lang", "first", "mirror", "days"), LATER)
+def test_days_later_is_a_strike_of_its_own_day(extract: Extract, lang: str, first: str,
+                                               mirror: str, days: list[str]) -> None:
+    for text in (first, mirror):
+        claims = [c for c in extract(text, PUB, lang) if not c.is_aggregate]
+        assert [c.date.start.isoformat() for c in claims if c.date.start] == days, text
+
+
+def test_a_death_days_later_stays_with_its_strike(extract: Extract) -> None:
+    c = one(extract, "Two rescuers were wounded by shelling in Sumy on Monday. One of them died two "
+                     "days later in hospital.", "en")
+    assert c.date.start is not None and c.date.start.isoformat() == "2025-03-24"
