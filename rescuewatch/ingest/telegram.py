@@ -1,7 +1,8 @@
 """Reader ``telegram``: a Telegram Desktop export (``result.json``) of one channel.
 
 Each message is one document (its JSON as the raw bytes) with the message date as its
-publication date and the channel as its source.
+publication date and the channel as its source; a message forwarded from another channel has
+that channel as its source (a repost is no second voice).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from rescuewatch.errors import InputError
 from rescuewatch.ingest.base import InputFile, Parcel, ReadContext, Reader, register
 from rescuewatch.ingest.tables import NUL_MESSAGE
-from rescuewatch.ingest.text import read_limited, text_parcel
+from rescuewatch.ingest.text import UNKNOWN_SOURCE, read_limited, text_parcel
 from rescuewatch.model import Source
 
 MAX_EXPORT_BYTES = 200 * 1024 * 1024
@@ -31,8 +32,24 @@ def message_text(value: Any) -> str:
 
 
 def _channel(data: dict[str, Any], origin: str) -> Source:
-    name = str(data.get("name") or "Telegram channel")
-    ident = data.get("id")
+    return _source(str(data.get("name") or "Telegram channel"), data.get("id"), origin)
+
+
+def _forwarded(msg: dict[str, Any], origin: str) -> Source | None:
+    """The channel a message was forwarded from, keyed as that channel's own export is (by
+    its id, which ``forwarded_from_id`` gives as "channel<id>", else by its name); the
+    unknown publisher when the export hides it. ``None`` for a message of the channel's own."""
+    if "forwarded_from" not in msg and "forwarded_from_id" not in msg:
+        return None
+    name, ident = msg.get("forwarded_from"), msg.get("forwarded_from_id")
+    if isinstance(ident, str):
+        ident = ident.removeprefix("channel").removeprefix("user") or None
+    if not name and not ident:
+        return UNKNOWN_SOURCE
+    return _source(str(name or ident), ident, origin)
+
+
+def _source(name: str, ident: Any, origin: str) -> Source:
     label = str(ident) if ident is not None else name.lower().replace(" ", "-")
     for field, value in (("name", name), ("id", label)):
         if "\x00" in value:  # JSON's \u0000: SQLite kept it, PostgreSQL refused it (a traceback)
@@ -99,5 +116,11 @@ class TelegramReader(Reader):
             ctx.bad_row(InputError("message has no valid 'date'", path=item.origin, row=ident, field="date"))
             return None
         raw = json.dumps(msg, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        try:
+            source = _forwarded(msg, item.origin) or source
+        except InputError as exc:  # a NUL in the name: this message is the bad row
+            ctx.bad_row(InputError(str(exc.message), path=item.origin, row=ident,
+                                   field="forwarded_from"))
+            return None
         return text_parcel(raw, text, origin=f"{item.origin}#message={ident}", fmt=self.name, ctx=ctx,
                            published=published, source=source, media_type="application/json")
