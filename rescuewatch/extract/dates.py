@@ -17,6 +17,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rescuewatch.extract.numbers import NUMBER_WORDS
@@ -393,6 +394,7 @@ def published_header(text: str) -> tuple[dt.date | None, tuple[int, int] | None]
 # (Agency) -", "Херсон, 3 января 2024 года." — up to four capitalised words, a comma, a date
 # with its year, then a dash, a full stop or the end of the line.
 _DATELINE_CHARS = 600
+_DATELINE_SCAN = 20_000
 _DATELINE_PLACE = re.compile(
     r"^[ \t>*_#]*(?P<place>[^\W\d_][\w'’.-]*(?:[ \t-]+[^\W\d_][\w'’.-]*){0,3}),[ \t]*", re.M)
 _DATELINE_END = re.compile(r"(?:[ \t]*\([^()\n]{1,40}\))?[ \t]*(?:[-–—]|\.(?=\s|$)|$)", re.M)
@@ -413,14 +415,30 @@ def dateline(text: str, lang: str) -> tuple[dt.date | None, tuple[int, int] | No
 
     A dateline says when the story was filed, not when the event happened: it is the
     publication date of a text that gives none otherwise (the base of its "yesterday" and
-    of a "30 December" in a story filed on 2 January), and its date is no event's date.
+    of a "30 December" in a story filed on 2 January), and its date is no event's date. A
+    text of several lines so made is a list of incidents ("Kherson, 5 March 2024 — ..."
+    line after line), whose dates are the events': it has no dateline.
 
     >>> dateline("Kharkiv, 14 March 2024 — Two paramedics were hurt yesterday.", "en")
     (datetime.date(2024, 3, 14), (9, 22))
     >>> dateline("On Monday, 14 March 2024 — a drone hit an ambulance.", "en")
     (None, None)
     """
-    head = text[:_DATELINE_CHARS]
+    found = _datelines(text, lang)
+    first = next(found, None)
+    if first is None or first[1][0] >= _DATELINE_CHARS or next(found, None) is not None:
+        return None, None
+    span, where = first
+    try:
+        return check_date(span), where
+    except ValueError:
+        return None, None
+
+
+def _datelines(text: str, lang: str) -> Iterator[tuple[dt.date, tuple[int, int]]]:
+    """Each line of the first few thousand characters opening as a dateline: its date and
+    the date's span."""
+    head = text[:_DATELINE_SCAN]
     low = head.lower()
     if len(low) != len(head):  # a rare letter whose lower case is longer: keep offsets
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in head)
@@ -434,13 +452,8 @@ def dateline(text: str, lang: str) -> tuple[dt.date | None, tuple[int, int] | No
         if d is None or f._rule(d) not in _DATELINE_DATES or not _DATELINE_END.match(head, d.end()):
             continue
         span = f._resolve(d, None)
-        if span is None or span.start is None:
-            continue
-        try:
-            return check_date(span.start), (d.start(), d.end())
-        except ValueError:
-            return None, None
-    return None, None
+        if span is not None and span.start is not None:
+            yield span.start, (d.start(), d.end())
 
 
 # --- time of day ----------------------------------------------------------------------------

@@ -85,6 +85,14 @@ def test_dateline_dates_the_story_not_the_event(extract: Extract, lang: str, fir
         assert c.date.start is not None and c.date.start.isoformat() == day, text
 
 
+def test_a_list_of_place_and_date_lines_has_no_dateline(extract: Extract) -> None:
+    # each line is an incident: its date is the event's, not a filing date to drop
+    text = ("Kherson, 5 March 2025 — a drone hit an ambulance, injuring a paramedic.\n"
+            "Donetsk, 6 March 2025 — shelling hit a hospital, killing a nurse.\n")
+    days = [c.date.start.isoformat() for c in extract(text, None, "en") if c.date.start]
+    assert days == ["2025-03-05", "2025-03-06"]
+
+
 def test_a_date_opening_the_story_is_no_dateline(extract: Extract) -> None:
     text = "On Monday, 10 March 2025 — a drone hit an ambulance in Sumy, injuring two paramedics."
     assert one(extract, text, "en", published=None).date.start.isoformat() == "2025-03-10"
