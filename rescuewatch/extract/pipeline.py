@@ -114,7 +114,13 @@ class RuleExtractor(Extractor):
         published = published or header_date or line_date
         parts, aggregates = self._read(text, lang, published, header_span, line_span)
         segments = _segment(parts)
-        claims = _claims(text, segments, parts, lang)
+        filed = None
+        if line_date is not None and line_span is not None:
+            # an incident told without a day of its own happened by the day the story was
+            # filed: the dateline's day or the one before, not no day at all
+            filed = dates_mod.DateHit(*line_span, text[line_span[0]:line_span[1]], DateSpan(
+                line_date - dt.timedelta(days=1), line_date, "day"), "dateline")
+        claims = _claims(text, segments, parts, lang, filed)
         doc_orgs = [o for p in parts for _, o in p.s.orgs]
         return claims + [c for c in (_aggregate(text, p, lang, doc_orgs) for p in aggregates) if c]
 
@@ -271,7 +277,8 @@ def _new_incident(cur: Segment, part: Part) -> bool:
     return city is not None and have_city is not None and city.key != have_city.key
 
 
-def _claims(text: str, segments: list[Segment], parts: list[Part], lang: str) -> list[Claim]:
+def _claims(text: str, segments: list[Segment], parts: list[Part], lang: str,
+            filed: dates_mod.DateHit | None = None) -> list[Claim]:
     protected = [seg for seg in segments if _victims(seg)]
     chosen = protected or [seg for seg in segments if _is_context(seg)]
     first = next((n for n, p in enumerate(parts) if p.strong), len(parts))
@@ -281,7 +288,7 @@ def _claims(text: str, segments: list[Segment], parts: list[Part], lang: str) ->
     lead_party = _party_of(lead, lead_country) or _party_of([p for p in parts if _ALL_ITEMS.search(
         text[p.s.start : p.s.end])], lead_country)
     claims = []
-    previous_date: dates_mod.DateHit | None = next((d for p in lead for d in p.dates if d.span), None)
+    previous_date = next((d for p in lead for d in p.dates if d.span), None) or filed
     # a lead over several incidents is a summary: its weapon words are not each item's weapon
     summary = {id(p) for p in lead} if len(chosen) > 1 else set()
     for seg in chosen:

@@ -10,6 +10,7 @@ passage of the labelled sets); place rules come as mirror pairs.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import pytest
@@ -83,6 +84,13 @@ def test_dateline_dates_the_story_not_the_event(extract: Extract, lang: str, fir
     for text in (first, mirror):
         c = one(extract, text, lang, published=None)
         assert c.date.start is not None and c.date.start.isoformat() == day, text
+
+
+def test_a_story_with_no_day_of_its_own_is_dated_by_its_dateline(extract: Extract) -> None:
+    # by the day it was filed: that day or the one before
+    c = one(extract, "Kharkiv, 14 March 2024 — A drone hit an ambulance near Zolochiv, killing a "
+                     "paramedic.", "en", published=None)
+    assert (c.date.start, c.date.end) == (dt.date(2024, 3, 13), dt.date(2024, 3, 14))
 
 
 def test_a_list_of_place_and_date_lines_has_no_dateline(extract: Extract) -> None:
