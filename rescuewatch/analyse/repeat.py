@@ -116,6 +116,14 @@ class RepeatStrikes:
         self.town_km = float(town_km)
         self.facility_hours = float(facility_hours)
 
+    @property
+    def reach_days(self) -> int:
+        """Calendar days back that any basis can reach: ``day_window`` bounds only the pairs
+        without times; with both times known the minutes (or facility hours) decide, and a
+        strike at 23:40 and one at 00:10 are a day apart on the calendar."""
+        return max(self.day_window, math.ceil(self.window_minutes / 1440),
+                   math.ceil(self.facility_hours / 24))
+
     def fit(self, events: pd.DataFrame, store: Any = None, *,
             by_claim: bool | None = None, targets: Any = None) -> RepeatStrikes:
         """Scan ``events`` (from :func:`~rescuewatch.analyse.events.load_events`).
@@ -167,10 +175,11 @@ class RepeatStrikes:
     # --- pairs close in space and days ---------------------------------------------------
 
     def _pairs(self, ev: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-        """(target index, earlier-or-same-day index) pairs within ``town_km`` and ``day_window``.
+        """(target index, earlier-or-same-day index) pairs within ``town_km`` and
+        :attr:`reach_days`.
 
         Events are bucketed by day; for each day, a k-d tree of that day's targets is matched
-        against the tree of each of the ``day_window + 1`` days up to it, so only pairs that
+        against the tree of each of the ``reach_days + 1`` days up to it, so only pairs that
         can become candidates are ever formed.
         """
         day = ev["_day"].to_numpy()
@@ -194,22 +203,22 @@ class RepeatStrikes:
             return trees[d]
 
         radius = self.town_km * 1000.0 * (1 + 1e-9)  # chords are shorter than arcs
+        reach = self.reach_days
         out_a, out_b = [], []
-        for d, (lo, hi) in bounds.items():
+        for k, (d, (lo, hi)) in enumerate(bounds.items()):
             is_target = target[idx[lo:hi]]
             if not is_target.any():
                 continue
             rows = np.flatnonzero(is_target)
             queries = cKDTree(xyz[lo:hi][rows])
-            for back in range(self.day_window + 1):
-                if d - back not in bounds:
-                    continue
-                hits = queries.sparse_distance_matrix(tree(d - back), radius,
-                                                      output_type="ndarray")
+            # only the days from d - reach to d that hold events: reach may be large
+            for e in uniq[int(np.searchsorted(uniq, d - reach)):k + 1].tolist():
+                hits = queries.sparse_distance_matrix(tree(e), radius, output_type="ndarray")
                 if hits.size:
                     out_a.append(idx[lo:hi][rows][hits["i"]])
-                    out_b.append(idx[bounds[d - back][0]:][hits["j"]])
-            trees.pop(d - self.day_window, None)  # no later day looks this far back
+                    out_b.append(idx[bounds[e][0]:][hits["j"]])
+            for old in [e for e in trees if e <= d - reach]:
+                del trees[old]  # no later day looks this far back
         named_a, named_b = self._named_pairs(ev)
         a = np.concatenate([*out_a, named_a]).astype(np.int64)
         b = np.concatenate([*out_b, named_b]).astype(np.int64)
@@ -226,7 +235,8 @@ class RepeatStrikes:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         # Join only the events without coordinates, day by day: never town x town.
         parts = []
-        for shift in range(-self.day_window, self.day_window + 1):
+        reach = self.reach_days
+        for shift in range(-reach, reach + 1):
             moved = blind.assign(day=blind["day"] + shift)
             parts.append(moved.merge(named, on=["town", "day"], suffixes=("_a", "_b")))
         merged = pd.concat(parts, ignore_index=True)
@@ -240,7 +250,7 @@ class RepeatStrikes:
         day = ev["_day"].to_numpy()
         minute = ev["_minute"].to_numpy()
         dday = day[a] - day[b]
-        inside = (dday >= 0) & (dday <= self.day_window)
+        inside = (dday >= 0) & (dday <= self.reach_days)
         a, b, dday = a[inside], b[inside], dday[inside]
         gap = minute[a] - minute[b]
         timed = ~np.isnan(gap)
@@ -261,7 +271,7 @@ class RepeatStrikes:
         sel = resp & in_window & ~exact & ~far_precise
         out.append(_rows(a, b, sel, gap, "minutes", dist, "same day, same town", "medium", "tt"))
         # Responders, a time missing: same day (or within day_window days).
-        untimed = resp & ~timed
+        untimed = resp & ~timed & (dday <= self.day_window)
         sel = untimed & (dday == 0) & exact
         out.append(_rows(a, b, sel, dday, "days", dist, "same day, same town", "medium", "dp"))
         sel = untimed & ~((dday == 0) & exact) & ~far_precise

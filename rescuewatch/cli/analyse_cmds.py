@@ -177,15 +177,14 @@ def repeat_strikes(window_minutes: float, radius_m: float, day_window: int, town
     with make_progress() as progress:
         progress.add_task("loading events and scanning for repeat strikes", total=None)
         flt = _filter(opts)
-        back = max(day_window, math.ceil(window_minutes / 1440), math.ceil(facility_hours / 24))
-        context = _context_filter(flt, back)
+        rs = RepeatStrikes(window_minutes, radius_m, day_window, town_km,
+                           facility_hours=facility_hours)
+        context = _context_filter(flt, rs.reach_days)
         store = open_store(db, create=False)
         scanned = load_events(store, flt)
         # without those filters the incidents scanned are all the events: read them once
         events = scanned if context == flt else load_events(store, context)
-        rs = RepeatStrikes(window_minutes, radius_m, day_window, town_km,
-                           facility_hours=facility_hours).fit(
-            events, store=store, targets=scanned["incident_id"])
+        rs.fit(events, store=store, targets=scanned["incident_id"])
     cand = rs.candidates_
     cand = cand[cand["confidence"].map(CONFIDENCE.index) >= CONFIDENCE.index(min_confidence)]
     if as_json:

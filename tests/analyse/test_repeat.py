@@ -160,16 +160,17 @@ def test_pair_index_matches_brute_force(seed: int, day_window: int, town_km: flo
     day, ok = ev["_day"].to_numpy(), ev["_coords"].to_numpy()
     lat, lon = ev["lat"].to_numpy(), ev["lon"].to_numpy()
     target = (ev["responders"] | ev["health_facility"]).to_numpy()
+    reach = rs.reach_days  # timed pairs may span midnight even when day_window is 0
     want = set()
     for i in np.flatnonzero(target & ok):
         for j in np.flatnonzero(ok):
             d = _haversine(lat[i:i + 1], lon[i:i + 1], lat[j:j + 1], lon[j:j + 1])[0]
-            if i != j and 0 <= day[i] - day[j] <= day_window and d <= town_km * 1000 * 0.999:
+            if i != j and 0 <= day[i] - day[j] <= reach and d <= town_km * 1000 * 0.999:
                 want.add((int(i), int(j)))
     assert want <= found
     for i, j in found:
         d = _haversine(lat[i:i + 1], lon[i:i + 1], lat[j:j + 1], lon[j:j + 1])[0]
-        assert 0 <= day[i] - day[j] <= day_window and d <= town_km * 1000 * 1.001
+        assert 0 <= day[i] - day[j] <= reach and d <= town_km * 1000 * 1.001
 
 
 def test_day_window_zero_and_facility_hours() -> None:
@@ -183,6 +184,42 @@ def test_day_window_zero_and_facility_hours() -> None:
     assert RepeatStrikes(day_window=0).fit(moved).candidates_.empty
     fac, _ = plant_facility_hits(background(0, rng=3), 5, rng=4, max_hours=10)
     assert len(RepeatStrikes(facility_hours=0.4).fit(fac).candidates_) < 5
+
+
+def _two_strikes(first: str, second: str) -> pd.DataFrame:
+    """A strike without protected victims at ``first`` and one on an ambulance 100 m away at
+    ``second`` (both times known, exact places)."""
+    events, _truth = plant_double_taps(background(0, rng=1), 1, rng=2)
+    events = events.sort_values("categories").reset_index(drop=True)  # context strike first
+    for row, stamp in enumerate((pd.Timestamp(first), pd.Timestamp(second))):
+        events.loc[row, ["time", "time_last"]] = stamp
+        events.loc[row, ["date_start", "date_end"]] = stamp.normalize()
+    events.loc[1, "lat"] = events.loc[0, "lat"] + 100 / 111_195.0
+    events.loc[1, "lon"] = events.loc[0, "lon"]
+    return events
+
+
+def test_timed_double_tap_across_midnight_whatever_the_day_window() -> None:
+    """--day-window bounds only the pairs without times: a strike at 23:40 and one on the
+    ambulance at 00:10 are 30 minutes apart, and were missed with day_window=0."""
+    events = _two_strikes("2024-02-10 23:40", "2024-02-11 00:10")
+    for day_window in (0, 1):
+        cand = RepeatStrikes(day_window=day_window).fit(events).candidates_
+        assert list(cand["basis"]) == ["time+coordinates"] and list(cand["gap"]) == [30.0]
+    # A window of three days reaches a strike two days and an hour before.
+    events = _two_strikes("2024-02-10 10:00", "2024-02-12 11:00")
+    assert RepeatStrikes(window_minutes=60).fit(events).candidates_.empty
+    cand = RepeatStrikes(window_minutes=3 * 1440).fit(events).candidates_
+    assert list(cand["gap"]) == [2 * 1440 + 60.0]
+
+
+def test_untimed_pairs_stay_within_the_day_window_when_the_time_window_is_wide() -> None:
+    events = _two_strikes("2024-02-10 10:00", "2024-02-12 11:00")
+    events[["time", "time_last"]] = pd.NaT
+    assert RepeatStrikes(window_minutes=3 * 1440, day_window=1).fit(events).candidates_.empty
+    assert len(RepeatStrikes(day_window=2).fit(events).candidates_) == 1
+    # A reach of years stays quick: only days that hold events are looked at.
+    assert len(RepeatStrikes(window_minutes=1e9, day_window=10**6).fit(events).candidates_) == 1
 
 
 def test_targets_choose_the_incidents_scanned_not_the_earlier_strikes() -> None:
