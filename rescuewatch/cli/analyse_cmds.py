@@ -26,6 +26,8 @@ from rescuewatch.cli.common import (
 
 F = TypeVar("F", bound=Callable[..., Any])
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
+#: Enough for p-values down to 1e-5; more only costs time (a billion ran for days, silently).
+MAX_PERMUTATIONS = 99_999
 
 
 def filter_options(func: F) -> F:
@@ -245,8 +247,10 @@ def _gap_text(gap: Any, unit: Any) -> str:
 @click.option("--time-bands", metavar="EDGES",
               help="Near-repeat time band edges in days, e.g. 0,0,7,14,21.")
 @click.option("--beyond", is_flag=True, help="Add a band past the last edges.")
-@click.option("--permutations", type=click.IntRange(min=0), default=999, show_default=True,
-              help="Monte Carlo permutations of event times.")
+@click.option("--permutations", type=click.IntRange(0, MAX_PERMUTATIONS), default=999,
+              show_default=True,
+              help="Monte Carlo permutations of event times (0: the Poisson approximation "
+                   "only).")
 @click.option("--seed", type=SEED, default=None, help="Random seed, for reproducible p-values.")
 @db_option
 @json_option
@@ -460,7 +464,7 @@ def coverage(show_matrix: bool, limit: int, db: str | None, as_json: bool,
 @click.option("--seed", type=SEED, default=0, show_default=True,
               help="Seed of the permutation tests, for reproducible p-values.")
 @click.option("--title", default=None, help="Title of the report.")
-@click.option("--permutations", type=click.IntRange(9, 99_999), default=None,
+@click.option("--permutations", type=click.IntRange(9, MAX_PERMUTATIONS), default=None,
               help="Permutations of the near-repeat test [default: 999]; fewer for a quick look "
                    "at a very dense store.")
 @db_option

@@ -345,3 +345,16 @@ def test_knox_keeps_distances_in_countries_far_apart(rw: Invoker, tmp_path: Path
     data = _json(rw, "analyse", "knox", "--points", str(geo), "--distance", "500", "--days",
                  "0", "--permutations", "9", "--seed", "1")
     assert data["knox"]["statistic"] == 2
+
+
+def test_knox_permutations_are_bounded(rw: Invoker, tmp_path: Path) -> None:
+    # --permutations had no upper bound: 10**8 ran on for hours with no word, as the report's
+    # option (9..99,999) never allowed
+    flat = tmp_path / "xyt.csv"
+    flat.write_text("x,y,t\n0,0,0\n10,0,1\n", encoding="utf-8")
+    result = rw("analyse", "knox", "--points", str(flat), "--permutations", "100000")
+    assert result.exit_code == 2, result.output
+    assert "'--permutations': 100000 is not in the range 0<=x<=99999" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert rw("analyse", "knox", "--points", str(flat), "--permutations", "99999",
+              "--seed", "1").exit_code == 0
