@@ -96,6 +96,18 @@ def test_sections_and_neutral_wording(report: tuple[str, dict]) -> None:
     assert alleged and all("alleged by" in p for p in alleged)
 
 
+def test_methods_describe_the_near_repeat_points_as_computed(report: tuple[str, dict]) -> None:
+    # The methods said pairs in different countries were not compared (the code counts a pair
+    # across a border like any other) and that places "finer than a region" were used (districts
+    # and "within about 25 km" are left out too).
+    html, _ = report
+    text = re.sub(r"\s+", " ", html)
+    assert "not compared" not in text and "finer than a region" not in text
+    assert "a pair across a border counts like any other" in text
+    assert 'placed more precisely than a district or "within about 25 km"' in text.replace(
+        "&#34;", '"').replace("&quot;", '"')
+
+
 def test_mirror_areas_get_mirror_map_entries(report: tuple[str, dict]) -> None:
     html, _ = report
     data = _map_data(html)
