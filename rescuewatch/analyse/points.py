@@ -229,7 +229,9 @@ def read_points_csv(path: str | Path, centre: tuple[float, float] | None = None,
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)
-            header = {h.strip().lower(): h for h in reader.fieldnames or []}
+            # read here: on an empty file DictReader reads the header lazily, after closing
+            names = list(reader.fieldnames or [])
+            header = {h.strip().lower(): h for h in names}
             rows = [(n, row) for n, row in enumerate(reader, start=2)]
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InputError(f"cannot read points: {exc}", path=str(path)) from exc
@@ -246,7 +248,7 @@ def read_points_csv(path: str | Path, centre: tuple[float, float] | None = None,
         return Points(x, y, t, origin, epoch)
     raise InputError(
         "need columns lat,lon,date or x,y,t", path=str(path), row=1,
-        hint=f"found {', '.join(reader.fieldnames or []) or 'no header'}",
+        hint=f"found {', '.join(names) or 'no header'}",
     )
 
 

@@ -72,6 +72,8 @@ def test_read_projected(tmp_path: Path) -> None:
         ("lat,lon,date\n48,37,yesterday\n", r"row 2, column 'date'"),
         ("x,y,t\n1,2,\n", r"row 2, column 't'"),
         ("a,b\n1,2\n", r"row 1: need columns"),
+        # an empty file ended in "I/O operation on closed file", a traceback
+        ("", r"events\.csv, row 1: need columns lat,lon,date or x,y,t \(found no header\)"),
     ],
 )
 def test_bad_rows_name_file_row_and_column(tmp_path: Path, text: str, message: str) -> None:
