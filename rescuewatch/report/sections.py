@@ -215,8 +215,8 @@ MAX_SERIES = 10  # colours in the palette
 
 CHARTS: tuple[tuple[str, str, Sequence[str], str], ...] = (
     ("Incidents per month by victim category", "category", VICTIM_CATEGORIES, "incidents"),
-    ("People killed per month by victim category (lowest count reported)", "category",
-     VICTIM_CATEGORIES, "killed_min"),
+    ("People killed per month in incidents by victim category hit (lowest count reported)",
+     "category", VICTIM_CATEGORIES, "killed_min"),
     ("Incidents per month by weapon", "weapon", WEAPONS, "incidents"),
     ("Incidents per month by certainty grade", "certainty", CERTAINTY_GRADES, "incidents"),
     ("Incidents per month by alleged perpetrator (as alleged by at least one source)",

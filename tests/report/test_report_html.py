@@ -239,3 +239,25 @@ def test_near_repeat_counts_a_pair_across_a_border() -> None:
     result = near_repeat(ev, ReportOptions(permutations=0), seed=1)
     first_band, same_day = result["rows"][1][0], result["time_labels"][0]
     assert same_day == "same day" and first_band["observed"] == 1
+
+
+def test_casualty_cards_say_whom_the_counts_cover(tmp_path: Path) -> None:
+    """A strike on a market that also hit an ambulance (no crew count, ten killed in all) was
+    reported as "10 killed among protected people"; the ten are everyone killed there."""
+    from rescuewatch.model import Source, Victim
+    from tests.link.factory import add_document, claim
+
+    store = Store.open(f"sqlite:///{tmp_path / 'store.db'}")
+    try:
+        src = Source("agency-x", "agency-x", "news_agency", None, "independent", "intl")
+        # ten killed in all, the ambulance among the things hit, no count of its crew
+        hit = claim("2024-03-02", killed=10, description="market and ambulance hit")
+        hit.victims = [Victim("ambulance")]
+        add_document(store, src, [hit], label="1")
+        write_report(store, tmp_path / "r.html", seed=1, options=ReportOptions(permutations=9))
+    finally:
+        store.dispose()
+    html = re.sub(r"\s+", " ", (tmp_path / "r.html").read_text(encoding="utf-8"))
+    assert "killed among protected people" not in html
+    assert "10–10</span> killed in incidents that hit protected people" in html
+    assert "otherwise every death or injury it reports for the incident" in html
