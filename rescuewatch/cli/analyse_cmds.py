@@ -301,9 +301,10 @@ def knox(points_file: str | None, distance: float | None, days: float | None,
             out["knox"] = Knox(x, y, t, distance, days, permutations=permutations,
                                rng=seed).to_json()
         if bands:
-            # A seed of its own, so that adding the matrix leaves the Knox p-value unchanged.
+            # The seed itself, as the report uses it: a seed and bands give the report's
+            # p-values, with or without the Knox test beside (each draws from its own copy).
             nr = NearRepeat(x, y, t, s_edges, t_edges, permutations=permutations,
-                            rng=None if seed is None else seed + 1, beyond=beyond)
+                            rng=seed, beyond=beyond)
             out["near_repeat"] = nr.to_json()
     if as_json:
         print_json(out)
