@@ -77,8 +77,22 @@ def _filter(opts: dict[str, Any]) -> Any:
 def _events(db: str | None, opts: dict[str, Any]) -> tuple[Any, Any]:
     from rescuewatch.analyse.events import load_events
 
-    store = open_store(db, create=False)
+    store = _store(db)
     return store, load_events(store, _filter(opts))
+
+
+def _store(db: str | None) -> Any:
+    """The store, after a note on standard error when claims wait to be linked: the analyses
+    read incidents, and counts that silently miss the latest import would mislead."""
+    from rescuewatch.store.analysis import claims_left_out
+
+    store = open_store(db, create=False)
+    waiting = claims_left_out(store)
+    if waiting:
+        click.echo(f"note: {waiting} claim(s) ingested since the last `rescuewatch link` belong "
+                   "to no incident yet and are left out; run `rescuewatch link` (and `assess`) "
+                   "to include them", err=True)
+    return store
 
 
 def _records(frame: Any) -> list[dict[str, Any]]:
@@ -182,7 +196,7 @@ def repeat_strikes(window_minutes: float, radius_m: float, day_window: int, town
         rs = RepeatStrikes(window_minutes, radius_m, day_window, town_km,
                            facility_hours=facility_hours)
         context = _context_filter(flt, rs.reach_days)
-        store = open_store(db, create=False)
+        store = _store(db)
         scanned = load_events(store, flt)
         # without those filters the incidents scanned are all the events: read them once
         events = scanned if context == flt else load_events(store, context)
@@ -442,7 +456,7 @@ def coverage(show_matrix: bool, limit: int, db: str | None, as_json: bool,
     """
     from rescuewatch.analyse.coverage import Coverage
 
-    store = open_store(db, create=False)
+    store = _store(db)
     cov = Coverage().fit(store, _filter(opts))
     if as_json:
         matrix = cov.matrix_.reset_index()
@@ -492,7 +506,7 @@ def report(out: str, seed: int, title: str | None, permutations: int | None, db:
     if out == "-" and as_json:
         raise click.UsageError("--json and --out - would both write to standard output; "
                                "give --out a file")
-    store = open_store(db, create=False)
+    store = _store(db)
     check_report_path(out)  # not after the analyses
     result = write_report(store, out, seed=seed, title=title, permutations=permutations)
     if as_json:

@@ -21,7 +21,7 @@ from rescuewatch.model import CERTAINTY_GRADES
 from rescuewatch.store import schema as s
 from rescuewatch.store.claims import category_condition
 from rescuewatch.store.core import Store
-from rescuewatch.store.incidents import standing
+from rescuewatch.store.incidents import standing, unlinked_date_range
 from rescuewatch.store.text_match import folded_equals
 
 __all__ = [
@@ -141,6 +141,15 @@ def has_incidents(store: Store) -> bool:
     """Whether the store holds any incident (claims have been linked)."""
     with store.engine.connect() as conn:
         return conn.execute(select(s.incidents.c.id).limit(1)).first() is not None
+
+
+def claims_left_out(store: Store) -> int:
+    """Claims the incident analyses leave out: those ingested since the last link (0 when
+    nothing is linked yet, as the analyses then read every claim)."""
+    if not has_incidents(store):
+        return 0
+    with store.engine.connect() as conn:
+        return unlinked_date_range(conn)[2]
 
 
 def incident_events(store: Store, flt: AnalysisFilter) -> pd.DataFrame:

@@ -386,3 +386,26 @@ def test_knox_bands_and_seed_give_the_report_p_values(filled: Invoker) -> None:
                       "--space-bands", ",".join(map(str, opts.space_bands)),
                       "--time-bands", ",".join(map(str, opts.time_bands)))
     assert with_knox["near_repeat"]["cells"] == cli["cells"]
+
+
+def test_claims_ingested_after_linking_are_not_left_out_silently(rw: Invoker,
+                                                                 tmp_path: Path) -> None:
+    # Claims imported after `link` belong to no incident, and every analysis and the report
+    # left them out without a word: a month of new data was simply missing from the counts.
+    first = EXAMPLES / "ucdp_ged_ukraine_donetsk_2015-01-15_2015-02-15.csv"
+    assert rw("ingest", str(first)).exit_code == 0
+    for args in (("analyse", "trends", "--json"), ("link",)):
+        result = rw(*args)
+        assert result.exit_code == 0 and "note:" not in result.stderr
+    assert rw("ingest", str(EXAMPLES / "ucdp_ged191_syria_aleppo_2016-04-20_2016-05-05.csv")
+              ).exit_code == 0
+    for args in (("analyse", "trends", "--json"), ("analyse", "knox", "--json"),
+                 ("analyse", "repeat-strikes", "--json"), ("analyse", "coverage", "--json"),
+                 ("report", "--out", str(tmp_path / "r.html"), "--permutations", "9")):
+        result = rw(*args)
+        assert result.exit_code == 0, result.output
+        assert "note: 73 claim(s) ingested since the last `rescuewatch link`" in result.stderr
+        if "--json" in args:
+            json.loads(result.stdout)  # the note stays out of the JSON
+    assert rw("link").exit_code == 0
+    assert "note:" not in rw("analyse", "trends", "--json").stderr
