@@ -265,12 +265,14 @@ def _gap_text(gap: Any, unit: Any) -> str:
               show_default=True,
               help="Monte Carlo permutations of event times (0: the Poisson approximation "
                    "only).")
-@click.option("--seed", type=SEED, default=None, help="Random seed, for reproducible p-values.")
+@click.option("--seed", type=SEED, default=0, show_default=True,
+              help="Seed of the permutations: the same seed gives the same p-values (and the "
+                   "report's, for the same bands).")
 @db_option
 @json_option
 def knox(points_file: str | None, distance: float | None, days: float | None,
          space_bands: str | None, time_bands: str | None, beyond: bool, permutations: int,
-         seed: int | None, db: str | None, as_json: bool, **opts: Any) -> None:
+         seed: int, db: str | None, as_json: bool, **opts: Any) -> None:
     """Test whether strikes cluster in space and time beyond chance (Knox, near-repeat).
 
     --distance and --days give the classic Knox test: pairs of events within both limits,
@@ -317,8 +319,8 @@ def knox(points_file: str | None, distance: float | None, days: float | None,
         if bands:
             # The seed itself, as the report uses it: a seed and bands give the report's
             # p-values, with or without the Knox test beside (each draws from its own copy).
-            nr = NearRepeat(x, y, t, s_edges, t_edges, permutations=permutations,
-                            rng=seed, beyond=beyond)
+            nr = NearRepeat(x, y, t, s_edges, t_edges, permutations=permutations, rng=seed,
+                            beyond=beyond)
             out["near_repeat"] = nr.to_json()
     if as_json:
         print_json(out)
@@ -372,7 +374,7 @@ def _print_knox(out: dict[str, Any]) -> None:
         k = out["knox"]
         obs, exp = k["observed"], k["expected"]
         click.echo(f"Knox test: distance <= {k['delta_m']:g} m, gap <= {k['tau_days']:g} day(s), "
-                   f"{k['permutations']} permutations")
+                   f"{k['permutations']} permutations, seed {out['seed']}")
         click.echo(f"  pairs close in space and time: {obs[0][0]} (expected {exp[0][0]:.2f}); "
                    f"close in space only: {obs[0][1]}; in time only: {obs[1][0]}; "
                    f"neither: {obs[1][1]}")
@@ -391,7 +393,8 @@ def _print_knox(out: dict[str, Any]) -> None:
         shown = ["space_lo", "space_hi", "time_lo", "time_hi", "observed"]
         if out["near_repeat"]["permutations"]:  # expected, ratio and p come from permutations
             shown += ["expected", "ratio", "p_value"]
-        _table("Near-repeat matrix (bands (lo, hi], first band [lo, hi])", frame, shown)
+        _table(f"Near-repeat matrix (bands (lo, hi], first band [lo, hi]; seed {out['seed']})",
+               frame, shown)
 
 
 @analyse.command("trends")

@@ -409,3 +409,18 @@ def test_claims_ingested_after_linking_are_not_left_out_silently(rw: Invoker,
             json.loads(result.stdout)  # the note stays out of the JSON
     assert rw("link").exit_code == 0
     assert "note:" not in rw("analyse", "trends", "--json").stderr
+
+
+def test_knox_p_values_repeat_without_a_seed_given(rw: Invoker, tmp_path: Path) -> None:
+    # Without --seed the permutations came from fresh entropy: p-values changed from run to
+    # run and the output ("seed": null) gave no way to repeat them.
+    pts = tmp_path / "xyt.csv"
+    pts.write_text("x,y,t\n" + "".join(f"{37 * k % 500},{11 * k % 300},{k % 9}\n"
+                                       for k in range(40)), encoding="utf-8")
+    args = ("analyse", "knox", "--points", str(pts), "--space-bands", "0,0,100,200",
+            "--time-bands", "0,0,2,4", "--distance", "150", "--days", "2", "--permutations", "49")
+    runs = [_json(rw, *args) for _ in range(3)]
+    assert runs[0] == runs[1] == runs[2] and runs[0]["seed"] == 0
+    assert runs[0] == _json(rw, *args, "--seed", "0")
+    text = rw(*args).output
+    assert "49 permutations, seed 0" in text and "seed 0)" in text
