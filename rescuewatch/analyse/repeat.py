@@ -424,9 +424,18 @@ def _reason(ev: pd.DataFrame, row: Any) -> str:
         "cue": "A source describes this as a repeat strike, but no separate earlier event is "
                "in the data (the first strike may be told in the same report).",
     }[why]
+    if why in ("ft", "fd") and not _both_precise(ev, row):
+        # "28 m away" between two district points says nothing about the strikes themselves
+        text += (" A location is only a town, district or 'within about 25 km' point, so the "
+                 "distance is between those points, not between the strikes.")
     if row.cue and why != "cue":
         text += " A source's text also describes a repeat strike, which raises the confidence."
     return text
+
+
+def _both_precise(ev: pd.DataFrame, row: Any) -> bool:
+    precise = ev["_precise"].to_numpy()
+    return bool(row.b >= 0 and precise[row.a] and precise[row.b])
 
 
 def _finish(ev: pd.DataFrame, rows: pd.DataFrame, store: Any, by_claim: bool) -> pd.DataFrame:

@@ -72,6 +72,23 @@ def test_facility_receiving_wounded() -> None:
     assert fac["reason"].str.contains("receiving the wounded").all()
 
 
+@pytest.mark.parametrize("precision", ["district", "near", "city"])
+def test_facility_distance_between_vague_points_says_so(precision: str) -> None:
+    """'hit ... 28 m away' between two district centroids read as if the strikes were 28 m
+    apart; the reason now says the distance is between the points the data give."""
+    events, truth = plant_facility_hits(background(0, rng=7, responder_share=0.0), 3, rng=8)
+    exact = RepeatStrikes().fit(events).candidates_
+    assert len(exact) == 3 and not exact["reason"].str.contains("not between the strikes").any()
+    events["place_precision"] = precision
+    for timed in (True, False):
+        if not timed:
+            events[["time", "time_last"]] = pd.NaT
+        cand = RepeatStrikes().fit(events).candidates_.merge(truth)
+        assert len(cand) == 3 and set(cand["basis"]) == {"facility receiving the wounded"}
+        assert cand["reason"].str.endswith(
+            "so the distance is between those points, not between the strikes.").all()
+
+
 def test_textual_cue_without_earlier_event_and_raising_confidence() -> None:
     events, truth = plant_double_taps(background(0, rng=1), 2, rng=3)
     events["place_precision"] = "city"  # planted pairs become medium
