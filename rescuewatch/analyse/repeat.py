@@ -234,12 +234,16 @@ class RepeatStrikes:
         if blind.empty:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         # Join only the events without coordinates, day by day: never town x town.
-        parts = []
         reach = self.reach_days
-        for shift in range(-reach, reach + 1):
-            moved = blind.assign(day=blind["day"] + shift)
-            parts.append(moved.merge(named, on=["town", "day"], suffixes=("_a", "_b")))
-        merged = pd.concat(parts, ignore_index=True)
+        if reach > 31:  # a wide reach keeps most pairs of a town anyway: one join, then days
+            merged = blind.merge(named, on="town", suffixes=("_a", "_b"))
+            merged = merged[(merged["day_a"] - merged["day_b"]).abs() <= reach]
+        else:
+            parts = []
+            for shift in range(-reach, reach + 1):
+                moved = blind.assign(day=blind["day"] + shift)
+                parts.append(moved.merge(named, on=["town", "day"], suffixes=("_a", "_b")))
+            merged = pd.concat(parts, ignore_index=True)
         one, other = merged["i_a"].to_numpy(np.int64), merged["i_b"].to_numpy(np.int64)
         return np.concatenate([one, other]), np.concatenate([other, one])
 

@@ -236,7 +236,9 @@ def _context_filter(flt: Any, days_back: int) -> Any:
     ``days_back`` days before ``--since``), any victims, alleged perpetrator and grade."""
     import dataclasses
 
-    since = flt.since - dt.timedelta(days=days_back) if flt.since else None
+    # days_back may reach past year 1 (--window-minutes 1e12): then no lower bound at all
+    within = flt.since is not None and days_back < (flt.since - dt.date.min).days
+    since = flt.since - dt.timedelta(days=days_back) if within else None
     return dataclasses.replace(flt, category=None, perpetrator=None, certainty_min=None,
                                since=since)
 

@@ -424,3 +424,12 @@ def test_knox_p_values_repeat_without_a_seed_given(rw: Invoker, tmp_path: Path) 
     assert runs[0] == _json(rw, *args, "--seed", "0")
     text = rw(*args).output
     assert "49 permutations, seed 0" in text and "seed 0)" in text
+
+
+@pytest.mark.parametrize("option", [("--window-minutes", "1e12"), ("--day-window", "10000000")])
+def test_repeat_strikes_reach_past_year_one_is_no_traceback(filled: Invoker,
+                                                             option: tuple[str, str]) -> None:
+    # the earlier strikes were read from --since minus the reach: before year 1, OverflowError
+    result = filled("analyse", "repeat-strikes", *option, "--since", "2016-04-25", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["summary"]["incidents_scanned"] > 0

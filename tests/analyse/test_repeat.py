@@ -155,6 +155,19 @@ def test_place_name_without_coordinates() -> None:
     assert cand["reason"].str.contains("same name").all()
 
 
+def test_place_name_without_coordinates_over_a_wide_day_window() -> None:
+    events, truth = plant_double_taps(background(0, rng=1), 3, rng=2)
+    events["place_name"] = [f"Town {i % 3}" for i in range(len(events))]
+    events.loc[:, ["lat", "lon"]] = np.nan
+    events[["time", "time_last"]] = pd.NaT
+    later = events["incident_id"].isin(truth["incident_id"])
+    events.loc[later, "date_start"] += pd.Timedelta(days=35)
+    assert RepeatStrikes(day_window=30).fit(events).candidates_.empty
+    for day_window in (35, 40, 10**8):  # one join by town past a month, not a join per day
+        assert _pairs(truth) <= _pairs(RepeatStrikes(day_window=day_window).fit(events)
+                                       .candidates_)
+
+
 def test_parameters_are_checked() -> None:
     with pytest.raises(ValueError):
         RepeatStrikes(window_minutes=-1)
