@@ -300,7 +300,8 @@ class Knox:
     p_value : float
         One-sided permutation p-value ``(k + 1) / (permutations + 1)``.
     p_poisson : float
-        ``P(X > statistic)`` for ``X ~ Poisson(E[NST])``, as pointpats reports it.
+        ``P(X > statistic)`` for ``X ~ Poisson(E[NST])``, as pointpats reports it; 1.0 when
+        ``E[NST]`` is 0 (no pair can be close in both, so there is no evidence either way).
     permutations, n : int
     sim : numpy.ndarray, optional
         Permuted statistics, when ``keep``.
@@ -342,7 +343,10 @@ class Knox:
         self.ratio = float(_ratio(self.statistic, self.sim_mean)) if sims.size else math.nan
         self.p_value = float(_p_values(np.asarray(self.statistic), sims))
         self.expected = _expected_table(self.observed)
-        self.p_poisson = float(poisson.sf(self.statistic, self.expected[0, 0]))
+        # With no pair expected close in both (none close in space, or none in time) none can
+        # be observed: P(X > 0) = 0 for X ~ Poisson(0) would read as overwhelming clustering.
+        self.p_poisson = (float(poisson.sf(self.statistic, self.expected[0, 0]))
+                          if self.expected[0, 0] > 0 else 1.0)
         if keep:
             self.sim = sims
 

@@ -256,6 +256,12 @@ def test_all_times_equal_and_no_close_pairs() -> None:
     assert same.p_value == 1.0 and same.ratio == pytest.approx(1.0)
     far = Knox(np.arange(50) * 1000.0, np.zeros(50), np.zeros(50), 10, 1, permutations=19, rng=0)
     assert far.statistic == 0 and far.p_value == 1.0 and np.isnan(far.ratio)
+    # no pair close in space, so none expected close in both: the Poisson p was 0
+    assert far.expected[0, 0] == 0 and far.p_poisson == 1.0
+    assert Knox(np.arange(50) * 1000.0, np.zeros(50), np.zeros(50), 10, 1,
+                permutations=0).p_poisson == 1.0
+    for n in (0, 1):
+        assert Knox(np.zeros(n), np.zeros(n), np.zeros(n), 10, 1).p_poisson == 1.0
 
 
 def test_duplicate_points_count_as_distance_zero() -> None:
