@@ -218,13 +218,22 @@ def coverage_rows(store: Store, flt: AnalysisFilter, *, by_claim: bool = False) 
                                  "n_claims"))
 
 
+def _clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, ending in "…" when cut: a quote that stops
+    mid-word without a mark reads as the source's own words."""
+    if len(text) <= limit:
+        return text
+    return text[:max(limit - 1, 0)].rstrip() + "…"
+
+
 def claim_evidence(store: Store, incident_ids: Sequence[int], *, by_claim: bool = False,
                    limit: int = 300) -> pd.DataFrame:
     """The claims of some incidents with a short text each, for reviewing candidates.
 
     Columns: ``incident_id, claim_id, source_key, repeat_strike, time_of_day, text``. ``text``
     is the evidence span of the repeat-strike cue where the extractor marked one, else the
-    claim's first evidence span or its description, cut to ``limit`` characters.
+    claim's first evidence span or its description, cut to ``limit`` characters (the last an
+    ellipsis when cut).
     """
     c, d, src, e = s.claims.c, s.documents.c, s.sources.c, s.evidence.c
     ids = sorted({int(x) for x in incident_ids})
@@ -250,6 +259,6 @@ def claim_evidence(store: Store, incident_ids: Sequence[int], *, by_claim: bool 
         found = spans.get(int(cid), [])
         cue = [t for f, t in found if (f and "repeat" in f) or (repeat and _CUE.search(t or ""))]
         text = (cue or [t for _f, t in found[:1]] or [desc or ""])[0]
-        out.append((int(inc), int(cid), source_key, repeat, tod, (text or "")[:limit]))
+        out.append((int(inc), int(cid), source_key, repeat, tod, _clip(text or "", limit)))
     return pd.DataFrame(out, columns=["incident_id", "claim_id", "source_key", "repeat_strike",
                                       "time_of_day", "text"])

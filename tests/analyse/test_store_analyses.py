@@ -217,6 +217,22 @@ def test_evidence_shows_the_repeat_strike_sentence(tmp_path: Path) -> None:
     assert "Обстріл" not in cand["evidence"].iloc[0].split("repeat-strike cue")[1][:40]
 
 
+def test_evidence_marks_a_quote_it_cuts(tmp_path: Path) -> None:
+    # the quote stopped mid-word ("... following the death of sol") with no mark that it was cut
+    from rescuewatch.store.analysis import claim_evidence
+
+    store = Store.open(f"sqlite:///{tmp_path / 'long.db'}")
+    long = "A clinic was struck and two medics were hurt; " * 10
+    add_document(store, Source("ngo-y", "NGO Y", "ngo", None, "independent"),
+                 [claim("2024-05-05", description=long),
+                  claim("2024-05-06", description="A short one.")], label="long")
+    link_store(store)
+    texts = claim_evidence(store, load_events(store)["incident_id"].tolist(), limit=60)["text"]
+    assert texts.iloc[0] == long[:59].rstrip() + "…" and len(texts.iloc[0]) <= 60
+    assert texts.iloc[1] == "A short one."
+    store.dispose()
+
+
 def test_trends_count_keys_differing_in_case_as_one() -> None:
     events = pd.DataFrame({
         "date_start": pd.to_datetime(["2024-01-03", "2024-01-09", "2024-01-20"]),
