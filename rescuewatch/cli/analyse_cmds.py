@@ -83,16 +83,27 @@ def _events(db: str | None, opts: dict[str, Any]) -> tuple[Any, Any]:
 
 def _store(db: str | None) -> Any:
     """The store, after a note on standard error when claims wait to be linked: the analyses
-    read incidents, and counts that silently miss the latest import would mislead."""
-    from rescuewatch.store.analysis import claims_left_out
-
+    read incidents, and counts that silently miss the latest import would mislead, as would
+    claims counted as incidents (two sources on one strike count twice) without a word."""
     store = open_store(db, create=False)
+    _note_unlinked(store)
+    return store
+
+
+def _note_unlinked(store: Any) -> None:
+    from rescuewatch.store.analysis import claims_left_out, has_incidents
+
+    if not has_incidents(store):
+        if claims_left_out(store, linked_or_not=True):
+            click.echo("note: no claim is linked yet, so each claim counts as an incident of its "
+                       "own (ids are claim ids; an event two sources report counts twice); run "
+                       "`rescuewatch link` (and `assess`) first", err=True)
+        return
     waiting = claims_left_out(store)
     if waiting:
         click.echo(f"note: {waiting} claim(s) ingested since the last `rescuewatch link` belong "
                    "to no incident yet and are left out; run `rescuewatch link` (and `assess`) "
                    "to include them", err=True)
-    return store
 
 
 def _records(frame: Any) -> list[dict[str, Any]]:
@@ -511,8 +522,9 @@ def report(out: str, seed: int, title: str | None, permutations: int | None, db:
     if out == "-" and as_json:
         raise click.UsageError("--json and --out - would both write to standard output; "
                                "give --out a file")
-    store = _store(db)
+    store = open_store(db, create=False)
     check_report_path(out)  # not after the analyses
+    _note_unlinked(store)
     result = write_report(store, out, seed=seed, title=title, permutations=permutations)
     if as_json:
         print_json({"out": out, "result": result})

@@ -143,10 +143,11 @@ def has_incidents(store: Store) -> bool:
         return conn.execute(select(s.incidents.c.id).limit(1)).first() is not None
 
 
-def claims_left_out(store: Store) -> int:
+def claims_left_out(store: Store, *, linked_or_not: bool = False) -> int:
     """Claims the incident analyses leave out: those ingested since the last link (0 when
-    nothing is linked yet, as the analyses then read every claim)."""
-    if not has_incidents(store):
+    nothing is linked yet, as the analyses then read every claim, unless ``linked_or_not``:
+    then the claims in no incident, whether or not any incident exists)."""
+    if not linked_or_not and not has_incidents(store):
         return 0
     with store.engine.connect() as conn:
         return unlinked_date_range(conn)[2]
