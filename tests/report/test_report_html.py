@@ -261,3 +261,20 @@ def test_casualty_cards_say_whom_the_counts_cover(tmp_path: Path) -> None:
     assert "killed among protected people" not in html
     assert "10–10</span> killed in incidents that hit protected people" in html
     assert "otherwise every death or injury it reports for the incident" in html
+
+
+def test_too_few_permutations_to_shade_a_cell_are_said(tmp_path: Path) -> None:
+    # with 9 permutations the smallest p is 0.1: no cell could be shaded at 0.05, and the
+    # blank table read as "no clustering"
+    store = Store.open(f"sqlite:///{tmp_path / 'store.db'}")
+    try:
+        build_store(store)
+        for n in (9, 19):
+            write_report(store, tmp_path / f"r{n}.html", seed=1,
+                         options=ReportOptions(permutations=n))
+    finally:
+        store.dispose()
+    few = re.sub(r"\s+", " ", (tmp_path / "r9.html").read_text(encoding="utf-8"))
+    assert "With 9 permutations no p-value can be below 0.10, so no cell can be shaded" in few
+    enough = (tmp_path / "r19.html").read_text(encoding="utf-8")
+    assert "no cell can be shaded" not in enough
