@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -60,7 +61,9 @@ def test_statistic_and_tables_equal_pointpats(seed: int, whole: bool) -> None:
     assert ours.statistic == theirs.statistic_
     np.testing.assert_array_equal(ours.observed, theirs.observed)
     np.testing.assert_allclose(ours.expected, theirs.expected, rtol=1e-12)
-    assert ours.p_poisson == pytest.approx(theirs.p_poisson, rel=1e-9, abs=1e-12)
+    # pointpats gives P(X > s); ours is P(X >= s), which adds the chance of exactly s
+    chance_of_s = stats.poisson.pmf(ours.statistic, ours.expected[0, 0])
+    assert ours.p_poisson == pytest.approx(theirs.p_poisson + chance_of_s, rel=1e-9, abs=1e-12)
 
 
 def test_p_value_agrees_with_pointpats_within_monte_carlo_error() -> None:
@@ -248,6 +251,19 @@ def test_fewer_than_two_events(n: int) -> None:
     knox = Knox(np.zeros(n), np.zeros(n), np.zeros(n), 10, 1, permutations=9, rng=0)
     assert knox.statistic == 0 and knox.p_value == 1.0
     assert knox.observed.sum() == 0 and np.isnan(knox.ratio)
+
+
+def test_the_poisson_p_value_counts_the_observed_pairs() -> None:
+    """With 2 pairs close in both and 2.0 expected, the p-value is the chance of 2 or more,
+    1 - P(0) - P(1) = 0.594; P(X > 2), which pointpats reports, gave 0.323."""
+    # 0-1 and 2-3 close in both; 0-2, 1-2, 1-3 in space only; 0-4, 1-4 in time only
+    x = np.array([0.0, 10.0, 20.0, 30.0, 5000.0])
+    y = np.zeros(5)
+    t = np.array([0.0, 0.5, 10.0, 10.5, 0.2])
+    knox = Knox(x, y, t, 25, 1, permutations=0)
+    expected = knox.expected[0, 0]
+    assert knox.statistic == 2
+    assert knox.p_poisson == pytest.approx(1 - math.exp(-expected) * (1 + expected))
 
 
 def test_all_times_equal_and_no_close_pairs() -> None:
