@@ -37,7 +37,7 @@ from .normalize import normalize_name, script_of
 from .variants import fold_key
 
 #: Bump when the index layout or the naming rules change.
-INDEX_VERSION = "geo-index-6"
+INDEX_VERSION = "geo-index-7"
 
 #: Key flags.
 KEY_CUE = 1  # needs a place cue before it and must not open a sentence
@@ -420,8 +420,13 @@ def _assemble(
     all_keys = [(k, keys[k], automaton) for k in sorted(keys)]
     all_keys += [(k, folded[k], fold_automaton) for k in sorted(folded)]
     for key_id, (key, cands, target) in enumerate(all_keys):
-        if any(not bits & CAND_WEAK for bits in cands.values()):
+        # a place that bears the name as written wins the key over weak names (other and
+        # generated spellings); a case form of one does not: "П'ятихатки" is the town's
+        # name (generated from its Russian one) before it is a village Пʼятихатка's genitive
+        if any(not bits & CAND_WEAK and not bits & CAND_INFLECTED for bits in cands.values()):
             cands = {e: b for e, b in cands.items() if not b & CAND_WEAK}
+        elif any(not bits & CAND_WEAK for bits in cands.values()):
+            cands = {e: b for e, b in cands.items() if not b & CAND_WEAK or not b & CAND_INFLECTED}
         ranked = sorted(cands.items(), key=lambda item: -raw.population[item[0]])
         cand_entry.extend(e for e, _ in ranked)
         cand_flags.extend(b for _, b in ranked)

@@ -8,7 +8,8 @@ of a place in Ukraine. Reports in the other language spell the name their own wa
 (``Рыльск`` / ``Рильськ``, ``Шебекино`` / ``Шебекине``, ``Іршанськ`` / ``Иршанск``).
 :func:`cross_variants` writes a name the other way by rule, both directions alike: a few
 letter correspondences (``ы``/``и``, ``и``/``і``, ``э``/``е``, ``є``/``е``, ``ї``/``и``,
-``ґ``/``г``, hard sign/apostrophe) and the usual suffix pairs (``-ск``/``-ськ``,
+``ґ``/``г``, hard sign/apostrophe, the apostrophe after a lip consonant before ``я``/``ю``)
+and the usual suffix pairs (``-ск``/``-ськ``,
 ``-ский``/``-ський``, ``-ское``/``-ське``, ``-ово``/``-ове``, ``-ино``/``-іне``...). The
 case forms then come from :mod:`rescuewatch.geo.inflect` as for any name. The rules
 over-generate a little; a spelling nobody writes costs memory and never matches.
@@ -97,7 +98,12 @@ def ru_to_uk(name: str) -> set[str]:
         words = [_ru_uk_word(w, soft) for w in name.lower().split(" ")]
         for combo in _combos(words):
             out.add(" ".join(combo))
-    return out
+    # Ukrainian writes an apostrophe where a lip consonant meets "я"/"ю" (Пятихатки →
+    # П'ятихатки, Вязьма → В'язьма); Russian does not
+    return out | {_LABIAL_SOFT.sub(r"\1'\2", v) for v in out}
+
+
+_LABIAL_SOFT = re.compile(r"([бпвмф])([яю])")
 
 
 def uk_to_ru(name: str) -> set[str]:

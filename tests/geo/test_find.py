@@ -56,6 +56,10 @@ def test_horlivka_forms(gaz: Gazetteer, text: str) -> None:
         ("Біля Нової Каховки.", "Nova Kakhovka"),
         ("Взрыв в Белой Церкви.", "Bila Tserkva"),  # was a village "Белая" of the first word
         ("Обстріл у Кременці.", "Kremenets"),
+        # the Ukrainian spelling of a town GeoNames names only in Russian ("Пятихатки"), not
+        # the genitive of a village "П'ятихатка" elsewhere
+        ("Місто П’ятихатки.", "Pyatykhatky"),
+        ("Вибух у Пʼятихатках.", "Pyatykhatky"),
     ],
 )
 def test_case_forms(gaz: Gazetteer, text: str, name: str) -> None:

@@ -32,6 +32,8 @@ def resolved(gaz: Gazetteer, text: str) -> list[tuple[str, str | None, str | Non
         ("Красное", "красне"),
         ("Курская область", "курська область"),
         ("Подъячево", "под'ячеве"),
+        ("Пятихатки", "п'ятихатки"),  # the apostrophe after a lip consonant before я/ю
+        ("Вязьма", "в'язьма"),
     ],
 )
 def test_ru_to_uk(ru: str, uk: str) -> None:
