@@ -286,6 +286,11 @@ def choose_reader(item: InputFile, fmt: str = "auto") -> Reader:
         return known[fmt]()
     scored = sorted(((cls().sniff(item), name) for name, cls in known.items()), reverse=True)
     if not scored or scored[0][0] <= 0:
+        kind = next((k for magic, k in DOCUMENT_MAGIC if item.sample().startswith(magic)),
+                    _DOCUMENT_SUFFIXES.get(item.content_suffix))
+        if kind:
+            raise InputError(f"{kind}, which rescuewatch does not read", path=item.origin,
+                             hint="save its text as a .txt file, or the page as .html")
         wide = _wide_without_bom(item.sample())
         if wide:
             raise InputError(f"not in any known format: it looks like {wide.upper()} text without "
@@ -298,6 +303,13 @@ def choose_reader(item: InputFile, fmt: str = "auto") -> Reader:
                  "exports, csv and jsonl are read back, the others are not",
         )
     return known[scored[0][1]]()
+
+
+#: Documents an analyst may drop among the reports: the error names them, not only "no
+#: known format". (A workbook is a dataset's, read by its reader before this.)
+DOCUMENT_MAGIC = ((b"%PDF-", "a PDF document"), (b"{\\rtf", "an RTF document"))
+_DOCUMENT_SUFFIXES = {".docx": "a Word document", ".doc": "a Word document",
+                      ".odt": "an OpenDocument text", ".pages": "a Pages document"}
 
 
 def _wide_without_bom(sample: bytes) -> str | None:

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from rescuewatch.errors import InputError
 from rescuewatch.ingest.base import (
+    DOCUMENT_MAGIC,
     STREAM_ERRORS,
     InputFile,
     Parcel,
@@ -222,8 +223,8 @@ class TextReader(Reader):
         wide = wide_encoding(head, None)
         if wide:  # a byte-order mark: the text as UTF-8, for the tests below
             head = codecs.getincrementaldecoder(wide)().decode(head[:8192]).encode("utf-8")
-        if b"\x00" in head[:4096]:
-            return 0
+        if b"\x00" in head[:4096] or head.startswith(tuple(m for m, _ in DOCUMENT_MAGIC)):
+            return 0  # a PDF named .txt is no report text, even when its bytes are ASCII
         if is_mail(head, item.content_suffix):
             return 95  # before the HTML reader: a message's HTML body is no page of its own
         if item.content_suffix in TEXT_SUFFIXES:

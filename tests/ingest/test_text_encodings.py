@@ -54,3 +54,23 @@ def test_a_stray_byte_in_a_page_is_still_read(filled: Invoker, tmp_path: Path) -
     path.write_bytes(PAGE.replace("</p>", " \u00a9</p>").encode("utf-8").replace(b"\xc2\xa9", b"\xa9"))
     done = filled("ingest", "--published", "2024-03-07", str(path))
     assert done.exit_code == 0 and "1 claim(s)" in done.output, done.output
+
+
+def test_a_pdf_among_the_reports_is_named(filled: Invoker, db_url: str, tmp_path: Path) -> None:
+    # refused as "not in any known format"; one whose bytes are ASCII, named .txt, was stored
+    # as a report of no claims
+    pdf = tmp_path / "report.txt"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj << >> endobj\nA drone hit an ambulance in Kherson.\n%%EOF\n")
+    line = refused(filled, db_url, str(pdf))
+    assert "report.txt: a PDF document, which rescuewatch does not read" in line
+
+
+def test_a_word_document_among_the_reports_is_named(filled: Invoker, db_url: str,
+                                                    tmp_path: Path) -> None:
+    import zipfile
+
+    doc = tmp_path / "report.docx"
+    with zipfile.ZipFile(doc, "w") as z:
+        z.writestr("word/document.xml", "<w:document>A drone hit an ambulance.</w:document>")
+    line = refused(filled, db_url, str(doc))
+    assert "report.docx: a Word document, which rescuewatch does not read" in line
