@@ -311,8 +311,11 @@ _RU: dict[str, str] = {
     "свободная сирийская армия|сирийская национальная армия": "party:SY-OPP:actor",
     "сирийская арабская армия": "party:SY-GOV:actor",
     "хайят тахрир аш-шам|хаят тахрир аш-шам|тахрир аш-шам|хтш": "party:SY-HTS:actor",
-    "силы быстрого реагирования|сбр|rsf": "party:SD-RSF:actor",
-    "суданская армия|армия судана|вооруженные силы судана|вс судана": "party:SD-SAF:actor",
+    # each side by every name the press gives it: "быстрой поддержки" and "РСФ" too, and the
+    # army as "Суданские вооружённые силы" (it was the country, SD, where "SAF" is SD-SAF)
+    "силы быстрого реагирования|силы быстрой поддержки|сбр|сбп|рсф|rsf": "party:SD-RSF:actor",
+    "суданская армия|армия судана|вооруженные силы судана|вс судана|"
+    "суданские вооруженные силы": "party:SD-SAF:actor",
     "суданский": "party:SD:adj",
     "сирийский|сирия": "party:SY:adj",
     # groups named with a country's word, which are not that country's forces
@@ -440,8 +443,11 @@ _UK: dict[str, str] = {
     "вільна сирійська армія|сирійська національна армія": "party:SY-OPP:actor",
     "сирійська арабська армія": "party:SY-GOV:actor",
     "хаят тахрір аш-шам|гайят тахрір аш-шам|тахрір аш-шам|хтш": "party:SY-HTS:actor",
-    "сили швидкого реагування|сшр|rsf": "party:SD-RSF:actor",
-    "суданська армія|армія судану|збройні сили судану|зс судану": "party:SD-SAF:actor",
+    # each side by every name the press gives it: "швидкої підтримки" and "РСФ" too, and the
+    # army as "Суданські збройні сили" (it was the country, SD, where "SAF" is SD-SAF)
+    "сили швидкого реагування|сили швидкої підтримки|сшр|сшп|рсф|rsf": "party:SD-RSF:actor",
+    "суданська армія|армія судану|збройні сили судану|зс судану|"
+    "суданські збройні сили": "party:SD-SAF:actor",
     "суданський": "party:SD:adj",
     "сирійський|сирія": "party:SY:adj",
     # groups named with a country's word, which are not that country's forces

@@ -586,3 +586,20 @@ def test_each_sides_weapons_and_fighters_are_named_alike(extract: Extract, lang:
     assert (ca[0].weapon, cb[0].weapon) == (weapon, weapon)
     parties = (ca[0].perpetrator.party, cb[0].perpetrator.party)
     assert parties in (("RU", "UA"), ("IL", "PS"))
+
+
+@pytest.mark.parametrize(("lang", "a", "b"), [
+    ("uk", "3 травня Суданські збройні сили обстріляли лікарню в Ньялі, загинули двоє медиків.",
+           "3 травня РСФ обстріляли лікарню в Ель-Фашері, загинули двоє медиків."),
+    ("ru", "3 мая Суданские вооружённые силы обстреляли больницу в Ньяле, погибли двое медиков.",
+           "3 мая Силы быстрой поддержки обстреляли больницу в Эль-Фашире, погибли двое медиков."),
+    ("en", "On 3 May the Sudanese Armed Forces shelled a hospital in Nyala, killing two medics.",
+           "On 3 May the Rapid Support Forces shelled a hospital in El Fasher, killing two medics."),
+], ids=["uk", "ru", "en"])
+def test_both_sides_of_sudan_by_every_name_the_press_gives(extract: Extract, lang: str, a: str,
+                                                           b: str) -> None:
+    """"РСФ" named no one where "суданська армія" named SD-SAF; "Суданские вооружённые силы"
+    named the country (SD) where English "Sudanese Armed Forces" named SD-SAF."""
+    ca, cb = extract(a, "2024-05-05", lang), extract(b, "2024-05-05", lang)
+    assert ca and cb
+    assert (ca[0].perpetrator.party, cb[0].perpetrator.party) == ("SD-SAF", "SD-RSF")
