@@ -300,7 +300,7 @@ _RU: dict[str, str] = {
     "=укропы|=укропов|=укропам|=укропами|укры|всушник|всушники": "party:UA:epithet",
     "израильский|израиль|произраильский": "party:IL:adj",
     "цахал|армия обороны израиля": "party:IL:actor",
-    "хамас|бригады аль-кассам|аль-кассам": "party:PS-HAMAS:actor",
+    "хамас|бригады аль-кассам|аль-кассам|хамасовец|хамасовцы": "party:PS-HAMAS:actor",
     # the parties the English list names, named in Russian too
     "исламский джихад|палестинский исламский джихад|бригады аль-кудс": "party:PS-PIJ:actor",
     "турецкий|турецкая|турецкие|турция": "party:TR:adj",
@@ -325,6 +325,9 @@ _RU: dict[str, str] = {
     "силы народной обороны": "party:MM-PDF:actor",
     "мьянманский": "party:MM:adj",
     "хуситы|хусит|ансар аллах|ансаралла": "party:YE-HOUTHI:actor",
+    # both sides' adjectives, as English "Saudi" and "Houthi"
+    "хуситский": "party:YE-HOUTHI:adj",
+    "саудовский": "party:SA-COAL:adj",
     "саудовская коалиция|арабская коалиция|коалиция во главе с саудовской аравией": "party:SA-COAL:actor",
     "правительственные войска|правительственные силы|хунта|военная хунта": "party:?ARMY:actor",
     "правительственный|проправительственный": "party:?ARMY:adj",
@@ -432,7 +435,7 @@ _UK: dict[str, str] = {
     "=укропи|=укропів|=укропам|=укропами|всушники": "party:UA:epithet",
     "ізраїльський|ізраїль|проізраїльський": "party:IL:adj",
     "цахал|армія оборони ізраїлю": "party:IL:actor",
-    "хамас|бригади аль-кассам|аль-кассам": "party:PS-HAMAS:actor",
+    "хамас|бригади аль-кассам|аль-кассам|хамасівець|хамасівці": "party:PS-HAMAS:actor",
     # the parties the English list names, named in Ukrainian too
     "ісламський джихад|палестинський ісламський джихад|бригади аль-кудс": "party:PS-PIJ:actor",
     "турецький|турецька|турецькі|туреччина": "party:TR:adj",
@@ -457,6 +460,9 @@ _UK: dict[str, str] = {
     "сили народної оборони": "party:MM-PDF:actor",
     "м'янманський": "party:MM:adj",
     "хусити|хусит|ансар аллах|ансарулла": "party:YE-HOUTHI:actor",
+    # both sides' adjectives, as English "Saudi" and "Houthi"
+    "хуситський": "party:YE-HOUTHI:adj",
+    "саудівський": "party:SA-COAL:adj",
     "саудівська коаліція|арабська коаліція|коаліція на чолі з саудівською аравією": "party:SA-COAL:actor",
     "урядові війська|урядові сили|хунта|військова хунта": "party:?ARMY:actor",
     "урядовий|проурядовий": "party:?ARMY:adj",

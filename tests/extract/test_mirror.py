@@ -603,3 +603,23 @@ def test_both_sides_of_sudan_by_every_name_the_press_gives(extract: Extract, lan
     ca, cb = extract(a, "2024-05-05", lang), extract(b, "2024-05-05", lang)
     assert ca and cb
     assert (ca[0].perpetrator.party, cb[0].perpetrator.party) == ("SD-SAF", "SD-RSF")
+
+
+@pytest.mark.parametrize(("lang", "a", "b", "parties"), [
+    ("ru", "3 мая саудовская авиация нанесла удар по больнице в Адене, погибли двое медиков.",
+           "3 мая хуситский беспилотник атаковал больницу в Адене, погибли двое медиков.",
+     ("SA-COAL", "YE-HOUTHI")),
+    ("uk", "3 травня саудівська авіація завдала удару по лікарні в Адені, загинули двоє медиків.",
+           "3 травня хуситський дрон атакував лікарню в Адені, загинули двоє медиків.",
+     ("SA-COAL", "YE-HOUTHI")),
+    ("ru", "3 мая израильтяне обстреляли больницу в Хан-Юнисе, погибли двое медиков.",
+           "3 мая хамасовцы обстреляли больницу в Сдероте, погибли двое медиков.", ("IL", "PS-HAMAS")),
+    ("uk", "3 травня ізраїльтяни обстріляли лікарню в Хан-Юнісі, загинули двоє медиків.",
+           "3 травня хамасівці обстріляли лікарню в Сдероті, загинули двоє медиків.",
+     ("IL", "PS-HAMAS")),
+], ids=["ru-yemen", "uk-yemen", "ru-hamas", "uk-hamas"])
+def test_yemens_and_gazas_sides_have_their_cyrillic_forms(extract: Extract, lang: str, a: str,
+                                                          b: str, parties: tuple[str, str]) -> None:
+    ca, cb = extract(a, "2024-05-05", lang), extract(b, "2024-05-05", lang)
+    assert ca and cb
+    assert (ca[0].perpetrator.party, cb[0].perpetrator.party) == parties
