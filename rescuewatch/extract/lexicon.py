@@ -323,6 +323,8 @@ _RU: dict[str, str] = {
     "движение за освобождение судана": "party:-:group",
     "армия мьянмы|военные мьянмы|татмадо|татмадау": "party:MM-MIL:actor",
     "силы народной обороны": "party:MM-PDF:actor",
+    # as English "resistance forces": names the PDF only in Myanmar
+    "силы сопротивления|бойцы сопротивления": "party:MM-PDF:epithet",
     "мьянманский": "party:MM:adj",
     "хуситы|хусит|ансар аллах|ансаралла": "party:YE-HOUTHI:actor",
     # both sides' adjectives, as English "Saudi" and "Houthi"
@@ -458,6 +460,8 @@ _UK: dict[str, str] = {
     "рух за визволення судану": "party:-:group",
     "армія м'янми|військові м'янми|татмадо|татмадау": "party:MM-MIL:actor",
     "сили народної оборони": "party:MM-PDF:actor",
+    # as English "resistance forces": names the PDF only in Myanmar
+    "сили опору|бійці опору": "party:MM-PDF:epithet",
     "м'янманський": "party:MM:adj",
     "хусити|хусит|ансар аллах|ансарулла": "party:YE-HOUTHI:actor",
     # both sides' adjectives, as English "Saudi" and "Houthi"

@@ -623,3 +623,19 @@ def test_yemens_and_gazas_sides_have_their_cyrillic_forms(extract: Extract, lang
     ca, cb = extract(a, "2024-05-05", lang), extract(b, "2024-05-05", lang)
     assert ca and cb
     assert (ca[0].perpetrator.party, cb[0].perpetrator.party) == parties
+
+
+@pytest.mark.parametrize(("lang", "a", "b", "elsewhere"), [
+    ("ru", "3 мая хунта обстреляла больницу в Мандалае, погибли двое медиков.",
+           "3 мая силы сопротивления обстреляли больницу в Мандалае, погибли двое медиков.",
+     "3 мая силы сопротивления обстреляли больницу в Херсоне, погибли двое медиков."),
+    ("uk", "3 травня хунта обстріляла лікарню в Мандалаї, загинули двоє медиків.",
+           "3 травня сили опору обстріляли лікарню в Мандалаї, загинули двоє медиків.",
+     "3 травня сили опору обстріляли лікарню в Херсоні, загинули двоє медиків."),
+], ids=["ru", "uk"])
+def test_myanmars_resistance_is_named_in_cyrillic_as_its_junta_is(
+        extract: Extract, lang: str, a: str, b: str, elsewhere: str) -> None:
+    ca, cb, ce = (extract(t, "2024-05-05", lang) for t in (a, b, elsewhere))
+    assert ca and cb and ce
+    assert (ca[0].perpetrator.party, cb[0].perpetrator.party) == ("MM-MIL", "MM-PDF")
+    assert ce[0].perpetrator.party is None  # "resistance" names no side outside Myanmar
