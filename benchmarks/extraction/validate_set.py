@@ -63,6 +63,12 @@ PARTIES = {
     "MM-PDF",
     "YE-HOUTHI",
     "SA-COAL",
+    "PS",
+    "SY-OPP",
+    "ET-ENDF",
+    "ET-TPLF",
+    "ET-FANO",
+    "ER",
 }
 PARTY_ALIASES = {
     "SY": "SY-GOV",

@@ -185,6 +185,16 @@ _EN: dict[str, str] = {
     "resistance forces|resistance fighters": "party:MM-PDF:epithet",
     "tatmadaw|myanmar military|myanmar army": "party:MM-MIL:actor",
     "myanmar": "party:MM:adj",
+    # Ethiopia's war, both sides named (it had neither): the federal army, Tigray's forces,
+    # the Amhara Fano; Eritrea's army is a state's forces
+    "endf|ethiopian national defense force|ethiopian national defence force|ethiopian army|"
+    "ethiopian military|ethiopian federal forces": "party:ET-ENDF:actor",
+    "tplf|tigray people's liberation front|tdf|tigray defense forces|tigray defence forces|"
+    "tigrayan forces|tigray forces": "party:ET-TPLF:actor",
+    "tigrayan": "party:ET-TPLF:adj",
+    "fano|fano militia|fano militias|amhara fano": "party:ET-FANO:actor",
+    "ethiopian|ethiopia": "party:ET:adj",
+    "eritrean|eritrea": "party:ER:adj",
     "military|army|armed forces|government artillery|government aircraft|government warplanes|"
     "government jets|government troops|government forces|pro-government forces|junta|"
     "military junta": "party:?ARMY:actor",
@@ -326,6 +336,12 @@ _RU: dict[str, str] = {
     # as English "resistance forces": names the PDF only in Myanmar
     "силы сопротивления|бойцы сопротивления": "party:MM-PDF:epithet",
     "мьянманский": "party:MM:adj",
+    "эфиопская армия|силы обороны эфиопии|национальные силы обороны эфиопии": "party:ET-ENDF:actor",
+    "нфот|народный фронт освобождения тыграй|народный фронт освобождения тыграя|силы тыграя|"
+    "тыграйские силы|тиграйские силы|силы тиграя": "party:ET-TPLF:actor",
+    "фано": "party:ET-FANO:actor",
+    "эфиопский": "party:ET:adj",
+    "эритрейский": "party:ER:adj",
     "хуситы|хусит|ансар аллах|ансаралла": "party:YE-HOUTHI:actor",
     # both sides' adjectives, as English "Saudi" and "Houthi"
     "хуситский": "party:YE-HOUTHI:adj",
@@ -463,6 +479,12 @@ _UK: dict[str, str] = {
     # as English "resistance forces": names the PDF only in Myanmar
     "сили опору|бійці опору": "party:MM-PDF:epithet",
     "м'янманський": "party:MM:adj",
+    "ефіопська армія|сили оборони ефіопії|національні сили оборони ефіопії": "party:ET-ENDF:actor",
+    "нфвт|народний фронт визволення тиграю|народний фронт визволення тиграї|сили тиграю|"
+    "тиграйські сили": "party:ET-TPLF:actor",
+    "фано": "party:ET-FANO:actor",
+    "ефіопський": "party:ET:adj",
+    "еритрейський": "party:ER:adj",
     "хусити|хусит|ансар аллах|ансарулла": "party:YE-HOUTHI:actor",
     # both sides' adjectives, as English "Saudi" and "Houthi"
     "хуситський": "party:YE-HOUTHI:adj",

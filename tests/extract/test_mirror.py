@@ -639,3 +639,19 @@ def test_myanmars_resistance_is_named_in_cyrillic_as_its_junta_is(
     assert ca and cb and ce
     assert (ca[0].perpetrator.party, cb[0].perpetrator.party) == ("MM-MIL", "MM-PDF")
     assert ce[0].perpetrator.party is None  # "resistance" names no side outside Myanmar
+
+
+@pytest.mark.parametrize(("lang", "a", "b"), [
+    ("en", "On 3 May the ENDF shelled a hospital in Mekelle, killing two nurses.",
+           "On 3 May the TPLF shelled a hospital in Dessie, killing two nurses."),
+    ("ru", "3 мая эфиопская армия обстреляла больницу в Мэкэле, погибли две медсестры.",
+           "3 мая силы Тыграя обстреляли больницу в Десси, погибли две медсестры."),
+    ("uk", "3 травня ефіопська армія обстріляла лікарню в Мекеле, загинули дві медсестри.",
+           "3 травня тиграйські сили обстріляли лікарню в Десі, загинули дві медсестри."),
+], ids=["en", "ru", "uk"])
+def test_both_sides_of_ethiopias_war_are_named(extract: Extract, lang: str, a: str,
+                                               b: str) -> None:
+    """Neither side of Ethiopia's war was named in any language, as every other war's were."""
+    ca, cb = extract(a, "2024-05-05", lang), extract(b, "2024-05-05", lang)
+    assert ca and cb
+    assert (ca[0].perpetrator.party, cb[0].perpetrator.party) == ("ET-ENDF", "ET-TPLF")
