@@ -138,14 +138,16 @@ _EN: dict[str, str] = {
     "roadside bomb|anti-tank mine|anti-personnel mine|booby trap": "weapon:mine_ied",
     # parties (symmetric lists)
     "russian|russia|pro-russian|russian-backed": "party:RU:adj",
-    "russian forces|russian troops|russian army|russian military|russian armed forces": "party:RU:actor",
+    "russian forces|russian troops|russian army|russian military|russian armed forces|"
+    # each side's national guard
+    "rosgvardia|russian national guard": "party:RU:actor",
     # each side's words for the other, as in the Russian and Ukrainian lists
     "occupiers|occupying forces|invaders|rashists|ruscists|orcs|kremlin regime|moscow regime|"
     "putin regime|putin's regime": "party:RU:epithet",
     # the "pro-"/"-backed" forms Russia's line has, for its mirror
     "ukrainian|ukraine|pro-ukrainian|ukrainian-backed": "party:UA:adj",
     "ukrainian forces|ukrainian troops|ukrainian army|ukrainian military|ukrainian armed forces|"
-    "afu|apu": "party:UA:actor",
+    "afu|apu|national guard of ukraine|ukrainian national guard": "party:UA:actor",
     "kyiv regime|kiev regime|neo-nazis|nationalists|ukronazis|banderites|kyiv junta|"
     "kiev junta": "party:UA:epithet",
     "israeli|israel": "party:IL:adj",
@@ -290,7 +292,9 @@ _RU: dict[str, str] = {
     "противопехотная мина|подорваться на мине|растяжка": "weapon:mine_ied",
     # each capital's adjective names its side, as "киевский" does ("московские войска")
     "российский|российская|российские|россия|рф|русский|московский|пророссийский": "party:RU:adj",
-    "вс рф|зс рф|вооруженные силы россии|российская армия|российские войска|российские военные": "party:RU:actor",
+    # each side's national guard too ("нацгвардия Украины" named UA, "Росгвардия" no one)
+    "вс рф|зс рф|вооруженные силы россии|российская армия|российские войска|российские военные|"
+    "росгвардия|росгвардеец|росгвардейцы": "party:RU:actor",
     # each side's pejoratives for the other (listed to see whom a text accuses, both sides')
     "оккупант|оккупанты|оккупантов|рашист|рашисты|захватчик|захватчики|орк|орки|кремлевский режим|"
     "московский режим|путинский режим|москаль|москали": "party:RU:epithet",
@@ -304,7 +308,7 @@ _RU: dict[str, str] = {
     # "про-" names the side it supports, as "pro-" does in English
     "украинский|украинская|украинские|украина|киевский|проукраинский": "party:UA:adj",
     "всу|вфу|зсу|вс украины|вооруженные силы украины|украинские военные|украинские войска|боевик всу|"
-    "боевики всу": "party:UA:actor",
+    "боевики всу|нацгвардия украины|национальная гвардия украины": "party:UA:actor",
     "киевский режим|киевская хунта|неонацист|неонацисты|нацисты|националисты|укронацисты|каратели|бандеровцы|"
     # "=": the plural forms only, not "укроп" (dill)
     "=укропы|=укропов|=укропам|=укропами|укры|всушник|всушники": "party:UA:epithet",
@@ -435,8 +439,9 @@ _UK: dict[str, str] = {
     "вибуховий пристрій|саморобний вибуховий пристрій|свп|фугас|протитанкова міна|"
     "протипіхотна міна|підірватися на міні|розтяжка": "weapon:mine_ied",
     "російський|російська|російські|росія|рф|русский|московський|проросійський": "party:RU:adj",
+    # each side's national guard too
     "зс рф|вс рф|збройні сили росії|російська армія|російські війська|російські військові|"
-    "росіяни": "party:RU:actor",
+    "росіяни|росгвардія|росгвардійці": "party:RU:actor",
     # each side's pejoratives for the other (listed to see whom a text accuses, both sides')
     "окупант|окупанти|окупантів|рашист|рашисти|загарбник|загарбники|орк|орки|кремлівський режим|"
     "московський режим|путінський режим|москаль|москалі": "party:RU:epithet",
@@ -448,7 +453,8 @@ _UK: dict[str, str] = {
     "терористи|терористичні угруповання|збройні терористичні угруповання": "party:SY-OPP:epithet",
     # "про-" names the side it supports, as "pro-" does in English
     "український|українська|українські|україна|київський|проукраїнський": "party:UA:adj",
-    "зсу|зс україни|збройні сили україни|українські військові|українські війська": "party:UA:actor",
+    "зсу|зс україни|збройні сили україни|українські військові|українські війська|"
+    "нацгвардія україни|національна гвардія україни": "party:UA:actor",
     "київський режим|київська хунта|неонацисти|нацисти|націоналісти|укронацисти|каратели|карателі|бандерівці|"
     "=укропи|=укропів|=укропам|=укропами|всушники": "party:UA:epithet",
     "ізраїльський|ізраїль|проізраїльський": "party:IL:adj",

@@ -655,3 +655,19 @@ def test_both_sides_of_ethiopias_war_are_named(extract: Extract, lang: str, a: s
     ca, cb = extract(a, "2024-05-05", lang), extract(b, "2024-05-05", lang)
     assert ca and cb
     assert (ca[0].perpetrator.party, cb[0].perpetrator.party) == ("ET-ENDF", "ET-TPLF")
+
+
+@pytest.mark.parametrize(("lang", "a", "b"), [
+    ("ru", "3 мая Росгвардия обстреляла больницу в Херсоне, погибли двое медиков.",
+           "3 мая нацгвардия Украины обстреляла больницу в Донецке, погибли двое медиков."),
+    ("uk", "3 травня Росгвардія обстріляла лікарню в Херсоні, загинули двоє медиків.",
+           "3 травня Нацгвардія України обстріляла лікарню в Донецьку, загинули двоє медиків."),
+    ("en", "On 3 May Rosgvardia shelled a hospital in Kherson, killing two medics.",
+           "On 3 May the National Guard of Ukraine shelled a hospital in Donetsk, killing two "
+           "medics."),
+], ids=["ru", "uk", "en"])
+def test_each_sides_national_guard_names_it(extract: Extract, lang: str, a: str, b: str) -> None:
+    """"нацгвардия Украины" named UA (through its genitive), "Росгвардия" no one."""
+    ca, cb = extract(a, "2024-05-05", lang), extract(b, "2024-05-05", lang)
+    assert ca and cb
+    assert (ca[0].perpetrator.party, cb[0].perpetrator.party) == ("RU", "UA")
