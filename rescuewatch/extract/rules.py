@@ -98,6 +98,8 @@ class Sentence:
     mutual_blame: bool = False
     aggregate_from: int | None = None  # char offset where an aggregate statement starts
     orgs: list[tuple[int, str]] = field(default_factory=list)
+    #: the character spans of the sentence's date phrases, once asked for (see _in_date)
+    date_spans: list[tuple[int, int]] | None = None
 
 
 def match(tokens: list[Token], lex: Lexicon) -> list[Mention]:
@@ -254,8 +256,10 @@ def _count_before(s: Sentence, m: Mention, text: str, lang: str, clauses: list[i
 
 def _in_date(text: str, s: Sentence, tok: Token, lang: str) -> bool:
     """Whether ``tok`` is part of a date phrase of the sentence ("3 May", "in 2023")."""
-    return any(d.start <= tok.start < d.end
-               for d in dates_mod.finder(lang).find(text, s.start, s.end, None))
+    if s.date_spans is None:  # found once a sentence, not once for every number in it
+        s.date_spans = [(d.start, d.end)
+                        for d in dates_mod.finder(lang).find(text, s.start, s.end, None)]
+    return any(start <= tok.start < end for start, end in s.date_spans)
 
 
 #: Words joining the two ends of a range of counts: "two to four", "от трёх до пяти",
