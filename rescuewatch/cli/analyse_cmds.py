@@ -30,6 +30,16 @@ _DATE = click.DateTime(formats=["%Y-%m-%d"])
 MAX_PERMUTATIONS = 99_999
 
 
+def _trimmed(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A name without the spaces around it, as stored ones are kept: " Kharkiv" (pasted, or
+    quoted with a space) matched nothing, and the analyses ran on no incident."""
+    if value is None:
+        return None
+    if not value.strip():
+        raise click.BadParameter("is empty; leave the option out to take every one")
+    return value.strip()
+
+
 def filter_options(func: F) -> F:
     """The event filters shared by every analysis."""
     options = [
@@ -38,10 +48,11 @@ def filter_options(func: F) -> F:
                           "ambulance, medic, firefighter, rescuer."),
         click.option("--country", metavar="ISO2", callback=check_country,
                      help="Country code, e.g. UA, RU, SY."),
-        click.option("--admin1", metavar="NAME", help="First-level area, as stored."),
+        click.option("--admin1", metavar="NAME", callback=_trimmed,
+                     help="First-level area, as stored."),
         click.option("--since", type=_DATE, help="First day (YYYY-MM-DD), inclusive."),
         click.option("--until", type=_DATE, help="Last day (YYYY-MM-DD), inclusive."),
-        click.option("--perpetrator", metavar="PARTY",
+        click.option("--perpetrator", metavar="PARTY", callback=_trimmed,
                      help="Party alleged by at least one source (an allegation only): its "
                           "code, or the words of sources that give no code, as 'trends --by "
                           "perpetrator' lists them."),

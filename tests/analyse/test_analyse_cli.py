@@ -170,6 +170,20 @@ def test_trends(filled: Invoker) -> None:
     assert filled("analyse", "trends", "--by", "perpetrator", "--zeros").exit_code == 0
 
 
+def test_spaces_around_an_area_or_party_filter_are_not_part_of_it(filled: Invoker) -> None:
+    """' Donetsk ' (pasted with a space) matched nothing, and the analysis ran on no incident."""
+    areas = _json(filled, "analyse", "trends", "--by", "admin1", "--country", "UA")["rows"]
+    area = areas[0]["key"]
+    exact = _json(filled, "analyse", "trends", "--admin1", area)
+    assert exact["rows"]
+    assert _json(filled, "analyse", "trends", "--admin1", f" {area} ") == exact
+    party = _json(filled, "analyse", "trends", "--by", "perpetrator")["rows"][0]["key"]
+    assert (_json(filled, "analyse", "trends", "--perpetrator", f"{party}  ")
+            == _json(filled, "analyse", "trends", "--perpetrator", party))
+    empty = filled("analyse", "trends", "--admin1", "  ")
+    assert empty.exit_code == 2 and "is empty" in empty.output
+
+
 def test_coverage(filled: Invoker) -> None:
     cov = _json(filled, "analyse", "coverage")
     assert cov["incidents"] > 0 and cov["rates"]
