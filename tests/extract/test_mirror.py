@@ -11,6 +11,14 @@ from tests.extract.conftest import contract
 
 Extract = Callable[..., list[Claim]]
 
+
+def first_parties(extract: Extract, a: str, b: str, lang: str) -> tuple[str | None, str | None]:
+    """The parties alleged by the first claim of each of two mirror texts (both must give
+    one), published on 5 May 2024."""
+    ca, cb = extract(a, "2024-05-05", lang), extract(b, "2024-05-05", lang)
+    assert ca and cb
+    return ca[0].perpetrator.party, cb[0].perpetrator.party
+
 PAIRS = [
     ("en", "On Tuesday, a Russian drone struck an ambulance in Sumy, killing a paramedic and injuring "
            "two rescuers. When firefighters arrived, a second drone hit the site.",
@@ -244,9 +252,7 @@ def test_each_sides_report_in_its_own_language(extract: Extract, uk: str, ru: st
 ], ids=["pro", "backed", "ru-capitals", "uk-capitals", "ru-regime"])
 def test_each_sides_variant_of_the_same_word_names_its_party(extract: Extract, lang: str, a: str,
                                                             b: str) -> None:
-    ca, cb = extract(a, "2024-05-05", lang), extract(b, "2024-05-05", lang)
-    assert ca and cb
-    assert (ca[0].perpetrator.party, cb[0].perpetrator.party) == ("RU", "UA")
+    assert first_parties(extract, a, b, lang) == ("RU", "UA")
 
 
 @pytest.mark.parametrize(("lang", "a", "b"), [
@@ -363,9 +369,7 @@ def test_the_army_capitalised_is_still_the_army(extract: Extract, text: str) -> 
 def test_each_sides_allies_name_their_side(extract: Extract, lang: str, a: str, b: str,
                                            parties: tuple[str, str]) -> None:
     """"pro-X", "X-backed", "про-": only "pro-Russian" and "Russian-backed" were written in."""
-    ca, cb = extract(a, "2024-05-05", lang), extract(b, "2024-05-05", lang)
-    assert ca and cb
-    assert (ca[0].perpetrator.party, cb[0].perpetrator.party) == parties
+    assert first_parties(extract, a, b, lang) == parties
 
 
 @pytest.mark.parametrize(("lang", "a", "b", "parties", "words"), [
@@ -480,9 +484,7 @@ def test_sides_blaming_each_other_allege_no_one_in_either_order(
 ], ids=["en", "uk"])
 def test_the_side_that_blames_is_the_source_not_the_perpetrator(
         extract: Extract, lang: str, a: str, b: str, parties: tuple[str, str]) -> None:
-    ca, cb = extract(a, "2024-05-05", lang), extract(b, "2024-05-05", lang)
-    assert ca and cb
-    assert (ca[0].perpetrator.party, cb[0].perpetrator.party) == parties
+    assert first_parties(extract, a, b, lang) == parties
 
 
 @pytest.mark.parametrize(("a", "b", "parties"), [
@@ -503,9 +505,7 @@ def test_a_groups_name_alone_gives_way_to_who_struck(extract: Extract, a: str, b
                                                      parties: tuple[str, str]) -> None:
     """A group's name (an actor) stands alone where a country word needs a force word: the
     first sentence alleged the group whose stronghold was hit, as its mirror does."""
-    ca, cb = extract(a, "2024-05-05", "en"), extract(b, "2024-05-05", "en")
-    assert ca and cb
-    assert (ca[0].perpetrator.party, cb[0].perpetrator.party) == parties
+    assert first_parties(extract, a, b, "en") == parties
 
 
 @pytest.mark.parametrize(("lang", "a", "b"), [
@@ -519,9 +519,7 @@ def test_a_groups_name_alone_gives_way_to_who_struck(extract: Extract, a: str, b
 def test_every_civil_wars_country_word_names_its_country(extract: Extract, lang: str, a: str,
                                                           b: str) -> None:
     """"Sudanese" and "Myanmar" warplanes named their country; "Syrian" ones no one."""
-    ca, cb = extract(a, "2024-05-05", lang), extract(b, "2024-05-05", lang)
-    assert ca and cb
-    assert (ca[0].perpetrator.party, cb[0].perpetrator.party) == ("SY", "SD")
+    assert first_parties(extract, a, b, lang) == ("SY", "SD")
 
 
 @pytest.mark.parametrize(("lang", "text", "words"), [
@@ -600,9 +598,7 @@ def test_both_sides_of_sudan_by_every_name_the_press_gives(extract: Extract, lan
                                                            b: str) -> None:
     """"РСФ" named no one where "суданська армія" named SD-SAF; "Суданские вооружённые силы"
     named the country (SD) where English "Sudanese Armed Forces" named SD-SAF."""
-    ca, cb = extract(a, "2024-05-05", lang), extract(b, "2024-05-05", lang)
-    assert ca and cb
-    assert (ca[0].perpetrator.party, cb[0].perpetrator.party) == ("SD-SAF", "SD-RSF")
+    assert first_parties(extract, a, b, lang) == ("SD-SAF", "SD-RSF")
 
 
 @pytest.mark.parametrize(("lang", "a", "b", "parties"), [
@@ -620,9 +616,7 @@ def test_both_sides_of_sudan_by_every_name_the_press_gives(extract: Extract, lan
 ], ids=["ru-yemen", "uk-yemen", "ru-hamas", "uk-hamas"])
 def test_yemens_and_gazas_sides_have_their_cyrillic_forms(extract: Extract, lang: str, a: str,
                                                           b: str, parties: tuple[str, str]) -> None:
-    ca, cb = extract(a, "2024-05-05", lang), extract(b, "2024-05-05", lang)
-    assert ca and cb
-    assert (ca[0].perpetrator.party, cb[0].perpetrator.party) == parties
+    assert first_parties(extract, a, b, lang) == parties
 
 
 @pytest.mark.parametrize(("lang", "a", "b", "elsewhere"), [
@@ -652,9 +646,7 @@ def test_myanmars_resistance_is_named_in_cyrillic_as_its_junta_is(
 def test_both_sides_of_ethiopias_war_are_named(extract: Extract, lang: str, a: str,
                                                b: str) -> None:
     """Neither side of Ethiopia's war was named in any language, as every other war's were."""
-    ca, cb = extract(a, "2024-05-05", lang), extract(b, "2024-05-05", lang)
-    assert ca and cb
-    assert (ca[0].perpetrator.party, cb[0].perpetrator.party) == ("ET-ENDF", "ET-TPLF")
+    assert first_parties(extract, a, b, lang) == ("ET-ENDF", "ET-TPLF")
 
 
 @pytest.mark.parametrize(("lang", "a", "b"), [
@@ -668,6 +660,4 @@ def test_both_sides_of_ethiopias_war_are_named(extract: Extract, lang: str, a: s
 ], ids=["ru", "uk", "en"])
 def test_each_sides_national_guard_names_it(extract: Extract, lang: str, a: str, b: str) -> None:
     """"нацгвардия Украины" named UA (through its genitive), "Росгвардия" no one."""
-    ca, cb = extract(a, "2024-05-05", lang), extract(b, "2024-05-05", lang)
-    assert ca and cb
-    assert (ca[0].perpetrator.party, cb[0].perpetrator.party) == ("RU", "UA")
+    assert first_parties(extract, a, b, lang) == ("RU", "UA")
